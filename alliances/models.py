@@ -1,0 +1,380 @@
+"""Countries, agreements between them, and the people and bodies involved.
+
+Integrity that one row can state is a database constraint; what needs other
+rows (two distinct parties, no cycles, a lender unlike its borrower) is
+checked in ``clean()``. Both reach editors as form errors.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from taggit.models import TagBase
+
+
+class Country(TagBase):
+    """A country from ISO 3166-1. ``name`` (from TagBase) is the English short
+    name that editors see; the list is seeded by a data migration."""
+
+    iso2 = models.CharField(_("ISO alpha-2"), max_length=2, unique=True)
+    iso3 = models.CharField(_("ISO alpha-3"), max_length=3, unique=True)
+    name_en = models.CharField(_("English name"), max_length=100)
+    name_es = models.CharField(_("Spanish name"), max_length=100)
+    wikidata_id = models.CharField(_("Wikidata id"), max_length=20, blank=True, help_text=_("For example Q241."))
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+        constraints = [
+            models.CheckConstraint(condition=Q(iso2__regex=r"^[A-Z]{2}$"), name="country_iso2_format"),
+            models.CheckConstraint(condition=Q(iso3__regex=r"^[A-Z]{3}$"), name="country_iso3_format"),
+        ]
+
+    def get_absolute_url(self) -> str:
+        return reverse("alliances:country-detail", kwargs={"slug": self.slug})
+
+    def localized_name(self, language: str) -> str:
+        return self.name_es if language == "es" and self.name_es else self.name
+
+
+class Sector(models.Model):
+    name = models.CharField(_("name"), max_length=80, unique=True)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True, allow_unicode=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name, allow_unicode=True)
+        super().save(*args, **kwargs)
+
+
+class Precision(models.TextChoices):
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year")
+
+
+def _date_pair_constraint(field: str) -> models.CheckConstraint:
+    """A date and its precision are set together or not at all."""
+    return models.CheckConstraint(
+        condition=(Q(**{f"{field}__isnull": True}) & Q(**{f"{field}_precision": ""}))
+        | (Q(**{f"{field}__isnull": False}) & ~Q(**{f"{field}_precision": ""})),
+        name=f"agreement_{field}_with_precision",
+        violation_error_message=_("Give a date and how precise it is (day, month or year) together."),
+    )
+
+
+class Agreement(models.Model):
+    class Kind(models.TextChoices):
+        TREATY = "treaty", _("Treaty")
+        STRATEGIC_PARTNERSHIP = "strategic_partnership", _("Strategic partnership")
+        MOU = "mou", _("Memorandum of understanding")
+        CREDIT_LINE = "credit_line", _("Credit line")
+        INVESTMENT_PROJECT = "investment_project", _("Investment project")
+        COMMISSION = "commission", _("Commission")
+        COOPERATION_AGREEMENT = "cooperation_agreement", _("Cooperation agreement")
+
+    class Status(models.TextChoices):
+        ANNOUNCED = "announced", _("Announced")
+        UNDER_NEGOTIATION = "under_negotiation", _("Under negotiation")
+        SIGNED = "signed", _("Signed")
+        RATIFIED = "ratified", _("Ratified")
+        IN_FORCE = "in_force", _("In force")
+        EXPIRED = "expired", _("Expired")
+        SUPERSEDED = "superseded", _("Superseded")
+        SUSPENDED = "suspended", _("Suspended")
+        UNKNOWN = "unknown", _("Unknown")
+
+    title = models.CharField(_("title"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, allow_unicode=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.UNKNOWN)
+    announced_on = models.DateField(_("announced on"), null=True, blank=True)
+    announced_on_precision = models.CharField(_("precision"), max_length=5, choices=Precision.choices, blank=True)
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    signed_on_precision = models.CharField(_("precision"), max_length=5, choices=Precision.choices, blank=True)
+    in_force_on = models.DateField(_("in force from"), null=True, blank=True)
+    in_force_on_precision = models.CharField(_("precision"), max_length=5, choices=Precision.choices, blank=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    expires_on_precision = models.CharField(_("precision"), max_length=5, choices=Precision.choices, blank=True)
+    duration_years = models.PositiveSmallIntegerField(
+        _("duration (years)"), null=True, blank=True, help_text=_("Leave blank if the reports do not say.")
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    sectors = models.ManyToManyField(Sector, related_name="agreements", blank=True)
+    countries = models.ManyToManyField(Country, through="AgreementParty", related_name="agreements", blank=True)
+    supersedes = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        help_text=_("The earlier agreement this one replaces."),
+    )
+    part_of = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="parts",
+        help_text=_("The wider agreement this one belongs to."),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(supersedes=F("pk")),
+                name="agreement_not_superseding_itself",
+                violation_error_message=_("An agreement cannot supersede itself."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(part_of=F("pk")),
+                name="agreement_not_part_of_itself",
+                violation_error_message=_("An agreement cannot be part of itself."),
+            ),
+            models.CheckConstraint(
+                condition=Q(signed_on__isnull=True)
+                | Q(announced_on__isnull=True)
+                | Q(signed_on__gte=F("announced_on")),
+                name="agreement_signed_after_announced",
+                violation_error_message=_("The signing date cannot be before the announcement."),
+            ),
+            models.CheckConstraint(
+                condition=Q(in_force_on__isnull=True) | Q(signed_on__isnull=True) | Q(in_force_on__gte=F("signed_on")),
+                name="agreement_in_force_after_signed",
+                violation_error_message=_("An agreement cannot enter into force before it is signed."),
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True) | Q(in_force_on__isnull=True) | Q(expires_on__gt=F("in_force_on")),
+                name="agreement_expires_after_in_force",
+                violation_error_message=_("The expiry date must come after entry into force."),
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_years__isnull=True) | Q(duration_years__gte=1, duration_years__lte=99),
+                name="agreement_duration_1_to_99",
+                violation_error_message=_("The duration must be between 1 and 99 years."),
+            ),
+            _date_pair_constraint("announced_on"),
+            _date_pair_constraint("signed_on"),
+            _date_pair_constraint("in_force_on"),
+            _date_pair_constraint("expires_on"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("alliances:agreement-detail", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            from newsroom.models import unique_slug
+
+            self.slug = unique_slug(Agreement, self.title, instance_pk=self.pk)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        for field, message in (
+            ("supersedes", _("This would make a loop: the chosen agreement already follows from this one.")),
+            ("part_of", _("This would make a loop: the chosen agreement is already part of this one.")),
+        ):
+            if self._leads_back(field):
+                errors[field] = message
+        if errors:
+            raise ValidationError(errors)
+
+    def _leads_back(self, field: str) -> bool:
+        """True if following ``field`` from this agreement comes back to it."""
+        if self.pk is None:
+            return False
+        seen = {self.pk}
+        current_id = getattr(self, f"{field}_id")
+        while current_id is not None:
+            if current_id in seen:
+                return True
+            seen.add(current_id)
+            current_id = Agreement.objects.filter(pk=current_id).values_list(f"{field}_id", flat=True).first()
+        return False
+
+    def check_parties(self, parties: list[tuple[int | None, str]]) -> None:
+        """Rules that need every party at once. ``parties`` is a list of
+        (country id, role). Raises ValidationError for the form to show."""
+        countries = {c for c, _role in parties if c is not None}
+        if len(countries) < 2:
+            raise ValidationError(_("An agreement needs at least two different countries among its parties."))
+        lenders = {c for c, role in parties if role == AgreementParty.Role.LENDER}
+        borrowers = {c for c, role in parties if role == AgreementParty.Role.BORROWER}
+        if lenders & borrowers:
+            raise ValidationError(_("A country cannot be both the lender and the borrower."))
+
+    def display_date(self, field: str) -> str:
+        """The date as precisely as it is known: "2001", "January 2025", "17 January 2025"."""
+        from django.utils.formats import date_format
+
+        value = getattr(self, field)
+        if value is None:
+            return ""
+        precision = getattr(self, f"{field}_precision")
+        if precision == Precision.YEAR:
+            return str(value.year)
+        if precision == Precision.MONTH:
+            return date_format(value, "F Y")
+        return date_format(value, "j F Y")
+
+    def date_iso(self, field: str) -> str:
+        """Machine-readable date at its precision, for <time datetime>."""
+        value = getattr(self, field)
+        if value is None:
+            return ""
+        precision = getattr(self, f"{field}_precision")
+        if precision == Precision.YEAR:
+            return f"{value.year:04d}"
+        if precision == Precision.MONTH:
+            return f"{value.year:04d}-{value.month:02d}"
+        return value.isoformat()
+
+
+class AgreementParty(models.Model):
+    class Role(models.TextChoices):
+        PARTY = "party", _("Party")
+        SIGNATORY = "signatory", _("Signatory")
+        LENDER = "lender", _("Lender")
+        BORROWER = "borrower", _("Borrower")
+        INVESTOR = "investor", _("Investor")
+        HOST = "host", _("Host")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="parties")
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="agreement_parties")
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.PARTY)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "country", "role"],
+                name="unique_party_role_per_agreement",
+                violation_error_message=_("This country already has this role in the agreement."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.country} ({self.get_role_display()})"
+
+
+class AgreementSource(models.Model):
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="sources")
+    outlet = models.CharField(_("outlet"), max_length=200)
+    url = models.URLField(_("URL"), max_length=500, blank=True)
+    published_on = models.DateField(_("date"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["published_on", "pk"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self) -> str:
+        return self.outlet
+
+
+class Person(models.Model):
+    name = models.CharField(_("name"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=160, unique=True, allow_unicode=True)
+    role = models.CharField(_("role"), max_length=200, blank=True, help_text=_("For example: President of Iran."))
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, null=True, blank=True, related_name="people")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            from newsroom.models import unique_slug
+
+            self.slug = unique_slug(Person, self.name, instance_pk=self.pk, max_length=160)
+        super().save(*args, **kwargs)
+
+
+class Organization(models.Model):
+    class Kind(models.TextChoices):
+        GOVERNMENT = "government", _("Government body")
+        MEDIA = "media", _("News outlet")
+        BANK = "bank", _("Bank")
+        COMPANY = "company", _("Company")
+        INTERNATIONAL = "international", _("International organisation")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, allow_unicode=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, null=True, blank=True, related_name="organizations")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            from newsroom.models import unique_slug
+
+            self.slug = unique_slug(Organization, self.name, instance_pk=self.pk)
+        super().save(*args, **kwargs)
+
+
+class ArticleAgreement(models.Model):
+    """An article's link to an agreement: is the story about it, or does it
+    only mention it? Deleting an agreement that articles still link to is
+    refused."""
+
+    class Relation(models.TextChoices):
+        ABOUT = "about", _("About")
+        MENTIONS = "mentions", _("Mentions")
+
+    article = models.ForeignKey("newsroom.Article", on_delete=models.CASCADE, related_name="agreement_links")
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="article_links")
+    relation = models.CharField(_("relation"), max_length=10, choices=Relation.choices, default=Relation.ABOUT)
+    note = models.CharField(
+        _("context"), max_length=200, blank=True, help_text=_("A short note, e.g. 'announces the signing date'.")
+    )
+
+    class Meta:
+        ordering = ["relation", "pk"]
+        verbose_name = _("agreement link")
+        verbose_name_plural = _("agreement links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "agreement"],
+                name="unique_agreement_per_article",
+                violation_error_message=_("This agreement is already linked to the article."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article} {self.relation} {self.agreement}"

@@ -1,0 +1,30 @@
+"""Root URLconf. The newsroom app's public routes are namespaced "newsroom";
+the alliances app brings its own under "alliances"."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from newsroom import views
+
+app_patterns = [
+    path("", views.home, name="home"),
+    path("articles/<str:slug>/", views.article_detail, name="article-detail"),
+    path("topics/", views.topic_list, name="topic-list"),
+    path("topics/<str:slug>/", views.topic_detail, name="topic-detail"),
+    path("authors/<str:slug>/", views.author_detail, name="author-detail"),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include((app_patterns, "newsroom"))),
+    path("", include("alliances.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler404 = "newsroom.views.page_not_found"
+handler500 = "newsroom.views.server_error"
