@@ -146,6 +146,10 @@ class ArticleQuerySet(models.QuerySet):
         """
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def scheduled(self) -> ArticleQuerySet:
+        """Published articles whose time has not come yet (the desk's "up next")."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
     def for_listing(self) -> ArticleQuerySet:
         """What a list of article cards prints, fetched in a fixed number of
         queries, without the body column the cards never show."""

@@ -52,11 +52,12 @@ def _transition(*, article: Article, user, action: str, to_status: str, publishe
         article.status = to_status
         article.published_at = published_at
         article.full_clean()
-        # Only the workflow fields change here: an unsaved edit in memory must
-        # not ride along with a status change.
-        Article.objects.filter(pk=article.pk).update(
-            status=to_status, published_at=published_at, updated_at=timezone.now()
-        )
+        # Only the workflow fields are written: an unsaved edit in memory must
+        # not ride along with a status change. save() (not update()) so that
+        # post_save listeners (search index, page cache) hear about it.
+        locked.status = to_status
+        locked.published_at = published_at
+        locked.save(update_fields=["status", "published_at", "updated_at"])
         EditorialEvent.objects.create(
             article=locked,
             user=user if user and user.pk else None,

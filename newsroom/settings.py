@@ -59,6 +59,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag and 304 answers, for cached and fresh pages alike.
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Before sessions and auth, so an anonymous cache hit touches no database.
+    "newsroom.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -105,6 +109,9 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsroom",
+            # A Redis that is down or slow must fail fast: the pages are then
+            # served uncached (newsroom/cache.py) instead of hanging.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -114,6 +121,15 @@ else:
             "LOCATION": "newsroom",
         }
     }
+
+# Whole-page cache for anonymous readers (newsroom/cache.py). On by default
+# when Redis is configured: a per-process local-memory cache could not be
+# invalidated across gunicorn workers.
+PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE", default=bool(REDIS_URL))
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
+PAGE_BROWSER_SECONDS = env.int("PAGE_BROWSER_SECONDS", default=30)
+PAGE_CDN_SECONDS = env.int("PAGE_CDN_SECONDS", default=60)
+PAGE_CACHE_EXCLUDE = ("/admin/", "/static/", "/media/", "/preview/")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from newsroom import views
+from newsroom import discovery_urls, views
 
 app_patterns = [
     path("", views.home, name="home"),
@@ -13,6 +13,8 @@ app_patterns = [
     path("topics/", views.topic_list, name="topic-list"),
     path("topics/<str:slug>/", views.topic_detail, name="topic-detail"),
     path("authors/<str:slug>/", views.author_detail, name="author-detail"),
+    # Search, feeds and sitemaps live in their own module (issue "Discovery").
+    *discovery_urls.urlpatterns,
 ]
 
 urlpatterns = [

@@ -1,0 +1,170 @@
+"""Whole-page caching for anonymous readers, invalidated the moment content changes.
+
+How it stays correct without purging keys one by one:
+
+* Every cached page's key contains a *generation* number kept in the cache.
+  Any write to a newsroom or alliances record bumps the generation (after the
+  transaction commits), so every page cached before the change is simply never
+  read again and ages out. One increment invalidates the whole site at once:
+  a headline shows up on the home page, its topic, country, agreement and
+  author pages, feeds and search, so per-page purging would be fragile.
+* A scheduled article appears by itself at its time (the visibility rule
+  reads the clock). So a page is never cached past the next scheduled
+  publication time: the entry's timeout is cut to end at that moment.
+* Readers with a session cookie (editors who logged in) bypass the cache both
+  ways and get ``Cache-Control: private``. Anonymous readers carry no cookie,
+  so the cache is consulted before the session and auth middleware run and a
+  hit costs two cache reads and no database query.
+* A cache that is down must not take the site with it: every cache call here
+  is wrapped, so pages are served uncached and saves still succeed.
+"""
+
+from __future__ import annotations
+
+import logging
+from hashlib import sha256
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "pages:generation"
+NEXT_PUBLICATION_KEY = "pages:next-publication:{generation}"
+WATCHED_APPS = {"newsroom", "alliances", "taggit"}
+
+
+def _safe(call, default=None):
+    try:
+        return call()
+    except Exception as exc:  # noqa: BLE001 - any cache failure means "no cache", never an error page
+        logger.warning("page cache unavailable: %s", exc)
+        return default
+
+
+def current_generation() -> int | None:
+    generation = _safe(lambda: cache.get(GENERATION_KEY))
+    if generation is None:
+        generation = _safe(lambda: cache.add(GENERATION_KEY, 1, timeout=None) and 1)
+        if generation is None:
+            return None
+        generation = _safe(lambda: cache.get(GENERATION_KEY))
+    return generation
+
+
+def invalidate_pages() -> None:
+    """Make every cached page stale. Called after any content change commits."""
+
+    def bump():
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:
+            cache.set(GENERATION_KEY, 2, timeout=None)
+
+    _safe(bump)
+
+
+def _on_change(sender, **kwargs):
+    if sender._meta.app_label in WATCHED_APPS:
+        transaction.on_commit(invalidate_pages)
+
+
+def _on_m2m_change(sender, action, **kwargs):
+    if action.startswith("post_"):
+        _on_change(sender, **kwargs)
+
+
+def connect_signals() -> None:
+    post_save.connect(_on_change, dispatch_uid="page-cache-save")
+    post_delete.connect(_on_change, dispatch_uid="page-cache-delete")
+    m2m_changed.connect(_on_m2m_change, dispatch_uid="page-cache-m2m")
+
+
+def seconds_until_next_publication(generation: int) -> float | None:
+    """Seconds until the next scheduled article goes public (None if none is
+    scheduled), remembered per generation so it costs one query per change."""
+    key = NEXT_PUBLICATION_KEY.format(generation=generation)
+    stamp = _safe(lambda: cache.get(key))
+    if stamp is None:
+        from newsroom.models import Article
+
+        upcoming = Article.objects.scheduled().order_by("published_at").values_list("published_at", flat=True).first()
+        stamp = upcoming.timestamp() if upcoming else 0
+        _safe(lambda: cache.set(key, stamp, timeout=settings.PAGE_CACHE_SECONDS))
+    if not stamp:
+        return None
+    return stamp - timezone.now().timestamp()
+
+
+def _page_key(request, generation: int) -> str:
+    # The language is part of the key because LocaleMiddleware may pick a
+    # different one for the same URL from the Accept-Language header.
+    language = translation.get_language_from_request(request)
+    digest = sha256(f"{request.get_host()}|{language}|{request.get_full_path()}".encode()).hexdigest()
+    return f"pages:{generation}:{digest}"
+
+
+def _is_anonymous(request) -> bool:
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES
+
+
+class PageCacheMiddleware:
+    """Serve and store whole public pages for anonymous GET requests."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        cacheable = (
+            settings.PAGE_CACHE_ENABLED
+            and request.method in ("GET", "HEAD")
+            and _is_anonymous(request)
+            and not request.path.startswith(settings.PAGE_CACHE_EXCLUDE)
+        )
+        generation = current_generation() if cacheable else None
+        if generation is not None:
+            key = _page_key(request, generation)
+            cached = _safe(lambda: cache.get(key))
+            if cached is not None:
+                cached["X-Page-Cache"] = "hit"
+                return cached
+
+        response = self.get_response(request)
+        storable = generation is not None and self._storable(response)
+        self._set_cache_control(request, response)
+
+        if storable:
+            timeout = settings.PAGE_CACHE_SECONDS
+            until_next = seconds_until_next_publication(generation)
+            if until_next is not None:
+                timeout = min(timeout, max(int(until_next), 0))
+            if timeout > 0:
+                response["X-Page-Cache"] = "miss"
+                if hasattr(response, "render") and callable(response.render):
+                    response.render()
+                _safe(lambda: cache.set(key, response, timeout=timeout))
+        return response
+
+    @staticmethod
+    def _storable(response) -> bool:
+        return (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and "private" not in response.get("Cache-Control", "")
+        )
+
+    @staticmethod
+    def _set_cache_control(request, response) -> None:
+        if response.has_header("Cache-Control") or request.path.startswith(settings.PAGE_CACHE_EXCLUDE):
+            return
+        if _is_anonymous(request) and response.status_code in (200, 301, 404):
+            patch_cache_control(
+                response, public=True, max_age=settings.PAGE_BROWSER_SECONDS, s_maxage=settings.PAGE_CDN_SECONDS
+            )
+        else:
+            patch_cache_control(response, private=True, no_cache=True)

@@ -1,0 +1,3 @@
+"""Routes for search, feeds and sitemaps, part of the "newsroom" namespace."""
+
+urlpatterns: list = []

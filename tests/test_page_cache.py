@@ -1,0 +1,107 @@
+"""The anonymous page cache: hits cost no query, changes show at once,
+scheduled stories appear on time, editors always see fresh pages, and a dead
+cache server never takes the site down."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+
+from newsroom import services
+from tests.factories import ArticleFactory, editor
+
+# Transactional so that on-commit invalidation really runs; serialized_rollback
+# keeps the seeded countries and groups that a flush would remove.
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+cached = override_settings(PAGE_CACHE_ENABLED=True)
+
+
+@cached
+def test_second_anonymous_request_is_served_from_cache_without_queries(client, django_assert_num_queries):
+    ArticleFactory(public=True, headline="Cached story")
+    first = client.get("/")
+    assert first["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        second = client.get("/")
+    assert second["X-Page-Cache"] == "hit"
+    assert "Cached story" in second.content.decode()
+    assert "s-maxage" in second["Cache-Control"]
+
+
+@cached
+def test_publishing_shows_on_the_cached_home_page_at_once(client):
+    client.get("/")
+    article = ArticleFactory(headline="Fresh news")
+    assert "Fresh news" not in client.get("/").content.decode()
+    services.publish(article=article, user=editor())
+    assert "Fresh news" in client.get("/").content.decode()
+
+
+@cached
+def test_an_edit_invalidates_the_cached_article_page(client):
+    article = ArticleFactory(public=True, headline="Old headline")
+    assert "Old headline" in client.get(article.get_absolute_url()).content.decode()
+    article.headline = "New headline"
+    article.save()
+    assert "New headline" in client.get(article.get_absolute_url()).content.decode()
+
+
+@cached
+def test_unpublishing_removes_the_article_from_cached_pages(client):
+    article = ArticleFactory(public=True, headline="Pulled story")
+    assert client.get(article.get_absolute_url()).status_code == 200
+    assert "Pulled story" in client.get("/").content.decode()
+    services.unpublish(article=article, user=editor())
+    assert client.get(article.get_absolute_url()).status_code == 404
+    assert "Pulled story" not in client.get("/").content.decode()
+
+
+@cached
+def test_scheduled_article_appears_on_a_cached_page_when_its_time_comes(client):
+    ArticleFactory(public=True, headline="Already out")
+    ArticleFactory(status="published", published_at=timezone.now() + timedelta(seconds=2), headline="Right on time")
+    assert "Right on time" not in client.get("/").content.decode()
+    time.sleep(2.2)
+    assert "Right on time" in client.get("/").content.decode()
+
+
+@cached
+def test_logged_in_editors_bypass_the_cache(client):
+    ArticleFactory(public=True)
+    client.get("/")
+    client.force_login(editor())
+    response = client.get("/")
+    assert "X-Page-Cache" not in response
+    assert "private" in response["Cache-Control"]
+
+
+@cached
+def test_unchanged_page_answers_304_to_a_conditional_request(client):
+    ArticleFactory(public=True)
+    etag = client.get("/")["ETag"]
+    assert client.get("/", headers={"if-none-match": etag}).status_code == 304
+
+
+DEAD_REDIS = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Nothing listens on port 1: every cache call fails at once.
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }
+}
+
+
+@override_settings(PAGE_CACHE_ENABLED=True, CACHES=DEAD_REDIS)
+def test_pages_and_saves_work_while_redis_is_down(client):
+    article = ArticleFactory(public=True, headline="Still readable")
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert "Still readable" in response.content.decode()
+    article.headline = "Still editable"
+    article.save()
+    services.unpublish(article=article, user=editor())
+    assert client.get(article.get_absolute_url()).status_code == 404
