@@ -18,3 +18,4 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+AXES_ENABLED = False  # client.login() in tests has no request; test_security.py turns it on
