@@ -1,0 +1,264 @@
+"""Write the demo content of ``newsroom.demo.content`` into the database.
+
+The rule that makes a second run harmless: every record is looked up by its
+stable key (a slug, or a username for the accounts) and created, with its
+links, only when it is missing. A record that exists is left exactly as it is,
+so an editor's later changes survive any number of runs; a demo record that
+was deleted comes back on the next run. Everything is validated with
+``full_clean()`` and written in one transaction. Articles are published and
+scheduled through ``newsroom.services`` by the demo editor, as an editor would.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.db import models, transaction
+from django.utils import timezone
+
+from alliances.models import (
+    Agreement,
+    AgreementParty,
+    AgreementSource,
+    ArticleAgreement,
+    Country,
+    Organization,
+    Person,
+    Sector,
+)
+from newsroom import services
+from newsroom.demo import content
+from newsroom.demo.image import hero_image_png
+from newsroom.models import Article, Author, Byline, Source
+
+
+class DemoError(Exception):
+    """The database is not in a state the demo can load into."""
+
+
+@dataclass
+class Account:
+    username: str
+    group: str
+    password: str | None  # set only when the account was created by this run
+
+
+@dataclass
+class Result:
+    created: Counter = field(default_factory=Counter)
+    accounts: list[Account] = field(default_factory=list)
+    launch: Article | None = None
+    repaired_image: bool = False
+
+
+def load() -> Result:
+    """Load the demo content; safe to run any number of times."""
+    result = Result()
+    with transaction.atomic():
+        groups = {g.name: g for g in Group.objects.filter(name__in=["Editor", "Writer"])}
+        if len(groups) != 2:
+            raise DemoError("The Editor and Writer groups are missing: run `manage.py migrate` first.")
+        editor = _account("editor", groups["Editor"], result)
+        writer = _account("writer", groups["Writer"], result)
+
+        codes = {"AR", "ES"}
+        codes |= {p["country"] for p in content.PEOPLE} | {o["country"] for o in content.ORGANIZATIONS}
+        for spec in content.AGREEMENTS:
+            codes |= {code for code, _role in spec.parties}
+        for spec in content.ARTICLES:
+            codes |= set(spec.countries)
+        countries = {c.iso2: c for c in Country.objects.filter(iso2__in=codes)}
+        if set(countries) != codes:
+            raise DemoError("The country list is not seeded: run `manage.py migrate` first.")
+
+        sectors = {slug: _create_once(Sector, result, slug=slug, name=name) for slug, name in content.SECTORS.items()}
+        people = {
+            p["slug"]: _create_once(Person, result, **{**p, "country": countries[p["country"]]}) for p in content.PEOPLE
+        }
+        organizations = {
+            o["slug"]: _create_once(Organization, result, **{**o, "country": countries[o["country"]]})
+            for o in content.ORGANIZATIONS
+        }
+        agreements = {}
+        for spec in content.AGREEMENTS:
+            agreements[spec.slug] = _agreement(spec, agreements, sectors, countries, result)
+
+        authors = {
+            "editorial-team": _create_once(Author, result, **content.EDITORIAL_TEAM),
+            "demo-writer": _writer_author(writer, result),
+        }
+        owners = {"editorial-team": editor, "demo-writer": writer}
+        now = timezone.now()
+        for spec in content.ARTICLES:
+            article = _article(
+                spec,
+                now=now,
+                author=authors[spec.author],
+                owner=owners[spec.author],
+                publisher=editor,
+                agreements=agreements,
+                people=people,
+                organizations=organizations,
+                result=result,
+            )
+            if spec.slug == content.LAUNCH_SLUG:
+                result.launch = article
+    return result
+
+
+def _create_once(model: type[models.Model], result: Result, *, slug: str, **fields) -> models.Model:
+    """The row with ``slug``; created from ``fields`` only if there is none."""
+    existing = model._default_manager.filter(slug=slug).first()
+    if existing is not None:
+        return existing
+    obj = model(slug=slug, **fields)
+    obj.full_clean()
+    obj.save()
+    result.created[str(model._meta.verbose_name_plural)] += 1
+    return obj
+
+
+def _account(username: str, group: Group, result: Result):
+    """The demo account ``username``. A new one gets a random password that
+    the command prints once; an existing one is never touched, so a password
+    its owner changed stays changed."""
+    User = get_user_model()
+    user = User.objects.filter(username=username).first()
+    if user is not None:
+        result.accounts.append(Account(username, group.name, None))
+        return user
+    password = secrets.token_urlsafe(18)
+    user = User(username=username, is_staff=True)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    user.groups.add(group)
+    result.accounts.append(Account(username, group.name, password))
+    result.created["accounts"] += 1
+    return user
+
+
+def _writer_author(writer, result: Result) -> Author:
+    existing = Author.objects.filter(slug=content.DEMO_WRITER["slug"]).first()
+    if existing is not None:
+        return existing
+    # Link the byline to the writer account unless that account already
+    # writes as someone else (an author belongs to one account at most).
+    linked = not Author.objects.filter(user=writer).exists()
+    return _create_once(Author, result, **content.DEMO_WRITER, user=writer if linked else None)
+
+
+def _agreement(spec, agreements, sectors, countries, result: Result) -> Agreement:
+    existing = Agreement.objects.filter(slug=spec.slug).first()
+    if existing is not None:
+        return existing
+    agreement = Agreement(
+        slug=spec.slug,
+        title=spec.title,
+        kind=spec.kind,
+        status=spec.status,
+        summary=spec.summary,
+        duration_years=spec.duration_years,
+        signed_on=spec.signed_on,
+        signed_on_precision=spec.signed_on_precision,
+        part_of=agreements[spec.part_of] if spec.part_of else None,
+        supersedes=agreements[spec.supersedes] if spec.supersedes else None,
+    )
+    agreement.full_clean()
+    parties = [(countries[code].pk, role) for code, role in spec.parties]
+    agreement.check_parties(parties)
+    agreement.save()
+    for country_id, role in parties:
+        party = AgreementParty(agreement=agreement, country_id=country_id, role=role)
+        party.full_clean()
+        party.save()
+    for outlet in spec.sources:
+        source = AgreementSource(agreement=agreement, outlet=outlet)
+        source.full_clean()
+        source.save()
+    agreement.sectors.set([sectors[slug] for slug in spec.sectors])
+    result.created["agreements"] += 1
+    return agreement
+
+
+def _article(spec, *, now, author, owner, publisher, agreements, people, organizations, result) -> Article:
+    existing = Article.objects.filter(slug=spec.slug).first()
+    if existing is not None:
+        if spec.hero and _restore_missing_hero(existing):
+            result.repaired_image = True
+        return existing
+
+    article = Article(
+        slug=spec.slug,
+        headline=spec.headline,
+        dek=spec.dek,
+        body=_tidy(spec.body),
+        language=Article.Language.ES,
+        status=Article.Status.DRAFT,
+        created_by=owner,
+    )
+    if spec.hero:
+        for name, value in content.HERO.items():
+            setattr(article, name, value)
+        article.image.save(content.HERO_FILENAME, ContentFile(hero_image_png()), save=False)
+    article.full_clean()
+    article.save()
+
+    byline = Byline(article=article, author=author, position=0)
+    byline.full_clean()
+    byline.save()
+    article.tags.add(*spec.tags)
+    article.countries.add(*spec.countries)
+    for position, outlet in enumerate(spec.sources):
+        source = Source(article=article, outlet=outlet, position=position)
+        source.full_clean()
+        source.save()
+    for slug, relation, note in spec.agreements:
+        link = ArticleAgreement(article=article, agreement=agreements[slug], relation=relation, note=note)
+        link.full_clean()
+        link.save()
+    article.people.set([people[slug] for slug in spec.people])
+    article.organizations.set([organizations[slug] for slug in spec.organizations])
+
+    if spec.state != "draft" and not services.can_publish(publisher):
+        raise DemoError(
+            f"The account {publisher.get_username()!r} exists but cannot publish, so the demo articles "
+            "cannot be published. Put it in the Editor group and run load_demo again."
+        )
+    if spec.state == "public":
+        when = now + spec.offset
+        services.publish(article=article, user=publisher, at=when)
+        # The demo's stories are dated in the past; without this the page
+        # would announce an update made after publication that never was.
+        Article.objects.filter(pk=article.pk).update(created_at=when, updated_at=when)
+    elif spec.state == "scheduled":
+        services.schedule(article=article, user=publisher, at=now + spec.offset)
+    result.created["articles"] += 1
+    return article
+
+
+def _restore_missing_hero(article: Article) -> bool:
+    """Redraw the hero image if the database names a file that is gone (a
+    deleted media folder); an image an editor removed or replaced is theirs."""
+    if not article.image or article.image.storage.exists(article.image.name):
+        return False
+    saved = article.image.storage.save(article.image.name, ContentFile(hero_image_png()))
+    if saved != article.image.name:
+        Article.objects.filter(pk=article.pk).update(image=saved)
+    return True
+
+
+_BLOCK_END = re.compile(r"(</(?:p|h2|h3|blockquote|ul|ol)>)\s*")
+
+
+def _tidy(html: str) -> str:
+    """One line per block: the source wraps paragraphs for reading, and the
+    stored body should not carry those line breaks into the editor."""
+    flat = " ".join(html.split())
+    return _BLOCK_END.sub(r"\1\n", flat).strip()
