@@ -23,7 +23,8 @@ def manage(*args, **env):
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env={**clean, **env},
+        # No .env: the developer's own file must not supply the missing key.
+        env={**clean, "ENV_FILE": "/dev/null", **env},
         capture_output=True,
         text=True,
         timeout=120,

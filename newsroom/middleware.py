@@ -1,0 +1,34 @@
+"""A database outage is answered with a 503 page, not a 500.
+
+While PostgreSQL restarts, queries fail with OperationalError or
+InterfaceError. Readers get a short "back in a moment" page with Retry-After,
+and the site recovers by itself: CONN_HEALTH_CHECKS makes the next request
+open a fresh connection instead of reusing the broken one.
+"""
+
+import logging
+
+from django.db import InterfaceError, OperationalError, close_old_connections
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
+
+
+class DatabaseUnavailableMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        logger.error("database unavailable: %s", exception)
+        # Drop the broken connection now rather than on the next request.
+        close_old_connections()
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "10"
+        response["Cache-Control"] = "no-store"
+        return response
