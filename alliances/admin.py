@@ -1,0 +1,193 @@
+"""Admin for countries, sectors, agreements, people and organisations.
+
+Every integrity rule reaches the editor as a form error: the database
+constraints through ModelForm's constraint validation, the rules that need
+other rows through ``Agreement.clean`` and the parties formset, and deletions
+blocked by PROTECT through Django's own "cannot delete" page.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Case, Prefetch, Q, Value, When
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from alliances.forms import AgreementPartyFormSet
+from alliances.models import Agreement, AgreementParty, AgreementSource, Country, Organization, Person, Sector
+from newsroom.admin import HTTPS_URLS, ListCountsMixin, SafeAutocompleteMixin, count_of, is_changelist
+from newsroom.models import TaggedCountry
+
+
+class CountryAgreementsInline(admin.TabularInline):
+    """On a country's page: the agreements it is party to, read only (the
+    parties are edited on the agreement)."""
+
+    model = AgreementParty
+    fk_name = "country"
+    fields = ["agreement_link", "role"]
+    readonly_fields = ["agreement_link", "role"]
+    extra = 0
+    can_delete = False
+    verbose_name = _("agreement")
+    verbose_name_plural = _("agreements")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("agreement").order_by("agreement__title")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("agreement"))
+    def agreement_link(self, party: AgreementParty) -> str:
+        url = reverse("admin:alliances_agreement_change", args=[party.agreement_id])
+        return format_html('<a href="{}">{}</a>', url, party.agreement.title)
+
+
+@admin.register(Country)
+class CountryAdmin(ListCountsMixin, admin.ModelAdmin):
+    list_display = ["name", "iso2", "iso3", "name_es", "article_count", "agreement_count"]
+    search_fields = ["name", "name_en", "name_es", "iso2", "iso3"]
+    search_help_text = _("Searches English and Spanish names and ISO codes.")
+    fields = ["name", "slug", "iso2", "iso3", "name_en", "name_es", "wikidata_id"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [CountryAgreementsInline]
+    list_annotations = {
+        "article_count": count_of(TaggedCountry, "tag"),
+        "agreement_count": count_of(AgreementParty, "country", distinct="agreement"),
+    }
+
+    def get_search_results(self, request, queryset, search_term):
+        """Exact names and codes first, then names that start with the term:
+        "Rusia" offers Russia before Bielorrusia, "Iran" before Ireland."""
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if term:
+            exact = Q(name__iexact=term) | Q(name_es__iexact=term) | Q(iso2__iexact=term) | Q(iso3__iexact=term)
+            prefix = Q(name__istartswith=term) | Q(name_es__istartswith=term)
+            rank = Case(When(exact, then=Value(0)), When(prefix, then=Value(1)), default=Value(2))
+            queryset = queryset.annotate(search_rank=rank).order_by("search_rank", "name")
+        return queryset, may_have_duplicates
+
+    def get_readonly_fields(self, request, obj=None):
+        # The ISO codes identify the country everywhere (URLs, structured
+        # data); they are set by the seed, not edited.
+        return ["iso2", "iso3"] if obj is not None else []
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj is not None else self.prepopulated_fields
+
+    @admin.display(description=_("articles"), ordering="article_count")
+    def article_count(self, obj: Country) -> int:
+        return obj.article_count
+
+    @admin.display(description=_("agreements"), ordering="agreement_count")
+    def agreement_count(self, obj: Country) -> int:
+        return obj.agreement_count
+
+
+@admin.register(Sector)
+class SectorAdmin(ListCountsMixin, admin.ModelAdmin):
+    list_display = ["name", "slug", "agreement_count"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    list_annotations = {"agreement_count": count_of(Agreement.sectors.through, "sector")}
+
+    @admin.display(description=_("agreements"), ordering="agreement_count")
+    def agreement_count(self, obj: Sector) -> int:
+        return obj.agreement_count
+
+
+class AgreementPartyInline(SafeAutocompleteMixin, admin.TabularInline):
+    model = AgreementParty
+    formset = AgreementPartyFormSet
+    autocomplete_fields = ["country"]
+    fields = ["country", "role"]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # A new agreement needs two parties; show two empty rows for them.
+        return 2 if obj is None else 0
+
+
+class AgreementSourceInline(admin.TabularInline):
+    model = AgreementSource
+    formfield_overrides = HTTPS_URLS
+    fields = ["outlet", "url", "published_on"]
+
+    def get_extra(self, request, obj=None, **kwargs):
+        return 1 if obj is None else 0
+
+
+@admin.register(Agreement)
+class AgreementAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+    list_display = ["title", "kind", "status", "party_list", "signed"]
+    list_filter = ["kind", "status", "sectors", ("parties__country", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["title"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["sectors", "supersedes", "part_of"]
+    inlines = [AgreementPartyInline, AgreementSourceInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", ("kind", "status"), "summary"]}),
+        (
+            _("Dates"),
+            {
+                "description": _(
+                    "Give each known date with its precision: a year-only date shows as the year, never as 1 January."
+                ),
+                "fields": [
+                    ("announced_on", "announced_on_precision"),
+                    ("signed_on", "signed_on_precision"),
+                    ("in_force_on", "in_force_on_precision"),
+                    ("expires_on", "expires_on_precision"),
+                    "duration_years",
+                ],
+            },
+        ),
+        (_("Related"), {"fields": ["sectors", "supersedes", "part_of"]}),
+    ]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if is_changelist(request, self):
+            qs = qs.prefetch_related(Prefetch("parties", queryset=AgreementParty.objects.select_related("country")))
+        return qs
+
+    @admin.display(description=_("parties"))
+    def party_list(self, obj: Agreement) -> str:
+        # "Russia (lender), Cuba (borrower)"; a plain party needs no label.
+        return ", ".join(
+            party.country.name if party.role == AgreementParty.Role.PARTY else str(party) for party in obj.parties.all()
+        )
+
+    @admin.display(description=_("signed"), ordering="signed_on")
+    def signed(self, obj: Agreement) -> str:
+        return obj.display_date("signed_on")
+
+
+@admin.register(Person)
+class PersonAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+    list_display = ["name", "role", "country"]
+    list_select_related = ["country"]
+    list_filter = [("country", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "role"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["country"]
+    fields = ["name", "slug", "role", "country"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+    list_display = ["name", "kind", "country"]
+    list_select_related = ["country"]
+    list_filter = ["kind", ("country", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["country"]
+    fields = ["name", "slug", "kind", "country"]

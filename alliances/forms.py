@@ -1,0 +1,25 @@
+"""Admin forms for agreements: the rules that need every party at once."""
+
+from __future__ import annotations
+
+from django.forms.models import BaseInlineFormSet
+
+
+class AgreementPartyFormSet(BaseInlineFormSet):
+    """The parties inline of an agreement. Row by row, Django checks each
+    party (and that no country has the same role twice); here the set as a
+    whole goes through ``Agreement.check_parties``: at least two different
+    countries, and no country lending to itself."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            # Fix the rows first; a half-valid list would give a misleading
+            # "needs two countries" on top of the row's own error.
+            return
+        parties = [
+            (form.cleaned_data["country"].pk, form.cleaned_data.get("role"))
+            for form in self.forms
+            if form.cleaned_data.get("country") is not None and not self._should_delete_form(form)
+        ]
+        self.instance.check_parties(parties)
