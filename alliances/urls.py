@@ -1,12 +1,13 @@
 from django.urls import path
 
 from alliances import views
+from newsroom import converters  # noqa: F401 - registers the "uslug" converter
 
 app_name = "alliances"
 
 urlpatterns = [
     path("countries/", views.country_list, name="country-list"),
-    path("countries/<str:slug>/", views.country_detail, name="country-detail"),
+    path("countries/<uslug:slug>/", views.country_detail, name="country-detail"),
     path("agreements/", views.agreement_list, name="agreement-list"),
-    path("agreements/<str:slug>/", views.agreement_detail, name="agreement-detail"),
+    path("agreements/<uslug:slug>/", views.agreement_detail, name="agreement-detail"),
 ]

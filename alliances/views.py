@@ -1,29 +1,144 @@
-"""Public pages for countries and agreements."""
+"""Public pages for countries and agreements. Queries live in
+``newsroom.selectors``; every article read starts from
+``Article.objects.published()``."""
 
+from __future__ import annotations
+
+from django import forms
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from alliances.models import Agreement, Country
-from newsroom.models import Article
-from newsroom.views import paginate
+from alliances.models import Agreement, Country, Sector
+from newsroom import selectors
+from newsroom.views import page_meta, paginate
 
 
 def country_list(request):
-    countries = Country.objects.filter(tagged_articles__content_object__in=Article.objects.published()).distinct()
-    return render(request, "alliances/country_list.html", {"countries": countries})
+    return render(
+        request,
+        "alliances/country_list.html",
+        {
+            "countries": selectors.countries_with_counts(),
+            "meta": page_meta(request, title=_("Countries"), description=_("Every country in our coverage.")),
+            "breadcrumbs": [(_("Countries"), "")],
+        },
+    )
 
 
 def country_detail(request, slug):
     country = get_object_or_404(Country, slug=slug)
-    page = paginate(request, Article.objects.published().for_listing().filter(countries=country))
-    return render(request, "alliances/country_detail.html", {"country": country, "page": page})
+    page = paginate(request, selectors.country_articles(country))
+    return render(
+        request,
+        "alliances/country_detail.html",
+        {
+            "country": country,
+            "page": page,
+            "agreement_groups": selectors.country_agreements_by_status(country),
+            "partners": selectors.partner_countries(country),
+            "meta": page_meta(
+                request,
+                title=country.name,
+                description=_("Stories, agreements and partners of %(country)s.") % {"country": country.name},
+                page=page,
+            ),
+            "breadcrumbs": [(_("Countries"), reverse("alliances:country-list")), (country.name, "")],
+        },
+    )
+
+
+class AgreementFilterForm(forms.Form):
+    """The agreements index's filters. Only known values pass: a country or
+    sector slug that exists, a kind or status among the choices. Anything else
+    is dropped and that filter is not applied."""
+
+    country = forms.ChoiceField(label=gettext_lazy("Country"), required=False)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind"),
+        required=False,
+        choices=[("", gettext_lazy("Any kind")), *Agreement.Kind.choices],
+    )
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        required=False,
+        choices=[("", gettext_lazy("Any status")), *Agreement.Status.choices],
+    )
+    sector = forms.ChoiceField(label=gettext_lazy("Sector"), required=False)
+
+    def __init__(self, data, *, countries, sectors):
+        super().__init__(data)
+        self._countries = {c.slug: c for c in countries}
+        self._sectors = {s.slug: s for s in sectors}
+        self.fields["country"].choices = [("", _("Any country"))] + [(c.slug, c.name) for c in countries]
+        self.fields["sector"].choices = [("", _("Any sector"))] + [(s.slug, s.name) for s in sectors]
+
+    def filters(self) -> dict:
+        """Keyword arguments for ``selectors.filter_agreements``, from the
+        fields that validated."""
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            "country": self._countries.get(data.get("country") or ""),
+            "kind": data.get("kind") or "",
+            "status": data.get("status") or "",
+            "sector": self._sectors.get(data.get("sector") or ""),
+        }
+
+    def query(self) -> list[tuple[str, str]]:
+        """The applied filters as query-string pairs, in a fixed order, for
+        pagination links and the canonical address."""
+        self.is_valid()
+        return [(name, self.cleaned_data[name]) for name in self.fields if self.cleaned_data.get(name)]
 
 
 def agreement_list(request):
-    agreements = Agreement.objects.prefetch_related("parties__country")
-    return render(request, "alliances/agreement_list.html", {"agreements": agreements})
+    form = AgreementFilterForm(
+        request.GET,
+        countries=list(selectors.countries_in_agreements()),
+        sectors=list(Sector.objects.order_by("name")),
+    )
+    page = paginate(request, selectors.filter_agreements(**form.filters()))
+    query = form.query()
+    return render(
+        request,
+        "alliances/agreement_list.html",
+        {
+            "form": form,
+            "page": page,
+            "page_query": query,
+            "filtered": bool(query),
+            "meta": page_meta(
+                request,
+                title=_("Agreements"),
+                description=_("Treaties, partnerships, credit lines and investment projects between countries."),
+                page=page,
+                query=query,
+            ),
+            "breadcrumbs": [(_("Agreements"), "")],
+        },
+    )
 
 
 def agreement_detail(request, slug):
-    agreement = get_object_or_404(Agreement.objects.prefetch_related("parties__country", "sources"), slug=slug)
-    articles = Article.objects.published().for_listing().filter(agreements=agreement)
-    return render(request, "alliances/agreement_detail.html", {"agreement": agreement, "articles": articles})
+    agreement = get_object_or_404(selectors.agreement_for_page(), slug=slug)
+    page = paginate(request, selectors.agreement_articles(agreement))
+    return render(
+        request,
+        "alliances/agreement_detail.html",
+        {
+            "agreement": agreement,
+            "page": page,
+            "meta": page_meta(
+                request,
+                title=agreement.title,
+                description=Truncator(agreement.summary).chars(200)
+                or _("%(kind)s: %(status)s.")
+                % {"kind": agreement.get_kind_display(), "status": agreement.get_status_display()},
+                page=page,
+            ),
+            "breadcrumbs": [(_("Agreements"), reverse("alliances:agreement-list")), (agreement.title, "")],
+        },
+    )

@@ -5,14 +5,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from newsroom import discovery_urls, views
+from newsroom import converters, discovery_urls, views  # noqa: F401 - converters registers "uslug"
 
 app_patterns = [
     path("", views.home, name="home"),
-    path("articles/<str:slug>/", views.article_detail, name="article-detail"),
+    path("articles/<uslug:slug>/", views.article_detail, name="article-detail"),
     path("topics/", views.topic_list, name="topic-list"),
-    path("topics/<str:slug>/", views.topic_detail, name="topic-detail"),
-    path("authors/<str:slug>/", views.author_detail, name="author-detail"),
+    path("topics/<uslug:slug>/", views.topic_detail, name="topic-detail"),
+    path("authors/<uslug:slug>/", views.author_detail, name="author-detail"),
     # Search, feeds and sitemaps live in their own module (issue "Discovery").
     *discovery_urls.urlpatterns,
 ]

@@ -1,16 +1,31 @@
 """Public pages of the newsroom app. Every article query starts from
-``Article.objects.published()``."""
+``Article.objects.published()``; the queries themselves live in
+``newsroom.selectors``."""
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.http import Http404
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.http import Http404, HttpResponseServerError
 from django.shortcuts import get_object_or_404, render
+from django.template import loader
+from django.urls import reverse
+from django.utils.encoding import iri_to_uri
+from django.utils.translation import gettext as _
 
+from newsroom import selectors
 from newsroom.models import Article, Author, Topic
 
 PAGE_SIZE = 20
+HOME_LATEST = 20
+UPDATE_GRACE = timedelta(minutes=10)
 
 
-def paginate(request, queryset, per_page: int = PAGE_SIZE):
+def paginate(request, queryset, per_page: int = PAGE_SIZE) -> Page:
     """Page ``queryset`` by ``?page=``; anything but a page that exists is a 404."""
     number = request.GET.get("page", "1")
     paginator = Paginator(queryset, per_page, allow_empty_first_page=True)
@@ -22,43 +37,176 @@ def paginate(request, queryset, per_page: int = PAGE_SIZE):
         raise Http404("No such page") from exc
 
 
+def absolute_url(url: str) -> str:
+    """``url`` as a full address on the public site (SITE_URL), for canonical
+    links and social cards. Addresses that already name a host are kept."""
+    if not url or url.startswith(("http://", "https://", "//")):
+        return url
+    return settings.SITE_URL + iri_to_uri(url)
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """What the <head> says about a page: title, description, canonical
+    address and the social-card fields. Editors' text goes in as is; the
+    template escapes it."""
+
+    title: str = ""
+    description: str = ""
+    canonical: str = ""
+    type: str = "website"
+    image: str = ""
+    image_alt: str = ""
+    noindex: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+def page_meta(
+    request,
+    *,
+    title: str = "",
+    description: str = "",
+    page: Page | None = None,
+    query=(),
+    path: str = "",
+    **kwargs,
+) -> PageMeta:
+    """PageMeta whose canonical address is ``path`` (by default the request's)
+    plus only the query parameters that select different content (validated
+    filters, a page number beyond the first); stray parameters never reach it."""
+    params = list(query)
+    if page is not None and page.number > 1:
+        params.append(("page", page.number))
+    canonical = absolute_url(path or request.path) + (f"?{urlencode(params)}" if params else "")
+    return PageMeta(title=title, description=description, canonical=canonical, **kwargs)
+
+
 def home(request):
-    articles = list(Article.objects.published().for_listing()[:21])
+    articles = selectors.latest_articles(HOME_LATEST + 1)
+    sections = selectors.active_sections()
     return render(
         request,
         "newsroom/home.html",
-        {"lead": articles[0] if articles else None, "articles": articles[1:]},
+        {
+            "lead": articles[0] if articles else None,
+            "articles": articles[1:],
+            "active_topics": sections["topics"],
+            "active_countries": sections["countries"],
+            "meta": page_meta(request, description=_("News and analysis on Cuba and world politics.")),
+        },
     )
 
 
 def article_detail(request, slug):
-    article = get_object_or_404(
-        Article.objects.published().prefetch_related("bylines__author", "tags", "countries", "sources", "corrections"),
-        slug=slug,
+    article = get_object_or_404(Article.objects.published(), slug=slug)
+    return render_article(request, article)
+
+
+def render_article(request, article: Article, *, preview: bool = False):
+    """The article page for ``article``. The public view passes a published
+    article; the admin's staff preview passes any article with
+    ``preview=True``, which marks the page "not public" and keeps it out of
+    search engines. Related articles are public ones in both cases."""
+    selectors.load_article_page(article)
+    image = article.image.url if article.image else ""
+    meta = page_meta(
+        request,
+        title=article.headline,
+        description=article.dek,
+        type="article",
+        image=absolute_url(image),
+        image_alt=article.image_alt,
+        noindex=preview,
+        # The preview is served from the admin; its canonical address is
+        # still the public one.
+        path=article.get_absolute_url(),
     )
-    return render(request, "newsroom/article_detail.html", {"article": article})
+    links = article.agreement_links.all()
+    context = {
+        "article": article,
+        "authors": article.ordered_authors(),
+        "agreement_links": links,
+        "related": selectors.related_articles(article),
+        "show_updated": _was_updated(article),
+        "preview": preview,
+        "meta": meta,
+        "breadcrumbs": _article_breadcrumbs(article),
+    }
+    return render(request, "newsroom/article_detail.html", context)
+
+
+def _was_updated(article: Article) -> bool:
+    """Whether to print "Updated": only for an edit well after publication,
+    not for the save that published it."""
+    return bool(article.published_at) and article.updated_at - article.published_at > UPDATE_GRACE
+
+
+def _article_breadcrumbs(article: Article) -> list[tuple[str, str]]:
+    topics = list(article.tags.all())
+    crumbs = [(_("Topics"), reverse("newsroom:topic-list"))]
+    if topics:
+        crumbs.append((topics[0].name, topics[0].get_absolute_url()))
+    return crumbs
 
 
 def topic_list(request):
-    topics = Topic.objects.order_by("name")
-    return render(request, "newsroom/topic_list.html", {"topics": topics})
+    return render(
+        request,
+        "newsroom/topic_list.html",
+        {
+            "topics": selectors.topics_with_counts(),
+            "meta": page_meta(request, title=_("Topics"), description=_("Every topic we cover, A to Z.")),
+            "breadcrumbs": [(_("Topics"), "")],
+        },
+    )
 
 
 def topic_detail(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
-    page = paginate(request, Article.objects.published().for_listing().filter(tags=topic))
-    return render(request, "newsroom/topic_detail.html", {"topic": topic, "page": page})
+    page = paginate(request, selectors.topic_articles(topic))
+    if not page.paginator.count:
+        # A topic that only unpublished stories carry stays unknown: its name
+        # alone could give away an embargoed story.
+        raise Http404("No public stories on this topic")
+    description = topic.description or _("Stories on %(topic)s.") % {"topic": topic.name}
+    return render(
+        request,
+        "newsroom/topic_detail.html",
+        {
+            "topic": topic,
+            "page": page,
+            "meta": page_meta(request, title=topic.name, description=description, page=page),
+            "breadcrumbs": [(_("Topics"), reverse("newsroom:topic-list")), (topic.name, "")],
+        },
+    )
 
 
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
-    page = paginate(request, Article.objects.published().for_listing().filter(bylines__author=author))
-    return render(request, "newsroom/author_detail.html", {"author": author, "page": page})
+    page = paginate(request, selectors.author_articles(author))
+    return render(
+        request,
+        "newsroom/author_detail.html",
+        {
+            "author": author,
+            "page": page,
+            "meta": page_meta(
+                request,
+                title=author.name,
+                description=author.bio or _("Stories by %(name)s.") % {"name": author.name},
+                type="profile",
+                page=page,
+            ),
+            "breadcrumbs": [(author.name, "")],
+        },
+    )
 
 
 def page_not_found(request, exception=None):
-    return render(request, "404.html", status=404)
+    return render(request, "404.html", {"meta": PageMeta(title=_("Page not found"), noindex=True)}, status=404)
 
 
 def server_error(request):
-    return render(request, "500.html", status=500)
+    # No request context: context processors and the header's navigation may
+    # need the database, and the database may be why we are here.
+    return HttpResponseServerError(loader.get_template("500.html").render({"SITE_NAME": settings.SITE_NAME}))

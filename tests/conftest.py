@@ -31,3 +31,176 @@ def writer_client(client, writer_user):
 def editor_client(client, editor_user):
     client.force_login(editor_user)
     return client
+
+
+class _AdminFormParser:
+    """Reads the values a browser would submit from one <form> of an admin
+    page: inputs (checked boxes only), selected options, textareas. Inline
+    formset templates (``__prefix__``) are left out, as the browser's JS would."""
+
+    def __init__(self, form_id: str):
+        from html.parser import HTMLParser
+
+        self.form_id = form_id
+        self.data: dict[str, list[str]] = {}
+        parser = self
+
+        class Parser(HTMLParser):
+            inside = False
+            select = None
+            select_options: list = []
+            textarea = None
+
+            def handle_starttag(self, tag, attrs):
+                attrs = dict(attrs)
+                if tag == "form":
+                    self.inside = attrs.get("id") == parser.form_id
+                if not self.inside:
+                    return
+                name = attrs.get("name")
+                if tag == "input" and name:
+                    kind = attrs.get("type", "text")
+                    if kind in ("submit", "button", "file", "image", "reset"):
+                        return
+                    if kind in ("checkbox", "radio") and "checked" not in attrs:
+                        return
+                    parser.add(name, attrs.get("value", "on" if kind in ("checkbox", "radio") else ""))
+                elif tag == "select" and name:
+                    self.select = (name, "multiple" in attrs, [])
+                elif tag == "option" and self.select is not None:
+                    self.select[2].append((attrs.get("value", ""), "selected" in attrs))
+                elif tag == "textarea" and name:
+                    self.textarea = [name, ""]
+
+            def handle_endtag(self, tag):
+                if tag == "form":
+                    self.inside = False
+                elif tag == "select" and self.select is not None:
+                    name, multiple, options = self.select
+                    chosen = [value for value, selected in options if selected]
+                    if not chosen and not multiple and options:
+                        chosen = [options[0][0]]
+                    for value in chosen:
+                        parser.add(name, value)
+                    self.select = None
+                elif tag == "textarea" and self.textarea is not None:
+                    name, text = self.textarea
+                    # Browsers drop the newline that Django writes after <textarea>.
+                    parser.add(name, text[1:] if text.startswith("\n") else text)
+                    self.textarea = None
+
+            def handle_data(self, data):
+                if self.textarea is not None:
+                    self.textarea[1] += data
+
+        self.parser = Parser(convert_charrefs=True)
+
+    def add(self, name: str, value: str) -> None:
+        if "__prefix__" not in name:
+            self.data.setdefault(name, []).append(value)
+
+    def parse(self, html: str) -> dict:
+        self.parser.feed(html)
+        return {name: values if len(values) > 1 else values[0] for name, values in self.data.items()}
+
+
+@pytest.fixture
+def admin_form_data():
+    """``admin_form_data(client, url)``: what the admin page at ``url`` would
+    post back unchanged, as a dict to edit and POST in a test."""
+
+    def read(client, url: str, form_id: str | None = None) -> dict:
+        response = client.get(url)
+        assert response.status_code == 200, response.status_code
+        form_id = form_id or f"{response.context['opts'].model_name}_form"
+        return _AdminFormParser(form_id).parse(response.content.decode())
+
+    return read
+
+
+# Browser tests (Playwright driving Debian's chromium) -------------------------
+
+CHROMIUM_PATH = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def chromium_browser():
+    """Debian's chromium through Playwright. Never downloads a browser:
+    without /usr/bin/chromium the test is skipped, or fails on CI, where a
+    missing browser is a broken set-up.
+
+    One browser per test, not per session: while Playwright runs, Django
+    hands this thread a different database connection, so the test database
+    must be set up (and flushed, and restored for serialized rollback) while
+    no browser is running: request data fixtures before this one. Mark
+    browser tests ``django_db(transaction=True, serialized_rollback=True)``
+    so the data migrations' rows (countries, groups) survive the flush."""
+    import os
+
+    if not os.path.exists(CHROMIUM_PATH):
+        reason = f"{CHROMIUM_PATH} is missing (apt-get install chromium); browser tests need Debian's chromium"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop running in this thread, which
+    # makes Django refuse ORM calls from the test body (factories, asserts).
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+            # Connections the test opened while Playwright ran belong to this
+            # context and would otherwise stay open (PostgreSQL then refuses
+            # to drop the test database at the end of the run).
+            from django.db import connections
+
+            connections.close_all()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture
+def browser_artifacts():
+    """The folder for screenshots (test-artifacts/, git-ignored)."""
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parent.parent / "test-artifacts"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def serve_media(page) -> None:
+    """Let a Playwright page load uploaded images from the live server's
+    MEDIA_ROOT: the test server serves static files but not media."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.MEDIA_ROOT).resolve()
+
+    def handle(route):
+        from urllib.parse import unquote, urlparse
+
+        relative = unquote(urlparse(route.request.url).path).removeprefix(settings.MEDIA_URL)
+        path = (root / relative).resolve()
+        if path.is_relative_to(root) and path.is_file():
+            route.fulfill(path=str(path))
+        else:
+            route.fulfill(status=404, body="")
+
+    page.route(f"**{settings.MEDIA_URL}**", handle)

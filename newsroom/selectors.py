@@ -1,0 +1,275 @@
+"""Read queries for the public site.
+
+Every article read starts from ``Article.objects.published()``. Counts and
+rankings group on the link tables (topic links, country links, agreement
+links) and fetch only the winning rows, so each page runs a fixed number of
+queries however many items it lists.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models import Count, F, Prefetch, QuerySet
+from django.db.models.functions import Coalesce
+
+from alliances.models import Agreement, AgreementParty, ArticleAgreement, Country
+from newsroom.models import Article, Author, Byline, TaggedCountry, TaggedTopic, Topic
+
+NAV_CACHE_KEY = "site:active-sections:{generation}"
+# Short enough that counts follow the clock (scheduled stories) within a
+# minute; any content change moves to a new key at once (see active_sections).
+NAV_CACHE_SECONDS = 60
+ACTIVE_LIMIT = 10
+RELATED_LIMIT = 4
+# How many candidates each link table may offer to the related-articles box.
+# Grouping stays cheap on the (tag, article) indexes and the ranking never
+# sorts the whole archive.
+RELATED_CANDIDATES = 200
+
+
+def _public_ids() -> QuerySet:
+    return Article.objects.published().values("pk")
+
+
+# Topics and countries ---------------------------------------------------------
+
+
+def topics_with_counts() -> QuerySet[Topic]:
+    """Topics with at least one public article, each with ``article_count``
+    (public articles only)."""
+    return (
+        Topic.objects.filter(tagged_articles__content_object__in=_public_ids())
+        .annotate(article_count=Count("tagged_articles"))
+        .order_by("name")
+    )
+
+
+def countries_with_counts() -> QuerySet[Country]:
+    """Countries with public coverage, each with ``article_count``."""
+    return (
+        Country.objects.filter(tagged_articles__content_object__in=_public_ids())
+        .annotate(article_count=Count("tagged_articles"))
+        .order_by("name")
+    )
+
+
+@dataclass(frozen=True)
+class SectionLink:
+    """A topic or country as the header and the front page show it. Plain
+    values, so it caches in Redis as well as in memory."""
+
+    name: str
+    url: str
+    count: int
+
+
+def active_sections() -> dict[str, list[SectionLink]]:
+    """The most covered topics and countries, by public article count,
+    cached for a short time: the header shows them on every page.
+
+    The key carries the page cache's generation, which every content change
+    bumps, so an unpublished story never lingers in a count; and the entry
+    ends no later than the next scheduled publication.
+    """
+    from newsroom import cache as page_cache
+
+    generation = page_cache.current_generation()
+    key = NAV_CACHE_KEY.format(generation=generation)
+    sections = page_cache._safe(lambda: cache.get(key)) if generation is not None else None
+    if sections is None:
+        sections = {
+            "topics": [
+                SectionLink(t.name, t.get_absolute_url(), t.article_count)
+                for t in topics_with_counts().order_by("-article_count", "name")[:ACTIVE_LIMIT]
+            ],
+            "countries": [
+                SectionLink(c.name, c.get_absolute_url(), c.article_count)
+                for c in countries_with_counts().order_by("-article_count", "name")[:ACTIVE_LIMIT]
+            ],
+        }
+        if generation is not None:
+            timeout = NAV_CACHE_SECONDS
+            until_next = page_cache.seconds_until_next_publication(generation)
+            if until_next is not None:
+                timeout = min(timeout, int(until_next))
+            if timeout > 0:
+                page_cache._safe(lambda: cache.set(key, sections, timeout))
+    return sections
+
+
+# Article lists -----------------------------------------------------------------
+
+
+def latest_articles(limit: int) -> list[Article]:
+    return list(Article.objects.published().for_listing()[:limit])
+
+
+def topic_articles(topic: Topic) -> QuerySet[Article]:
+    return Article.objects.published().for_listing().filter(tags=topic)
+
+
+def country_articles(country: Country) -> QuerySet[Article]:
+    return Article.objects.published().for_listing().filter(countries=country)
+
+
+def author_articles(author: Author) -> QuerySet[Article]:
+    return Article.objects.published().for_listing().filter(bylines__author=author)
+
+
+def agreement_articles(agreement: Agreement) -> QuerySet[Article]:
+    """Public articles about or mentioning ``agreement``, each carrying the
+    link's ``relation`` and ``relation_note``. An article links an agreement
+    at most once, so the join never repeats a row."""
+    return (
+        Article.objects.published()
+        .for_listing()
+        .filter(agreement_links__agreement=agreement)
+        .annotate(relation=F("agreement_links__relation"), relation_note=F("agreement_links__note"))
+    )
+
+
+# The article page --------------------------------------------------------------
+
+ARTICLE_PAGE_PREFETCH = (
+    Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("position")),
+    "tags",
+    "countries",
+    "sources",
+    "corrections",
+    "videos",
+    Prefetch(
+        "agreement_links",
+        queryset=ArticleAgreement.objects.select_related("agreement").prefetch_related(
+            Prefetch("agreement__parties", queryset=AgreementParty.objects.select_related("country"))
+        ),
+    ),
+    "people",
+    "organizations",
+)
+
+
+def load_article_page(article: Article) -> Article:
+    """Fetch everything the article page prints onto ``article`` in a fixed
+    number of queries. Works on any instance, so the admin's preview of a
+    draft renders through the same path as the public page."""
+    from django.db.models import prefetch_related_objects
+
+    prefetch_related_objects([article], *ARTICLE_PAGE_PREFETCH)
+    return article
+
+
+def related_articles(article: Article, limit: int = RELATED_LIMIT) -> list[Article]:
+    """Public articles that share the most with ``article``: shared agreements
+    count first, then shared countries, then shared topics, newest first on a
+    tie. Never ``article`` itself.
+
+    Expects ``article`` loaded by :func:`load_article_page`. Each link table is
+    grouped on its own (tag, article) index and yields at most
+    ``RELATED_CANDIDATES`` ids; only the winners are fetched as cards.
+    """
+    pools = (
+        (ArticleAgreement, "agreement_id", "article_id", [link.agreement_id for link in article.agreement_links.all()]),
+        (TaggedCountry, "tag_id", "content_object_id", [c.pk for c in article.countries.all()]),
+        (TaggedTopic, "tag_id", "content_object_id", [t.pk for t in article.tags.all()]),
+    )
+    shared: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for position, (model, key, article_field, ids) in enumerate(pools):
+        if not ids:
+            continue
+        rows = (
+            model.objects.filter(**{f"{key}__in": ids})
+            .exclude(**{article_field: article.pk})
+            .values(article_field)
+            .annotate(n=Count("pk"))
+            .order_by("-n", f"-{article_field}")[:RELATED_CANDIDATES]
+        )
+        for row in rows:
+            shared[row[article_field]][position] = row["n"]
+    if not shared:
+        return []
+    public = dict(Article.objects.published().filter(pk__in=list(shared)).values_list("pk", "published_at"))
+    ranked = sorted(public, key=lambda pk: (*shared[pk], public[pk], pk), reverse=True)[:limit]
+    cards = Article.objects.published().for_listing().in_bulk(ranked)
+    return [cards[pk] for pk in ranked if pk in cards]
+
+
+# Countries and agreements ------------------------------------------------------
+
+PARTIES_WITH_COUNTRY = Prefetch("parties", queryset=AgreementParty.objects.select_related("country"))
+
+
+def agreements_by_recency(queryset: QuerySet[Agreement]) -> QuerySet[Agreement]:
+    """Latest known date first (signed, else announced, else in force);
+    undated agreements last."""
+    return queryset.annotate(latest_date=Coalesce("signed_on", "announced_on", "in_force_on")).order_by(
+        F("latest_date").desc(nulls_last=True), "title", "pk"
+    )
+
+
+def agreements_for_listing(queryset: QuerySet[Agreement] | None = None) -> QuerySet[Agreement]:
+    queryset = Agreement.objects.all() if queryset is None else queryset
+    return agreements_by_recency(queryset).prefetch_related(PARTIES_WITH_COUNTRY, "sectors")
+
+
+def filter_agreements(
+    *,
+    country: Country | None = None,
+    kind: str = "",
+    status: str = "",
+    sector=None,
+) -> QuerySet[Agreement]:
+    """Agreements matching every filter given. Callers pass validated values
+    (model instances and known choices), never raw request data."""
+    queryset = Agreement.objects.all()
+    if country is not None:
+        # A subquery, not a join: a country with two roles in one agreement
+        # must not list it twice.
+        queryset = queryset.filter(pk__in=AgreementParty.objects.filter(country=country).values("agreement_id"))
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if status:
+        queryset = queryset.filter(status=status)
+    if sector is not None:
+        queryset = queryset.filter(sectors=sector)
+    return agreements_for_listing(queryset)
+
+
+def country_agreements_by_status(country: Country) -> list[tuple[str, list[Agreement]]]:
+    """The country's agreements grouped by status, groups in the order of
+    ``Agreement.Status`` (announced ... unknown), empty groups left out."""
+    agreements = filter_agreements(country=country)
+    groups: dict[str, list[Agreement]] = defaultdict(list)
+    for agreement in agreements:
+        groups[agreement.status].append(agreement)
+    return [(label, groups[value]) for value, label in Agreement.Status.choices if groups[value]]
+
+
+def partner_countries(country: Country) -> QuerySet[Country]:
+    """Countries that share at least one agreement with ``country``, each with
+    ``agreement_count``, most agreements first."""
+    return (
+        Country.objects.filter(agreement_parties__agreement__parties__country=country)
+        .exclude(pk=country.pk)
+        .annotate(agreement_count=Count("agreement_parties__agreement", distinct=True))
+        .order_by("-agreement_count", "name")
+    )
+
+
+def countries_in_agreements() -> QuerySet[Country]:
+    """Countries that are party to at least one agreement: the choices of the
+    agreements index's country filter."""
+    return Country.objects.filter(pk__in=AgreementParty.objects.values("country_id")).order_by("name")
+
+
+def agreement_for_page(queryset: QuerySet[Agreement] | None = None) -> QuerySet[Agreement]:
+    queryset = Agreement.objects.all() if queryset is None else queryset
+    return queryset.select_related("supersedes", "part_of").prefetch_related(
+        PARTIES_WITH_COUNTRY,
+        "sectors",
+        "sources",
+        Prefetch("superseded_by", queryset=Agreement.objects.order_by("title")),
+        Prefetch("parts", queryset=Agreement.objects.order_by("title")),
+    )

@@ -1,0 +1,283 @@
+"""What a reader sees on each public page: the home page, the article, the
+topic, country, agreement and author pages and their indexes."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from newsroom.models import Article
+from tests import factories
+from tests.factories import (
+    AgreementFactory,
+    ArticleFactory,
+    AuthorFactory,
+    CorrectionFactory,
+    RelatedVideoFactory,
+    country,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def story():
+    return factories.launch_story()
+
+
+def html(response) -> str:
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+def test_home_shows_lead_story_latest_and_most_covered_sections(client, story):
+    older = ArticleFactory(public=True, headline="An older story", published_at=timezone.now() - timedelta(days=3))
+    page = html(client.get("/"))
+    # The newest public story leads; older ones follow in the latest list.
+    assert page.index(story["story"].headline) < page.index(older.headline)
+    assert 'class="lead-story"' in page
+    assert "Most covered topics" in page
+    assert "Countries in the news" in page
+    assert 'href="/countries/iran/"' in page
+
+
+def test_article_page_shows_every_part_of_the_story(client, story):
+    article = story["story"]
+    CorrectionFactory(article=article, text="An earlier version gave the wrong date.")
+    RelatedVideoFactory(article=article, title="Presidents meet")
+    page = html(client.get(article.get_absolute_url()))
+    assert "<h1" in page and article.headline in page
+    assert article.dek in page
+    assert 'alt="Miguel Díaz-Canel, Vladimir Putin and Masoud Pezeshkian"' in page
+    assert "composite of official photographs" in page
+    assert "social-media accounts" in page
+    assert f'href="{story["author"].get_absolute_url()}"' in page
+    assert "An earlier version gave the wrong date." in page
+    assert "Presidents meet" in page
+    for outlet in ("Infobae", "IRNA", "Europa Press"):
+        assert outlet in page
+    assert "<h2>Iran and Cuba</h2>" in page
+    assert "Filed under" in page
+    assert 'href="/topics/sanctions/"' in page
+    assert 'href="/countries/north-korea/"' in page or "North Korea" in page
+
+
+def test_article_times_are_in_the_outlets_time_zone(client, settings):
+    published = datetime(2025, 1, 15, 15, 30, tzinfo=UTC)
+    article = ArticleFactory(status="published", published_at=published)
+    page = html(client.get(article.get_absolute_url()))
+    # 15:30 UTC is 10:30 in Havana (UTC-5 in January).
+    assert settings.TIME_ZONE == "America/Havana"
+    assert '<time datetime="2025-01-15T10:30:00-05:00">15 January 2025, 10:30' in page
+
+
+def test_updated_time_shows_only_after_a_later_edit(client):
+    article = ArticleFactory(public=True)
+    # Published and last saved at the same moment: nothing to announce.
+    Article.objects.filter(pk=article.pk).update(updated_at=article.published_at)
+    assert "Updated" not in html(client.get(article.get_absolute_url()))
+    Article.objects.filter(pk=article.pk).update(updated_at=article.published_at + timedelta(hours=3))
+    assert "Updated <time" in html(client.get(article.get_absolute_url()))
+
+
+def test_article_page_language_is_the_articles(client):
+    article = ArticleFactory(public=True, language="es", headline="Díaz-Canel viaja a Moscú")
+    page = html(client.get(article.get_absolute_url()))
+    assert '<html lang="es">' in page
+    assert '<html lang="en">' in html(client.get("/topics/"))
+
+
+def test_agreements_box_names_kind_parties_status_and_relation(client, story):
+    page = html(client.get(story["story"].get_absolute_url()))
+    box = page[page.index('class="agreements-box"') :]
+    assert "Russia–Iran comprehensive strategic partnership treaty" in box
+    assert "Treaty" in box and "Announced" in box
+    assert "Russian Federation" in box or "Russia" in box
+    assert "About" in box and "Mentioned" in box
+
+
+def test_related_articles_rank_shared_agreements_before_countries_before_topics(client):
+    treaty = AgreementFactory(party_codes=["RU", "IR"])
+    article = ArticleFactory(public=True, topics=["geopolitics", "sanctions"], country_codes=["RU", "IR"])
+    factories.ArticleAgreementFactory(article=article, agreement=treaty)
+    ArticleFactory(public=True, headline="Shares two topics", topics=["geopolitics", "sanctions"])
+    ArticleFactory(public=True, headline="Shares a country", country_codes=["RU"])
+    by_agreement = ArticleFactory(
+        public=True, headline="Shares the treaty", published_at=timezone.now() - timedelta(days=9)
+    )
+    factories.ArticleAgreementFactory(article=by_agreement, agreement=treaty)
+    ArticleFactory(public=True, headline="Shares nothing")
+
+    page = html(client.get(article.get_absolute_url()))
+    related = page[page.index('id="related-heading"') :]
+    assert related.index("Shares the treaty") < related.index("Shares a country") < related.index("Shares two topics")
+    assert "Shares nothing" not in related
+    assert article.headline not in related
+
+
+def test_topics_index_lists_topics_with_public_counts(client, story):
+    page = html(client.get("/topics/"))
+    assert 'href="/topics/geopolitics/"' in page
+    assert "2 stories" in page  # geopolitics: the launch story and the follow-up
+
+
+def test_topic_page_lists_its_articles(client, story):
+    page = html(client.get("/topics/geopolitics/"))
+    assert story["story"].headline in page
+    assert story["follow_up"].headline in page
+    assert "<h1>geopolitics</h1>" in page
+
+
+def test_unknown_topic_country_agreement_or_author_is_404(client):
+    for url in ("/topics/nope/", "/countries/atlantis/", "/agreements/nope/", "/authors/nobody/", "/articles/nope/"):
+        assert client.get(url).status_code == 404, url
+
+
+@pytest.mark.parametrize("slug", ["%00", "a%00b", "%0A", "x" * 3000, "%E2%80%AE", "a%20b"])
+def test_odd_slugs_are_a_plain_404(client, slug):
+    for prefix in ("/articles/", "/topics/", "/countries/", "/agreements/", "/authors/"):
+        assert client.get(f"{prefix}{slug}/").status_code == 404, prefix + slug
+
+
+def test_countries_index_lists_only_countries_with_public_coverage(client, story):
+    page = html(client.get("/countries/"))
+    assert 'href="/countries/iran/"' in page
+    assert 'href="/countries/france/"' not in page
+
+
+def test_country_page_shows_articles_agreements_by_status_and_partners(client, story):
+    page = html(client.get(country("IR").get_absolute_url()))
+    assert story["story"].headline in page
+    agreements = page[page.index('id="agreements-heading"') :]
+    # Groups follow the status order: announced, under negotiation, ..., superseded.
+    assert agreements.index("Announced") < agreements.index("Under negotiation") < agreements.index("Superseded")
+    assert "Russia–Iran 2001 cooperation treaty" in agreements
+    partners = page[page.index('id="partners-heading"') :]
+    # Iran shares two agreements with Russia and one with Cuba.
+    assert partners.index("Russia") < partners.index("Cuba")
+    assert "2 agreements" in partners and "1 agreement" in partners
+
+
+def test_partner_count_ignores_a_second_role_in_the_same_agreement(client):
+    agreement = AgreementFactory(party_codes=["RU", "CU"])
+    agreement.parties.create(country=country("RU"), role="lender")
+    page = html(client.get(country("CU").get_absolute_url()))
+    partners = page[page.index('id="partners-heading"') :]
+    assert "1 agreement<" in partners
+
+
+def test_agreement_page_shows_parties_timeline_lineage_sources_and_coverage(client, story):
+    treaty = story["treaty"]
+    part = AgreementFactory(title="Energy annex", part_of=treaty, party_codes=["RU", "IR"])
+    page = html(client.get(treaty.get_absolute_url()))
+    assert "<h1>Russia–Iran comprehensive strategic partnership treaty</h1>" in page
+    assert "Party" in page
+    assert f'href="{story["old_treaty"].get_absolute_url()}"' in page
+    assert "Replaces" in page
+    assert f'href="{part.get_absolute_url()}"' in page
+    assert "Europa Press" in page
+    assert story["story"].headline in page and story["follow_up"].headline in page
+
+    old = html(client.get(story["old_treaty"].get_absolute_url()))
+    # "2001" at year precision: never shown as 1 January 2001.
+    assert '<time datetime="2001">2001</time>' in old
+    assert "1 January 2001" not in old
+    assert "Replaced by" in old and treaty.title in old
+    assert "Mentions it" in old  # the launch story only mentions the 2001 treaty
+
+    part_page = html(client.get(part.get_absolute_url()))
+    assert "Part of" in part_page and treaty.title in part_page
+
+
+def test_agreement_page_shows_month_precision(client, story):
+    page = html(client.get(story["credit"].get_absolute_url()))
+    assert '<time datetime="2024-05">May 2024</time>' in page
+    assert "Lender" in page and "Borrower" in page
+
+
+def test_author_page_shows_bio_and_articles(client, story):
+    page = html(client.get(story["author"].get_absolute_url()))
+    assert "<h1>Editorial Team</h1>" in page
+    assert "written collectively" in page
+    assert story["story"].headline in page
+
+
+def test_author_without_public_articles_still_has_a_page(client):
+    author = AuthorFactory()
+    ArticleFactory(status="draft", authors=[author], headline="Unfinished")
+    page = html(client.get(author.get_absolute_url()))
+    assert "Unfinished" not in page
+    assert "No published stories yet." in page
+
+
+def test_breadcrumbs_lead_back_to_the_index(client, story):
+    page = html(client.get("/topics/geopolitics/"))
+    crumbs = page[page.index('aria-label="Breadcrumb"') :]
+    assert 'href="/"' in crumbs and 'href="/topics/"' in crumbs
+    assert '<span aria-current="page">geopolitics</span>' in crumbs
+
+
+def test_header_navigation_lists_main_topics_and_countries(client, story):
+    page = html(client.get("/agreements/"))
+    nav = page[page.index('class="site-nav"') : page.index("</header>")]
+    assert 'href="/topics/geopolitics/"' in nav
+    assert 'href="/countries/iran/"' in nav
+
+
+def test_custom_404_page(client):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+    assert 'class="site-header"' in response.content.decode()
+
+
+def test_500_page_renders_without_database_or_context(rf, django_assert_num_queries):
+    from newsroom.views import server_error
+
+    with django_assert_num_queries(0):
+        response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Something went wrong" in response.content.decode()
+
+
+def test_editor_text_is_escaped_everywhere_it_shows(client):
+    evil = '<img src=x onerror="alert(1)">'
+    author = AuthorFactory(name=f"Ann {evil}", bio=evil)
+    agreement = AgreementFactory(title=f"Pact {evil}", summary=evil, party_codes=["CU", "RU"])
+    factories.AgreementSourceFactory(agreement=agreement, outlet=evil, url="javascript:alert(1)")
+    article = ArticleFactory(
+        public=True,
+        headline=f"Story {evil}",
+        dek=evil,
+        image=factories.hero_image(),
+        image_alt=evil,
+        image_caption=evil,
+        image_credit=evil,
+        authors=[author],
+        topics=[f"topic {evil}"[:90]],
+        country_codes=["CU"],
+    )
+    factories.ArticleAgreementFactory(article=article, agreement=agreement, note=evil)
+    factories.SourceFactory(article=article, outlet=evil, url="javascript:alert(1)")
+    CorrectionFactory(article=article, text=evil)
+    RelatedVideoFactory(article=article, title=evil, url="javascript:alert(2)")
+    urls = [
+        "/",
+        article.get_absolute_url(),
+        "/topics/",
+        "/countries/cuba/",
+        "/agreements/",
+        agreement.get_absolute_url(),
+        author.get_absolute_url(),
+    ]
+    for url in urls:
+        page = html(client.get(url))
+        assert "<img src=x" not in page, url
+        assert "javascript:" not in page, url
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html(client.get(article.get_absolute_url()))
+
+
+def test_an_empty_site_still_answers_every_index(client):
+    for url in ("/", "/topics/", "/countries/", "/agreements/"):
+        page = html(client.get(url))
+        assert 'class="empty"' in page, url

@@ -1,0 +1,135 @@
+"""The query budget: every public page runs a fixed number of SQL queries,
+the same with one item as with thirty. Each page is measured cold (caches
+cleared) with one item of everything it lists, then again with thirty."""
+
+import itertools
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from alliances.models import AgreementParty
+from tests.factories import (
+    AgreementFactory,
+    AgreementSourceFactory,
+    ArticleAgreementFactory,
+    ArticleFactory,
+    AuthorFactory,
+    CorrectionFactory,
+    OrganizationFactory,
+    PersonFactory,
+    RelatedVideoFactory,
+    SectorFactory,
+    SourceFactory,
+    country,
+)
+
+pytestmark = pytest.mark.django_db
+
+PARTNER_CODES = ["RU", "IR", "KP", "VE", "NI", "CN", "BY", "SY", "BO", "DZ", "AO", "VN", "LA", "MZ", "ZA",
+                 "BR", "MX", "IN", "TR", "EG", "ET", "ML", "NA", "UG", "ZW", "KZ", "UZ", "TM", "AZ", "GE"]  # fmt: skip
+
+
+class World:
+    """One article, topic, country (Cuba), agreement and author, and around
+    them as many items as ``grow`` adds: topics, countries, agreements,
+    authors, sources, corrections, videos, people and organisations on the
+    article, and other public articles that share its topic, country, author
+    and agreement (so they show on every list and as related articles)."""
+
+    def __init__(self):
+        self.partners = iter(PARTNER_CODES)
+        self.serial = itertools.count()
+        self.author = AuthorFactory(name="Editorial Team")
+        self.agreement = AgreementFactory(title="Main agreement", party_codes=["CU", "RU"])
+        self.article = ArticleFactory(public=True, headline="The article", authors=[self.author])
+        self.article.tags.add("main topic")
+        self.article.countries.add(country("CU"))
+
+    def grow(self, n: int) -> None:
+        for _ in range(n):
+            i = next(self.serial)
+            partner = country(next(self.partners))
+            sector = SectorFactory(name=f"sector {i}")
+            agreement = AgreementFactory(party_codes=["CU", partner.iso2])
+            agreement.sectors.add(sector)
+            AgreementParty.objects.create(agreement=agreement, country=country("CU"), role="lender")
+            AgreementSourceFactory(agreement=agreement)
+            ArticleAgreementFactory(
+                article=self.article, agreement=agreement, relation="about" if i % 2 else "mentions"
+            )
+            self.article.tags.add(f"topic {i}")
+            self.article.countries.add(partner)
+            self.article.bylines.create(author=AuthorFactory(), position=i + 1)
+            SourceFactory(article=self.article, outlet=f"Outlet {i}")
+            CorrectionFactory(article=self.article)
+            RelatedVideoFactory(article=self.article)
+            self.article.people.add(PersonFactory())
+            self.article.organizations.add(OrganizationFactory())
+
+            other = ArticleFactory(
+                public=True, authors=[self.author, AuthorFactory()], topics=["main topic", f"topic {i}"]
+            )
+            other.countries.add(country("CU"), partner)
+            ArticleAgreementFactory(article=other, agreement=self.agreement)
+            self.agreement.sectors.add(sector)
+            AgreementSourceFactory(agreement=self.agreement)
+
+    def urls(self) -> dict[str, str]:
+        return {
+            "home": "/",
+            "article": self.article.get_absolute_url(),
+            "topic index": "/topics/",
+            "topic": "/topics/main-topic/",
+            "country index": "/countries/",
+            "country": "/countries/cuba/",
+            "agreement index": "/agreements/",
+            "agreement index, filtered": "/agreements/?country=cuba&kind=cooperation_agreement&status=signed",
+            "agreement": self.agreement.get_absolute_url(),
+            "author": self.author.get_absolute_url(),
+        }
+
+
+# The queries each page runs with cold caches, whatever it lists. Three of
+# them are the header's most covered topics and countries and the time of the
+# next scheduled story, which are cached between requests.
+BUDGET = {
+    "home": 7,
+    "article": 22,
+    "topic index": 4,
+    "topic": 9,
+    "country index": 4,
+    "country": 13,
+    "agreement index": 9,
+    "agreement index, filtered": 9,
+    "agreement": 14,
+    "author": 9,
+}
+
+
+def count_queries(client, url: str) -> int:
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+@pytest.mark.parametrize("page", list(BUDGET))
+def test_page_runs_the_same_queries_for_one_item_and_for_thirty(client, page, django_assert_max_num_queries):
+    world = World()
+    world.grow(1)
+    url = world.urls()[page]
+    with django_assert_max_num_queries(BUDGET[page]):
+        cache.clear()
+        assert client.get(url).status_code == 200
+    one = count_queries(client, url)
+
+    world.grow(29)
+    with django_assert_max_num_queries(BUDGET[page]):
+        cache.clear()
+        response = client.get(url)
+    thirty = count_queries(client, url)
+    assert thirty == one, f"{page}: {one} queries with one item, {thirty} with thirty"
+    assert response.status_code == 200
