@@ -26,9 +26,14 @@ class DatabaseUnavailableMiddleware:
         if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
         logger.error("database unavailable: %s", exception)
-        # Drop the broken connection now rather than on the next request.
-        close_old_connections()
-        response = HttpResponse(render_to_string("503.html"), status=503)
-        response["Retry-After"] = "10"
-        response["Cache-Control"] = "no-store"
-        return response
+        return database_unavailable()
+
+
+def database_unavailable() -> HttpResponse:
+    """The 503 page; renders without the database or any context processor."""
+    # Drop the broken connection now rather than on the next request.
+    close_old_connections()
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = "10"
+    response["Cache-Control"] = "no-store"
+    return response

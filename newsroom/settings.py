@@ -144,7 +144,7 @@ PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE", default=bool(REDIS_URL))
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 PAGE_BROWSER_SECONDS = env.int("PAGE_BROWSER_SECONDS", default=30)
 PAGE_CDN_SECONDS = env.int("PAGE_CDN_SECONDS", default=60)
-PAGE_CACHE_EXCLUDE = ("/admin/", "/static/", "/media/", "/preview/")
+PAGE_CACHE_EXCLUDE = ("/admin/", "/static/", "/media/", "/preview/", "/health/")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

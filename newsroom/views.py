@@ -4,13 +4,15 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.http import Http404, HttpResponseServerError
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import get_object_or_404, render
 from django.template import loader
 from django.urls import reverse
@@ -18,6 +20,7 @@ from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext as _
 
 from newsroom import selectors
+from newsroom.middleware import database_unavailable
 from newsroom.models import Article, Author, Topic
 
 PAGE_SIZE = 20
@@ -209,4 +212,13 @@ def page_not_found(request, exception=None):
 def server_error(request):
     # No request context: context processors and the header's navigation may
     # need the database, and the database may be why we are here.
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        # The database failed outside a view (in a middleware): same answer
+        # as DatabaseUnavailableMiddleware gives for views.
+        return database_unavailable()
     return HttpResponseServerError(loader.get_template("500.html").render({"SITE_NAME": settings.SITE_NAME}))
+
+
+def health(request):
+    """Liveness check: answers without touching the database or the cache."""
+    return HttpResponse("ok", content_type="text/plain")

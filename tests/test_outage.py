@@ -24,3 +24,27 @@ def test_site_answers_normally_once_the_database_is_back(client, monkeypatch):
         patch.setattr(ArticleQuerySet, "published", lambda self: (_ for _ in ()).throw(OperationalError("down")))
         assert client.get("/").status_code == 503
     assert client.get("/").status_code == 200
+
+
+def test_database_failure_in_a_middleware_is_a_503_too(client, monkeypatch, settings):
+    """The page cache asks the database for the next scheduled time before
+    any view runs; an outage there must not become a 500."""
+    from newsroom import cache
+
+    settings.PAGE_CACHE_ENABLED = True
+
+    def fail(generation):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(cache, "seconds_until_next_publication", fail)
+    client.raise_request_exception = False
+    response = client.get("/")
+    assert response.status_code == 503
+    assert "Back in a moment" in response.content.decode()
+
+
+def test_health_endpoint_needs_no_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/health/")
+    assert response.status_code == 200
+    assert response.content == b"ok"
