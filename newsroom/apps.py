@@ -8,6 +8,7 @@ class NewsroomConfig(AppConfig):
     verbose_name = _("Newsroom")
 
     def ready(self):
-        from newsroom import cache
+        from newsroom import cache, signals
 
         cache.connect_signals()
+        signals.connect()

@@ -8,7 +8,7 @@ open a fresh connection instead of reusing the broken one.
 
 import logging
 
-from django.db import InterfaceError, OperationalError, close_old_connections
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
@@ -30,9 +30,11 @@ class DatabaseUnavailableMiddleware:
 
 
 def database_unavailable() -> HttpResponse:
-    """The 503 page; renders without the database or any context processor."""
-    # Drop the broken connection now rather than on the next request.
-    close_old_connections()
+    """The 503 page; renders without the database or any context processor.
+
+    The broken connection is not closed here: CONN_HEALTH_CHECKS makes the
+    next request test it and open a new one.
+    """
     response = HttpResponse(render_to_string("503.html"), status=503)
     response["Retry-After"] = "10"
     response["Cache-Control"] = "no-store"

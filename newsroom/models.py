@@ -9,6 +9,7 @@ search and related-articles box starts from that method.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -154,7 +155,7 @@ class ArticleQuerySet(models.QuerySet):
         """What a list of article cards prints, fetched in a fixed number of
         queries, without the body column the cards never show."""
         return (
-            self.defer("body")
+            self.defer("body", "search_vector")
             .prefetch_related(
                 models.Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("position")),
                 "tags",
@@ -164,7 +165,7 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_admin_list(self) -> ArticleQuerySet:
-        return self.defer("body").prefetch_related(
+        return self.defer("body", "search_vector").prefetch_related(
             models.Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("position")),
             "tags",
         )
@@ -254,6 +255,10 @@ class Article(models.Model):
     )
     people = models.ManyToManyField("alliances.Person", related_name="articles", blank=True)
     organizations = models.ManyToManyField("alliances.Organization", related_name="articles", blank=True)
+    # Written only by newsroom.search.refresh_search_vector (called from
+    # newsroom.signals). PostgreSQL: weighted tsvector behind a GIN index that
+    # migration 0003 creates there only. SQLite: folded plain text.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 

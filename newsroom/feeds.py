@@ -1,0 +1,212 @@
+"""RSS 2.0 and Atom feeds: the latest public articles, site-wide and for each
+topic, country, agreement and author page (at ``<page>/feed/``).
+
+Each item carries the headline, the dek as summary, the byline, topics and
+countries as categories, publication and update times and the hero image as
+an enclosure. Whatever an editor typed, the XML stays valid: every string is
+stripped of the characters XML 1.0 cannot carry on its way into the feed
+generator (which would otherwise refuse control characters with an error).
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import feedgenerator
+from django.utils.functional import Promise
+from django.utils.html import escape
+
+from alliances.models import Agreement, Country
+from newsroom.models import Article, Author, Topic
+
+FEED_ITEMS = 30
+
+# Everything outside XML 1.0's Char production: C0 controls other than tab,
+# newline and carriage return, lone surrogates, U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value: str) -> str:
+    """``value`` with every character XML 1.0 cannot carry removed."""
+    return _NOT_XML.sub("", value)
+
+
+def _clean(value):
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, str):
+        return xml_text(value)
+    if isinstance(value, list | tuple):
+        return type(value)(_clean(v) for v in value)
+    if isinstance(value, dict):
+        return {key: _clean(v) for key, v in value.items()}
+    return value
+
+
+class _XMLSafeFeed:
+    """Mixin for Django's feed generators: cleans every string of the feed
+    and its items, and makes enclosure addresses absolute (Django's Feed
+    leaves them as the storage gives them) against the feed's own link."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*_clean(args), **_clean(kwargs))
+
+    def add_item(self, *args, **kwargs):
+        kwargs = _clean(kwargs)
+        kwargs["enclosures"] = [
+            feedgenerator.Enclosure(
+                url=xml_text(urljoin(self.feed["link"], enclosure.url)),
+                length=xml_text(str(enclosure.length)),
+                mime_type=xml_text(enclosure.mime_type),
+            )
+            for enclosure in kwargs.get("enclosures") or ()
+        ]
+        super().add_item(*_clean(args), **kwargs)
+
+
+class RssFeed(_XMLSafeFeed, feedgenerator.Rss201rev2Feed):
+    pass
+
+
+class AtomFeed(_XMLSafeFeed, feedgenerator.Atom1Feed):
+    pass
+
+
+class LatestArticlesFeed(Feed):
+    """The site's latest public articles. Subclasses narrow ``articles()``
+    to one topic, country, agreement or author."""
+
+    feed_type = RssFeed
+
+    def title(self, obj=None) -> str:
+        return settings.SITE_NAME
+
+    def link(self, obj=None) -> str:
+        return reverse("newsroom:home")
+
+    def description(self, obj=None) -> str:
+        return "The latest stories on Cuba and world politics."
+
+    def subtitle(self, obj=None) -> str:
+        # Atom's name for the description.
+        return self.description(obj)
+
+    def articles(self, obj) -> QuerySet:
+        return Article.objects.published()
+
+    def items(self, obj=None):
+        # for_listing(): bylines, topics and countries in three queries
+        # whatever the number of items, and no body or search vector.
+        return self.articles(obj).for_listing()[:FEED_ITEMS]
+
+    def item_title(self, article: Article) -> str:
+        # RSS readers show titles as HTML (Django escapes them for the same
+        # reason); Atom titles are plain text.
+        return article.headline if issubclass(self.feed_type, feedgenerator.Atom1Feed) else escape(article.headline)
+
+    def item_description(self, article: Article) -> str:
+        # Both RSS <description> and Atom <summary type="html"> are HTML.
+        return escape(article.dek)
+
+    def item_author_name(self, article: Article) -> str | None:
+        return ", ".join(author.name for author in article.ordered_authors()) or None
+
+    def item_categories(self, article: Article) -> list[str]:
+        return [topic.name for topic in article.tags.all()] + [country.name for country in article.countries.all()]
+
+    def item_pubdate(self, article: Article):
+        return article.published_at
+
+    def item_updateddate(self, article: Article):
+        return article.updated_at
+
+    def item_enclosures(self, article: Article) -> list[feedgenerator.Enclosure]:
+        if not article.image:
+            return []
+        try:
+            length = article.image.size
+        except (OSError, ValueError):
+            # A file missing from storage still gets its enclosure; RSS
+            # readers take 0 as "length unknown".
+            length = 0
+        mime_type = mimetypes.guess_type(article.image.name)[0] or "application/octet-stream"
+        return [feedgenerator.Enclosure(url=article.image.url, length=str(length), mime_type=mime_type)]
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = AtomFeed
+
+
+class TopicFeed(LatestArticlesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Topic, slug=slug)
+
+    def title(self, topic: Topic) -> str:
+        return f"{topic.name} – {settings.SITE_NAME}"
+
+    def link(self, topic: Topic) -> str:
+        return topic.get_absolute_url()
+
+    def description(self, topic: Topic) -> str:
+        return topic.description or f"The latest stories on {topic.name}."
+
+    def articles(self, topic: Topic) -> QuerySet:
+        return Article.objects.published().filter(tags=topic)
+
+
+class CountryFeed(LatestArticlesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Country, slug=slug)
+
+    def title(self, country: Country) -> str:
+        return f"{country.name} – {settings.SITE_NAME}"
+
+    def link(self, country: Country) -> str:
+        return country.get_absolute_url()
+
+    def description(self, country: Country) -> str:
+        return f"The latest stories about {country.name}."
+
+    def articles(self, country: Country) -> QuerySet:
+        return Article.objects.published().filter(countries=country)
+
+
+class AgreementFeed(LatestArticlesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Agreement, slug=slug)
+
+    def title(self, agreement: Agreement) -> str:
+        return f"{agreement.title} – {settings.SITE_NAME}"
+
+    def link(self, agreement: Agreement) -> str:
+        return agreement.get_absolute_url()
+
+    def description(self, agreement: Agreement) -> str:
+        return agreement.summary or f"The latest stories on {agreement.title}."
+
+    def articles(self, agreement: Agreement) -> QuerySet:
+        return Article.objects.published().filter(agreements=agreement)
+
+
+class AuthorFeed(LatestArticlesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Author, slug=slug)
+
+    def title(self, author: Author) -> str:
+        return f"{author.name} – {settings.SITE_NAME}"
+
+    def link(self, author: Author) -> str:
+        return author.get_absolute_url()
+
+    def description(self, author: Author) -> str:
+        return author.bio or f"The latest stories by {author.name}."
+
+    def articles(self, author: Author) -> QuerySet:
+        return Article.objects.published().filter(bylines__author=author)

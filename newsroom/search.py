@@ -1,0 +1,594 @@
+"""Full-text search over public articles: the stored search vector, the
+query, facets, snippets, and the /search/ page.
+
+PostgreSQL (production and CI)
+    ``Article.search_vector`` is a stored tsvector: headline at weight A; dek
+    and the names of the article's topics, countries (English and Spanish
+    names) and agreements at B; body text at C; behind a GIN index.
+
+    Each article is stemmed in its own language, and a query is matched
+    against each article in that article's language: Spanish articles with
+    ``websearch_to_tsquery('spanish', q)``, English ones with
+    ``websearch_to_tsquery('newsroom_en', q)`` ("quoted phrases",
+    -exclusion and ``or`` work). Parsing the query once per language, rather
+    than ORing parses, keeps -exclusion exact.
+
+    Accents: PostgreSQL's Spanish stemmer already drops acute accents from
+    what it returns ("Díaz" and "Diaz" both give diaz), but it needs them to
+    recognise endings: "negociación" gives negoci, "negociacion" does not.
+    Readers often type without accents, so a Spanish article's vector also
+    holds, for each word whose accent-free spelling stems differently, that
+    stem (from ``newsroom_es``, the Spanish stemmer behind ``unaccent``; see
+    migration 0003). English articles use ``newsroom_en``, the English
+    stemmer behind ``unaccent``, so accents never matter there.
+
+    Ranking (``ts_rank``) and counting cost in proportion to the number of
+    matches, so a search works on the newest ``RANK_LIMIT`` matches: it ranks
+    them, counts them for the facets, and says when there were more.
+
+SQLite (the zero-set-up default)
+    The same column holds the article's words, lower-cased and stripped of
+    accents, in one string. Queries get the same treatment and the same
+    syntax (phrases, -exclusion, ``or``); each term must begin a word of the
+    document. Plain words find what PostgreSQL finds, without stemming.
+    Results come in order of where the first term appears (headline first),
+    then newest first.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django import forms
+from django.apps import apps as django_apps
+from django.contrib.postgres.aggregates import StringAgg
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchQueryField,
+    SearchRank,
+    SearchVector,
+    SearchVectorCombinable,
+    SearchVectorField,
+)
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.expressions import CombinedExpression
+from django.db.models.functions import Concat, ExtractYear, StrIndex
+from django.shortcuts import render
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from alliances.models import Country
+from newsroom.models import Article, TaggedCountry, TaggedTopic, Topic
+from newsroom.views import page_meta, paginate
+
+# Longer queries are cut: nobody types more, and the cost of a query grows
+# with its length.
+MAX_QUERY_LENGTH = 200
+# A search ranks and counts only this many matches, the newest; see the
+# module docstring.
+RANK_LIMIT = 500
+# SQLite scans every document once per term: keep the number of terms small.
+MAX_FALLBACK_TERMS = 10
+FACET_SIZE = 12
+# PostgreSQL text search configurations. Articles and queries in a language
+# are parsed with SEARCH_CONFIGS[language]; "spanish" is built in, while
+# newsroom_en and newsroom_es (the Spanish stemmer behind unaccent, for the
+# accent-free stems) come from migration 0003.
+SEARCH_CONFIGS = {"es": "spanish", "en": "newsroom_en"}
+SPANISH_UNACCENTED = "newsroom_es"
+
+# Private-use characters that mark highlighted words on their way from the
+# database to the page; see highlight_html().
+_START, _STOP = "\ue000", "\ue001"
+_TAG = re.compile(r"<[^>]*>")
+_WORD = re.compile(r"\w+")
+# NUL (which PostgreSQL refuses in text), other control characters, and our
+# own markers never reach a query.
+_UNWANTED = re.compile(f"[\x00-\x1f\x7f{_START}{_STOP}]")
+# A quoted phrase (closing quote optional) or a bare word, either one
+# optionally preceded by "-".
+_QUERY_TOKEN = re.compile(r'(-?)"([^"]*)"?|(-?)([^\s"]+)')
+
+
+def uses_postgres(using: str = DEFAULT_DB_ALIAS) -> bool:
+    return connections[using].vendor == "postgresql"
+
+
+def clean_query(raw: str | None) -> str:
+    """The query as it will be searched: control characters (NUL included)
+    gone, whitespace collapsed, at most MAX_QUERY_LENGTH characters."""
+    return " ".join(_UNWANTED.sub(" ", raw or "").split())[:MAX_QUERY_LENGTH].strip()
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: "Díaz" and "DIAZ" both become "diaz"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def body_text(body_html: str | None) -> str:
+    """The readable text of a sanitised body: tags become spaces (so that
+    paragraphs do not run together) and entities become characters."""
+    return html.unescape(_TAG.sub(" ", body_html or ""))
+
+
+def folded_document(*texts: str) -> str:
+    """The SQLite search document: every word folded, one space apart. The
+    bars keep SQLite from storing an all-digit document as a number (the
+    column's type name gives it numeric affinity)."""
+    words = _WORD.findall(fold(" ".join(texts)))
+    return f"| {' '.join(words)} |"
+
+
+# --- Keeping the vector current ---------------------------------------------
+
+
+def refresh_search_vector(article_ids: Iterable[int] | None, *, registry=None, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Rebuild the stored search vector of the given articles, or of every
+    article when ``article_ids`` is None.
+
+    Called by newsroom.signals whenever an article's text, topics, countries
+    or agreement links change, and by migration 0003 (with its historical
+    ``registry``). Writes with ``update()``: no signals, no ``updated_at``
+    change. Code that changes links behind the ORM's back (raw SQL,
+    ``QuerySet.update()`` on the link tables, such as a tag merge) calls it
+    itself.
+    """
+    registry = registry or django_apps
+    article_model = registry.get_model("newsroom", "Article")
+    articles = article_model._base_manager.using(using)
+    if article_ids is not None:
+        ids = sorted({int(pk) for pk in article_ids if pk is not None})
+        if not ids:
+            return
+        articles = articles.filter(pk__in=ids)
+    with transaction.atomic(using=using):
+        if uses_postgres(using):
+            _refresh_tsvector(articles, registry)
+        else:
+            all_ids = ids if article_ids is not None else list(articles.values_list("pk", flat=True))
+            _refresh_folded(article_model, all_ids, registry, using)
+
+
+def _names(registry, app_label: str, model_name: str, article_fk: str, name) -> Subquery:
+    """The names linked to the outer article, as one space-separated string."""
+    link_model = registry.get_model(app_label, model_name)
+    return Subquery(
+        link_model._base_manager.filter(**{article_fk: OuterRef("pk")})
+        .order_by()
+        .values(article_fk)
+        .annotate(names=StringAgg(name, " "))
+        .values("names"),
+        output_field=TextField(),
+    )
+
+
+def _body_text_sql():
+    """The body's text in SQL: tags (and stray highlight markers) become spaces."""
+    return Func(
+        F("body"),
+        Value(f"<[^>]*>|[{_START}{_STOP}]"),
+        Value(" "),
+        Value("g"),
+        function="regexp_replace",
+        output_field=TextField(),
+    )
+
+
+class _TsDelete(SearchVectorCombinable, Func):
+    """ts_delete(vector, lexemes): the vector without those lexemes."""
+
+    function = "ts_delete"
+    output_field = SearchVectorField()
+
+
+def _refresh_tsvector(articles: QuerySet, registry) -> None:
+    topics = _names(registry, "newsroom", "TaggedTopic", "content_object", "tag__name")
+    countries = _names(
+        registry,
+        "newsroom",
+        "TaggedCountry",
+        "content_object",
+        Concat("tag__name", Value(" "), "tag__name_es", output_field=TextField()),
+    )
+    agreements = _names(registry, "alliances", "ArticleAgreement", "article", "agreement__title")
+
+    def weighted(config: str):
+        return (
+            SearchVector("headline", config=config, weight="A")
+            + SearchVector("dek", topics, countries, agreements, config=config, weight="B")
+            + SearchVector(_body_text_sql(), config=config, weight="C")
+        )
+
+    articles.exclude(language="es").update(search_vector=weighted(SEARCH_CONFIGS["en"]))
+    spanish = articles.filter(language="es")
+    spanish.update(search_vector=weighted(SEARCH_CONFIGS["es"]))
+    # Then the accent-free stems the Spanish vector lacks, and only those, so
+    # that no word counts twice in the ranking. A second UPDATE because it
+    # reads the first one's result: in a single statement PostgreSQL would
+    # stem the whole text (the dearest part, ~2.5 ms for 6 kB) twice.
+    stored = F("search_vector")
+    spanish.update(
+        search_vector=CombinedExpression(
+            stored,
+            "||",
+            _TsDelete(
+                weighted(SPANISH_UNACCENTED),
+                Func(stored, function="tsvector_to_array", output_field=ArrayField(TextField())),
+            ),
+            output_field=SearchVectorField(),
+        )
+    )
+
+
+def _refresh_folded(article_model, all_ids: list[int], registry, using: str, batch: int = 500) -> None:
+    topic_links = registry.get_model("newsroom", "TaggedTopic")._base_manager.using(using)
+    country_links = registry.get_model("newsroom", "TaggedCountry")._base_manager.using(using)
+    agreement_links = registry.get_model("alliances", "ArticleAgreement")._base_manager.using(using)
+    for start in range(0, len(all_ids), batch):
+        ids = all_ids[start : start + batch]
+        names = defaultdict(list)
+        for pk, name in topic_links.filter(content_object_id__in=ids).values_list("content_object_id", "tag__name"):
+            names[pk].append(name)
+        for pk, name, name_es in country_links.filter(content_object_id__in=ids).values_list(
+            "content_object_id", "tag__name", "tag__name_es"
+        ):
+            names[pk] += [name, name_es]
+        for pk, title in agreement_links.filter(article_id__in=ids).values_list("article_id", "agreement__title"):
+            names[pk].append(title)
+        rows = article_model._base_manager.using(using).filter(pk__in=ids)
+        documents = [
+            article_model(pk=pk, search_vector=folded_document(headline, dek, *names[pk], body_text(body)))
+            for pk, headline, dek, body in rows.values_list("pk", "headline", "dek", "body")
+        ]
+        article_model._base_manager.using(using).bulk_update(documents, ["search_vector"])
+
+
+# --- Queries ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Term:
+    words: str  # folded words, one space apart
+    negated: bool = False
+
+
+def parse_query(query: str) -> list[list[Term]]:
+    """The fallback's reading of web-search syntax: groups separated by "or",
+    each a list of terms that must all hold. At most MAX_FALLBACK_TERMS terms."""
+    groups: list[list[Term]] = []
+    current: list[Term] = []
+    count = 0
+    for match in _QUERY_TOKEN.finditer(query):
+        is_phrase = match.group(2) is not None
+        raw = match.group(2) if is_phrase else match.group(4)
+        negated = bool(match.group(1) or match.group(3))
+        if not is_phrase and not negated and raw.lower() == "or":
+            if current:
+                groups.append(current)
+                current = []
+            continue
+        words = _WORD.findall(fold(raw))
+        if words and count < MAX_FALLBACK_TERMS:
+            current.append(Term(" ".join(words), negated))
+            count += 1
+    if current:
+        groups.append(current)
+    return groups
+
+
+def _positive_words(query: str) -> list[str]:
+    return [w for group in parse_query(query) for t in group if not t.negated for w in t.words.split()]
+
+
+def _tsquery(query: str, language: str) -> SearchQuery:
+    return SearchQuery(query, config=SEARCH_CONFIGS[language], search_type="websearch")
+
+
+def _tsquery_for_each_article(query: str) -> Case:
+    """The query parsed in the language of the article it is compared with."""
+    return Case(
+        When(language="es", then=_tsquery(query, "es")),
+        default=_tsquery(query, "en"),
+        output_field=SearchQueryField(),
+    )
+
+
+def _fallback_condition(query: str) -> Q:
+    condition = None
+    for group in parse_query(query):
+        clause = Q()
+        for term in group:
+            # A leading space: the term must begin a word of the document.
+            contains = Q(search_vector__contains=f" {term.words}")
+            clause &= ~contains if term.negated else contains
+        condition = clause if condition is None else condition | clause
+    return condition if condition is not None else Q(pk__in=[])
+
+
+@dataclass
+class Filters:
+    country: Country | None = None
+    topic: Topic | None = None
+    year: int | None = None
+
+
+def matching_articles(query: str, filters: Filters | None = None) -> QuerySet:
+    """Every public article that matches ``query`` and the chosen facets."""
+    articles = Article.objects.published()
+    if uses_postgres():
+        # Two conditions on the indexed column: PostgreSQL can OR two GIN scans.
+        articles = articles.filter(
+            Q(language="es", search_vector=_tsquery(query, "es"))
+            | (~Q(language="es") & Q(search_vector=_tsquery(query, "en")))
+        )
+    else:
+        articles = articles.filter(_fallback_condition(query))
+    filters = filters or Filters()
+    if filters.country is not None:
+        articles = articles.filter(country_links__tag=filters.country)
+    if filters.topic is not None:
+        articles = articles.filter(topic_links__tag=filters.topic)
+    if filters.year is not None:
+        articles = articles.filter(published_at__year=filters.year)
+    return articles
+
+
+def candidate_ids(matches: QuerySet) -> tuple[list[int], bool]:
+    """The ids of the newest RANK_LIMIT matches, and whether there were more.
+
+    Everything after this (ranking, facets, counts, the page) works on these
+    ids only, so a word found in half the archive costs no more than a rare
+    one: counting every match of a common word means reading every matching
+    row, which at 20,000 articles already took 150 ms per facet."""
+    ids = list(matches.order_by("-published_at", "-pk").values_list("pk", flat=True)[: RANK_LIMIT + 1])
+    return ids[:RANK_LIMIT], len(ids) > RANK_LIMIT
+
+
+def ranked_articles(query: str, ids: list[int]) -> QuerySet:
+    """The articles ``ids``, best match first, ready to list."""
+    articles = Article.objects.published().for_listing().filter(pk__in=ids)
+    if uses_postgres():
+        rank = SearchRank(F("search_vector"), _tsquery_for_each_article(query), normalization=Value(1))
+        return articles.annotate(rank=rank).order_by("-rank", "-published_at", "-pk")
+    words = _positive_words(query)
+    if not words:
+        return articles
+    first_seen = StrIndex("search_vector", Value(f" {words[0]}"))
+    return articles.annotate(first_seen=first_seen).order_by("first_seen", "-published_at", "-pk")
+
+
+# --- Snippets --------------------------------------------------------------
+
+
+def highlight_html(marked: str, *, unescape: bool = True) -> SafeString:
+    """Safe HTML from text whose highlighted words sit between the private
+    _START/_STOP markers: everything is escaped, then only balanced markers
+    become <mark> elements. ``unescape`` first turns entities left in the text
+    (from a stored body) back into characters, so they are not escaped twice."""
+    out, open_mark = [], False
+    for part in re.split(f"([{_START}{_STOP}])", " ".join(marked.split())):
+        if part == _START:
+            if not open_mark:
+                out.append("<mark>")
+                open_mark = True
+        elif part == _STOP:
+            if open_mark:
+                out.append("</mark>")
+                open_mark = False
+        else:
+            text = html.unescape(part) if unescape else part
+            out.append(escape(_UNWANTED.sub("", text)))
+    if open_mark:
+        out.append("</mark>")
+    return mark_safe("".join(out))  # noqa: S308 - every piece of text went through escape()
+
+
+def _postgres_snippets(ids: list[int], query: str) -> dict[int, str]:
+    text = _body_text_sql()
+
+    def headline(tsquery, config: str) -> SearchHeadline:
+        return SearchHeadline(
+            text,
+            tsquery,
+            config=config,
+            start_sel=_START,
+            stop_sel=_STOP,
+            min_words=15,
+            max_words=35,
+            max_fragments=2,
+            fragment_delimiter=" … ",
+        )
+
+    # Spanish bodies are read accent-free and compared with both spellings'
+    # stems, so "negociacion" highlights "negociación" as it matched it.
+    spanish_query = _tsquery(query, "es") | SearchQuery(query, config=SPANISH_UNACCENTED, search_type="websearch")
+    snippet = Case(
+        When(language="es", then=headline(spanish_query, SPANISH_UNACCENTED)),
+        default=headline(_tsquery(query, "en"), SEARCH_CONFIGS["en"]),
+        output_field=TextField(),
+    )
+    rows = Article.objects.published().filter(pk__in=ids).annotate(snippet=snippet).values_list("pk", "snippet")
+    return {pk: highlight_html(value or "") for pk, value in rows}
+
+
+def python_snippet(body_html: str, words: list[str], size: int = 30) -> str:
+    """About ``size`` words of the body around the first word that starts
+    with one of ``words`` (folded), with the matches marked."""
+    text = _UNWANTED.sub(" ", body_text(body_html))
+    tokens = list(_WORD.finditer(text))
+    if not tokens:
+        return ""
+    hits = {i for i, token in enumerate(tokens) if any(fold(token.group()).startswith(w) for w in words)}
+    start = max(0, min(hits, default=0) - 8)
+    end = min(len(tokens), start + size)
+    pieces, position = [], tokens[start].start()
+    for i in range(start, end):
+        token = tokens[i]
+        pieces.append(text[position : token.start()])
+        pieces.append(f"{_START}{token.group()}{_STOP}" if i in hits else token.group())
+        position = token.end()
+    return ("… " if start else "") + "".join(pieces) + (" …" if end < len(tokens) else "")
+
+
+def _fallback_snippets(ids: list[int], query: str) -> dict[int, str]:
+    words = _positive_words(query)
+    rows = Article.objects.published().filter(pk__in=ids).values_list("pk", "body")
+    return {pk: highlight_html(python_snippet(body, words), unescape=False) for pk, body in rows}
+
+
+def add_snippets(articles: list[Article], query: str) -> None:
+    """Give each article a ``snippet``: safe HTML, a piece of its body with
+    the query's words in <mark>. One query for the whole page."""
+    ids = [a.pk for a in articles]
+    if not ids:
+        return
+    snippets = _postgres_snippets(ids, query) if uses_postgres() else _fallback_snippets(ids, query)
+    for article in articles:
+        article.snippet = snippets.get(article.pk, "")
+
+
+# --- Facets ----------------------------------------------------------------
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    url: str
+
+
+@dataclass
+class Facets:
+    countries: list[FacetOption] = field(default_factory=list)
+    topics: list[FacetOption] = field(default_factory=list)
+    years: list[FacetOption] = field(default_factory=list)
+
+    @property
+    def groups(self) -> list[tuple[str, list[FacetOption]]]:
+        return [("Country", self.countries), ("Topic", self.topics), ("Year", self.years)]
+
+
+def _query_string(params: dict) -> str:
+    return urlencode({key: value for key, value in params.items() if value not in (None, "")})
+
+
+def facet_counts(ids: list[int], state: dict) -> Facets:
+    """How many of the articles ``ids`` fall in each country, topic and year;
+    each option links to the search narrowed by it (or widened again, if it
+    is the one selected)."""
+
+    def option(key: str, value, label: str, count: int) -> FacetOption:
+        selected = str(state.get(key) or "") == str(value)
+        url = "?" + _query_string({**state, key: None if selected else value})
+        return FacetOption(str(value), label, count, selected, url)
+
+    if not ids:
+        return Facets()
+    countries = (
+        TaggedCountry.objects.filter(content_object_id__in=ids)
+        .values("tag__slug", "tag__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "tag__name")[:FACET_SIZE]
+    )
+    topics = (
+        TaggedTopic.objects.filter(content_object_id__in=ids)
+        .values("tag__slug", "tag__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "tag__name")[:FACET_SIZE]
+    )
+    years = (
+        Article.objects.published()
+        .filter(pk__in=ids)
+        .annotate(year=ExtractYear("published_at"))
+        .values("year")
+        .annotate(n=Count("pk"))
+        .order_by("-year")
+    )
+    return Facets(
+        countries=[option("country", c["tag__slug"], c["tag__name"], c["n"]) for c in countries],
+        topics=[option("topic", t["tag__slug"], t["tag__name"], t["n"]) for t in topics],
+        years=[option("year", y["year"], str(y["year"]), y["n"]) for y in years],
+    )
+
+
+# --- The page --------------------------------------------------------------
+
+
+class QueryField(forms.CharField):
+    """A search box that cleans rather than refuses: control characters and
+    NUL are dropped and overlong input is cut (see clean_query)."""
+
+    def to_python(self, value):
+        return clean_query(super().to_python(value))
+
+
+class SearchForm(forms.Form):
+    q = QueryField(required=False, label="Search articles")
+    country = forms.SlugField(required=False, allow_unicode=True, max_length=100)
+    topic = forms.SlugField(required=False, allow_unicode=True, max_length=100)
+    year = forms.IntegerField(required=False, min_value=1900, max_value=2999)
+
+
+def search_view(request):
+    """/search/?q=&country=&topic=&year=&page=. Facet values that are not
+    valid or name nothing are ignored; a page that does not exist is a 404."""
+    form = SearchForm(request.GET)
+    form.is_valid()  # invalid fields are simply left out of cleaned_data
+    data = form.cleaned_data
+    query = data.get("q") or ""
+    context = {
+        "query": query,
+        "max_length": MAX_QUERY_LENGTH,
+        # Result pages are endless combinations of words: not for indexes.
+        "meta": page_meta(request, title=f"{query} – Search" if query else "Search", noindex=True),
+    }
+    if query:
+        filters = Filters(
+            country=Country.objects.filter(slug=data["country"]).first() if data.get("country") else None,
+            topic=Topic.objects.filter(slug=data["topic"]).first() if data.get("topic") else None,
+            year=data.get("year"),
+        )
+        state = {
+            "q": query,
+            "country": filters.country.slug if filters.country else None,
+            "topic": filters.topic.slug if filters.topic else None,
+            "year": filters.year,
+        }
+        ids, capped = candidate_ids(matching_articles(query, filters))
+        page = paginate(request, ranked_articles(query, ids))
+        page.object_list = list(page.object_list)
+        add_snippets(page.object_list, query)
+        context.update(
+            filters=filters,
+            facets=facet_counts(ids, state),
+            total=len(ids),
+            capped=capped,
+            page=page,
+            # Read by the {% page_url %} tag of the pagination links.
+            page_query=[(key, value) for key, value in state.items() if value not in (None, "")],
+        )
+    return render(request, "newsroom/search.html", context)

@@ -1,0 +1,389 @@
+"""/search/: what it finds, in what order, what it never shows, and how it
+copes with whatever a reader types. Runs on SQLite and PostgreSQL; what only
+PostgreSQL's full-text search does (ranking, stemming) is skipped elsewhere."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from alliances.models import ArticleAgreement
+from newsroom import search
+from newsroom.models import Article, Topic
+from tests.factories import AgreementFactory, ArticleAgreementFactory, ArticleFactory, AuthorFactory
+
+pytestmark = pytest.mark.django_db
+
+ON_POSTGRES = connection.vendor == "postgresql"
+# The search itself: two facet lookups, the matching ids, three facet counts,
+# the page count, the page, three prefetches (authors, topics, countries) and
+# the snippets.
+# The site's header adds three (navigation topics and countries, next
+# scheduled publication).
+QUERY_BUDGET = 12 + 3
+
+
+def postgres_only(test):
+    reason = "needs PostgreSQL full-text search (stemming, ranking); SQLite matches plain words only"
+    return pytest.mark.postgres(pytest.mark.skipif(not ON_POSTGRES, reason=reason)(test))
+
+
+@pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    # Requests in these tests must reach the view, before and after edits.
+    settings.PAGE_CACHE_ENABLED = False
+
+
+def results(client, query, **params):
+    response = client.get("/search/", {"q": query, **params})
+    assert response.status_code == 200
+    page = response.context.get("page")
+    return [a.headline for a in page.object_list] if page else []
+
+
+# --- What is found -----------------------------------------------------------
+
+
+def test_finds_public_articles_by_headline_dek_and_body(client):
+    ArticleFactory(public=True, headline="Blackout in Havana")
+    ArticleFactory(public=True, dek="The grid failed again in Havana.")
+    ArticleFactory(public=True, body="<p>Residents of <em>Havana</em> waited in the dark.</p>")
+    ArticleFactory(public=True, headline="Unrelated story")
+    assert len(results(client, "havana")) == 3
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    [
+        {"status": "draft"},
+        {"status": "review"},
+        {"status": "archived", "published_at": timezone.now() - timedelta(days=2)},
+        {"scheduled": True},
+    ],
+    ids=["draft", "review", "archived", "scheduled"],
+)
+def test_non_public_articles_are_never_found_or_counted(client, hidden):
+    ArticleFactory(public=True, headline="Sanctions on oil shipments", topics=["oil"], country_codes=["CU"])
+    ArticleFactory(headline="Sanctions secret draft", topics=["secret"], country_codes=["KP"], **hidden)
+    response = client.get("/search/", {"q": "sanctions"})
+    assert [a.headline for a in response.context["page"].object_list] == ["Sanctions on oil shipments"]
+    assert response.context["total"] == 1
+    facets = response.context["facets"]
+    assert [o.label for o in facets.topics] == ["oil"]
+    assert [o.label for o in facets.countries] == ["Cuba"]
+    assert "secret" not in response.content.decode()
+
+
+def test_finds_articles_by_topic_country_and_agreement_names(client):
+    tagged = ArticleFactory(public=True, headline="A story", topics=["energy crisis"])
+    russia = ArticleFactory(public=True, headline="Another story", country_codes=["RU"])
+    linked = ArticleFactory(public=True, headline="A third story")
+    ArticleAgreementFactory(article=linked, agreement=AgreementFactory(title="Treaty of Tlatelolco"))
+    assert results(client, "energy") == [tagged.headline]
+    # Countries are found by their English and their Spanish names.
+    assert results(client, "russia") == [russia.headline]
+    assert results(client, "rusia") == [russia.headline]
+    assert results(client, "tlatelolco") == [linked.headline]
+
+
+@pytest.mark.parametrize("language", ["es", "en"])
+@pytest.mark.parametrize(("query", "text"), [("Diaz", "Díaz-Canel"), ("díaz", "Diaz-Canel"), ("MOSCÚ", "moscu")])
+def test_accents_and_case_are_ignored(client, query, text, language):
+    ArticleFactory(public=True, language=language, headline=f"Viaje de {text}")
+    assert results(client, query) == [f"Viaje de {text}"]
+
+
+@postgres_only
+def test_spanish_words_match_their_other_forms(client):
+    ArticleFactory(public=True, language="es", headline="Firmado el acuerdo energético")
+    ArticleFactory(public=True, language="es", headline="Las negociaciones continúan")
+    assert results(client, "acuerdos") == ["Firmado el acuerdo energético"]
+    assert results(client, "negociación") == ["Las negociaciones continúan"]
+
+
+@postgres_only
+def test_spanish_words_typed_without_accents_still_match(client):
+    ArticleFactory(
+        public=True,
+        language="es",
+        headline="Avanza la negociación con Moscú",
+        body="<p>Los ministros retomaron la negociación el lunes.</p>",
+    )
+    assert results(client, "negociacion moscu") == ["Avanza la negociación con Moscú"]
+    html = client.get("/search/", {"q": "negociacion"}).content.decode()
+    assert "<mark>negociación</mark>" in html
+
+
+@postgres_only
+def test_exclusion_is_exact_in_both_languages(client):
+    ArticleFactory(public=True, language="es", headline="Negociaciones sobre el petróleo")
+    ArticleFactory(public=True, language="es", headline="Petróleo para la isla")
+    ArticleFactory(public=True, language="en", headline="Oil negotiations stall")
+    assert results(client, "petróleo -negociaciones") == ["Petróleo para la isla"]
+    assert results(client, "oil -negotiation") == []
+
+
+@postgres_only
+def test_english_words_match_their_other_forms(client):
+    ArticleFactory(public=True, language="en", headline="Leaders sign agreements")
+    assert results(client, "agreement signing") == ["Leaders sign agreements"]
+
+
+@postgres_only
+def test_a_headline_match_outranks_a_dek_match_which_outranks_a_body_match(client):
+    now = timezone.now()
+    # The body match is the newest, so only the ranking puts it last.
+    ArticleFactory(public=True, headline="Story one", body="<p>Mention of Venezuela.</p>", published_at=now)
+    ArticleFactory(public=True, headline="Story two", dek="On Venezuela", published_at=now - timedelta(hours=1))
+    ArticleFactory(public=True, headline="Venezuela votes", published_at=now - timedelta(hours=2))
+    assert results(client, "venezuela") == ["Venezuela votes", "Story two", "Story one"]
+
+
+def test_web_search_syntax_phrases_exclusion_and_or(client):
+    ArticleFactory(public=True, headline="Strategic partnership with Iran")
+    ArticleFactory(public=True, headline="Partnership that is not strategic")
+    ArticleFactory(public=True, headline="Baseball season opens")
+    assert results(client, '"strategic partnership"') == ["Strategic partnership with Iran"]
+    assert sorted(results(client, "partnership -iran")) == ["Partnership that is not strategic"]
+    assert sorted(results(client, "baseball or iran")) == ["Baseball season opens", "Strategic partnership with Iran"]
+
+
+# --- Keeping the index current --------------------------------------------------
+
+
+def test_edits_to_text_and_links_reach_the_index(client):
+    article = ArticleFactory(public=True, headline="Original wording")
+    article.headline = "Revised wording"
+    article.save()
+    assert results(client, "revised") == ["Revised wording"]
+    assert results(client, "original") == []
+
+    article.tags.add("hurricanes")
+    article.countries.add("JM")
+    assert results(client, "hurricanes") == results(client, "jamaica") == ["Revised wording"]
+    article.tags.remove("hurricanes")
+    assert results(client, "hurricanes") == []
+
+    link = ArticleAgreement.objects.create(article=article, agreement=AgreementFactory(title="Caricom pact"))
+    assert results(client, "caricom") == ["Revised wording"]
+    link.agreement.title = "Caribbean compact"
+    link.agreement.save()
+    assert results(client, "compact") == ["Revised wording"]
+    link.delete()
+    assert results(client, "compact") == []
+
+    # Through the related managers, from either side.
+    pact = AgreementFactory(title="Bolivarian pact")
+    article.agreements.add(pact)
+    assert results(client, "bolivarian") == ["Revised wording"]
+    pact.articles.clear()
+    assert results(client, "bolivarian") == []
+    pact.articles.add(article)
+    assert results(client, "bolivarian") == ["Revised wording"]
+
+
+def test_renaming_or_deleting_a_topic_reaches_the_index(client):
+    ArticleFactory(public=True, headline="A story", topics=["migraton"])
+    topic = Topic.objects.get(name="migraton")
+    topic.name = "migration"
+    topic.save()
+    assert results(client, "migration") == ["A story"]
+    topic.delete()
+    assert results(client, "migration") == []
+
+
+def test_a_status_change_keeps_the_vector(client):
+    article = ArticleFactory(status="draft", headline="Embargo vote")
+    article.status = Article.Status.PUBLISHED
+    article.published_at = timezone.now() - timedelta(minutes=1)
+    article.save(update_fields=["status", "published_at"])
+    assert results(client, "embargo") == ["Embargo vote"]
+
+
+def test_refresh_rebuilds_vectors_changed_behind_the_orm(client):
+    article = ArticleFactory(public=True, headline="Tobacco harvest")
+    Article.objects.filter(pk=article.pk).update(headline="Sugar harvest")
+    assert results(client, "sugar") == []
+    search.refresh_search_vector(None)
+    assert results(client, "sugar") == ["Sugar harvest"]
+
+
+# --- The results page -------------------------------------------------------------
+
+
+def test_results_show_headline_dek_date_and_a_highlighted_snippet(client):
+    ArticleFactory(
+        public=True,
+        headline="Port reopens",
+        dek="Ships return to Mariel.",
+        body="<p>After months of repairs the port of Mariel reopened on Monday to container traffic.</p>",
+    )
+    html = client.get("/search/", {"q": "repairs"}).content.decode()
+    assert "Port reopens" in html
+    assert "Ships return to Mariel." in html
+    assert "<time datetime=" in html
+    assert "<mark>repairs</mark>" in html
+
+
+def test_snippets_escape_the_text_around_the_highlight(client):
+    ArticleFactory(
+        public=True,
+        headline="Escaping",
+        body="<p>Cuban &lt;script&gt;alert(1)&lt;/script&gt; officials \ue000said\ue001 more.</p>",
+    )
+    html = client.get("/search/", {"q": "officials"}).content.decode()
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<mark>officials</mark>" in html
+    assert "<mark>said</mark>" not in html
+
+
+def test_highlight_html_only_ever_produces_balanced_marks():
+    marked = f"a {search._STOP}<b>{search._START}x{search._START} &amp; y"
+    assert str(search.highlight_html(marked)) == "a &lt;b&gt;<mark>x &amp; y</mark>"
+
+
+def test_facets_count_matches_and_narrow_the_search(client):
+    last_year = timezone.now().replace(month=6, day=1) - timedelta(days=365)
+    ArticleFactory(public=True, headline="Oil for Cuba", topics=["energy"], country_codes=["CU", "VE"])
+    ArticleFactory(public=True, headline="Oil for Nicaragua", topics=["energy"], country_codes=["NI", "VE"])
+    ArticleFactory(public=True, headline="Oil prices", topics=["markets"], published_at=last_year)
+
+    response = client.get("/search/", {"q": "oil"})
+    facets = response.context["facets"]
+    assert {o.value: o.count for o in facets.countries} == {"venezuela": 2, "cuba": 1, "nicaragua": 1}
+    assert {o.value: o.count for o in facets.topics} == {"energy": 2, "markets": 1}
+    assert {o.count for o in facets.years} == {2, 1}
+
+    cuba = next(o for o in facets.countries if o.value == "cuba")
+    narrowed = client.get("/search/" + cuba.url)
+    assert [a.headline for a in narrowed.context["page"].object_list] == ["Oil for Cuba"]
+    assert next(o for o in narrowed.context["facets"].countries if o.value == "cuba").selected
+
+    assert results(client, "oil", topic="energy", year=str(last_year.year)) == []
+    assert results(client, "oil", year=str(last_year.year)) == ["Oil prices"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"country": "atlantis"},
+        {"country": "../../etc"},
+        {"topic": "x" * 500},
+        {"year": "twenty"},
+        {"year": "99999999999999999999999"},
+        {"year": "-5"},
+        {"country": "cuba\x00"},
+    ],
+)
+def test_bad_facet_values_are_ignored(client, params):
+    ArticleFactory(public=True, headline="Oil for Cuba", country_codes=["CU"])
+    assert results(client, "oil", **params) == ["Oil for Cuba"]
+
+
+def test_results_are_paginated_twenty_a_page(client):
+    for i in range(21):
+        ArticleFactory(public=True, headline=f"Drought report {i}")
+    first = client.get("/search/", {"q": "drought"})
+    assert len(first.context["page"].object_list) == 20
+    assert "page=2" in first.content.decode()
+    assert len(results(client, "drought", page="2")) == 1
+    for bad in ("3", "0", "abc", "-1"):
+        assert client.get("/search/", {"q": "drought", "page": bad}).status_code == 404
+
+
+def test_only_the_newest_matches_are_ranked(client, monkeypatch):
+    monkeypatch.setattr(search, "RANK_LIMIT", 2)
+    now = timezone.now()
+    for i in range(3):
+        ArticleFactory(public=True, headline=f"Tariff story {i}", published_at=now - timedelta(days=i))
+    response = client.get("/search/", {"q": "tariff"})
+    assert sorted(a.headline for a in response.context["page"].object_list) == ["Tariff story 0", "Tariff story 1"]
+    assert response.context["total"] == 2
+    assert response.context["capped"]
+    assert "More than 2 results" in response.content.decode()
+    assert sum(o.count for o in response.context["facets"].years) == 2
+
+
+# --- Hostile input -------------------------------------------------------------------
+
+
+def test_empty_search_shows_the_form_and_no_results(client):
+    ArticleFactory(public=True, headline="Anything")
+    for params in ({}, {"q": ""}, {"q": "   "}, {"q": "\x00\x01"}):
+        response = client.get("/search/", params)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert 'name="q"' in html
+        assert "Anything" not in html
+        assert "page" not in response.context
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "x" * 10_000,
+        "cuba " * 2_000,
+        "'\":*&|!()<>",
+        "&&&|||!!!:*:*",
+        "((((((((((",
+        '"""',
+        "-",
+        "- - - or or or",
+        "cuba\x00havana",
+        "\x00",
+        "'; DROP TABLE newsroom_article; --",
+        "cuba' OR '1'='1",
+        "1; SELECT pg_sleep(10)",
+        "%_%\\",
+        "<script>alert(1)</script>",
+        "\ue000cuba\ue001",
+    ],
+)
+def test_hostile_queries_answer_200_cheaply(client, django_assert_max_num_queries, query):
+    ArticleFactory(public=True, headline="Cuba and Havana", topics=["energy"], country_codes=["CU"])
+    with django_assert_max_num_queries(QUERY_BUDGET):
+        response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    assert len(response.context["query"]) <= search.MAX_QUERY_LENGTH
+    assert "\x00" not in response.context["query"]
+    assert "<script>alert" not in response.content.decode()
+
+
+def test_bytes_that_are_not_utf8_are_harmless(client):
+    response = client.get("/search/?q=%ED%A0%80%FF%00cuba")
+    assert response.status_code == 200
+
+
+def test_unknown_and_repeated_parameters_are_ignored(client):
+    ArticleFactory(public=True, headline="Cuba and Havana")
+    # As everywhere in Django, the last of repeated values wins.
+    response = client.get("/search/?q=other&q=havana&utm_source=x&q[]=1&country[]=cu&page_size=1000")
+    assert response.status_code == 200
+    assert [a.headline for a in response.context["page"].object_list] == ["Cuba and Havana"]
+
+
+def test_clean_query_drops_control_characters_and_cuts_long_input():
+    assert search.clean_query("  cuba\x00 \x1f havana\n") == "cuba havana"
+    assert search.clean_query("word " * 1000) == " ".join(["word"] * 40)[: search.MAX_QUERY_LENGTH].strip()
+
+
+# --- Query budget ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("count", [1, 30])
+def test_search_page_runs_a_fixed_number_of_queries(client, django_assert_max_num_queries, count):
+    author = AuthorFactory()
+    for i in range(count):
+        ArticleFactory(
+            public=True,
+            headline=f"Remittances report {i}",
+            authors=[author],
+            topics=["economy", f"topic {i}"],
+            country_codes=["CU", "US"],
+        )
+    with django_assert_max_num_queries(QUERY_BUDGET):
+        response = client.get("/search/", {"q": "remittances", "country": "cuba", "topic": "economy"})
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == min(count, 20)
