@@ -12,7 +12,12 @@ $(BIN)/.installed: requirements.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
 
-run: $(BIN)/.installed
+# A development secret kept in .env (git-ignored), so that logins survive
+# the dev server's reloads; production sets SECRET_KEY in its environment.
+.env:
+	$(BIN)/python -c "import secrets; print('SECRET_KEY=dev-' + secrets.token_urlsafe(48))" > $@
+
+run: $(BIN)/.installed .env
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py load_demo --url http://$(HOST):$(PORT)/
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
@@ -33,3 +38,12 @@ check-migrations: $(BIN)/.installed
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media staticfiles .pytest_cache test-artifacts
+
+# The benchmark (bench/run.py documents its BENCH_* variables). Its chart
+# library stays out of the site's requirements.
+$(BIN)/.bench-installed: bench/requirements.txt $(BIN)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -r bench/requirements.txt
+	touch $@
+
+bench: $(BIN)/.installed $(BIN)/.bench-installed
+	$(BIN)/python bench/run.py $(BENCH_ARGS)

@@ -1,0 +1,186 @@
+"""The benchmark's in-process half: everything that needs Django and the
+database rather than HTTP. ``bench/run.py`` runs it as a child process with the
+same environment it gives gunicorn, and reads one JSON object from stdout.
+
+    probe.py count                 how many benchmark articles exist
+    probe.py urls N                N URLs per page kind, as JSON
+    probe.py measure URLS.json     status and queries per request per kind, search latency
+    probe.py editor-save           save an article the way the admin would (for the Redis fault)
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.db.models import Count  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import NoReverseMatch, reverse  # noqa: E402
+
+from alliances.models import Agreement, ArticleAgreement  # noqa: E402
+from newsroom.management.commands.bench_data import PREFIX, SELECTIVE_TERMS  # noqa: E402
+from newsroom.models import Article, TaggedCountry, TaggedTopic  # noqa: E402
+
+DEEP_PAGE = 200
+SEARCH_RUNS = 50
+
+
+def url_for(name: str, fallback: str, **kwargs) -> str:
+    """The route by its name; the path the spec promises if the route is not
+    there yet (the page will then answer 404 and be reported as an error)."""
+    try:
+        return reverse(name, kwargs=kwargs or None)
+    except NoReverseMatch:
+        return fallback.format(**{k: quote(str(v)) for k, v in kwargs.items()})
+
+
+def page_size() -> int:
+    from newsroom import views
+
+    return getattr(views, "PAGE_SIZE", 20)
+
+
+def search_terms() -> list[str]:
+    return [term for term in SELECTIVE_TERMS if " " not in term]
+
+
+def listing_urls(kind: str, link_model, route: str, fallback: str, n: int) -> dict:
+    """Page 1 of the busiest tags, and page 200 of every tag that has one (or,
+    in a small data set, the last page of the busiest tag, labelled so)."""
+    counts = list(
+        link_model.objects.filter(content_object__in=Article.objects.published())
+        .values("tag__slug")
+        .annotate(n=Count("pk"))
+        .order_by("-n")[:n]
+    )
+    size = page_size()
+    first = [url_for(route, fallback, slug=row["tag__slug"]) for row in counts]
+    deep_tags = [row for row in counts if row["n"] > (DEEP_PAGE - 1) * size]
+    if deep_tags:
+        deep, page, note = deep_tags, DEEP_PAGE, ""
+    elif counts:
+        page = max(1, math.ceil(counts[0]["n"] / size))
+        deep, note = counts[:1], ""  # run.py labels the row with the page it got
+    else:
+        deep, page, note = [], DEEP_PAGE, f"no {kind} has public articles"
+    paged = [url_for(route, fallback, slug=row["tag__slug"]) + f"?page={page}" for row in deep]
+    return {
+        f"{kind}_p1": {"urls": first, "note": ""},
+        f"{kind}_p200": {"urls": paged, "note": note, "page": page},
+    }
+
+
+def pick_urls(n: int) -> dict:
+    slugs = list(Article.objects.published().order_by("?").values_list("slug", flat=True)[:n])
+    covered = ArticleAgreement.objects.filter(article__in=Article.objects.published()).values("agreement_id")
+    agreements = list(Agreement.objects.filter(pk__in=covered).order_by("?").values_list("slug", flat=True)[:n])
+    search = url_for("newsroom:search", "/search/")
+    kinds = {
+        "health": {"urls": [os.environ.get("BENCH_FLOOR_URL") or url_for("health", "/health/")], "note": ""},
+        "article": {"urls": [url_for("newsroom:article-detail", "/articles/{slug}/", slug=s) for s in slugs]},
+        **listing_urls("topic", TaggedTopic, "newsroom:topic-detail", "/topics/{slug}/", n),
+        **listing_urls("country", TaggedCountry, "alliances:country-detail", "/countries/{slug}/", n),
+        "agreement": {
+            "urls": [url_for("alliances:agreement-detail", "/agreements/{slug}/", slug=s) for s in agreements]
+        },
+        "home": {"urls": [url_for("newsroom:home", "/")]},
+        "search": {"urls": [f"{search}?{urlencode({'q': term})}" for term in search_terms()]},
+        "feed": {"urls": [url_for("newsroom:feed", "/feed/")]},
+    }
+    for kind in kinds.values():
+        kind.setdefault("note", "")
+    return kinds
+
+
+def measure(url_file: str) -> dict:
+    """Per kind: the status of a request and the queries it ran. The first URL
+    warms per-process caches (content types, templates); the second is counted."""
+    kinds = json.loads(Path(url_file).read_text())
+    client = Client(raise_request_exception=False, HTTP_HOST="127.0.0.1")
+    out: dict = {"kinds": {}, "page_cache_setting": getattr(settings, "PAGE_CACHE_ENABLED", None)}
+    for kind, info in kinds.items():
+        urls = info["urls"]
+        if not urls:
+            out["kinds"][kind] = {"status": None, "queries": None}
+            continue
+        client.get(urls[0])
+        url = urls[1] if len(urls) > 1 and kind not in {"home", "feed", "health"} else urls[0]
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        # A second read of the very same page: with a page cache it should
+        # cost (almost) no queries.
+        with CaptureQueriesContext(connection) as again:
+            client.get(url)
+        out["kinds"][kind] = {
+            "status": response.status_code,
+            "queries": len(queries),
+            "queries_repeat": len(again),
+            "url": url,
+        }
+    search_urls = kinds.get("search", {}).get("urls", [])
+    if search_urls:
+        timings, statuses = [], set()
+        for i in range(SEARCH_RUNS):
+            started = time.perf_counter()
+            response = client.get(search_urls[i % min(5, len(search_urls))])
+            timings.append((time.perf_counter() - started) * 1000)
+            statuses.add(response.status_code)
+        out["search"] = {
+            "median_ms": round(statistics.median(timings), 2),
+            "p90_ms": round(sorted(timings)[int(len(timings) * 0.9) - 1], 2),
+            "runs": SEARCH_RUNS,
+            "statuses": sorted(statuses),
+            "terms": search_urls[:5],
+        }
+    return out
+
+
+def editor_save() -> dict:
+    """Change and save a benchmark article as the admin would, including the
+    after-commit hooks (page-cache invalidation) that talk to Redis."""
+    article = Article.objects.filter(slug__startswith=PREFIX).order_by("pk").first()
+    if article is None:
+        return {"ok": False, "error": "no benchmark article"}
+    try:
+        with transaction.atomic():
+            article.full_clean()
+            article.save()
+    except Exception as exc:  # noqa: BLE001 - the outcome, whatever it is, is what this phase reports
+        return {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+    return {"ok": True}
+
+
+def main() -> None:
+    command = sys.argv[1]
+    if command == "count":
+        result = {"articles": Article.objects.filter(slug__startswith=PREFIX).count()}
+    elif command == "urls":
+        result = pick_urls(int(sys.argv[2]))
+    elif command == "measure":
+        result = measure(sys.argv[2])
+    elif command == "editor-save":
+        result = editor_save()
+    else:
+        raise SystemExit(f"unknown command {command}")
+    sys.stdout.write("PROBE_JSON " + json.dumps(result) + "\n")
+
+
+if __name__ == "__main__":
+    main()

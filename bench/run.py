@@ -1,0 +1,943 @@
+"""Newsroom benchmark (issue "Newsroom scale"): ``make bench``.
+
+Serves the site with gunicorn on PostgreSQL and drives it with wrk, one page
+kind at a time, over many different URLs per kind. Every number is also given
+as a ratio to a plain "ok" view (/health/) measured in the same run, because
+absolute requests per second drift between machines and runs.
+
+Steps: create the database if needed, migrate, generate the data set
+(``manage.py bench_data``) when it has fewer articles than asked for, collect
+static files, start gunicorn with gunicorn.conf.py, pick URLs, then for each
+page kind: a short warm-up and a ``wrk -t1 -c16 -d10s`` run, sampling the
+workers' memory. Queries per request and search latency are measured
+in-process (bench/probe.py) against the same database. A second pass repeats
+it all with the page cache on, if the app has one. Results go to
+bench/results/latest.md, latest.json and latest.png, and the table is printed.
+
+Settings (environment variable, or the flag in brackets):
+
+    BENCH_DATABASE_URL   database for the run (created if missing)
+                         default postgres://postgres@127.0.0.1:5432/newsroom_bench
+    BENCH_ARTICLES       data set size [--articles], default 100000. Generated only when the
+                         database holds fewer benchmark articles, so reruns start in seconds.
+    BENCH_REGENERATE     1 = regenerate the data set even if it is big enough [--regenerate]
+    BENCH_DURATION       seconds of wrk per page kind [--duration], default 10
+    BENCH_WARMUP         seconds of warm-up before each measurement [--warmup], default 2
+    BENCH_CONNECTIONS    wrk connections, default 16
+    BENCH_THREADS        wrk threads, default 1
+    BENCH_WORKERS        gunicorn workers, default 4
+    BENCH_MAX_REQUESTS   gunicorn max_requests during the run, default 0 (workers are never
+                         recycled mid-measurement, so memory and pids stay comparable)
+    BENCH_URLS           URLs per page kind, default 2000
+    BENCH_KINDS          comma-separated page kinds to run (default all; "health" always runs)
+    BENCH_FLOOR_URL      path of the floor view, default /health/ (a plain view answering "ok")
+    BENCH_PORT           gunicorn port, default a free one
+    BENCH_REDIS_PORT     port of the run's own redis-server, default a free one
+    BENCH_CACHE          auto | on | off: second pass with PAGE_CACHE=on and the run's Redis
+                         [--cache/--no-cache]. auto and on skip the pass, saying why, when
+                         redis-server is missing or PAGE_CACHE=on changes nothing.
+    BENCH_CACHE_WARM     seconds at most for requesting every URL once before the cached pass
+                         measures (a warm cache), default 300
+    BENCH_FAULTS         1 = fault phase: stop the run's own Redis under load and check that
+                         pages still answer 200 and an editor can still save [--faults]
+    BENCH_PG_RESTART     1 = fault phase: restart PostgreSQL under load [--pg-restart].
+                         OFF by default: it restarts the server every other client on the
+                         machine uses. Needs root or the postgres user.
+    BENCH_PG_RESTART_CMD how to restart it; default "pg_ctlcluster <version> <cluster> restart -m fast"
+                         worked out from the server's data directory
+
+The machine's shared Redis (port 6379) is never touched: the run starts its own
+redis-server on a free port and stops it at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import contextlib
+import itertools
+import json
+import os
+import secrets
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+PYTHON = sys.executable
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/newsroom_bench"
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    label: str
+    target: float | None  # ratio to the floor, page cache off (issue 7, point 2)
+    cached_target: float | None = 0.6  # with the page cache on
+
+
+KINDS = [
+    Kind("health", "health (floor)", None, None),
+    Kind("article", "article", 0.10),
+    Kind("topic_p1", "topic, page 1", 0.08),
+    Kind("topic_p200", "topic, page 200", 0.08),
+    Kind("country_p1", "country, page 1", 0.08),
+    Kind("country_p200", "country, page 200", 0.08),
+    Kind("agreement", "agreement", 0.08),
+    Kind("home", "home", None),
+    Kind("search", "search", None),
+    Kind("feed", "feed", None),
+]
+SEARCH_TARGET_MS = 20.0
+TARGET_ARTICLES = 100_000
+
+
+def env_str(name: str, default: str) -> str:
+    return os.environ.get(name) or default
+
+
+def env_flag(name: str) -> bool:
+    return os.environ.get(name, "").lower() in {"1", "true", "yes", "on"}
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", default=env_str("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL))
+    parser.add_argument("--articles", type=int, default=int(env_str("BENCH_ARTICLES", "100000")))
+    parser.add_argument("--regenerate", action="store_true", default=env_flag("BENCH_REGENERATE"))
+    parser.add_argument("--duration", type=int, default=int(env_str("BENCH_DURATION", "10")))
+    parser.add_argument("--warmup", type=int, default=int(env_str("BENCH_WARMUP", "2")))
+    parser.add_argument("--connections", type=int, default=int(env_str("BENCH_CONNECTIONS", "16")))
+    parser.add_argument("--threads", type=int, default=int(env_str("BENCH_THREADS", "1")))
+    parser.add_argument("--workers", type=int, default=int(env_str("BENCH_WORKERS", "4")))
+    parser.add_argument("--max-requests", type=int, default=int(env_str("BENCH_MAX_REQUESTS", "0")))
+    parser.add_argument("--urls", type=int, default=int(env_str("BENCH_URLS", "2000")))
+    parser.add_argument("--kinds", default=env_str("BENCH_KINDS", ""))
+    parser.add_argument("--port", type=int, default=int(env_str("BENCH_PORT", "0")))
+    parser.add_argument("--redis-port", type=int, default=int(env_str("BENCH_REDIS_PORT", "0")))
+    cache = parser.add_mutually_exclusive_group()
+    cache.add_argument("--cache", dest="cache", action="store_const", const="on")
+    cache.add_argument("--no-cache", dest="cache", action="store_const", const="off")
+    parser.set_defaults(cache=env_str("BENCH_CACHE", "auto"))
+    parser.add_argument("--cache-warm", type=int, default=int(env_str("BENCH_CACHE_WARM", "300")))
+    parser.add_argument("--faults", action="store_true", default=env_flag("BENCH_FAULTS"))
+    parser.add_argument("--pg-restart", action="store_true", default=env_flag("BENCH_PG_RESTART"))
+    return parser.parse_args()
+
+
+def say(message: str) -> None:
+    print(f"[bench {datetime.now().strftime('%H:%M:%S')}] {message}", flush=True)  # noqa: DTZ005 - a log clock
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# -- child processes -----------------------------------------------------------
+
+
+class Processes:
+    """Every long-running child (gunicorn, redis-server) is registered here
+    and stopped on any exit: normal end, exception, Ctrl-C or SIGTERM."""
+
+    def __init__(self):
+        self.running: list[subprocess.Popen] = []
+        atexit.register(self.stop_all)
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, self._on_signal)
+
+    def _on_signal(self, signum, frame):
+        raise SystemExit(128 + signum)
+
+    def start(self, argv: list[str], *, env: dict, log: Path) -> subprocess.Popen:
+        with log.open("ab") as out:
+            # A session of its own, so stopping it also stops its children.
+            proc = subprocess.Popen(
+                argv, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        self.running.append(proc)
+        return proc
+
+    def stop(self, proc: subprocess.Popen, timeout: float = 20) -> None:
+        if proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(5)
+        if proc in self.running:
+            self.running.remove(proc)
+
+    def stop_all(self) -> None:
+        for proc in list(self.running):
+            self.stop(proc)
+
+
+def run_checked(argv: list[str], *, env: dict, timeout: float, log: Path | None = None) -> str:
+    say("$ " + " ".join(shlex.quote(a) for a in argv[1:] if a))
+    result = subprocess.run(argv, env=env, cwd=ROOT, capture_output=True, text=True, timeout=timeout, check=False)
+    if log is not None:
+        with log.open("a") as out:
+            out.write(result.stdout + result.stderr)
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout[-4000:] + result.stderr[-4000:])
+        raise SystemExit(f"command failed ({result.returncode}): {' '.join(argv)}")
+    return result.stdout
+
+
+def manage(*args: str, env: dict, timeout: float = 600, log: Path | None = None) -> str:
+    return run_checked([PYTHON, "manage.py", *args], env=env, timeout=timeout, log=log)
+
+
+def probe(*args: str, env: dict, timeout: float = 600) -> dict:
+    out = run_checked([PYTHON, str(ROOT / "bench" / "probe.py"), *args], env=env, timeout=timeout)
+    for line in out.splitlines():
+        if line.startswith("PROBE_JSON "):
+            return json.loads(line.removeprefix("PROBE_JSON "))
+    raise SystemExit(f"probe {args[0]} printed no result")
+
+
+# -- database ----------------------------------------------------------------
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    if parts.scheme not in {"postgres", "postgresql"}:
+        raise SystemExit("The benchmark needs PostgreSQL: set BENCH_DATABASE_URL=postgres://...")
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True, connect_timeout=10) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+            say(f"creating database {name}")
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def pg_restart_command(url: str) -> list[str]:
+    configured = os.environ.get("BENCH_PG_RESTART_CMD")
+    if configured:
+        return shlex.split(configured)
+    import psycopg
+
+    with psycopg.connect(url, connect_timeout=10) as conn:
+        data_dir = Path(conn.execute("SHOW data_directory").fetchone()[0])
+    if shutil.which("pg_ctlcluster") and data_dir.parent.name.replace(".", "").isdigit():
+        return ["pg_ctlcluster", data_dir.parent.name, data_dir.name, "restart", "-m", "fast"]
+    return ["su", "postgres", "-c", f"pg_ctl restart -D {shlex.quote(str(data_dir))} -m fast -w"]
+
+
+# -- HTTP --------------------------------------------------------------------
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+OPENER = urllib.request.build_opener(NoRedirect)
+
+
+def http_status(base: str, path: str, timeout: float = 10) -> int | str:
+    """Status of one GET; a connection failure is reported by name, not raised."""
+    try:
+        with OPENER.open(base + path, timeout=timeout) as response:
+            response.read()
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        return type(reason).__name__ if isinstance(reason, BaseException) else str(reason)
+
+
+def wait_until_up(base: str, proc: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit("gunicorn exited during start-up; see its log")
+        if isinstance(http_status(base, "/", timeout=5), int):
+            return
+        time.sleep(0.3)
+    raise SystemExit(f"gunicorn did not answer within {timeout:.0f}s")
+
+
+# -- memory --------------------------------------------------------------------
+
+
+def children_of(pid: int) -> list[int]:
+    kids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            # The command name may hold spaces; the parent pid follows the last ")".
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                kids.append(int(entry.name))
+    return kids
+
+
+def memory_kb(pid: int) -> tuple[int, int]:
+    """(VmRSS, VmHWM) of a process in kB, (0, 0) if it is gone."""
+    values = {"VmRSS": 0, "VmHWM": 0}
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            key = line.split(":", 1)[0]
+            if key in values:
+                values[key] = int(line.split()[1])
+    except OSError:
+        pass
+    return values["VmRSS"], values["VmHWM"]
+
+
+class MemorySampler:
+    """Samples the workers' resident memory four times a second while a
+    measurement runs; VmHWM is the kernel's own high-water mark per process."""
+
+    def __init__(self, master_pid: int):
+        self.master_pid = master_pid
+        self.peak_rss_kb = 0
+        self.peak_hwm_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _sample(self) -> None:
+        for pid in children_of(self.master_pid):
+            rss, hwm = memory_kb(pid)
+            self.peak_rss_kb = max(self.peak_rss_kb, rss)
+            self.peak_hwm_kb = max(self.peak_hwm_kb, hwm)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.25):
+            self._sample()
+
+    def __enter__(self):
+        self._sample()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join(5)
+        self._sample()
+
+
+# -- wrk -----------------------------------------------------------------------
+
+LUA_TEMPLATE = """-- generated by bench/run.py: cycle through many URLs of one page kind
+local urls = {
+%(urls)s
+}
+local i = 0
+
+function init(args)
+  math.randomseed(os.time() + math.floor(os.clock() * 1000000))
+  i = math.random(#urls) - 1
+end
+
+function request()
+  i = (i %% #urls) + 1
+  return wrk.format("GET", urls[i])
+end
+
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    'BENCH_JSON {"requests":%%d,"duration_us":%%d,"p50_us":%%d,"p90_us":%%d,"p99_us":%%d,"max_us":%%d,' ..
+    '"mean_us":%%.1f,"errors":{"connect":%%d,"read":%%d,"write":%%d,"status":%%d,"timeout":%%d}}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(90),
+    latency:percentile(99), latency.max, latency.mean,
+    e.connect, e.read, e.write, e.status, e.timeout))
+end
+"""
+
+
+def lua_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def write_lua(urls: list[str], path: Path) -> Path:
+    path.write_text(LUA_TEMPLATE % {"urls": ",\n".join(lua_string(u) for u in urls)})
+    return path
+
+
+def run_wrk(base: str, script: Path, *, duration: int, args: argparse.Namespace) -> dict:
+    argv = [
+        "wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{duration}s", "--timeout", "10s",
+        "-s", str(script), base + "/",
+    ]  # fmt: skip
+    result = subprocess.run(argv, capture_output=True, text=True, timeout=duration + 60, check=False)
+    for line in result.stdout.splitlines():
+        if line.startswith("BENCH_JSON "):
+            data = json.loads(line.removeprefix("BENCH_JSON "))
+            data["rps"] = data["requests"] / (data["duration_us"] / 1e6) if data["duration_us"] else 0.0
+            return data
+    raise RuntimeError(f"wrk printed no result: {result.stdout[-500:]} {result.stderr[-500:]}")
+
+
+# -- results -------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    kind: Kind
+    note: str = ""
+    error: str = ""
+    rps: float | None = None
+    p50_ms: float | None = None
+    p99_ms: float | None = None
+    queries: int | None = None
+    rss_mb: float | None = None
+    non_2xx: int = 0
+    ratio: float | None = None
+    raw: dict = field(default_factory=dict)
+
+    def target(self, cached: bool) -> float | None:
+        return self.kind.cached_target if cached else self.kind.target
+
+    def verdict(self, cached: bool) -> str:
+        if self.error:
+            return "error"
+        target = self.target(cached)
+        if target is None or self.ratio is None:
+            return ""
+        return "pass" if self.ratio >= target else "FAIL"
+
+
+@dataclass
+class Pass:
+    name: str  # "cache off" / "cache on"
+    cached: bool
+    rows: list[Row] = field(default_factory=list)
+    skipped: str = ""
+    search: dict = field(default_factory=dict)
+    peak_hwm_mb: float = 0.0
+
+
+def fmt(value, spec: str = ".0f", empty: str = "–") -> str:
+    return empty if value is None else format(value, spec)
+
+
+def markdown(passes: list[Pass], meta: dict, faults: list[str]) -> str:
+    lines = [
+        "# Newsroom benchmark: latest run",
+        "",
+        f"{meta['when']} · {meta['articles']:,} benchmark articles · {meta['cores']} cores · "
+        f"gunicorn {meta['workers']} sync workers · `wrk -t{meta['threads']} -c{meta['connections']} "
+        f"-d{meta['duration']}s` per page kind over {meta['urls']} URLs · PostgreSQL {meta['pg_version']}",
+        "",
+        f"Ratios are to the floor (GET {meta['floor_url']}, a plain view) measured in the same pass. "
+        f"The targets (issue 7) apply at {TARGET_ARTICLES:,} articles"
+        + (
+            "."
+            if meta["articles"] >= TARGET_ARTICLES
+            else f"; this run had {meta['articles']:,}, so they are indicative."
+        ),
+    ]
+    for p in passes:
+        lines += ["", f"## Page cache {p.name.split()[-1]}", ""]
+        if p.skipped:
+            lines.append(f"Skipped: {p.skipped}")
+            continue
+        lines += [
+            "| page | req/s | p50 ms | p99 ms | queries/request | worker RSS MB | x floor | target | result |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+        ]
+        for row in p.rows:
+            target = row.target(p.cached)
+            label = row.kind.label + (f" ({row.note})" if row.note else "")
+            if row.error:
+                lines.append(f"| {label} | – | – | – | {fmt(row.queries, 'd')} | – | – | {fmt(target, '.2f')} | "
+                             f"error: {row.error} |")  # fmt: skip
+                continue
+            result = row.verdict(p.cached) + (f", {row.non_2xx} non-2xx" if row.non_2xx else "")
+            lines.append(
+                f"| {label} | {fmt(row.rps, ',.0f')} | {fmt(row.p50_ms, '.1f')} | {fmt(row.p99_ms, '.1f')} | "
+                f"{fmt(row.queries, 'd')} | {fmt(row.rss_mb, '.0f')} | {fmt(row.ratio, '.3f')} | "
+                f"{fmt(target, '.2f')} | {result} |"
+            )
+        if p.search:
+            s = p.search
+            verdict = "pass" if s.get("median_ms", 1e9) < SEARCH_TARGET_MS else "FAIL"
+            if s.get("statuses") != [200]:
+                verdict = f"error: HTTP {', '.join(map(str, s.get('statuses', [])))}"
+            lines += [
+                "",
+                f"Search (full request, in-process), {s.get('runs')} runs over selective terms: "
+                f"median {s.get('median_ms')} ms, p90 {s.get('p90_ms')} ms "
+                f"(target under {SEARCH_TARGET_MS:.0f} ms): {verdict}.",
+            ]
+        lines += ["", f"Peak memory of a gunicorn worker under load (VmHWM): {p.peak_hwm_mb:.0f} MB."]
+    if faults:
+        lines += ["", "## Faults", "", *[f"- {line}" for line in faults]]
+    return "\n".join(lines) + "\n"
+
+
+def chart(passes: list[Pass], path: Path) -> str:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return "matplotlib is not installed (pip install -r bench/requirements.txt); no chart"
+    measured = [p for p in passes if not p.skipped]
+    kinds = [k for k in KINDS if k.key != "health"]
+    fig, ax = plt.subplots(figsize=(11, 5))
+    width = 0.8 / max(1, len(measured))
+    for n, p in enumerate(measured):
+        by_key = {r.kind.key: r for r in p.rows}
+        xs = [i + (n - (len(measured) - 1) / 2) * width for i in range(len(kinds))]
+        values = [(by_key.get(k.key).ratio or 0) if by_key.get(k.key) else 0 for k in kinds]
+        bars = ax.bar(xs, values, width, label=f"page {p.name}")
+        ax.bar_label(bars, labels=[f"{v:.2f}" if v else "" for v in values], fontsize=7, padding=2)
+        for x, k in zip(xs, kinds, strict=True):
+            target = k.cached_target if p.cached else k.target
+            if target is not None:
+                ax.hlines(target, x - width / 2, x + width / 2, colors="black", linewidth=2)
+    ax.plot([], [], color="black", linewidth=2, label="target")
+    ax.set_xticks(range(len(kinds)), [k.label for k in kinds], rotation=30, ha="right")
+    ax.set_ylabel("requests/s as a ratio to the /health/ floor")
+    ax.set_title("Newsroom benchmark: throughput relative to a plain Django view")
+    highest = max((r.ratio or 0 for p in measured for r in p.rows if r.kind.key != "health"), default=0)
+    ax.set_ylim(0, max(1.05, highest * 1.1))
+    if not any(r.ratio for p in measured for r in p.rows):
+        ax.text(0.5, 0.5, "no ratios: the /health/ floor could not be measured", transform=ax.transAxes, ha="center")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return ""
+
+
+# -- the run ---------------------------------------------------------------------
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace):
+        self.args = args
+        self.procs = Processes()
+        self.work = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
+        self.port = args.port or free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.redis: subprocess.Popen | None = None
+        self.redis_port = 0
+        self.faults: list[str] = []
+        self.env = self.base_env()
+
+    def base_env(self) -> dict:
+        env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "PAGE_CACHE"}}
+        env.update(
+            DJANGO_SETTINGS_MODULE="newsroom.settings",
+            DATABASE_URL=self.args.database_url,
+            DEBUG="false",
+            SECRET_KEY=secrets.token_urlsafe(50),
+            SECURE_SSL_REDIRECT="false",
+            ALLOWED_HOSTS="127.0.0.1,localhost",
+            LOG_LEVEL="WARNING",
+            WEB_CONCURRENCY=str(self.args.workers),
+            GUNICORN_BIND=f"127.0.0.1:{self.port}",
+            GUNICORN_MAX_REQUESTS=str(self.args.max_requests),
+            GUNICORN_LOG_LEVEL="warning",
+            PAGE_CACHE="off",
+        )
+        return env
+
+    def pass_env(self, cached: bool) -> dict:
+        env = dict(self.env)
+        if self.redis_port:
+            env["REDIS_URL"] = f"redis://127.0.0.1:{self.redis_port}/0"
+        env["PAGE_CACHE"] = "on" if cached else "off"
+        return env
+
+    # -- set-up
+
+    def prepare(self) -> dict:
+        args = self.args
+        ensure_database(args.database_url)
+        log = self.work / "setup.log"
+        manage("migrate", "--noinput", env=self.env, log=log)
+        count = probe("count", env=self.env)["articles"]
+        if count < args.articles or args.regenerate:
+            say(f"{count:,} benchmark articles, {args.articles:,} wanted: generating (see {log})")
+            started = time.monotonic()
+            # 5,000 agreements at full size; proportionally fewer in a small trial run.
+            agreements = min(5_000, max(50, args.articles // 20))
+            manage("bench_data", "--clear", "--articles", str(args.articles), "--agreements", str(agreements),
+                   env=self.env, timeout=3 * 3600, log=log)  # fmt: skip
+            say(f"data generated in {time.monotonic() - started:.0f}s")
+            count = probe("count", env=self.env)["articles"]
+        manage("collectstatic", "--noinput", "-v0", env=self.env, log=log)
+        return {"articles": count}
+
+    def start_redis(self) -> str:
+        """The run's own Redis on a free port, without persistence: stopping it
+        is part of the fault phase, which must never touch the shared one."""
+        if not shutil.which("redis-server"):
+            return "redis-server is not installed"
+        self.redis_port = self.args.redis_port or free_port()
+        self.redis = self.procs.start(
+            ["redis-server", "--port", str(self.redis_port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--daemonize", "no"],
+            env=dict(os.environ), log=self.work / "redis.log",
+        )  # fmt: skip
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.redis_port), 0.5):
+                return ""
+            time.sleep(0.1)
+        return "redis-server did not start"
+
+    def start_gunicorn(self, env: dict, name: str) -> subprocess.Popen:
+        gunicorn = Path(PYTHON).parent / "gunicorn"
+        proc = self.procs.start(
+            [str(gunicorn), "-c", str(ROOT / "gunicorn.conf.py")], env=env, log=self.work / f"gunicorn-{name}.log"
+        )
+        wait_until_up(self.base, proc)
+        # Wait for every worker, so the first measurement does not pay for boots.
+        deadline = time.monotonic() + 30
+        while len(children_of(proc.pid)) < self.args.workers and time.monotonic() < deadline:
+            time.sleep(0.2)
+        return proc
+
+    # -- measuring
+
+    def measure_pass(self, name: str, cached: bool, urls: dict, url_file: Path) -> Pass:
+        result = Pass(name=name, cached=cached)
+        env = self.pass_env(cached)
+        say(f"pass '{name}': queries per request and search latency, in-process")
+        inproc = probe("measure", str(url_file), env=env)
+        if cached:
+            reason = self.cache_unsupported(inproc)
+            if reason:
+                result.skipped = reason
+                say(f"pass '{name}' skipped: {reason}")
+                return result
+        result.search = inproc.get("search", {}) if not cached else {}
+        server = self.start_gunicorn(env, name.replace(" ", "-"))
+        try:
+            if cached:
+                urls = self.warm_cache(urls)
+            floor = None
+            for kind in self.selected_kinds():
+                info = urls.get(kind.key, {"urls": [], "note": "no URLs"})
+                row = self.measure_kind(kind, info, server.pid)
+                # Cached: what a repeat read of the same page costs.
+                row.queries = inproc["kinds"].get(kind.key, {}).get("queries_repeat" if cached else "queries")
+                if kind.key == "health":
+                    floor = row.rps if not row.error else None
+                row.ratio = row.rps / floor if floor and row.rps is not None else None
+                result.rows.append(row)
+                say(
+                    f"  {kind.label:<20} {fmt(row.rps, ',.0f'):>8} req/s  p50 {fmt(row.p50_ms, '.1f')} ms  "
+                    f"p99 {fmt(row.p99_ms, '.1f')} ms  x{fmt(row.ratio, '.3f')}  {row.error}"
+                )
+            result.peak_hwm_mb = max((r.raw.get("hwm_kb", 0) for r in result.rows), default=0) / 1024
+        finally:
+            self.procs.stop(server)
+        return result
+
+    def warm_cache(self, urls: dict) -> dict:
+        """Request every URL once, so the cached pass measures a warm cache (as
+        the numbers in PERFORMANCE.md were). Kinds take turns, so a time limit
+        cuts all of them short evenly; each kind is then measured over the
+        URLs that were warmed."""
+        lists = [[(k.key, u) for u in urls.get(k.key, {}).get("urls", [])] for k in self.selected_kinds()]
+        order = [pair for group in itertools.zip_longest(*lists) for pair in group if pair]
+        deadline = time.monotonic() + self.args.cache_warm
+        say(f"warming the page cache: {len(order)} URLs, at most {self.args.cache_warm}s")
+
+        def fetch(pair):
+            return pair, (http_status(self.base, pair[1]) if time.monotonic() < deadline else None)
+
+        warmed = {key: {**info, "urls": []} for key, info in urls.items()}
+        with ThreadPoolExecutor(max_workers=self.args.connections) as pool:
+            for (key, url), status in pool.map(fetch, order):
+                if status == 200:
+                    warmed[key]["urls"].append(url)
+        for key, info in warmed.items():
+            total = len(urls[key]["urls"])
+            if not info["urls"]:
+                warmed[key] = urls[key]  # nothing to warm (an error page): measure as is
+            elif len(info["urls"]) < total:
+                info["note"] = ", ".join(
+                    filter(None, [info.get("note"), f"{len(info['urls'])} of {total} URLs warmed"])
+                )
+        say("warmed: " + ", ".join(f"{k} {len(v['urls'])}/{len(urls[k]['urls'])}" for k, v in warmed.items()))
+        return warmed
+
+    def cache_unsupported(self, inproc: dict) -> str:
+        if not self.redis_port:
+            return "no Redis for the page cache (redis-server missing)"
+        if inproc.get("page_cache_setting") is True:
+            return ""
+        home = inproc["kinds"].get("home", {})
+        if home.get("queries_repeat") is not None and home.get("queries_repeat") < (home.get("queries") or 0):
+            return ""
+        return "PAGE_CACHE=on made no difference: the app has no page cache yet"
+
+    def selected_kinds(self) -> list[Kind]:
+        wanted = {k.strip() for k in self.args.kinds.split(",") if k.strip()}
+        return [k for k in KINDS if not wanted or k.key in wanted or k.key == "health"]
+
+    def measure_kind(self, kind: Kind, info: dict, master_pid: int) -> Row:
+        notes = [info.get("note", "")]
+        if kind.key.endswith("_p200") and info.get("page") not in (None, 200):
+            notes.insert(0, f"page {info['page']}, the deepest in this data set")
+        row = Row(kind=kind, note="; ".join(filter(None, notes)))
+        url_list = info.get("urls", [])
+        if not url_list:
+            row.error = info.get("note") or "no URLs to request"
+            return row
+        statuses = Counter(http_status(self.base, u) for u in url_list[:5])
+        if statuses.get(200, 0) == 0:
+            row.error = "HTTP " + ", ".join(f"{s}" for s in statuses)
+            return row
+        script = write_lua(url_list, self.work / f"{kind.key}.lua")
+        try:
+            if self.args.warmup:
+                run_wrk(self.base, script, duration=self.args.warmup, args=self.args)
+            with MemorySampler(master_pid) as memory:
+                data = run_wrk(self.base, script, duration=self.args.duration, args=self.args)
+        except (RuntimeError, subprocess.TimeoutExpired) as exc:
+            row.error = str(exc)[:200]
+            return row
+        row.raw = {**data, "hwm_kb": memory.peak_hwm_kb, "sample_statuses": {str(k): v for k, v in statuses.items()}}
+        row.rps = data["rps"]
+        row.p50_ms = data["p50_us"] / 1000
+        row.p99_ms = data["p99_us"] / 1000
+        row.rss_mb = memory.peak_rss_kb / 1024
+        errors = data["errors"]
+        row.non_2xx = errors["status"]
+        transport = errors["connect"] + errors["read"] + errors["write"] + errors["timeout"]
+        if transport > data["requests"] * 0.01 or row.non_2xx > data["requests"] * 0.5:
+            row.error = f"{row.non_2xx} non-2xx and {transport} socket errors in {data['requests']} requests"
+        return row
+
+    # -- faults
+
+    def sample_paths(self, urls: dict) -> list[str]:
+        paths = []
+        for key in ("home", "article", "topic_p1", "country_p1", "agreement", "search", "feed"):
+            paths += urls.get(key, {}).get("urls", [])[:3]
+        return paths
+
+    def tally(self, paths: list[str], seconds: float) -> Counter:
+        statuses: Counter = Counter()
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            for path in paths:
+                statuses[http_status(self.base, path, timeout=5)] += 1
+                if time.monotonic() >= deadline:
+                    break
+        return statuses
+
+    def redis_fault(self, urls: dict, url_file: Path) -> None:
+        if self.redis is None:
+            self.faults.append("Redis stopped: not tried (" + (self.start_redis() or "no Redis") + ")")
+            return
+        env = self.pass_env(cached=True)
+        server = self.start_gunicorn(env, "fault-redis")
+        paths = self.sample_paths(urls)
+        try:
+            before = self.tally(paths, 3)
+            script = write_lua(urls.get("article", {}).get("urls", ["/"]) + paths, self.work / "fault-redis.lua")
+            say("fault: stopping the run's own Redis under load")
+            loaded: dict = {}
+            load = threading.Thread(
+                target=lambda: loaded.update(run_wrk(self.base, script, duration=self.args.duration, args=self.args))
+            )
+            load.start()
+            time.sleep(min(2, self.args.duration / 3))
+            self.procs.stop(self.redis)
+            self.redis = None
+            load.join(self.args.duration + 60)
+            # Then every page kind once more, one request at a time.
+            during = self.tally(paths, 5)
+            saved = probe("editor-save", env=env)
+            self.faults.append(
+                f"Redis stopped under load (PAGE_CACHE=on): page statuses {dict(before)} before; wrk over "
+                f"articles and every page kind {loaded.get('rps', 0):,.0f} req/s with "
+                f"{loaded.get('errors', {}).get('status', '?')} non-2xx answers across the stop; with Redis down "
+                f"{dict(during)}; an editor's save "
+                + ("succeeded." if saved.get("ok") else f"FAILED: {saved.get('error')}")
+            )
+            say(self.faults[-1])
+            if self.start_redis() == "":
+                after = self.tally(paths, 3)
+                self.faults.append(f"Redis started again: {dict(after)}")
+        finally:
+            self.procs.stop(server)
+
+    def postgres_fault(self, urls: dict) -> None:
+        command = pg_restart_command(self.args.database_url)
+        server = self.start_gunicorn(self.pass_env(cached=False), "fault-pg")
+        paths = urls.get("article", {}).get("urls", [])[:200] or ["/"]
+        try:
+            pids_before = sorted(children_of(server.pid))
+            timeline: list[tuple[float, int | str]] = []
+            stop = threading.Event()
+
+            def prober():
+                started = time.monotonic()
+                n = 0
+                while not stop.is_set() and time.monotonic() - started < 120:
+                    timeline.append((time.monotonic() - started, http_status(self.base, paths[n % len(paths)], 5)))
+                    n += 1
+                    time.sleep(0.05)
+
+            script = write_lua(paths, self.work / "fault-pg.lua")
+            loaded: dict = {}
+            duration = max(20, self.args.duration * 2)
+            load = threading.Thread(
+                target=lambda: loaded.update(run_wrk(self.base, script, duration=duration, args=self.args))
+            )
+            watcher = threading.Thread(target=prober)
+            load.start()
+            watcher.start()
+            time.sleep(3)
+            say("fault: restarting PostgreSQL: " + " ".join(command))
+            restart = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+            load.join(duration + 60)
+            stop.set()
+            watcher.join(10)
+            pids_after = sorted(children_of(server.pid))
+            statuses = Counter(status for _t, status in timeline)
+            failures = [t for t, status in timeline if status != 200]
+            recovered = [t for t, status in timeline if status == 200 and failures and t > failures[-1]]
+            self.faults.append(
+                f"PostgreSQL restarted under load ({' '.join(command)}, exit {restart.returncode}): "
+                f"sequential probe {dict(statuses)}; non-200 answers for "
+                f"{(failures[-1] - failures[0]) if failures else 0:.1f}s, 200 again at "
+                f"{recovered[0] if recovered else float('nan'):.1f}s; wrk {loaded.get('rps', 0):,.0f} req/s, "
+                f"{loaded.get('errors', {}).get('status', '?')} non-2xx; workers "
+                + (
+                    "unchanged (no restart)."
+                    if pids_before == pids_after
+                    else f"changed {pids_before} -> {pids_after}."
+                )
+            )
+            say(self.faults[-1])
+        finally:
+            self.procs.stop(server)
+
+    # -- everything
+
+    def run(self) -> int:
+        args = self.args
+        if not shutil.which("wrk"):
+            raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
+        say(f"work files and logs in {self.work}")
+        data = self.prepare()
+        want_redis = args.cache != "off" or args.faults
+        redis_problem = self.start_redis() if want_redis else "not requested"
+        if redis_problem:
+            say(f"no dedicated Redis: {redis_problem}")
+
+        urls = probe("urls", str(args.urls), env=self.env)
+        url_file = self.work / "urls.json"
+        url_file.write_text(json.dumps(urls))
+
+        passes = [self.measure_pass("cache off", False, urls, url_file)]
+        if args.cache != "off":
+            passes.append(self.measure_pass("cache on", True, urls, url_file))
+        if args.faults:
+            self.redis_fault(urls, url_file)
+        if args.pg_restart:
+            self.postgres_fault(urls)
+
+        meta = {
+            "when": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "articles": data["articles"],
+            "cores": os.cpu_count(),
+            "workers": args.workers,
+            "threads": args.threads,
+            "connections": args.connections,
+            "duration": args.duration,
+            "urls": args.urls,
+            "pg_version": self.pg_version(),
+            "floor_url": urls["health"]["urls"][0],
+        }
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        table = markdown(passes, meta, self.faults)
+        (RESULTS / "latest.md").write_text(table)
+        (RESULTS / "latest.json").write_text(json.dumps(self.as_json(passes, meta), indent=2) + "\n")
+        problem = chart(passes, RESULTS / "latest.png")
+        print("\n" + table)
+        print(problem or f"Wrote {RESULTS / 'latest.md'}, latest.json and latest.png")
+        return 0
+
+    def pg_version(self) -> str:
+        import psycopg
+
+        with psycopg.connect(self.args.database_url, connect_timeout=10) as conn:
+            return conn.execute("SHOW server_version").fetchone()[0].split()[0]
+
+    def as_json(self, passes: list[Pass], meta: dict) -> dict:
+        return {
+            "meta": meta,
+            "passes": [
+                {
+                    "name": p.name,
+                    "skipped": p.skipped,
+                    "search": p.search,
+                    "peak_worker_hwm_mb": round(p.peak_hwm_mb, 1),
+                    "rows": [
+                        {
+                            "kind": r.kind.key,
+                            "label": r.kind.label,
+                            "note": r.note,
+                            "error": r.error,
+                            "rps": r.rps,
+                            "p50_ms": r.p50_ms,
+                            "p99_ms": r.p99_ms,
+                            "queries": r.queries,
+                            "worker_rss_mb": r.rss_mb,
+                            "ratio": r.ratio,
+                            "target": r.target(p.cached),
+                            "result": r.verdict(p.cached),
+                            "wrk": r.raw,
+                        }  # fmt: skip
+                        for r in p.rows
+                    ],
+                }
+                for p in passes
+            ],
+            "faults": self.faults,
+        }
+
+
+def main() -> int:
+    args = parse_args()
+    bench = Bench(args)
+    try:
+        return bench.run()
+    finally:
+        bench.procs.stop_all()
+        say(f"stopped all processes; logs kept in {bench.work}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""The benchmark's data generator (manage.py bench_data): what it creates must
+obey the same rules as what editors create, and --clear must remove only it."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count
+
+from alliances.models import Agreement, AgreementParty, ArticleAgreement, Country
+from newsroom.management.commands.bench_data import SELECTIVE_TERMS
+from newsroom.models import Article, Author, TaggedCountry, TaggedTopic, Topic
+from newsroom.search import matching_articles
+from tests.factories import ArticleFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def generate(**options):
+    call_command("bench_data", stdout=StringIO(), **{"articles": 60, "agreements": 40, "authors": 8, **options})
+
+
+def test_generates_tagged_articles_without_creating_countries():
+    countries_before = Country.objects.count()
+
+    generate()
+
+    articles = Article.objects.filter(slug__startswith="bench-")
+    assert articles.count() == 60
+    assert Country.objects.count() == countries_before
+    per_article = TaggedTopic.objects.values("content_object").annotate(n=Count("pk"))
+    assert {row["n"] for row in per_article} <= {3, 4, 5, 6}
+    per_article = TaggedCountry.objects.values("content_object").annotate(n=Count("pk"))
+    assert {row["n"] for row in per_article} <= {1, 2, 3, 4}
+    assert all(article.bylines.exists() for article in articles)
+    assert Article.objects.published().filter(slug__startswith="bench-").count() >= 45
+
+
+def test_bodies_are_plain_paragraphs_of_news_length():
+    generate(articles=10)
+
+    for body in Article.objects.values_list("body", flat=True):
+        assert body.startswith("<p>") and body.endswith("</p>")
+        assert "<script" not in body
+        words = len(body.replace("<p>", " ").replace("</p>", " ").split())
+        assert 450 <= words <= 1600
+
+
+def test_agreements_satisfy_editor_rules():
+    generate(agreements=200)
+
+    agreements = Agreement.objects.filter(slug__startswith="bench-")
+    assert agreements.count() == 200
+    for agreement in agreements.prefetch_related("parties"):
+        agreement.full_clean()  # dates, precisions and no supersedes/part_of loop
+        agreement.check_parties([(p.country_id, p.role) for p in agreement.parties.all()])
+    assert agreements.exclude(supersedes=None).exists()
+    assert agreements.exclude(part_of=None).exists()
+    assert AgreementParty.objects.filter(role="lender").exists()
+    assert ArticleAgreement.objects.exists()
+
+
+def test_clear_removes_only_benchmark_rows():
+    own = ArticleFactory(headline="An editor's story", public=True)
+    own.tags.add("sanctions")
+    generate()
+
+    generate(articles=5, clear=True)
+
+    assert Article.objects.filter(slug__startswith="bench-").count() == 5
+    assert Article.objects.filter(pk=own.pk).exists()
+    assert list(own.tags.names()) == ["sanctions"]
+    assert Author.objects.filter(slug__startswith="bench-").count() == 8
+    assert Topic.objects.filter(name__iexact="sanctions").count() == 1
+
+
+def test_generated_articles_are_searchable_by_their_rare_place_names():
+    generate(articles=200)
+
+    with_term = [
+        term
+        for term in SELECTIVE_TERMS
+        if " " not in term and Article.objects.published().filter(body__contains=f" {term}.").exists()
+    ]
+    assert with_term, "some article should mention a selective term"
+    for term in with_term[:3]:
+        found = matching_articles(term)
+        assert found.exists()
+        assert found.count() < Article.objects.published().count() / 10
