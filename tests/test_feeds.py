@@ -228,3 +228,25 @@ def test_feed_link_include_names_the_page_feed_and_the_site_feeds():
     assert 'type="application/rss+xml" title="Newsroom" href="/feed/"' in html
     assert 'type="application/atom+xml" title="Newsroom (Atom)" href="/feed/atom/"' in html
     assert "/topics/" not in render_to_string("includes/feed_link.html", {"SITE_NAME": "Newsroom"})
+
+
+@pytest.mark.django_db
+def test_each_page_links_its_own_feed_in_the_head(client):
+    from tests.factories import AgreementFactory, AuthorFactory
+
+    author = AuthorFactory(name="Ana Feed")
+    agreement = AgreementFactory(title="Feed treaty")
+    article = ArticleFactory(public=True, authors=[author], topics=["sanciones"], country_codes=["CU"])
+    article.agreements.add(agreement)
+    pages = {
+        "/": "/feed/",
+        "/topics/sanciones/": "/topics/sanciones/feed/",
+        "/countries/cuba/": "/countries/cuba/feed/",
+        f"/agreements/{agreement.slug}/": f"/agreements/{agreement.slug}/feed/",
+        f"/authors/{author.slug}/": f"/authors/{author.slug}/feed/",
+    }
+    for page, feed in pages.items():
+        html = client.get(page).content.decode()
+        assert 'type="application/rss+xml" title="' in html, page
+        assert f'href="{feed}"' in html, page
+        assert client.get(feed).status_code == 200, feed
