@@ -160,12 +160,12 @@ def test_preview_is_marked_and_kept_out_of_search_engines(rf, settings, story):
     assert 'name="robots"' not in public
 
 
-def test_feeds_block_is_in_the_head(client):
-    from django.template.loader import get_template
-
-    source = get_template("base.html").template.source
-    assert "{% block feeds %}{% endblock %}" in source
-    assert source.index("{% block feeds %}") < source.index("</head>")
+def test_site_feeds_are_linked_in_the_head(client):
+    html = client.get("/").content.decode()
+    head_html = html[: html.index("</head>")]
+    assert 'type="application/rss+xml"' in head_html
+    assert 'href="/feed/"' in head_html
+    assert 'href="/feed/atom/"' in head_html
 
 
 def test_paginated_list_links_prev_and_next_in_head(client):
