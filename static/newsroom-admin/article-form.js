@@ -1,0 +1,114 @@
+/* The article form's helpers: character counters for the headline and the
+   dek, measured against what search engines show, and the article's final
+   address under the slug, updated as the slug changes. Plain JavaScript, no
+   dependencies; without it the form still works (the limits are enforced
+   by the server, the help texts say the same thing). */
+(function () {
+    "use strict";
+
+    // Search results show about 60 characters of a title and about 155-160
+    // of a description; past that they cut the text with an ellipsis.
+    var COUNTERS = [
+        {field: "id_headline", soft: 60, what: "headline"},
+        {field: "id_dek", soft: 160, what: "dek"},
+    ];
+
+    function describe(input, element) {
+        var ids = (input.getAttribute("aria-describedby") || "").split(/\s+/).filter(Boolean);
+        ids.push(element.id);
+        input.setAttribute("aria-describedby", ids.join(" "));
+    }
+
+    function placeAfterField(input, element) {
+        // After the help text when there is one, so the order reads:
+        // field, what it is for, how long it is now. The "help" class
+        // aligns it with the field as Django aligns help texts.
+        var help = document.getElementById(input.id + "_helptext");
+        var anchor = help || input;
+        element.classList.add("help");
+        anchor.parentNode.insertBefore(element, anchor.nextSibling);
+    }
+
+    function counter(spec) {
+        var input = document.getElementById(spec.field);
+        if (!input) {
+            return;
+        }
+        var hard = parseInt(input.getAttribute("maxlength"), 10) || null;
+        var output = document.createElement("div");
+        output.className = "newsroom-counter";
+        output.id = spec.field + "_counter";
+        placeAfterField(input, output);
+        describe(input, output);
+
+        function update() {
+            var length = Array.from(input.value).length;
+            var over = length > spec.soft;
+            var text = length + " / " + spec.soft + " characters";
+            if (over) {
+                text += " — search engines will cut this " + spec.what + " after about " + spec.soft + " characters";
+            } else {
+                text += " shown by search engines";
+            }
+            if (hard) {
+                text += " (at most " + hard + ")";
+            }
+            output.textContent = text;
+            output.classList.toggle("is-over", over);
+            output.dataset.length = String(length);
+        }
+
+        input.addEventListener("input", update);
+        update();
+    }
+
+    function addressPreview() {
+        var slug = document.getElementById("id_slug");
+        var holder = document.getElementById("newsroom-article-form");
+        if (!slug || !holder || !holder.dataset.articleUrl) {
+            return;
+        }
+        var pattern = holder.dataset.articleUrl;
+        var line = document.createElement("div");
+        line.className = "newsroom-url";
+        line.id = "id_slug_address";
+        line.appendChild(document.createTextNode("Address: "));
+        var output = document.createElement("output");
+        output.setAttribute("for", "id_slug");
+        line.appendChild(output);
+        placeAfterField(slug, line);
+        describe(slug, line);
+
+        function update() {
+            var value = slug.value.trim();
+            output.textContent = value ? pattern.replace("SLUG", value) : pattern.replace("SLUG", "…");
+        }
+
+        // Django's prepopulate fills the slug on the headline's keyup and
+        // change events without firing one on the slug: read it just after.
+        function later() {
+            window.setTimeout(update, 0);
+        }
+
+        slug.addEventListener("input", update);
+        slug.addEventListener("change", update);
+        var headline = document.getElementById("id_headline");
+        if (headline) {
+            ["keyup", "change", "input", "focus"].forEach(function (name) {
+                headline.addEventListener(name, later);
+            });
+        }
+        update();
+    }
+
+    function init() {
+        COUNTERS.forEach(counter);
+        addressPreview();
+    }
+
+    if (document.readyState === "loading") {
+        document.addEventListener("DOMContentLoaded", init);
+    } else {
+        init();
+    }
+})();
