@@ -14,9 +14,17 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from alliances.forms import AgreementPartyFormSet
+from alliances.forms import AgreementAdminForm, AgreementPartyFormSet
 from alliances.models import Agreement, AgreementParty, AgreementSource, Country, Organization, Person, Sector
-from newsroom.admin import HTTPS_URLS, ListCountsMixin, SafeAutocompleteMixin, count_of, is_changelist
+from newsroom.admin import (
+    HTTPS_URLS,
+    AccentInsensitiveSearchMixin,
+    ListCountsMixin,
+    SafeAutocompleteMixin,
+    count_of,
+    is_changelist,
+)
+from newsroom.admin_history import EditLockAdminMixin, HistoryAdminMixin
 from newsroom.models import TaggedCountry
 
 
@@ -52,7 +60,7 @@ class CountryAgreementsInline(admin.TabularInline):
 
 
 @admin.register(Country)
-class CountryAdmin(ListCountsMixin, admin.ModelAdmin):
+class CountryAdmin(HistoryAdminMixin, AccentInsensitiveSearchMixin, ListCountsMixin, admin.ModelAdmin):
     list_display = ["name", "iso2", "iso3", "name_es", "article_count", "agreement_count"]
     search_fields = ["name", "name_en", "name_es", "iso2", "iso3"]
     search_help_text = _("Searches English and Spanish names and ISO codes.")
@@ -126,7 +134,11 @@ class AgreementSourceInline(admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+class AgreementAdmin(
+    EditLockAdminMixin, HistoryAdminMixin, AccentInsensitiveSearchMixin, SafeAutocompleteMixin, admin.ModelAdmin
+):
+    form = AgreementAdminForm
+    recoverable = True
     list_display = ["title", "kind", "status", "party_list", "signed"]
     list_filter = ["kind", "status", "sectors", ("parties__country", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["title"]
@@ -172,7 +184,7 @@ class AgreementAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+class PersonAdmin(HistoryAdminMixin, AccentInsensitiveSearchMixin, SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["name", "role", "country"]
     list_select_related = ["country"]
     list_filter = [("country", admin.RelatedOnlyFieldListFilter)]
@@ -183,7 +195,7 @@ class PersonAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+class OrganizationAdmin(HistoryAdminMixin, AccentInsensitiveSearchMixin, SafeAutocompleteMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "country"]
     list_select_related = ["country"]
     list_filter = ["kind", ("country", admin.RelatedOnlyFieldListFilter)]

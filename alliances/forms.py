@@ -1,8 +1,37 @@
-"""Admin forms for agreements: the rules that need every party at once."""
+"""Admin forms for agreements: the rules that need every party at once, and
+the edit lock that stops two editors overwriting each other."""
 
 from __future__ import annotations
 
+from django import forms
 from django.forms.models import BaseInlineFormSet
+
+from alliances.models import Agreement
+from newsroom.forms import EditLockFormMixin
+
+
+class AgreementAdminForm(EditLockFormMixin, forms.ModelForm):
+    class Meta:
+        model = Agreement
+        fields = [
+            "title",
+            "slug",
+            "kind",
+            "status",
+            "summary",
+            "announced_on",
+            "announced_on_precision",
+            "signed_on",
+            "signed_on_precision",
+            "in_force_on",
+            "in_force_on_precision",
+            "expires_on",
+            "expires_on_precision",
+            "duration_years",
+            "sectors",
+            "supersedes",
+            "part_of",
+        ]
 
 
 class AgreementPartyFormSet(BaseInlineFormSet):

@@ -7,6 +7,8 @@ checked in ``clean()``. Both reach editors as form errors.
 
 from __future__ import annotations
 
+import reversion
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -14,6 +16,8 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase
+
+from newsroom.redirects import KeepsOldAddresses
 
 
 class Country(TagBase):
@@ -76,7 +80,7 @@ def _date_pair_constraint(field: str) -> models.CheckConstraint:
     )
 
 
-class Agreement(models.Model):
+class Agreement(KeepsOldAddresses, models.Model):
     class Kind(models.TextChoices):
         TREATY = "treaty", _("Treaty")
         STRATEGIC_PARTNERSHIP = "strategic_partnership", _("Strategic partnership")
@@ -132,6 +136,17 @@ class Agreement(models.Model):
         help_text=_("The wider agreement this one belongs to."),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Optimistic locking, as on articles (newsroom.services.claim_edit).
+    lock_version = models.PositiveIntegerField(_("version"), default=0, editable=False)
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("last edited by"),
+    )
 
     class Meta:
         ordering = ["title"]
@@ -188,6 +203,7 @@ class Agreement(models.Model):
 
             self.slug = unique_slug(Agreement, self.title, instance_pk=self.pk)
         super().save(*args, **kwargs)
+        self.leave_redirect()
 
     def clean(self):
         super().clean()
@@ -378,3 +394,13 @@ class ArticleAgreement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article} {self.relation} {self.agreement}"
+
+
+# -- History (django-reversion) ------------------------------------------------
+# An agreement's version holds its parties and sources; sectors are a plain
+# many-to-many field saved inside the agreement's own version. Article links
+# are part of the article's version (newsroom.models).
+
+for _model in (AgreementParty, AgreementSource, ArticleAgreement, Country, Person, Organization):
+    reversion.register(_model)
+reversion.register(Agreement, follow=["parties", "sources"])

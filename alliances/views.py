@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from alliances.models import Agreement, Country, Sector
 from newsroom import selectors
-from newsroom.views import page_meta, paginate
+from newsroom.views import moved_or_404, page_meta, paginate
 
 
 def country_list(request):
@@ -29,7 +29,9 @@ def country_list(request):
 
 
 def country_detail(request, slug):
-    country = get_object_or_404(Country, slug=slug)
+    country = Country.objects.filter(slug=slug).first()
+    if country is None:
+        return moved_or_404(request)
     page = paginate(request, selectors.country_articles(country))
     return render(
         request,
@@ -123,7 +125,10 @@ def agreement_list(request):
 
 
 def agreement_detail(request, slug):
-    agreement = get_object_or_404(selectors.agreement_for_page(), slug=slug)
+    agreement = selectors.agreement_for_page().filter(slug=slug).first()
+    if agreement is None:
+        # A renamed agreement's old address answers 301 (newsroom.redirects).
+        return moved_or_404(request)
     page = paginate(request, selectors.agreement_articles(agreement))
     return render(
         request,

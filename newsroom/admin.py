@@ -9,19 +9,22 @@ touch is ``Article.objects.editable_by`` plus ``services.can_edit``.
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import lookup_spawns_duplicates, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import CharField, Count, Exists, Func, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import path, reverse
-from django.utils.text import Truncator
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import Truncator, smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from alliances.models import ArticleAgreement
-from newsroom import services
+from newsroom import desk, services
+from newsroom.admin_history import EditLockAdminMixin, HistoryAdminMixin, PreviewLinksAdminMixin
 from newsroom.forms import ArticleAdminForm, SafeAutocompleteSelect, SafeAutocompleteSelectMultiple
 from newsroom.models import (
     Article,
@@ -29,17 +32,23 @@ from newsroom.models import (
     Byline,
     Correction,
     EditorialEvent,
+    Redirect,
     RelatedVideo,
     Source,
     TaggedTopic,
     Topic,
+    TopicAlias,
 )
+from newsroom.search import fold
 from newsroom.views import render_article
 
 # Article.tags uses newsroom.Topic; taggit's own Tag table stays empty, and
 # its admin page would only confuse editors looking for topics.
 if admin.site.is_registered(Tag):
     admin.site.unregister(Tag)
+
+# The admin's start page is the newsroom desk (newsroom/desk.py).
+desk.install(admin.site)
 
 
 # A URL typed without a scheme ("example.org/story") is taken as https, the
@@ -84,6 +93,56 @@ class SafeAutocompleteMixin:
         if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
             kwargs["widget"] = SafeAutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+def _fold_or_none(value):
+    return None if value is None else fold(value)
+
+
+class Folded(Func):
+    """A text column in lower case without accents ("Irán" -> "iran"), the
+    same form ``newsroom.search.fold`` gives a typed term. PostgreSQL uses
+    the unaccent extension (created by migration newsroom 0003); SQLite
+    calls the Python fold, registered on the connection when first needed
+    (a connection opened before any signal handler could be connected
+    still gets it)."""
+
+    function = "LOWER"
+    output_field = CharField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection, template="LOWER(UNACCENT(%(expressions)s))", **extra_context)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        connection.ensure_connection()
+        connection.connection.create_function("newsroom_fold", 1, _fold_or_none, deterministic=True)
+        return self.as_sql(compiler, connection, function="newsroom_fold", **extra_context)
+
+
+class AccentInsensitiveSearchMixin:
+    """Admin search, and so every autocomplete that picks from this model,
+    that ignores case and accents: "iran" finds "Irán", "diaz" finds
+    "Díaz-Canel". As in Django's own search, every word must appear in one
+    of ``search_fields``; the fields are plain names (no ^, = or @)."""
+
+    def get_search_results(self, request, queryset, search_term):
+        fields = [field.lstrip("^=@") for field in self.get_search_fields(request)]
+        words = []
+        for bit in smart_split(search_term):
+            if bit.startswith(('"', "'")) and bit[0] == bit[-1]:
+                bit = unescape_string_literal(bit)
+            if folded := fold(bit).strip():
+                words.append(folded)
+        if not fields or not words:
+            return queryset, False
+        names = {f"folded_{i}": Folded(field) for i, field in enumerate(fields)}
+        queryset = queryset.alias(**names)
+        for word in words:
+            matches = Q()
+            for name in names:
+                matches |= Q(**{f"{name}__contains": word})
+            queryset = queryset.filter(matches)
+        return queryset, any(lookup_spawns_duplicates(self.opts, field) for field in fields)
 
 
 class ListCountsMixin:
@@ -138,7 +197,10 @@ class ArticleAgreementInline(SafeAutocompleteMixin, admin.TabularInline):
 
 class CorrectionInline(admin.StackedInline):
     model = Correction
-    fields = ["created_at", "text"]
+    # Date and author are stamped when the correction is added
+    # (ArticleAdmin.save_formset); nobody backdates a correction.
+    fields = ["text", "created_at", "created_by"]
+    readonly_fields = ["created_at", "created_by"]
     extra = 0
 
 
@@ -165,14 +227,42 @@ class TopicListFilter(admin.SimpleListFilter):
         return queryset
 
 
+class SchedulingFilter(admin.SimpleListFilter):
+    """What is due to go out, and what missed its time
+    (``ArticleQuerySet.scheduled``, ``planned`` and ``missed_time``)."""
+
+    title = _("scheduling")
+    parameter_name = "scheduling"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("scheduled", _("Scheduled (next first)")),
+            ("planned", _("Planned, not yet approved")),
+            ("missed", _("Missed its time")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "scheduled":
+            return queryset.scheduled()
+        if self.value() == "planned":
+            return queryset.planned()
+        if self.value() == "missed":
+            return queryset.missed_time()
+        return queryset
+
+
 @admin.register(Article)
-class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
+class ArticleAdmin(
+    EditLockAdminMixin, HistoryAdminMixin, PreviewLinksAdminMixin, SafeAutocompleteMixin, admin.ModelAdmin
+):
     form = ArticleAdminForm
+    recoverable = True
     list_display = ["headline", "status_label", "author_names", "published_at", "language", "topic_names"]
     list_filter = [
         "status",
         ("authors", admin.RelatedOnlyFieldListFilter),
         TopicListFilter,
+        SchedulingFilter,
         "language",
         "published_at",
     ]
@@ -180,25 +270,39 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     search_help_text = _("Searches headline, dek and slug.")
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["people", "organizations"]
-    inlines = [BylineInline, SourceInline, RelatedVideoInline, ArticleAgreementInline, CorrectionInline]
+    inlines = [BylineInline, RelatedVideoInline, ArticleAgreementInline, SourceInline, CorrectionInline]
     actions = ["submit_selected_for_review", "publish_selected", "unpublish_selected", "archive_selected"]
     list_per_page = 50
     # A filtered list would otherwise count the whole archive a second time
     # just to print "of N total".
     show_full_result_count = False
+    # The form in the order a story is written. Django puts inlines after
+    # all fieldsets; ``inline_after`` places each one (by formset prefix)
+    # after a fieldset instead (desk.arrange_form and the change_form
+    # template). An inline not listed there comes last.
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "dek", "body"]}),
-        (_("Hero image"), {"fields": ["image", "image_alt", "image_caption", "image_credit"]}),
+        (_("Story"), {"fields": ["headline", "slug", "dek", "body"]}),
+        (_("Media"), {"fields": ["image", "image_alt", "image_caption", "image_credit"]}),
+        (_("Topics and countries"), {"fields": ["tags", "new_topics", "countries"]}),
+        (_("People and organisations"), {"fields": ["people", "organizations"]}),
         (_("Publishing"), {"fields": ["status", "published_at", "language", "updated_at"]}),
-        (_("Filed under"), {"fields": ["tags", "new_topics", "countries", "people", "organizations"]}),
     ]
+    inline_after = {
+        "bylines": _("Story"),
+        "videos": _("Media"),
+        "agreement_links": _("Topics and countries"),
+        "sources": _("People and organisations"),
+        "corrections": _("People and organisations"),
+    }
 
     # -- who sees and changes what
 
     def get_queryset(self, request):
         qs = super().get_queryset(request).editable_by(request.user)
         if is_changelist(request, self):
-            qs = qs.for_admin_list()
+            qs = qs.for_admin_list().annotate(
+                missed_time=Exists(Article.objects.missed_time().filter(pk=OuterRef("pk")))
+            )
         return qs
 
     def has_change_permission(self, request, obj=None):
@@ -224,7 +328,49 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     def status_label(self, obj: Article) -> str:
         if obj.is_scheduled:
             return _("Scheduled")
+        if getattr(obj, "missed_time", False):
+            return format_html(
+                '<strong class="missed-time">{}</strong>',
+                _("%(status)s: missed its time") % {"status": obj.get_status_display()},
+            )
+        if obj.status in (Article.Status.DRAFT, Article.Status.REVIEW) and obj.published_at:
+            return _("%(status)s, planned") % {"status": obj.get_status_display()}
         return obj.get_status_display()
+
+    # -- scheduling at a glance
+
+    def get_ordering(self, request):
+        if request.GET.get(SchedulingFilter.parameter_name) in ("scheduled", "planned"):
+            return ["published_at", "pk"]
+        return super().get_ordering(request)
+
+    def changelist_view(self, request, extra_context=None):
+        """Above the list: what goes out next and how many articles missed
+        their time (two queries, whatever the list shows)."""
+        mine = Article.objects.editable_by(request.user)
+        changelist = reverse("admin:newsroom_article_changelist")
+        extra = {
+            "scheduling": {
+                "upcoming": list(
+                    mine.scheduled().order_by("published_at", "pk").only("pk", "headline", "published_at")[:3]
+                ),
+                "missed": mine.missed_time().count(),
+                "scheduled_url": f"{changelist}?{SchedulingFilter.parameter_name}=scheduled",
+                "missed_url": f"{changelist}?{SchedulingFilter.parameter_name}=missed",
+            },
+        }
+        if services.may_restore(request.user, Article, None):
+            extra["recover_url"] = reverse("admin:newsroom_article_recover_list")
+        return super().changelist_view(request, {**extra, **(extra_context or {})})
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is not None and obj.status == Article.Status.PUBLISHED and fieldsets:
+            # "Substantive update" means something only for a published
+            # story; it sits with the publishing fields (the last fieldset).
+            name, options = fieldsets[-1]
+            fieldsets[-1] = (name, {**options, "fields": [*options["fields"], "substantive_update"]})
+        return fieldsets
 
     @admin.display(description=_("authors"))
     def author_names(self, obj: Article) -> str:
@@ -262,6 +408,25 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
                 _("The article was saved, but its status did not change: %(reason)s") % {"reason": error_text(exc)},
                 messages.ERROR,
             )
+        if change and form.cleaned_data.get("substantive_update"):
+            services.mark_substantive_update(article=article, user=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Correction:
+            return super().save_formset(request, form, formset, change)
+        # New corrections are stamped with now and their author, and make
+        # the article's dateModified move (services.stamp_correction).
+        for correction in formset.save(commit=False):
+            is_new = correction.pk is None
+            if is_new:
+                correction.created_by = request.user
+                correction.created_at = timezone.now()
+            correction.save()
+            if is_new:
+                services.stamp_correction(correction=correction, user=request.user)
+        for correction in formset.deleted_objects:
+            correction.delete()
+        formset.save_m2m()
 
     def _add_own_byline(self, request, article: Article) -> None:
         own = Author.objects.filter(user=request.user).first()
@@ -273,11 +438,19 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
             status = form.cleaned_data["status"]
             # The split date/time widget drops microseconds, so an untouched
             # field is compared through changed_data, not by value.
-            at = form.cleaned_data.get("published_at") if "published_at" in form.changed_data else article.published_at
+            typed = "published_at" in form.changed_data
+            at = form.cleaned_data.get("published_at") if typed else article.published_at
             if status in (Article.Status.DRAFT, Article.Status.REVIEW):
-                at = None
+                # For a draft or review the time is the planned one
+                # (services.plan): the one typed, or the one it already has.
+                if not typed and article.status not in (Article.Status.DRAFT, Article.Status.REVIEW):
+                    at = None
             elif status == Article.Status.ARCHIVED:
                 at = article.published_at
+            elif not typed and article.status != Article.Status.PUBLISHED and at and at <= timezone.now():
+                # A planned time that has passed is not a publication time:
+                # publishing a story that missed its slot publishes it now.
+                at = None
             services.change_status(article=article, user=request.user, status=status, published_at=at)
         elif "_submit_for_review" in request.POST and article.status == Article.Status.DRAFT:
             services.submit_for_review(article=article, user=request.user)
@@ -333,6 +506,9 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
             and (obj is None or obj.status == Article.Status.DRAFT)
             and (obj is None or self.has_change_permission(request, obj))
         )
+        context["form_sections"] = desk.arrange_form(
+            context["adminform"], context["inline_admin_formsets"], self.inline_after
+        )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_urls(self):
@@ -361,7 +537,7 @@ class ArticleAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(ListCountsMixin, admin.ModelAdmin):
+class AuthorAdmin(AccentInsensitiveSearchMixin, ListCountsMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "user", "article_count"]
     list_select_related = ["user"]
     search_fields = ["name", "slug"]
@@ -381,29 +557,103 @@ class AuthorAdmin(ListCountsMixin, admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class TopicAliasInline(admin.TabularInline):
+    model = TopicAlias
+    fields = ["name"]
+    extra = 0
+    verbose_name = _("other name")
+    verbose_name_plural = _("other names (typing one tags this topic)")
+
+
 @admin.register(Topic)
-class TopicAdmin(ListCountsMixin, admin.ModelAdmin):
+class TopicAdmin(AccentInsensitiveSearchMixin, ListCountsMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "article_count"]
-    search_fields = ["name"]
+    # Aliases too: an editor typing "EE.UU." in the article form's topic
+    # picker is offered the topic it stands for.
+    search_fields = ["name", "aliases__name"]
     prepopulated_fields = {"slug": ["name"]}
     fields = ["name", "slug", "description"]
+    inlines = [TopicAliasInline]
+    actions = ["merge_selected"]
     list_annotations = {"article_count": count_of(TaggedTopic, "tag")}
 
     @admin.display(description=_("articles"), ordering="article_count")
     def article_count(self, obj: Topic) -> int:
         return obj.article_count
 
+    def save_model(self, request, obj, form, change):
+        # A new name or slug is a rename: the service keeps the old page
+        # alive (301) and the old name working (an alias).
+        if change and {"name", "slug"} & set(form.changed_data):
+            services.rename_topic(topic=obj, name=obj.name, slug=obj.slug, user=request.user)
+        else:
+            super().save_model(request, obj, form, change)
+
+    def has_merge_permission(self, request) -> bool:
+        return request.user.has_perm("newsroom.change_topic") and request.user.has_perm("newsroom.delete_topic")
+
+    @admin.action(description=_("Merge selected topics into one"), permissions=["merge"])
+    def merge_selected(self, request, queryset):
+        """An intermediate page asks which topic to keep; the others are
+        merged into it by ``services.merge_topics``."""
+        from django.contrib.admin import helpers
+        from django.template.response import TemplateResponse
+
+        topics = list(queryset.order_by("name"))
+        if len(topics) < 2:
+            self.message_user(request, _("Select at least two topics to merge."), messages.WARNING)
+            return None
+        if "apply" in request.POST:
+            target = next((t for t in topics if str(t.pk) == request.POST.get("target")), None)
+            if target is None:
+                self.message_user(request, _("Choose the topic to keep."), messages.ERROR)
+            else:
+                try:
+                    services.merge_topics(sources=topics, target=target, user=request.user)
+                except (ValidationError, PermissionDenied) as exc:
+                    self.message_user(request, error_text(exc), messages.ERROR)
+                else:
+                    self.message_user(
+                        request,
+                        _("Merged %(count)d topics into “%(target)s”; their old pages now lead to it.")
+                        % {"count": len(topics) - 1, "target": target.name},
+                        messages.SUCCESS,
+                    )
+                return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Merge topics"),
+            "opts": self.opts,
+            "topics": topics,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "action": "merge_selected",
+        }
+        return TemplateResponse(request, "admin/newsroom/topic/merge.html", context)
+
 
 @admin.register(Correction)
 class CorrectionAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
-    list_display = ["article", "created_at", "excerpt"]
+    list_display = ["article", "created_at", "created_by", "excerpt"]
     list_filter = ["created_at"]
     search_fields = ["article__headline", "text"]
     autocomplete_fields = ["article"]
-    fields = ["article", "created_at", "text"]
+    fields = ["article", "text", "created_at", "created_by"]
+    readonly_fields = ["created_at", "created_by"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("article").defer("article__body")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("article", "created_by")
+            .defer("article__body", "article__search_vector")
+        )
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        obj.created_by, obj.created_at = request.user, timezone.now()
+        super().save_model(request, obj, form, change)
+        services.stamp_correction(correction=obj, user=request.user)
 
     @admin.display(description=_("correction"))
     def excerpt(self, obj: Correction) -> str:
@@ -412,13 +662,18 @@ class CorrectionAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
 
 @admin.register(EditorialEvent)
 class EditorialEventAdmin(admin.ModelAdmin):
-    """The audit trail: who moved which article to which state, when. Read
-    only; the services write it."""
+    """The audit trail: who published, unpublished, scheduled, restored,
+    recovered or deleted which record, and who merged or renamed topics,
+    when. Read only; the services write it."""
 
-    list_display = ["created_at", "article", "action", "from_status", "to_status", "user", "published_at"]
+    list_display = ["created_at", "about", "action", "detail", "from_status", "to_status", "user", "published_at"]
     list_filter = ["action", "to_status", ("user", admin.RelatedOnlyFieldListFilter), "created_at"]
-    search_fields = ["article__headline"]
+    search_fields = ["article__headline", "subject", "detail"]
     date_hierarchy = "created_at"
+
+    @admin.display(description=_("about"))
+    def about(self, event: EditorialEvent) -> str:
+        return event.subject or (str(event.article) if event.article_id else "")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("article", "user").defer("article__body")
@@ -431,3 +686,22 @@ class EditorialEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Redirect)
+class RedirectAdmin(admin.ModelAdmin):
+    """Old addresses that lead to new ones. Written when a published
+    article, an agreement, an author or a topic changes its slug; an editor
+    may add one by hand or delete one that should not be there."""
+
+    list_display = ["old_path", "new_path", "created_at"]
+    search_fields = ["old_path", "new_path"]
+    fields = ["old_path", "new_path"]
+    list_per_page = 100
+
+    def save_model(self, request, obj, form, change):
+        # Through the service, so chains collapse for hand-made ones too.
+        if change:
+            Redirect.objects.filter(pk=obj.pk).delete()
+        saved = services.record_redirect(old_url=obj.old_path, new_url=obj.new_path)
+        obj.pk, obj.created_at = saved.pk, saved.created_at

@@ -6,8 +6,9 @@ them as pick lists, not as taggit's comma-separated text box:
 - ``tags`` is an autocomplete over existing topics (the admin's own
   autocomplete view, fed by TopicAdmin.search_fields), so a writer finds
   "Sanctions" instead of typing a near-duplicate. A new topic goes in the
-  separate ``new_topics`` text field; case-insensitive tagging (settings)
-  turns "cuba" into the existing "Cuba" rather than a second topic.
+  separate ``new_topics`` text field; the topic tag manager
+  (newsroom.tagging) turns "cuba", " CUBA " or "Cúba" into the existing
+  "Cuba", and an alias into its topic, rather than a second topic.
 - ``countries`` is an autocomplete over the seeded ISO list only. A raw POST
   with anything but the id of an existing country is a field error; no code
   path here can create a country.
@@ -19,10 +20,13 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from taggit.utils import parse_tags
 
 from alliances.models import Country
+from newsroom import services
 from newsroom.models import Article, Topic
 
 TOPIC_NAME_MAX = Topic._meta.get_field("name").max_length
@@ -57,13 +61,69 @@ class SafeAutocompleteSelectMultiple(_KnownValuesOnly, AutocompleteSelectMultipl
     pass
 
 
-class ArticleAdminForm(forms.ModelForm):
+class EditLockFormMixin(forms.Form):
+    """For the change forms of records two editors may open at once
+    (articles, agreements): the form carries, as ``loaded_version``, the
+    ``lock_version`` the record had when the form was loaded, and a save is
+    refused when the record has moved on since, with an error that names who
+    saved first and when. The editor's own text stays in the form; nothing
+    is written.
+
+    The check here gives the friendly error; ``services.claim_edit`` repeats
+    it in the UPDATE itself, for two saves that pass this check at the same
+    moment (the admin then shows this same error, ``known_conflict``)."""
+
+    # Not named like the model field: a form field for a non-editable model
+    # field would be refused by the admin's form factory.
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    # Set by the admin when the database refused the save (EditConflict).
+    known_conflict = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["loaded_version"].initial = self.instance.lock_version
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is not None:
+            self._check_edit_lock(cleaned_data.get("loaded_version"))
+        return cleaned_data
+
+    def _check_edit_lock(self, sent: int | None) -> None:
+        model = type(self.instance)
+        current = (
+            model._default_manager.filter(pk=self.instance.pk)
+            .values("lock_version", "updated_at", "last_edited_by")
+            .first()
+        )
+        if current is None:
+            return
+        if sent is not None and sent == current["lock_version"] and not self.known_conflict:
+            return
+        self.add_error(None, ValidationError(self._conflict_message(current), code="edit_conflict"))
+
+    def _conflict_message(self, current: dict) -> str:
+        from django.contrib.auth import get_user_model
+
+        user = get_user_model()._default_manager.filter(pk=current["last_edited_by"]).first()
+        who = (user.get_full_name() or user.get_username()) if user else gettext("Someone")
+        when = date_format(timezone.localtime(current["updated_at"]), "j F Y, H:i")
+        return gettext(
+            "%(who)s saved this %(what)s at %(when)s, after you opened it. Your changes were not saved and "
+            "nothing was overwritten: they are still in the form below. Open the %(what)s in a new tab (or "
+            "compare the versions in its history) to see what changed, then reload this page and make your "
+            "changes again."
+        ) % {"who": who, "when": when, "what": self.instance._meta.verbose_name}
+
+
+class ArticleAdminForm(EditLockFormMixin, forms.ModelForm):
     tags = forms.ModelMultipleChoiceField(
         label=_("Topics"),
         queryset=Topic.objects.all(),
         required=False,
         widget=SafeAutocompleteSelectMultiple(Article._meta.get_field("tags"), admin.site),
-        help_text=_("Start typing to pick existing topics."),
+        help_text=_("Start typing to pick topics; capitals and accents do not matter."),
     )
     new_topics = forms.CharField(
         label=_("New topics"),
@@ -74,12 +134,23 @@ class ArticleAdminForm(forms.ModelForm):
             "a name that matches an existing topic in any case is added as that topic."
         ),
     )
+    substantive_update = forms.BooleanField(
+        label=_("Substantive update"),
+        required=False,
+        help_text=_(
+            "Tick when this save changes what a published story says (new facts, a changed figure or "
+            "conclusion): readers then see “Updated” with today's date. Leave it unticked for typo fixes."
+        ),
+    )
     countries = forms.ModelMultipleChoiceField(
         label=_("Countries"),
         queryset=Country.objects.all(),
         required=False,
         widget=SafeAutocompleteSelectMultiple(Article._meta.get_field("countries"), admin.site),
-        help_text=_("Countries the story is about. Pick them from the list."),
+        help_text=_(
+            "The countries the story is about, picked from the list: type a name in English or Spanish "
+            "(“iran” finds Irán) or a code such as CU."
+        ),
     )
 
     class Meta:
@@ -106,9 +177,65 @@ class ArticleAdminForm(forms.ModelForm):
             "headline": forms.TextInput(attrs={"size": 80}),
             "dek": forms.TextInput(attrs={"size": 80}),
         }
+        # Written for the journalists filling the form in, in the order they
+        # meet the fields.
+        help_texts = {
+            "headline": _(
+                "What readers see first. Search engines show about 60 characters, so put the key words early."
+            ),
+            "slug": _(
+                "The end of the article's web address, filled in from the headline. Keep it short; "
+                "once published, it is the link readers share."
+            ),
+            "dek": _(
+                "One sentence under the headline that says why the story matters. Search engines show "
+                "about 155 characters of it under the link."
+            ),
+            "body": _(
+                "Use headings for sections, quotes for quoted passages and links to your sources. Text "
+                "pasted from a document or a web page keeps its headings, lists and links and drops fonts "
+                "and colours."
+            ),
+            "image": _("A wide photograph that leads the story (at least 1200 pixels across)."),
+            "image_alt": _(
+                "Say what the photograph shows, for readers who cannot see it. Needed to publish or "
+                "schedule an article with a photograph."
+            ),
+            "image_caption": _("What is happening in the photograph: who, where and when."),
+            "image_credit": _("Who took the photograph or owns it, e.g. “Reuters” or “Photo: Ana Pérez”."),
+            "status": _(
+                "Draft: still being written. In review: waiting for an editor. Published: on the site from "
+                "the publication time. Archived: taken off the site, kept in the archive."
+            ),
+            "published_at": _(
+                "When the article goes public. Leave empty to publish now; a time in the future schedules "
+                "it, and it appears by itself at that time."
+            ),
+            "language": _("The language the article is written in."),
+            "people": _("People the story is about. Start typing a name; accents do not matter."),
+            "organizations": _(
+                "Governments, companies and other bodies the story is about. Start typing a name; accents "
+                "do not matter."
+            ),
+        }
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # Only when the article is to be public: a draft may wait for its
+        # alt text. ``image`` is the new upload, the kept file, or False
+        # when the editor ticked "Clear".
+        if cleaned_data.get("status") == Article.Status.PUBLISHED:
+            try:
+                services.require_alt_text(image=cleaned_data.get("image"), image_alt=cleaned_data.get("image_alt"))
+            except ValidationError as exc:
+                self.add_error(None, exc)
+        return cleaned_data
 
     def clean_new_topics(self) -> list[str]:
-        names = parse_tags(self.cleaned_data.get("new_topics", ""))
+        # Commas only, as the help text says: taggit's parse_tags would turn
+        # "energy crisis" (no comma) into two topics, "crisis" and "energy".
+        typed = self.cleaned_data.get("new_topics", "")
+        names = list(dict.fromkeys(name.strip() for name in typed.split(",") if name.strip()))
         too_long = [name for name in names if len(name) > TOPIC_NAME_MAX]
         if too_long:
             raise forms.ValidationError(

@@ -8,10 +8,15 @@ search and related-articles box starts from that method.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+import reversion
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
+from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -22,6 +27,8 @@ from taggit.models import ItemBase, TagBase
 
 from alliances.models import Country
 from alliances.tagging import CountryTaggableManager
+from newsroom.redirects import KeepsOldAddresses, path_key
+from newsroom.tagging import TopicTagManager, clean_topic_name, topic_key
 
 # What the body editor offers, and so what the sanitiser lets through: a news
 # story needs headings, emphasis, links, quotes and lists; nothing that can
@@ -54,7 +61,7 @@ def unique_slug(model: type[models.Model], value: str, *, instance_pk=None, max_
     return slug
 
 
-class Author(models.Model):
+class Author(KeepsOldAddresses, models.Model):
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=140, unique=True, allow_unicode=True)
     bio = models.TextField(_("bio"), blank=True, help_text=_("One or two sentences shown on the author page."))
@@ -83,12 +90,34 @@ class Author(models.Model):
         if not self.slug:
             self.slug = unique_slug(Author, self.name, instance_pk=self.pk, max_length=140)
         super().save(*args, **kwargs)
+        self.leave_redirect()
 
 
-class Topic(TagBase):
-    """A topic tag ("sanctions", "energy crisis"). Case never makes a second one."""
+class TopicManager(models.Manager):
+    def bulk_create(self, objs, *args, **kwargs):
+        # bulk_create skips save(), which fills the key: fill it here so bulk
+        # loaders (bench_data, imports) keep the one-topic-per-key rule.
+        objs = list(objs)
+        for topic in objs:
+            topic.name = clean_topic_name(topic.name or "")
+            topic.key = topic_key(topic.name)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class Topic(KeepsOldAddresses, TagBase):
+    """A topic tag ("sanctions", "energy crisis"). Neither case, accents nor
+    spacing ever make a second one: ``key`` (the folded name) is unique."""
 
     description = models.TextField(_("description"), blank=True)
+    key = models.CharField(
+        _("folded name"),
+        max_length=100,
+        unique=True,
+        editable=False,
+        help_text=_("The name without case, accents or extra spaces; no two topics share it."),
+    )
+
+    objects = TopicManager()
 
     class Meta:
         ordering = ["name"]
@@ -103,6 +132,73 @@ class Topic(TagBase):
         if i is not None:
             slug += f"-{i}"
         return slug
+
+    def clean(self):
+        super().clean()
+        self.name = clean_topic_name(self.name or "")
+        key = topic_key(self.name)
+        if not key:
+            raise ValidationError({"name": _("A topic needs a name.")})
+        twin = Topic.objects.exclude(pk=self.pk).filter(key=key).first()
+        if twin is not None:
+            raise ValidationError(
+                {
+                    "name": _("The topic “%(name)s” already exists; case and accents do not make a new one.")
+                    % {"name": twin.name}
+                }
+            )
+        alias = TopicAlias.objects.select_related("topic").filter(key=key).exclude(topic_id=self.pk).first()
+        if alias is not None:
+            raise ValidationError(
+                {
+                    "name": _("“%(alias)s” is another name for the topic “%(topic)s”.")
+                    % {"alias": alias.name, "topic": alias.topic.name}
+                }
+            )
+
+    def save(self, *args, **kwargs):
+        self.name = clean_topic_name(self.name or "")
+        self.key = topic_key(self.name)
+        super().save(*args, **kwargs)
+        self.leave_redirect()
+
+
+class TopicAlias(models.Model):
+    """Another name for a topic. An editor who types the alias gets the
+    topic; a topic merged into another leaves its name here, so the old name
+    keeps working (and old versions of articles can find their topic)."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(_("alias"), max_length=100, help_text=_("Typing this name tags the topic instead."))
+    key = models.CharField(max_length=100, unique=True, editable=False)
+    former_topic_id = models.BigIntegerField(
+        null=True, blank=True, editable=False, help_text=_("The id the merged topic had.")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("topic alias")
+        verbose_name_plural = _("topic aliases")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self):
+        super().clean()
+        self.name = clean_topic_name(self.name or "")
+        key = topic_key(self.name)
+        if not key:
+            raise ValidationError({"name": _("An alias needs a name.")})
+        topic = Topic.objects.filter(key=key).first()
+        if topic is not None:
+            raise ValidationError({"name": _("“%(name)s” is already a topic.") % {"name": topic.name}})
+        if TopicAlias.objects.exclude(pk=self.pk).filter(key=key).exists():
+            raise ValidationError({"name": _("This alias is already in use.")})
+
+    def save(self, *args, **kwargs):
+        self.name = clean_topic_name(self.name or "")
+        self.key = topic_key(self.name)
+        super().save(*args, **kwargs)
 
 
 class TaggedTopic(ItemBase):
@@ -151,6 +247,35 @@ class ArticleQuerySet(models.QuerySet):
         """Published articles whose time has not come yet (the desk's "up next")."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
 
+    def planned(self) -> ArticleQuerySet:
+        """Drafts and articles in review with a planned time still ahead: the
+        desk means to publish them then, but nobody has approved them yet, so
+        they will not appear by themselves."""
+        return self.filter(status__in=[Article.Status.DRAFT, Article.Status.REVIEW], published_at__gt=timezone.now())
+
+    def missed_time(self) -> ArticleQuerySet:
+        """Articles whose publication time has passed but that are not public,
+        the ones a scheduling mistake would otherwise hide:
+
+        - a draft or an article in review whose planned time has passed (it
+          was never approved, so it never went out);
+        - an archived article that was archived before its time came (it was
+          scheduled, then archived, and never appeared).
+
+        A published article is never here: with its time passed it is public
+        by the visibility rule. An article archived after it went public is
+        not here either: it was retired on purpose.
+        """
+        last_archived = (
+            EditorialEvent.objects.filter(article=OuterRef("pk"), action=EditorialEvent.Action.ARCHIVE)
+            .order_by("-created_at", "-pk")
+            .values("created_at")[:1]
+        )
+        return self.filter(published_at__lte=timezone.now()).filter(
+            Q(status__in=[Article.Status.DRAFT, Article.Status.REVIEW])
+            | Q(status=Article.Status.ARCHIVED, published_at__gt=Subquery(last_archived))
+        )
+
     def for_listing(self) -> ArticleQuerySet:
         """What a list of article cards prints, fetched in a fixed number of
         queries, without the body column the cards never show."""
@@ -181,7 +306,7 @@ class ArticleQuerySet(models.QuerySet):
         ).distinct()
 
 
-class Article(models.Model):
+class Article(KeepsOldAddresses, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         REVIEW = "review", _("In review")
@@ -242,6 +367,9 @@ class Article(models.Model):
         through=TaggedTopic,
         blank=True,
         help_text=_("Topics, separated by commas."),
+        # Resolves typed names by their folded key and by alias
+        # (newsroom.tagging), so accents never make a second topic.
+        manager=TopicTagManager,
     )
     countries = CountryTaggableManager(
         verbose_name=_("countries"),
@@ -259,6 +387,22 @@ class Article(models.Model):
     # newsroom.signals). PostgreSQL: weighted tsvector behind a GIN index that
     # migration 0003 creates there only. SQLite: folded plain text.
     search_vector = SearchVectorField(null=True, editable=False)
+    # The last substantive change readers were told about (a correction, or
+    # an edit the editor marked as substantive): the page's "Updated" line
+    # and dateModified. A typo fix leaves it alone; updated_at does not.
+    modified_at = models.DateTimeField(_("last substantive update"), null=True, blank=True, editable=False)
+    # Optimistic locking: the change form carries the version it loaded and
+    # the save is refused when someone saved in between (services.claim_edit).
+    lock_version = models.PositiveIntegerField(_("version"), default=0, editable=False)
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("last edited by"),
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -294,6 +438,27 @@ class Article(models.Model):
             and self.published_at > timezone.now()
         )
 
+    @property
+    def date_modified(self):
+        """When readers were last told the story changed: the publication
+        time, or a later substantive update (dateModified, "Updated")."""
+        if self.published_at is None:
+            return None
+        if self.modified_at is None:
+            return self.published_at
+        return max(self.published_at, self.modified_at)
+
+    def address_is_public(self, deferred: set[str]) -> bool:
+        # Only an address readers could open deserves a redirect: a draft's
+        # slug can change freely.
+        if deferred & {"status", "published_at"}:
+            return False
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
     def clean(self):
         super().clean()
         if self.status == self.Status.PUBLISHED and self.published_at is None:
@@ -306,6 +471,7 @@ class Article(models.Model):
         # service, management command, shell): the stored body is always clean.
         self.body = self._meta.get_field("body").sanitize(self.body or "")
         super().save(*args, **kwargs)
+        self.leave_redirect()
 
     def ordered_authors(self) -> list[Author]:
         """Authors in byline order, from the prefetch cache when there is one."""
@@ -365,6 +531,15 @@ class Correction(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
     text = models.TextField(_("correction"), help_text=_("What was wrong and what the article says now."))
     created_at = models.DateTimeField(_("date"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("added by"),
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -376,11 +551,38 @@ class Correction(models.Model):
 
 
 class EditorialEvent(models.Model):
-    """Audit trail: who moved which article to which state, and when."""
+    """Audit trail: who did what to which record, and when. The workflow
+    services write one per status change; restoring a version, recovering
+    or deleting a record and merging or renaming topics write one too.
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="events")
+    ``article`` is set for article events and survives the article's
+    deletion as an empty link: ``subject`` keeps what the event was about.
+    Events on other records (a topic, an agreement) name their model in
+    ``content_type`` and ``object_id``."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", _("Submitted for review")
+        PUBLISH = "publish", _("Published")
+        SCHEDULE = "schedule", _("Scheduled")
+        UNPUBLISH = "unpublish", _("Unpublished")
+        ARCHIVE = "archive", _("Archived")
+        STATUS = "status", _("Status changed")
+        PLAN = "plan", _("Planned time set")
+        RESTORE = "restore", _("Version restored")
+        RECOVER = "recover", _("Deleted record recovered")
+        DELETE = "delete", _("Deleted")
+        MERGE_TOPICS = "merge_topics", _("Topics merged")
+        RENAME_TOPIC = "rename_topic", _("Topic renamed")
+
+    article = models.ForeignKey(Article, on_delete=models.SET_NULL, null=True, blank=True, related_name="events")
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    object_id = models.CharField(max_length=64, blank=True)
+    subject = models.CharField(_("about"), max_length=300, blank=True)
+    detail = models.TextField(_("detail"), blank=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    action = models.CharField(_("action"), max_length=20)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     from_status = models.CharField(max_length=12, blank=True)
     to_status = models.CharField(max_length=12, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -390,6 +592,128 @@ class EditorialEvent(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("editorial event")
         verbose_name_plural = _("editorial events")
+        indexes = [models.Index(fields=["content_type", "object_id"], name="event_object_idx")]
 
     def __str__(self) -> str:
-        return f"{self.action}: {self.article}"
+        return f"{self.action}: {self.article or self.subject}"
+
+
+PREVIEW_SALT = "newsroom.preview-link"
+PREVIEW_DAYS = 7
+
+
+def default_preview_expiry():
+    return timezone.now() + timedelta(days=PREVIEW_DAYS)
+
+
+class PreviewLinkQuerySet(models.QuerySet):
+    def active(self) -> PreviewLinkQuerySet:
+        """Links that still open their article: not revoked, not expired."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class PreviewLink(models.Model):
+    """A shareable address that shows an unpublished article, as it is now,
+    to anyone who holds it (no account needed), until it expires or an
+    editor revokes it. The address carries the link's id signed with the
+    site's secret key, so it cannot be guessed or altered."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="preview_links")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"), default=default_preview_expiry)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = PreviewLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("preview link")
+        verbose_name_plural = _("preview links")
+
+    def __str__(self) -> str:
+        return f"{self.article} ({self.created_at:%Y-%m-%d})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("newsroom:preview", kwargs={"token": self.token})
+
+    @property
+    def token(self) -> str:
+        return signing.dumps(self.pk, salt=PREVIEW_SALT)
+
+    @staticmethod
+    def id_from_token(token: str) -> int | None:
+        """The link id a token was signed for, or None for anything forged,
+        mangled or not ours."""
+        try:
+            value = signing.loads(token, salt=PREVIEW_SALT)
+        except signing.BadSignature:
+            return None
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class Redirect(models.Model):
+    """An old address that answers 301 with a new one. Written by
+    ``services.record_redirect`` when a published article, an agreement, an
+    author or a topic changes its slug (or a topic is merged away); chains
+    are collapsed there, so every old address points at a live page."""
+
+    old_path = models.CharField(
+        _("old address"),
+        max_length=500,
+        unique=True,
+        help_text=_("The path that moved, starting with / (for example /articles/old-slug/)."),
+    )
+    new_path = models.CharField(
+        _("new address"), max_length=500, help_text=_("Where readers are sent, starting with /.")
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        ordering = ["old_path"]
+        verbose_name = _("redirect")
+        verbose_name_plural = _("redirects")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(old_path=models.F("new_path")),
+                name="redirect_goes_somewhere_else",
+                violation_error_message=_("A redirect cannot point at its own address."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.old_path} → {self.new_path}"
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        for field in ("old_path", "new_path"):
+            value = getattr(self, field) or ""
+            if not value.startswith("/") or value.startswith("//"):
+                errors[field] = _("Give a path on this site, starting with a single /.")
+        if errors:
+            raise ValidationError(errors)
+        self.old_path = path_key(self.old_path)
+        self.new_path = path_key(self.new_path)
+
+
+# -- History (django-reversion) ------------------------------------------------
+# An article's version holds the rows that make up the story: bylines,
+# sources, videos, corrections, its topic and country links and its
+# agreement links (ArticleAgreement is registered in alliances.models).
+# People and organisations are plain many-to-many fields, saved inside the
+# article's own version. The search vector is derived data, rebuilt on save.
+
+for _model in (Byline, Source, RelatedVideo, Correction, TaggedTopic, TaggedCountry):
+    reversion.register(_model)
+reversion.register(
+    Article,
+    exclude=["search_vector"],
+    follow=["bylines", "sources", "videos", "corrections", "topic_links", "country_links", "agreement_links"],
+)

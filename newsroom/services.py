@@ -11,11 +11,21 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from newsroom.models import Article, EditorialEvent
+from newsroom import history
+from newsroom.models import (
+    Article,
+    Correction,
+    EditorialEvent,
+    PreviewLink,
+    TaggedTopic,
+    Topic,
+    TopicAlias,
+    unique_slug,
+)
 
 Status = Article.Status
 
@@ -40,6 +50,16 @@ def can_edit(user, article: Article) -> bool:
     )
 
 
+def require_alt_text(*, image, image_alt: str | None) -> None:
+    """A hero image goes public only with its alt text: readers who cannot
+    see the picture rely on it. Raised as an error on the ``image_alt``
+    field, so a form shows it there."""
+    if image and not (image_alt or "").strip():
+        raise ValidationError(
+            {"image_alt": _("Describe the hero image (alt text) before publishing or scheduling the article.")}
+        )
+
+
 def _require_publisher(user) -> None:
     if not can_publish(user):
         raise PermissionDenied(_("Only editors can publish, schedule, unpublish or archive articles."))
@@ -57,26 +77,53 @@ def _transition(*, article: Article, user, action: str, to_status: str, publishe
         # post_save listeners (search index, page cache) hear about it.
         locked.status = to_status
         locked.published_at = published_at
-        locked.save(update_fields=["status", "published_at", "updated_at"])
+        # A status change is a change an editor with the form open must not
+        # overwrite: it moves the edit lock on (see claim_edit).
+        locked.lock_version += 1
+        locked.last_edited_by = _acting(user)
+        locked.save(update_fields=["status", "published_at", "updated_at", "lock_version", "last_edited_by"])
         EditorialEvent.objects.create(
             article=locked,
-            user=user if user and user.pk else None,
+            subject=str(locked)[:300],
+            user=_acting(user),
             action=action,
             from_status=from_status,
             to_status=to_status,
             published_at=published_at,
         )
-    article.refresh_from_db(fields=["status", "published_at", "updated_at"])
+        history.record_version(locked, user=_acting(user), comment=_event_label(action))
+    article.refresh_from_db(fields=["status", "published_at", "updated_at", "lock_version", "last_edited_by"])
     return article
 
 
 def submit_for_review(*, article: Article, user) -> Article:
-    """A writer (or editor) hands a draft to the desk."""
+    """A writer (or editor) hands a draft to the desk. A planned time the
+    desk gave the draft stays with it (see ``plan``)."""
     if not can_edit(user, article):
         raise PermissionDenied(_("You cannot change this article."))
     if article.status != Status.DRAFT:
         raise ValidationError(_("Only a draft can be submitted for review."))
-    return _transition(article=article, user=user, action="submit", to_status=Status.REVIEW, published_at=None)
+    planned = Article.objects.values_list("published_at", flat=True).get(pk=article.pk)
+    return _transition(article=article, user=user, action="submit", to_status=Status.REVIEW, published_at=planned)
+
+
+def plan(*, article: Article, user, at: datetime | None) -> Article:
+    """Give a draft or an article in review the time the desk means to
+    publish it (or clear it with ``at=None``).
+
+    A planned time makes nothing public: the article still needs an editor
+    to publish it. If the time passes first, the admin flags the article
+    ("missed its time", ``ArticleQuerySet.missed_time``) instead of letting
+    the slot pass in silence.
+    """
+    _require_publisher(user)
+    if article.status not in (Status.DRAFT, Status.REVIEW):
+        raise ValidationError(_("Only a draft or an article in review gets a planned time."))
+    if at is not None and timezone.is_naive(at):
+        raise ValidationError(_("The publication time needs a time zone."))
+    if at is not None and at <= timezone.now():
+        raise ValidationError(_("A planned time must be in the future."))
+    return _transition(article=article, user=user, action="plan", to_status=article.status, published_at=at)
 
 
 def publish(*, article: Article, user, at: datetime | None = None) -> Article:
@@ -86,6 +133,7 @@ def publish(*, article: Article, user, at: datetime | None = None) -> Article:
     new one is given: republishing does not make an old story look new.
     """
     _require_publisher(user)
+    require_alt_text(image=article.image, image_alt=article.image_alt)
     if at is not None and timezone.is_naive(at):
         raise ValidationError(_("The publication time needs a time zone."))
     when = at or (article.published_at if article.status == Status.PUBLISHED else None) or timezone.now()
@@ -122,7 +170,8 @@ def archive(*, article: Article, user) -> Article:
 def change_status(*, article: Article, user, status: str, published_at: datetime | None) -> Article:
     """Apply the status and time an editor chose on the article form, through
     the service that owns that change. Writers may only move between draft and
-    review; anything else they send is ignored rather than trusted."""
+    review; anything else they send is ignored rather than trusted. For a
+    draft or review, ``published_at`` is the planned time (see ``plan``)."""
     current = Article.objects.values_list("status", "published_at").get(pk=article.pk)
     if (status, published_at) == current:
         return article
@@ -131,11 +180,334 @@ def change_status(*, article: Article, user, status: str, published_at: datetime
     if status == Status.ARCHIVED:
         return archive(article=article, user=user)
     if status == Status.REVIEW and current[0] == Status.DRAFT:
-        return submit_for_review(article=article, user=user)
-    if status == Status.DRAFT and current[0] == Status.PUBLISHED:
-        return unpublish(article=article, user=user)
+        article = submit_for_review(article=article, user=user)
+    elif status == Status.DRAFT and current[0] == Status.PUBLISHED:
+        article = unpublish(article=article, user=user)
+    elif status != current[0]:
+        if not can_edit(user, article):
+            raise PermissionDenied(_("You cannot change this article."))
+        if status not in (Status.DRAFT, Status.REVIEW) and not can_publish(user):
+            raise PermissionDenied(_("Only editors can publish, schedule, unpublish or archive articles."))
+        article = _transition(article=article, user=user, action="status", to_status=status, published_at=None)
+    if status in (Status.DRAFT, Status.REVIEW) and published_at != article.published_at:
+        article = plan(article=article, user=user, at=published_at)
+    return article
+
+
+# -- Shared helpers ------------------------------------------------------------------
+
+
+def _acting(user):
+    """The user to record, or None for a system change (no saved user)."""
+    return user if user is not None and getattr(user, "pk", None) else None
+
+
+def _event_label(action: str) -> str:
+    return str(EditorialEvent.Action(action).label) if action in EditorialEvent.Action.values else action
+
+
+def record_event(*, action: str, user, obj=None, article: Article | None = None, detail: str = "") -> EditorialEvent:
+    """One line of the audit trail about ``article`` or any other record."""
+    from django.contrib.contenttypes.models import ContentType
+
+    event = EditorialEvent(action=action, user=_acting(user), detail=detail, article=article)
+    target = article or obj
+    if target is not None:
+        event.subject = str(target)[:300]
+    if obj is not None and article is None:
+        event.content_type = ContentType.objects.get_for_model(obj)
+        event.object_id = str(obj.pk)
+    event.save()
+    return event
+
+
+# -- Edit conflicts ----------------------------------------------------------------
+
+
+class EditConflict(Exception):
+    """Someone saved the record after the editor opened it; the editor's
+    save was refused and nothing was written."""
+
+
+def claim_edit(*, instance, expected_version: int, user) -> None:
+    """Take the next edit version of ``instance`` (an article or an
+    agreement) for ``user``, or raise EditConflict.
+
+    A single ``UPDATE ... SET lock_version = lock_version + 1 WHERE pk = ...
+    AND lock_version = <expected>``: of two saves that loaded the same
+    version, the database lets exactly one through. The second waits for the
+    first's row lock, then finds the version has moved on and updates no
+    row. Call it inside the transaction that then saves ``instance``.
+    """
+    model = type(instance)
+    updated = model._default_manager.filter(pk=instance.pk, lock_version=expected_version).update(
+        lock_version=models.F("lock_version") + 1, last_edited_by=_acting(user)
+    )
+    if updated != 1:
+        raise EditConflict(f"{model._meta.label} {instance.pk} changed since version {expected_version}")
+    instance.lock_version = expected_version + 1
+    instance.last_edited_by = _acting(user)
+
+
+# -- Redirects ---------------------------------------------------------------------
+
+
+def record_redirect(*, old_url: str, new_url: str):
+    """Make ``old_url`` answer 301 with ``new_url`` from now on.
+
+    Chains collapse: whatever pointed at ``old_url`` now points at
+    ``new_url`` directly (A->B then B->C gives A->C and B->C), and a redirect
+    away from ``new_url`` is dropped, since that address is live again
+    (renaming back and forth never makes a loop)."""
+    from newsroom.models import Redirect
+    from newsroom.redirects import path_key
+
+    old, new = path_key(old_url), path_key(new_url)
+    if old == new:
+        return None
+    with transaction.atomic():
+        Redirect.objects.filter(old_path=new).delete()
+        Redirect.objects.filter(new_path=old).update(new_path=new)
+        redirect, _created = Redirect.objects.update_or_create(old_path=old, defaults={"new_path": new})
+    return redirect
+
+
+# -- Corrections and substantive updates --------------------------------------------
+
+
+def mark_substantive_update(*, article: Article, user, at: datetime | None = None) -> Article:
+    """Tell readers the story changed in substance: the "Updated" line and
+    dateModified move to ``at`` (now). Only for a published article; before
+    publication the publication time says it all."""
     if not can_edit(user, article):
         raise PermissionDenied(_("You cannot change this article."))
-    if status not in (Status.DRAFT, Status.REVIEW) and not can_publish(user):
-        raise PermissionDenied(_("Only editors can publish, schedule, unpublish or archive articles."))
-    return _transition(article=article, user=user, action="status", to_status=status, published_at=None)
+    if article.status != Status.PUBLISHED:
+        return article
+    article.modified_at = at or timezone.now()
+    Article.objects.filter(pk=article.pk).update(modified_at=article.modified_at)
+    return article
+
+
+def add_correction(*, article: Article, text: str, user) -> Correction:
+    """Append a correction, stamped with today's date and who wrote it. On
+    a published article it is a substantive update (dateModified moves); a
+    typo fix without a correction is not."""
+    if not (can_publish(user) and user.has_perm("newsroom.add_correction")):
+        raise PermissionDenied(_("Only editors can add corrections."))
+    correction = Correction(article=article, text=text, created_by=_acting(user), created_at=timezone.now())
+    correction.full_clean()
+    with transaction.atomic():
+        correction.save()
+        stamp_correction(correction=correction, user=user)
+    return correction
+
+
+def stamp_correction(*, correction: Correction, user) -> None:
+    """What adding ``correction`` (just saved) means for its article; the
+    admin's inline calls it for every correction it creates."""
+    article = correction.article
+    if article.status == Status.PUBLISHED:
+        Article.objects.filter(pk=article.pk).update(modified_at=correction.created_at)
+        article.modified_at = correction.created_at
+    history.record_version(article, user=_acting(user), comment=_("Correction added."))
+
+
+# -- Preview links ----------------------------------------------------------------
+
+
+def create_preview_link(*, article: Article, user, days: int | None = None) -> PreviewLink:
+    """A signed address showing ``article`` as it is now, to anyone holding
+    it, for ``days`` days (seven unless told)."""
+    from datetime import timedelta
+
+    if not can_edit(user, article):
+        raise PermissionDenied(_("You cannot share this article."))
+    if article.status == Status.PUBLISHED and article.published_at and article.published_at <= timezone.now():
+        raise ValidationError(_("The article is public: share its address instead."))
+    link = PreviewLink(article=article, created_by=_acting(user))
+    if days is not None:
+        if not 1 <= days <= 30:
+            raise ValidationError(_("A preview link lasts between 1 and 30 days."))
+        link.expires_at = timezone.now() + timedelta(days=days)
+    link.save()
+    return link
+
+
+def revoke_preview_link(*, link: PreviewLink, user) -> PreviewLink:
+    """Stop ``link`` from working, now."""
+    if not can_edit(user, link.article):
+        raise PermissionDenied(_("You cannot change this article's preview links."))
+    if link.revoked_at is None:
+        link.revoked_at = timezone.now()
+        link.save(update_fields=["revoked_at"])
+    return link
+
+
+# -- History: restore and recover ----------------------------------------------------
+
+
+def may_restore(user, model, current) -> bool:
+    """Whether ``user`` may restore a version of a ``model`` record that is
+    ``current`` now (None: deleted, so the restore recovers it)."""
+    opts = model._meta
+    if current is None:
+        # Recovering a deleted record: whoever may create one. For articles
+        # that is the desk: writers never delete articles.
+        allowed = user.has_perm(f"{opts.app_label}.add_{opts.model_name}")
+        return allowed and (model is not Article or can_publish(user))
+    if model is Article:
+        return can_edit(user, current)
+    return user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
+
+
+def restore_version(*, version, user) -> history.Reverted:
+    """Put ``version`` (a django-reversion Version of an article, an
+    agreement, a country, a person or an organisation) back, with the rows
+    that travelled with it: tags, country tags, agreement links, bylines,
+    sources, corrections, parties. A deleted record is recovered.
+
+    The workflow rules hold:
+
+    - A restore changes content, never the workflow state: an article keeps
+      the status and publication time it has now. Restoring a version that
+      was published does not publish a draft, and restoring a draft's text
+      onto a public article changes the public text (as a save would) but
+      keeps it public. Publishing stays with ``publish``.
+    - Writers restore only articles they may edit now (their own drafts and
+      articles in review), so nothing they restore is public.
+    - A recovered article comes back as a draft.
+    - The result is validated (``full_clean``, an agreement's parties) and
+      any failure leaves everything as it was.
+
+    Records an audit event and a new version ("restored"), so a restore can
+    be undone like any other change.
+    """
+    model = version._model
+    object_id = model._meta.pk.to_python(version.object_id)
+    with transaction.atomic():
+        current = model._default_manager.select_for_update().filter(pk=object_id).first()
+        if not may_restore(user, model, current):
+            raise PermissionDenied(_("You cannot restore this record."))
+        result = history.revert(version, current=current, user=user)
+        made = version.revision.date_created
+        who = version.revision.user
+        detail = _("Version of %(when)s by %(who)s.") % {
+            "when": timezone.localtime(made).strftime("%Y-%m-%d %H:%M"),
+            "who": (who.get_full_name() or who.get_username()) if who else _("an unknown user"),
+        }
+        if result.notes:
+            detail += " " + " ".join(result.notes)
+        action = EditorialEvent.Action.RECOVER if result.recovered else EditorialEvent.Action.RESTORE
+        is_article = isinstance(result.obj, Article)
+        record_event(
+            action=action,
+            user=user,
+            article=result.obj if is_article else None,
+            obj=None if is_article else result.obj,
+            detail=detail,
+        )
+        history.record_version(result.obj, user=user, comment=f"{_event_label(action)}: {detail}")
+    if isinstance(result.obj, Article):
+        from newsroom.search import refresh_search_vector
+
+        # The topic and country rows came back one by one, not through the
+        # tag managers that usually trigger a refresh.
+        refresh_search_vector([result.obj.pk])
+    return result
+
+
+def delete_with_history(*, instance, user) -> None:
+    """Delete ``instance`` after storing its last version, so it can be
+    recovered, and note who deleted it in the audit trail."""
+    history.record_version(instance, user=user, comment=_event_label(EditorialEvent.Action.DELETE))
+    with transaction.atomic():
+        is_article = isinstance(instance, Article)
+        record_event(
+            action=EditorialEvent.Action.DELETE,
+            user=user,
+            article=instance if is_article else None,
+            obj=None if is_article else instance,
+        )
+        instance.delete()
+
+
+# -- Topics: merge, rename, aliases -------------------------------------------------
+
+
+def _require_topic_editor(user) -> None:
+    if not (user and user.has_perm("newsroom.change_topic") and user.has_perm("newsroom.delete_topic")):
+        raise PermissionDenied(_("Only editors can merge or rename topics."))
+
+
+def merge_topics(*, sources: list[Topic], target: Topic, user) -> Topic:
+    """Fold each of ``sources`` into ``target``: their articles get
+    ``target`` instead (once, even if they had both), their aliases and
+    their names become aliases of ``target`` (typing an old name gives the
+    target), their pages answer 301 with the target's, and they are
+    deleted."""
+    _require_topic_editor(user)
+    sources = [topic for topic in sources if topic.pk != target.pk]
+    if not sources:
+        raise ValidationError(_("Choose at least one topic other than the one to keep."))
+    with transaction.atomic():
+        for source in sources:
+            moved = list(TaggedTopic.objects.filter(tag=source).values_list("content_object_id", flat=True))
+            already = TaggedTopic.objects.filter(tag=target).values("content_object_id")
+            TaggedTopic.objects.filter(tag=source, content_object_id__in=already).delete()
+            TaggedTopic.objects.filter(tag=source).update(tag=target)
+            TopicAlias.objects.filter(topic=source).update(topic=target)
+            old_url, old_name, old_id = source.get_absolute_url(), source.name, source.pk
+            source.delete()
+            TopicAlias.objects.create(topic=target, name=old_name, former_topic_id=old_id)
+            record_redirect(old_url=old_url, new_url=target.get_absolute_url())
+            record_event(
+                action=EditorialEvent.Action.MERGE_TOPICS,
+                user=user,
+                obj=target,
+                detail=_("“%(old)s” merged into “%(new)s”; %(count)d articles moved.")
+                % {"old": old_name, "new": target.name, "count": len(moved)},
+            )
+            if moved:
+                from newsroom.search import refresh_search_vector
+
+                refresh_search_vector(moved)
+    return target
+
+
+def rename_topic(*, topic: Topic, name: str, user, slug: str | None = None) -> Topic:
+    """Give ``topic`` a new name (and a slug to match, unless one is given).
+    The old page answers 301 with the new one, and the old name becomes an
+    alias, so an editor typing it still gets this topic."""
+    _require_topic_editor(user)
+    from newsroom.tagging import clean_topic_name, topic_key
+
+    old = Topic.objects.get(pk=topic.pk)
+    name = clean_topic_name(name)
+    topic.name = name
+    topic.slug = slug or unique_slug(Topic, name, instance_pk=topic.pk, max_length=90)
+    with transaction.atomic():
+        # Renaming a topic to one of its own aliases: the alias is redundant.
+        TopicAlias.objects.filter(key=topic_key(name), topic=topic).delete()
+        topic.full_clean()
+        topic.save()
+        if topic_key(old.name) != topic_key(name):
+            TopicAlias.objects.get_or_create(key=topic_key(old.name), defaults={"topic": topic, "name": old.name})
+        if (old.name, old.slug) != (topic.name, topic.slug):
+            record_event(
+                action=EditorialEvent.Action.RENAME_TOPIC,
+                user=user,
+                obj=topic,
+                detail=_("“%(old)s” (%(old_slug)s) is now “%(new)s” (%(new_slug)s).")
+                % {"old": old.name, "old_slug": old.slug, "new": topic.name, "new_slug": topic.slug},
+            )
+    return topic
+
+
+def add_topic_alias(*, topic: Topic, name: str, user) -> TopicAlias:
+    """Make ``name`` another name for ``topic``."""
+    if not (user and user.has_perm("newsroom.add_topicalias")):
+        raise PermissionDenied(_("Only editors can add topic aliases."))
+    alias = TopicAlias(topic=topic, name=name)
+    alias.full_clean()
+    alias.save()
+    return alias

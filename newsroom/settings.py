@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.humanize",
     "taggit",
+    # History of articles, agreements and the records they link to
+    # (registered in newsroom/models.py and alliances/models.py).
+    "reversion",
     "django_prose_editor",
     "csp",
     "axes",

@@ -13,6 +13,10 @@ app_patterns = [
     path("topics/", views.topic_list, name="topic-list"),
     path("topics/<uslug:slug>/", views.topic_detail, name="topic-detail"),
     path("authors/<uslug:slug>/", views.author_detail, name="author-detail"),
+    path("corrections/", views.corrections, name="corrections"),
+    # Shareable previews of unpublished articles (signed links; never cached:
+    # settings.PAGE_CACHE_EXCLUDE).
+    path("preview/<str:token>/", views.preview, name="preview"),
     # Search, feeds and sitemaps live in their own module (issue "Discovery").
     *discovery_urls.urlpatterns,
 ]

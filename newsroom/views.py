@@ -12,8 +12,14 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import InterfaceError, OperationalError
-from django.http import Http404, HttpResponse, HttpResponseServerError
-from django.shortcuts import get_object_or_404, render
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+    HttpResponseServerError,
+)
+from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
 from django.utils.encoding import iri_to_uri
@@ -21,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from newsroom import selectors
 from newsroom.middleware import database_unavailable
-from newsroom.models import Article, Author, Topic
+from newsroom.models import Article, Author, Correction, PreviewLink, Redirect, Topic
 
 PAGE_SIZE = 20
 HOME_LATEST = 20
@@ -100,16 +106,62 @@ def home(request):
     )
 
 
+def moved_or_404(request):
+    """After a detail view found nothing at this address: a 301 to where the
+    page moved (services.record_redirect keeps the table), or the 404. One
+    query, on the unique old_path index."""
+    target = Redirect.objects.filter(old_path=request.path).values_list("new_path", flat=True).first()
+    if target is None:
+        raise Http404("No such page")
+    return HttpResponsePermanentRedirect(iri_to_uri(target))
+
+
 def article_detail(request, slug):
-    article = get_object_or_404(Article.objects.published(), slug=slug)
+    article = Article.objects.published().filter(slug=slug).first()
+    if article is None:
+        return moved_or_404(request)
     return render_article(request, article)
 
 
-def render_article(request, article: Article, *, preview: bool = False):
+def preview(request, token):
+    """An unpublished article, as it is now, for whoever holds a valid
+    preview link (no account needed): the article page with the "Preview"
+    banner, kept out of search engines and out of every cache. A token that
+    is not ours is a 404; a revoked or expired link answers 410 with a page
+    that says so; once the article is public, the link leads to it."""
+    link_id = PreviewLink.id_from_token(token)
+    link = PreviewLink.objects.select_related("article").filter(pk=link_id).first() if link_id else None
+    if link is None:
+        raise Http404("No such preview")
+    if not link.is_active:
+        response = render(
+            request,
+            "newsroom/preview_gone.html",
+            {"link": link, "meta": PageMeta(title=_("Preview link no longer valid"), noindex=True)},
+            status=410,
+        )
+    elif link.article.is_public:
+        response = HttpResponseRedirect(link.article.get_absolute_url())
+    else:
+        response = render_article(request, link.article, preview=True, extra_context={"preview_link": link})
+    return private_preview(response)
+
+
+def private_preview(response):
+    """Headers for a page only link holders may see: no search engine, no
+    shared or browser cache, and no Referer carrying the token elsewhere."""
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def render_article(request, article: Article, *, preview: bool = False, extra_context: dict | None = None):
     """The article page for ``article``. The public view passes a published
-    article; the admin's staff preview passes any article with
-    ``preview=True``, which marks the page "not public" and keeps it out of
-    search engines. Related articles are public ones in both cases."""
+    article; the admin's staff preview and the shareable preview links pass
+    any article with ``preview=True``, which marks the page "not public" and
+    keeps it out of search engines. Related articles are public ones in both
+    cases."""
     selectors.load_article_page(article)
     image = article.image.url if article.image else ""
     meta = page_meta(
@@ -134,14 +186,25 @@ def render_article(request, article: Article, *, preview: bool = False):
         "preview": preview,
         "meta": meta,
         "breadcrumbs": _article_breadcrumbs(article),
+        "last_update": _last_update(article),
+        **(extra_context or {}),
     }
     return render(request, "newsroom/article_detail.html", context)
+
+
+def _last_update(article: Article):
+    """The update time readers see: the last save, or the last substantive
+    update if later (a correction added on its own admin page does not save
+    the article). dateModified for machines is ``Article.date_modified``."""
+    if article.modified_at and article.modified_at > article.updated_at:
+        return article.modified_at
+    return article.updated_at
 
 
 def _was_updated(article: Article) -> bool:
     """Whether to print "Updated": only for an edit well after publication,
     not for the save that published it."""
-    return bool(article.published_at) and article.updated_at - article.published_at > UPDATE_GRACE
+    return bool(article.published_at) and _last_update(article) - article.published_at > UPDATE_GRACE
 
 
 def _article_breadcrumbs(article: Article) -> list[tuple[str, str]]:
@@ -165,7 +228,9 @@ def topic_list(request):
 
 
 def topic_detail(request, slug):
-    topic = get_object_or_404(Topic, slug=slug)
+    topic = Topic.objects.filter(slug=slug).first()
+    if topic is None:
+        return moved_or_404(request)
     page = paginate(request, selectors.topic_articles(topic))
     if not page.paginator.count:
         # A topic that only unpublished stories carry stays unknown: its name
@@ -185,7 +250,9 @@ def topic_detail(request, slug):
 
 
 def author_detail(request, slug):
-    author = get_object_or_404(Author, slug=slug)
+    author = Author.objects.filter(slug=slug).first()
+    if author is None:
+        return moved_or_404(request)
     page = paginate(request, selectors.author_articles(author))
     return render(
         request,
@@ -201,6 +268,32 @@ def author_detail(request, slug):
                 page=page,
             ),
             "breadcrumbs": [(author.name, "")],
+        },
+    )
+
+
+def corrections(request):
+    """Every correction on a public article, newest first: what was wrong,
+    when it was put right, and the story it belongs to."""
+    public_corrections = (
+        Correction.objects.filter(article__in=Article.objects.published().values("pk"))
+        .select_related("article")
+        .defer("article__body", "article__search_vector")
+        .order_by("-created_at", "-pk")
+    )
+    page = paginate(request, public_corrections)
+    return render(
+        request,
+        "newsroom/corrections.html",
+        {
+            "page": page,
+            "meta": page_meta(
+                request,
+                title=_("Corrections"),
+                description=_("Every correction we have made to a published story, newest first."),
+                page=page,
+            ),
+            "breadcrumbs": [(_("Corrections"), "")],
         },
     )
 

@@ -84,7 +84,15 @@ def article_structured_data(article: Article) -> dict:
         data["image"] = [absolute_url(article.image.url)]
     if article.published_at:
         data["datePublished"] = localtime(article.published_at).isoformat()
-        data["dateModified"] = localtime(max(article.published_at, article.updated_at)).isoformat()
+        # The last substantive update (a correction, or an edit marked so),
+        # not the last save: a typo fix does not make a story look fresh.
+        data["dateModified"] = localtime(article.date_modified).isoformat()
+    corrections = list(article.corrections.all())
+    if corrections:
+        data["correction"] = [
+            {"@type": "CorrectionComment", "text": c.text, "datePublished": localtime(c.created_at).isoformat()}
+            for c in corrections
+        ]
     return data
 
 

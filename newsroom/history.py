@@ -1,0 +1,484 @@
+"""Versions of articles, agreements and reference records (django-reversion).
+
+What is registered, and which related rows travel with a version, is set in
+``newsroom.models`` and ``alliances.models``. This module holds the three
+things the admin and the services need on top of reversion:
+
+- ``record_version``: store one version of a record as it is in the
+  database now, with the rows that follow it (an article's bylines, topic
+  and country links, agreement links, sources, videos, corrections). It is
+  called once a save is complete, after the inlines and tags were written,
+  so a version never misses a row saved later in the same request or keeps
+  one deleted in it.
+- ``snapshot`` and ``compare``: a version as labelled plain text, and the
+  line-by-line differences between two versions, for the history pages.
+- ``revert``: put a version back into the database (the fields, the
+  many-to-many picks and the followed rows). It checks nothing about
+  permissions or workflow; ``newsroom.services.restore_version`` does, and is
+  the only caller.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from html import unescape
+
+import reversion
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import formats, timezone
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from reversion.models import Version
+
+from alliances.models import Agreement, AgreementParty, AgreementSource, ArticleAgreement, Country
+from newsroom.models import (
+    Article,
+    Author,
+    Byline,
+    Correction,
+    RelatedVideo,
+    Source,
+    TaggedCountry,
+    TaggedTopic,
+    Topic,
+    TopicAlias,
+    unique_slug,
+)
+
+# Fields a restore never takes from an old version. For articles, the
+# workflow state stays what it is now (a restore never publishes or
+# unpublishes anything; that is the workflow services' job), and so do the
+# bookkeeping fields. The same fields are left out of comparisons.
+KEEP_CURRENT = {
+    Article: {
+        "id",
+        "status",
+        "published_at",
+        "created_at",
+        "created_by",
+        "updated_at",
+        "modified_at",
+        "lock_version",
+        "last_edited_by",
+        "search_vector",
+    },
+    Agreement: {"id", "updated_at", "lock_version", "last_edited_by"},
+}
+DEFAULT_KEEP = {"id"}
+# Shown in a comparison although a restore keeps the current value: an
+# editor wants to see that a version was the published one.
+SHOWN_BUT_KEPT = {Article: ["status", "published_at"]}
+
+# The rows that follow a record, as the history pages name them.
+FOLLOW_LABELS = {
+    Byline: gettext_lazy("Authors"),
+    Source: gettext_lazy("Sources"),
+    RelatedVideo: gettext_lazy("Related videos"),
+    Correction: gettext_lazy("Corrections"),
+    TaggedTopic: gettext_lazy("Topics"),
+    TaggedCountry: gettext_lazy("Countries"),
+    ArticleAgreement: gettext_lazy("Agreements"),
+    AgreementParty: gettext_lazy("Parties"),
+    AgreementSource: gettext_lazy("Sources"),
+}
+
+
+# -- Recording ---------------------------------------------------------------
+
+
+# Records waiting for their version until the save that touches them is
+# complete (see one_version_per_save).
+_pending: ContextVar[list | None] = ContextVar("newsroom_history_pending", default=None)
+
+
+def record_version(obj: models.Model, *, user=None, comment: str = "") -> None:
+    """Store a version of ``obj`` (and the rows that follow it) as it is in
+    the database now. Inside ``one_version_per_save`` the record is noted and
+    its version taken when the save is complete; the comment is added to the
+    revision's."""
+    pending = _pending.get()
+    if pending is not None:
+        pending.append((type(obj), obj.pk))
+        add_comment(comment)
+        return
+    fresh = type(obj)._default_manager.get(pk=obj.pk)
+    with reversion.create_revision(manage_manually=True):
+        reversion.add_to_revision(fresh)
+        if user is not None and getattr(user, "pk", None):
+            reversion.set_user(user)
+        add_comment(comment)
+
+
+@contextmanager
+def one_version_per_save(*, user):
+    """One revision for everything a save does (the admin's change form):
+    the record, then its inlines and tags, then a workflow change. Versions
+    are taken at the very end, from the database, so they hold the rows as
+    they ended up, never as they were halfway. Nothing is stored if the
+    block raises or the save did not happen (a form with errors)."""
+    pending: list = []
+    token = _pending.set(pending)
+    try:
+        with reversion.create_revision(manage_manually=True):
+            if user is not None and getattr(user, "pk", None):
+                reversion.set_user(user)
+            yield
+            for model, pk in dict.fromkeys(pending):
+                fresh = model._default_manager.filter(pk=pk).first()
+                if fresh is not None:
+                    reversion.add_to_revision(fresh)
+    finally:
+        _pending.reset(token)
+
+
+def add_comment(comment: str) -> None:
+    """Append ``comment`` to the open revision's comment."""
+    if not comment:
+        return
+    existing = reversion.get_comment()
+    if comment not in existing.split("; "):
+        reversion.set_comment("; ".join(part for part in (existing, comment) if part))
+
+
+def versions_of(obj: models.Model):
+    """The versions of ``obj``, newest first, with who made them."""
+    return (
+        Version.objects.get_for_object(obj).select_related("revision__user").order_by("-revision__date_created", "-pk")
+    )
+
+
+# -- Reading a version -----------------------------------------------------------
+
+
+def _options(model: type[models.Model]):
+    # The fields and follow list given to reversion.register (models.py).
+    # reversion has no public getter for them; the package is pinned.
+    return reversion.revisions._get_options(model)
+
+
+def _follow_relations(model: type[models.Model]) -> list[models.ManyToOneRel]:
+    return [model._meta.get_field(name) for name in _options(model).follow]
+
+
+def _children(version: Version, relation: models.ManyToOneRel) -> list[Version]:
+    """The versions in ``version``'s revision of the rows ``relation``
+    brings along, those that belong to this very record."""
+    child_model = relation.related_model
+    content_type = ContentType.objects.get_for_model(child_model)
+    owner_id = relation.field.target_field.to_python(version.object_id)
+    rows = version.revision.version_set.filter(content_type=content_type)
+    return [row for row in rows if row.field_dict.get(relation.field.attname) == owner_id]
+
+
+def _topic_names(ids: set[int]) -> dict[int, str]:
+    names = dict(Topic.objects.filter(pk__in=ids).values_list("pk", "name"))
+    for alias in TopicAlias.objects.filter(former_topic_id__in=ids - set(names)).select_related("topic"):
+        names[alias.former_topic_id] = _("%(old)s (merged into %(new)s)") % {"old": alias.name, "new": alias.topic.name}
+    return names
+
+
+def _name_lookup(model, ids) -> dict:
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    if model is Topic:
+        return _topic_names(ids)
+    return {obj.pk: str(obj) for obj in model._default_manager.filter(pk__in=ids)}
+
+
+def _missing(label: str, pk) -> str:
+    return _("%(what)s #%(id)s (deleted)") % {"what": label, "id": pk}
+
+
+def _child_lines(model, rows: list[dict]) -> list[str]:
+    """One line of text per followed row, in the order readers see them."""
+    if model is Byline:
+        names = _name_lookup(Author, [r["author_id"] for r in rows])
+        rows = sorted(rows, key=lambda r: (r["position"], r["id"]))
+        return [names.get(r["author_id"]) or _missing("author", r["author_id"]) for r in rows]
+    if model is TaggedTopic:
+        names = _name_lookup(Topic, [r["tag_id"] for r in rows])
+        return sorted(names.get(r["tag_id"]) or _missing("topic", r["tag_id"]) for r in rows)
+    if model is TaggedCountry:
+        names = _name_lookup(Country, [r["tag_id"] for r in rows])
+        return sorted(names.get(r["tag_id"]) or _missing("country", r["tag_id"]) for r in rows)
+    if model is ArticleAgreement:
+        names = _name_lookup(Agreement, [r["agreement_id"] for r in rows])
+        relations = dict(ArticleAgreement.Relation.choices)
+        lines = []
+        for r in rows:
+            title = names.get(r["agreement_id"]) or _missing("agreement", r["agreement_id"])
+            line = f"{relations.get(r['relation'], r['relation'])}: {title}"
+            lines.append(f"{line} ({r['note']})" if r["note"] else line)
+        return sorted(lines)
+    if model is AgreementParty:
+        names = _name_lookup(Country, [r["country_id"] for r in rows])
+        roles = dict(AgreementParty.Role.choices)
+        return sorted(
+            f"{names.get(r['country_id']) or _missing('country', r['country_id'])} ({roles.get(r['role'], r['role'])})"
+            for r in rows
+        )
+    if model in (Source, AgreementSource):
+        rows = sorted(rows, key=lambda r: (r.get("position") or 0, str(r.get("published_on") or ""), r["id"]))
+        return [" — ".join(str(v) for v in (r["outlet"], r.get("published_on"), r["url"]) if v) for r in rows]
+    if model is RelatedVideo:
+        rows = sorted(rows, key=lambda r: (r["position"], r["id"]))
+        return [" — ".join(v for v in (r["title"], r["url"]) if v) for r in rows]
+    if model is Correction:
+        rows = sorted(rows, key=lambda r: (r["created_at"], r["id"]))
+        return [f"{_when(r['created_at'])}: {r['text']}" for r in rows]
+    return sorted(str(r) for r in rows)
+
+
+_BLOCK_END = re.compile(r"</(p|h[1-6]|li|blockquote)>|<br\s*/?>|<hr\s*/?>", re.IGNORECASE)
+
+
+def html_lines(value: str) -> str:
+    """Sanitised article HTML as plain text, one line per paragraph,
+    heading or list item, so a comparison shows which paragraph changed."""
+    text = unescape(strip_tags(_BLOCK_END.sub("\n", value or "")))
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def _when(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "tzinfo") and value.tzinfo is not None:
+        value = timezone.localtime(value)
+    return formats.date_format(value, "Y-m-d H:i") if hasattr(value, "hour") else value.isoformat()
+
+
+def _field_text(model, model_field, value, names: dict) -> str:
+    if value is None or value == "":
+        return ""
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(model_field, models.ForeignKey):
+        return names.get((model_field.related_model, value)) or _missing(model_field.name, value)
+    if isinstance(model_field, models.DateTimeField | models.DateField):
+        return _when(value)
+    if isinstance(model_field, models.BooleanField):
+        return _("yes") if value else _("no")
+    if isinstance(model_field, models.FileField):
+        return str(getattr(value, "name", value) or "")
+    if model is Article and model_field.name == "body":
+        return html_lines(value)
+    return str(value)
+
+
+@dataclass
+class Snapshot:
+    """A version as the history pages show it: labelled lines of text."""
+
+    version: Version
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+def snapshot(version: Version) -> Snapshot:
+    model = version._model
+    data = version.field_dict
+    keep = KEEP_CURRENT.get(model, DEFAULT_KEEP) - set(SHOWN_BUT_KEPT.get(model, []))
+    shown = [
+        model._meta.get_field(name) for name in _options(model).fields if name not in keep and not name.startswith("_")
+    ]
+    # One lookup per related model for the names of foreign keys and
+    # many-to-many picks.
+    wanted: dict = {}
+    for model_field in shown:
+        if isinstance(model_field, models.ForeignKey):
+            wanted.setdefault(model_field.related_model, set()).add(data.get(model_field.attname))
+        elif isinstance(model_field, models.ManyToManyField):
+            wanted.setdefault(model_field.related_model, set()).update(data.get(model_field.attname) or [])
+    names = {(related, pk): name for related, ids in wanted.items() for pk, name in _name_lookup(related, ids).items()}
+    result = Snapshot(version=version)
+    for model_field in shown:
+        label = str(model_field.verbose_name).capitalize()
+        value = data.get(model_field.attname)
+        if isinstance(model_field, models.ManyToManyField):
+            if (
+                not hasattr(model_field.remote_field.through, "_meta")
+                or not model_field.remote_field.through._meta.auto_created
+            ):
+                continue
+            result.fields[label] = "\n".join(
+                sorted(
+                    names.get((model_field.related_model, pk)) or _missing(model_field.name, pk) for pk in value or []
+                )
+            )
+        else:
+            result.fields[label] = _field_text(model, model_field, value, names)
+    for relation in _follow_relations(model):
+        rows = [child.field_dict for child in _children(version, relation)]
+        result.fields[str(FOLLOW_LABELS.get(relation.related_model, relation.name))] = "\n".join(
+            _child_lines(relation.related_model, rows)
+        )
+    return result
+
+
+@dataclass
+class FieldChange:
+    label: str
+    lines: list[tuple[str, str]]  # ("removed" | "added" | "same", text)
+
+
+def compare(older: Snapshot, newer: Snapshot) -> list[FieldChange]:
+    """What changed from ``older`` to ``newer``, field by field, line by
+    line. Unchanged fields are left out."""
+    changes = []
+    for label in dict.fromkeys([*older.fields, *newer.fields]):
+        before, after = older.fields.get(label, ""), newer.fields.get(label, "")
+        if before == after:
+            continue
+        lines = []
+        for line in difflib.ndiff(before.splitlines(), after.splitlines()):
+            marker, text = line[:2], line[2:]
+            if marker == "- ":
+                lines.append(("removed", text))
+            elif marker == "+ ":
+                lines.append(("added", text))
+            elif marker == "  ":
+                lines.append(("same", text))
+        changes.append(FieldChange(label=label, lines=lines))
+    return changes
+
+
+# -- Putting a version back ------------------------------------------------------
+
+
+@dataclass
+class Reverted:
+    obj: models.Model
+    version: Version
+    recovered: bool
+    notes: list[str] = field(default_factory=list)
+
+
+def _exists(model, pk) -> bool:
+    return pk is not None and model._default_manager.filter(pk=pk).exists()
+
+
+def _usable_child(child: models.Model, owner_field: str, notes: list[str]) -> bool:
+    """Point a restored row at what it referred to, if that still exists.
+    A topic merged away since is replaced by the topic it was merged into;
+    a row whose author, country or agreement was deleted is left out."""
+    if isinstance(child, TaggedTopic) and not _exists(Topic, child.tag_id):
+        alias = TopicAlias.objects.filter(former_topic_id=child.tag_id).first()
+        if alias is not None:
+            child.tag_id = alias.topic_id
+    for model_field in child._meta.concrete_fields:
+        if not isinstance(model_field, models.ForeignKey) or model_field.name == owner_field:
+            continue
+        value = getattr(child, model_field.attname)
+        if value is not None and not _exists(model_field.related_model, value):
+            if model_field.null:
+                setattr(child, model_field.attname, None)
+                continue
+            notes.append(
+                _("A %(what)s of this version was deleted since; it was left out.")
+                % {"what": model_field.related_model._meta.verbose_name}
+            )
+            return False
+    return True
+
+
+def _unique_key(child: models.Model):
+    """The fields that make a followed row unique within its owner, so two
+    old rows that now mean the same thing are restored once."""
+    if isinstance(child, TaggedTopic | TaggedCountry):
+        return (type(child), child.tag_id)
+    if isinstance(child, Byline):
+        return (type(child), child.author_id)
+    if isinstance(child, ArticleAgreement):
+        return (type(child), child.agreement_id)
+    if isinstance(child, AgreementParty):
+        return (type(child), child.country_id, child.role)
+    return (type(child), child.pk)
+
+
+def revert(version: Version, *, current: models.Model | None, user) -> Reverted:
+    """Write ``version`` back: onto ``current`` (the record as it is now,
+    locked by the caller) or, when it was deleted, as a new row with its old
+    id. Raises ValidationError when the result would break a rule; the
+    caller's transaction then leaves everything as it was."""
+    model = version._model
+    old = version._object_version.object
+    m2m = version._object_version.m2m_data or {}
+    notes: list[str] = []
+    keep = KEEP_CURRENT.get(model, DEFAULT_KEEP)
+
+    if current is None:
+        obj = old
+        obj.pk = model._meta.pk.to_python(version.object_id)
+        if model is Article:
+            # A recovered article comes back as a draft: someone decides
+            # again whether and when it goes public.
+            obj.status, obj.published_at = Article.Status.DRAFT, None
+        if hasattr(obj, "lock_version"):
+            obj.lock_version = 0
+        if hasattr(obj, "slug") and model._default_manager.filter(slug=obj.slug).exists():
+            obj.slug = unique_slug(model, getattr(obj, "headline", None) or getattr(obj, "title", "") or obj.slug)
+            notes.append(_("Its old address is taken by another record; it got a new one."))
+    else:
+        obj = current
+        for model_field in model._meta.concrete_fields:
+            if model_field.name in keep or model_field.name not in _options(model).fields:
+                continue
+            setattr(obj, model_field.attname, getattr(old, model_field.attname))
+    if hasattr(obj, "last_edited_by"):
+        obj.last_edited_by = user
+        if current is not None:
+            obj.lock_version = current.lock_version + 1
+    # A reference deleted since the version was made cannot come back: a
+    # nullable one is cleared (and said so), any other is a clear error.
+    for model_field in model._meta.concrete_fields:
+        if not isinstance(model_field, models.ForeignKey) or model_field.name in keep:
+            continue
+        value = getattr(obj, model_field.attname)
+        if value is not None and not _exists(model_field.related_model, value):
+            if not model_field.null:
+                raise ValidationError(
+                    _("This version refers to a %(what)s that no longer exists.")
+                    % {"what": model_field.related_model._meta.verbose_name}
+                )
+            setattr(obj, model_field.attname, None)
+            notes.append(
+                _("“%(field)s” referred to a record deleted since; it was cleared.")
+                % {"field": model_field.verbose_name}
+            )
+    obj.full_clean()
+    obj.save()
+
+    for name, ids in m2m.items():
+        related = model._meta.get_field(name).related_model
+        existing = set(related._default_manager.filter(pk__in=ids).values_list("pk", flat=True))
+        if len(existing) < len(set(ids)):
+            notes.append(_("Some of its %(what)s were deleted since; they were left out.") % {"what": name})
+        getattr(obj, name).set(existing)
+
+    for relation in _follow_relations(model):
+        # The rows as they are now go, the version's rows come back with
+        # their old ids: rows added since disappear, and a restored row never
+        # collides with a newer one holding the same unique values.
+        relation.related_model._default_manager.filter(**{relation.field.name: obj}).delete()
+        seen = set()
+        for child_version in _children(version, relation):
+            child = child_version._object_version.object
+            setattr(child, relation.field.attname, obj.pk)
+            if not _usable_child(child, relation.field.name, notes):
+                continue
+            key = _unique_key(child)
+            if key not in seen:
+                seen.add(key)
+                child.save()
+
+    if isinstance(obj, Agreement):
+        parties = list(obj.parties.values_list("country_id", "role"))
+        obj.check_parties(parties)
+    return Reverted(obj=obj, version=version, recovered=current is None, notes=list(dict.fromkeys(notes)))
