@@ -125,7 +125,9 @@ class LatestArticlesFeed(Feed):
         return article.published_at
 
     def item_updateddate(self, article: Article):
-        return article.updated_at
+        # Atom's <updated> is the last change the publisher considers
+        # significant: a correction or a substantive update, not a typo fix.
+        return article.date_modified
 
     def item_enclosures(self, article: Article) -> list[feedgenerator.Enclosure]:
         if not article.image:

@@ -193,12 +193,10 @@ def render_article(request, article: Article, *, preview: bool = False, extra_co
 
 
 def _last_update(article: Article):
-    """The update time readers see: the last save, or the last substantive
-    update if later (a correction added on its own admin page does not save
-    the article). dateModified for machines is ``Article.date_modified``."""
-    if article.modified_at and article.modified_at > article.updated_at:
-        return article.modified_at
-    return article.updated_at
+    """The update time readers see: the same substantive-update time that
+    JSON-LD's dateModified and the feeds carry. A typo fix (a save without
+    "substantive update") does not move it."""
+    return article.date_modified
 
 
 def _was_updated(article: Article) -> bool:

@@ -71,12 +71,16 @@ def test_article_times_are_in_the_outlets_time_zone(client, settings):
     assert '<time datetime="2025-01-15T10:30:00-05:00">15 January 2025, 10:30' in page
 
 
-def test_updated_time_shows_only_after_a_later_edit(client):
+def test_updated_time_shows_only_after_a_substantive_update(client):
     article = ArticleFactory(public=True)
     # Published and last saved at the same moment: nothing to announce.
     Article.objects.filter(pk=article.pk).update(updated_at=article.published_at)
     assert "Updated" not in html(client.get(article.get_absolute_url()))
+    # A later save that was only a typo fix is not announced either...
     Article.objects.filter(pk=article.pk).update(updated_at=article.published_at + timedelta(hours=3))
+    assert "Updated" not in html(client.get(article.get_absolute_url()))
+    # ...a substantive update (or a correction) is, with the same time as dateModified.
+    Article.objects.filter(pk=article.pk).update(modified_at=article.published_at + timedelta(hours=3))
     assert "Updated <time" in html(client.get(article.get_absolute_url()))
 
 
