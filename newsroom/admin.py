@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import lookup_spawns_duplicates, unquote
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import CharField, Count, Exists, Func, OuterRef, Q, Subquery
@@ -49,6 +50,21 @@ if admin.site.is_registered(Tag):
 
 # The admin's start page is the newsroom desk (newsroom/desk.py).
 desk.install(admin.site)
+
+
+class GuardedAutocompleteView(AutocompleteJsonView):
+    """Django's autocomplete endpoint answers a 500 when ``field_name`` names a
+    reverse relation (it has no limit_choices_to). No form has such a field,
+    so it is refused like any other field without autocomplete."""
+
+    def process_request(self, request):
+        term, model_admin, source_field, to_field_name = super().process_request(request)
+        if not hasattr(source_field, "get_limit_choices_to"):
+            raise PermissionDenied
+        return term, model_admin, source_field, to_field_name
+
+
+admin.site.autocomplete_view = lambda request: GuardedAutocompleteView.as_view(admin_site=admin.site)(request)
 
 
 # A URL typed without a scheme ("example.org/story") is taken as https, the

@@ -40,7 +40,7 @@ def _error_text(exc: ValidationError | PermissionDenied) -> str:
 
 
 def _positive_int(value) -> int | None:
-    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 19 else None
+    return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 19 else None
 
 
 class HistoryAdminMixin:

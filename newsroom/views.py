@@ -39,7 +39,9 @@ def paginate(request, queryset, per_page: int = PAGE_SIZE) -> Page:
     number = request.GET.get("page", "1")
     paginator = Paginator(queryset, per_page, allow_empty_first_page=True)
     try:
-        if not number.isdigit():
+        # ASCII digits only: str.isdigit() also accepts "²" or "①", which
+        # int() refuses, and full-width digits, which would duplicate page 1.
+        if not (number.isascii() and number.isdigit() and len(number) <= 9):
             raise PageNotAnInteger(number)
         return paginator.page(int(number))
     except (EmptyPage, PageNotAnInteger) as exc:

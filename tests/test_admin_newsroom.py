@@ -654,3 +654,29 @@ def test_a_refused_status_change_is_a_message_not_a_500(editor_client, admin_for
     assert any("status did not change: The desk is closed." in text for text in messages_of(response))
     article.refresh_from_db()
     assert (article.headline, article.status) == ("After", Article.Status.DRAFT)
+
+
+@pytest.mark.parametrize(
+    ("app_label", "model_name", "field_name"),
+    [
+        ("newsroom", "author", "articles"),
+        ("alliances", "country", "agreements"),
+        ("alliances", "agreement", "superseded_by"),
+        ("auth", "user", "author"),
+    ],
+)
+def test_autocomplete_for_a_reverse_relation_is_refused_not_a_500(editor_client, app_label, model_name, field_name):
+    response = editor_client.get(
+        "/admin/autocomplete/",
+        {"term": "a", "app_label": app_label, "model_name": model_name, "field_name": field_name},
+    )
+    assert response.status_code == 403
+
+
+def test_autocomplete_still_answers_for_a_real_field(editor_client):
+    response = editor_client.get(
+        "/admin/autocomplete/",
+        {"term": "iran", "app_label": "newsroom", "model_name": "article", "field_name": "countries"},
+    )
+    assert response.status_code == 200
+    assert "Iran" in response.content.decode()

@@ -182,7 +182,7 @@ def test_paginated_list_links_prev_and_next_in_head(client):
     assert "next" not in last.links
 
 
-@pytest.mark.parametrize("page", ["0", "-1", "4", "abc", "1.5", "", "99999999999999999999", "%00"])
+@pytest.mark.parametrize("page", ["0", "-1", "4", "abc", "1.5", "", "99999999999999999999", "%00", "²", "①", "１", "١"])
 def test_page_out_of_range_or_not_a_number_is_404(client, page):
     for _ in range(45):
         ArticleFactory(public=True, topics=["economy"], country_codes=["CU"])
