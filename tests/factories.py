@@ -285,3 +285,14 @@ def launch_story():
         "iran_cuba": iran_cuba,
         "credit": credit,
     }
+
+
+def non_public_states() -> dict[str, dict]:
+    """Factory arguments for each kind of article a reader must never see:
+    draft, in review, archived (after having been public) and scheduled."""
+    return {
+        "draft": {"status": "draft", "published_at": None},
+        "review": {"status": "review", "published_at": None},
+        "archived": {"status": "archived", "published_at": timezone.now() - timedelta(days=1)},
+        "scheduled": {"scheduled": True},
+    }

@@ -16,18 +16,14 @@ from tests.factories import (
     ArticleFactory,
     AuthorFactory,
     hero_image,
+    non_public_states,
 )
 
 pytestmark = pytest.mark.django_db
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 DC = "{http://purl.org/dc/elements/1.1/}"
-HIDDEN = [
-    {"status": "draft"},
-    {"status": "review"},
-    {"status": "archived", "published_at": timezone.now() - timedelta(days=1)},
-    {"scheduled": True},
-]
+HIDDEN = list(non_public_states().values())
 
 
 def parse(content: bytes) -> ET.Element:

@@ -10,16 +10,18 @@ import pytest
 from django.utils import timezone
 
 from tests import factories
-from tests.factories import AgreementFactory, ArticleAgreementFactory, ArticleFactory, AuthorFactory, country
+from tests.factories import (
+    AgreementFactory,
+    ArticleAgreementFactory,
+    ArticleFactory,
+    AuthorFactory,
+    country,
+    non_public_states,
+)
 
 pytestmark = pytest.mark.django_db
 
-HIDDEN_STATES = {
-    "draft": {"status": "draft", "published_at": None},
-    "review": {"status": "review", "published_at": None},
-    "archived": {"status": "archived"},
-    "scheduled": {"scheduled": True},
-}
+HIDDEN_STATES = non_public_states()
 
 
 @pytest.fixture(params=list(HIDDEN_STATES))

@@ -9,18 +9,19 @@ import pytest
 from django.utils import timezone
 
 from newsroom import sitemaps
-from tests.factories import AgreementFactory, ArticleAgreementFactory, ArticleFactory, AuthorFactory
+from tests.factories import (
+    AgreementFactory,
+    ArticleAgreementFactory,
+    ArticleFactory,
+    AuthorFactory,
+    non_public_states,
+)
 
 pytestmark = pytest.mark.django_db
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
-HIDDEN = [
-    {"status": "draft"},
-    {"status": "review"},
-    {"status": "archived", "published_at": timezone.now() - timedelta(hours=2)},
-    {"scheduled": True},
-]
+HIDDEN = list(non_public_states().values())
 
 
 def parse(content: bytes) -> ET.Element:
