@@ -680,3 +680,27 @@ def test_autocomplete_still_answers_for_a_real_field(editor_client):
     )
     assert response.status_code == 200
     assert "Iran" in response.content.decode()
+
+
+@pytest.mark.parametrize("bad", ["abc", "1.5", "\x00", "99999999999999999999"])
+def test_action_on_ids_that_are_not_ids_is_a_400_not_a_500(editor_client, bad):
+    article = ArticleFactory(headline="Untouched")
+    response = editor_client.post(
+        "/admin/newsroom/article/", {"action": "publish_selected", "_selected_action": [str(article.pk), bad]}
+    )
+    assert response.status_code == 400
+    article.refresh_from_db()
+    assert article.status == "draft"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["created_at__year=0", "created_at__year=9999", "published_at__year=-1", "created_at__month=13", "x__day=²"],
+)
+def test_date_filter_out_of_range_is_a_400_not_a_500(editor_client, query):
+    assert editor_client.get(f"/admin/newsroom/article/?{query}").status_code == 400
+
+
+def test_valid_date_filter_still_works(editor_client):
+    ArticleFactory(public=True)
+    assert editor_client.get("/admin/newsroom/article/?published_at__year=2026").status_code == 200
