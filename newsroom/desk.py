@@ -248,7 +248,7 @@ def desk_sections(user) -> list[DeskSection]:
 
 
 def _row(article: Article, last_editor, at, *, user, editor: bool, key: str) -> DeskRow:
-    public = article.status == Article.Status.PUBLISHED and not article.is_scheduled
+    public = article.is_visible()
     unapproved = article.status in (Article.Status.DRAFT, Article.Status.REVIEW)
     planned_at = article.published_at if unapproved else None
     # Writers get only their own drafts and reviews as editable rows (the

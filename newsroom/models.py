@@ -430,6 +430,17 @@ class Article(KeepsOldAddresses, models.Model):
     def is_public(self) -> bool:
         return type(self).objects.published().filter(pk=self.pk).exists()
 
+    def is_visible(self) -> bool:
+        """The rule of ``ArticleQuerySet.published()`` applied to this instance
+        as it is in memory, for code that already holds many articles (the
+        desk) and must not query each. tests/test_visibility.py keeps the two
+        in step at every boundary."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
     @property
     def is_scheduled(self) -> bool:
         return (
@@ -453,11 +464,7 @@ class Article(KeepsOldAddresses, models.Model):
         # slug can change freely.
         if deferred & {"status", "published_at"}:
             return False
-        return (
-            self.status == self.Status.PUBLISHED
-            and self.published_at is not None
-            and self.published_at <= timezone.now()
-        )
+        return self.is_visible()
 
     def clean(self):
         super().clean()

@@ -322,7 +322,7 @@ def create_preview_link(*, article: Article, user, days: int | None = None) -> P
 
     if not can_edit(user, article):
         raise PermissionDenied(_("You cannot share this article."))
-    if article.status == Status.PUBLISHED and article.published_at and article.published_at <= timezone.now():
+    if article.is_visible():
         raise ValidationError(_("The article is public: share its address instead."))
     link = PreviewLink(article=article, created_by=_acting(user))
     if days is not None:

@@ -28,6 +28,8 @@ def test_published_queryset_applies_the_rule(status, offset, public):
     now = timezone.now()
     article = ArticleFactory(status=status, published_at=now + offset)
     assert (article in Article.objects.published()) is public
+    # The in-memory twin of the rule agrees with the query.
+    assert article.is_visible() is public
 
 
 def test_draft_without_time_is_hidden():
