@@ -12,11 +12,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase
 
+from newsroom.converters import slug_path
 from newsroom.redirects import KeepsOldAddresses
 
 
@@ -40,7 +40,7 @@ class Country(TagBase):
         ]
 
     def get_absolute_url(self) -> str:
-        return reverse("alliances:country-detail", kwargs={"slug": self.slug})
+        return slug_path("alliances:country-detail", self.slug)
 
     def localized_name(self, language: str) -> str:
         return self.name_es if language == "es" and self.name_es else self.name
@@ -195,7 +195,7 @@ class Agreement(KeepsOldAddresses, models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("alliances:agreement-detail", kwargs={"slug": self.slug})
+        return slug_path("alliances:agreement-detail", self.slug)
 
     def save(self, *args, **kwargs):
         if not self.slug:

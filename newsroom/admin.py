@@ -12,7 +12,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import lookup_spawns_duplicates, unquote
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import CharField, Count, Exists, Func, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from alliances.models import ArticleAgreement
-from newsroom import desk, services
+from newsroom import desk, related, services
 from newsroom.admin_history import EditLockAdminMixin, HistoryAdminMixin, PreviewLinksAdminMixin
 from newsroom.forms import ArticleAdminForm, SafeAutocompleteSelect, SafeAutocompleteSelectMultiple
 from newsroom.models import (
@@ -397,6 +397,13 @@ class ArticleAdmin(
         return ", ".join(sorted(topic.name for topic in obj.tags.all()))
 
     # -- saving: content first, then the workflow through the services
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # One save changes topics, countries, agreement links and perhaps the
+        # status; the related-articles ranking runs once, at the end, inside
+        # the same transaction (a failure there rolls the whole save back).
+        with transaction.atomic(using=router.db_for_write(self.model)), related.batch():
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         if not change:

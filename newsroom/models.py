@@ -27,6 +27,7 @@ from taggit.models import ItemBase, TagBase
 
 from alliances.models import Country
 from alliances.tagging import CountryTaggableManager
+from newsroom.converters import slug_path
 from newsroom.redirects import KeepsOldAddresses, path_key
 from newsroom.tagging import TopicTagManager, clean_topic_name, topic_key
 
@@ -84,7 +85,7 @@ class Author(KeepsOldAddresses, models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("newsroom:author-detail", kwargs={"slug": self.slug})
+        return slug_path("newsroom:author-detail", self.slug)
 
     def save(self, *args, **kwargs):
         if not self.slug:
@@ -125,7 +126,7 @@ class Topic(KeepsOldAddresses, TagBase):
         verbose_name_plural = _("topics")
 
     def get_absolute_url(self) -> str:
-        return reverse("newsroom:topic-detail", kwargs={"slug": self.slug})
+        return slug_path("newsroom:topic-detail", self.slug)
 
     def slugify(self, tag, i=None):
         slug = slugify(tag, allow_unicode=True)[:90] or "topic"
@@ -387,6 +388,9 @@ class Article(KeepsOldAddresses, models.Model):
     # newsroom.signals). PostgreSQL: weighted tsvector behind a GIN index that
     # migration 0003 creates there only. SQLite: folded plain text.
     search_vector = SearchVectorField(null=True, editable=False)
+    # The related-articles box, ranked on write by newsroom.related (entries
+    # [id, shared agreements, shared countries, shared topics, timestamp]).
+    related = models.JSONField(default=list, blank=True, editable=False)
     # The last substantive change readers were told about (a correction, or
     # an edit the editor marked as substantive): the page's "Updated" line
     # and dateModified. A typo fix leaves it alone; updated_at does not.
@@ -424,7 +428,7 @@ class Article(KeepsOldAddresses, models.Model):
         return self.headline
 
     def get_absolute_url(self) -> str:
-        return reverse("newsroom:article-detail", kwargs={"slug": self.slug})
+        return slug_path("newsroom:article-detail", self.slug)
 
     @property
     def is_public(self) -> bool:
@@ -477,8 +481,25 @@ class Article(KeepsOldAddresses, models.Model):
         # Sanitise on every save, whichever path the HTML came in by (admin,
         # service, management command, shell): the stored body is always clean.
         self.body = self._meta.get_field("body").sanitize(self.body or "")
+        if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
+            # The stored related list has its own writer (newsroom.related),
+            # which also merges newer stories into it: an instance loaded
+            # before such a merge must not write its old copy back.
+            kwargs["update_fields"] = [
+                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "related"
+            ]
         super().save(*args, **kwargs)
         self.leave_redirect()
+
+    @property
+    def kicker(self) -> Topic | None:
+        """The topic printed above the headline: the first by name. Lists
+        that annotate ``kicker_name`` and ``kicker_slug`` (the related box)
+        need no topic query; otherwise the (prefetched) topics are read."""
+        if "kicker_name" in self.__dict__:
+            return Topic(name=self.kicker_name, slug=self.kicker_slug) if self.kicker_name else None
+        topics = self.tags.all()
+        return topics[0] if topics else None
 
     def ordered_authors(self) -> list[Author]:
         """Authors in byline order, from the prefetch cache when there is one."""
@@ -715,12 +736,13 @@ class Redirect(models.Model):
 # sources, videos, corrections, its topic and country links and its
 # agreement links (ArticleAgreement is registered in alliances.models).
 # People and organisations are plain many-to-many fields, saved inside the
-# article's own version. The search vector is derived data, rebuilt on save.
+# article's own version. The search vector and the related list are derived
+# data, rebuilt on save.
 
 for _model in (Byline, Source, RelatedVideo, Correction, TaggedTopic, TaggedCountry):
     reversion.register(_model)
 reversion.register(
     Article,
-    exclude=["search_vector"],
+    exclude=["search_vector", "related"],
     follow=["bylines", "sources", "videos", "corrections", "topic_links", "country_links", "agreement_links"],
 )

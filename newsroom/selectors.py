@@ -12,22 +12,18 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, F, Prefetch, QuerySet
+from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from alliances.models import Agreement, AgreementParty, ArticleAgreement, Country
-from newsroom.models import Article, Author, Byline, TaggedCountry, TaggedTopic, Topic
+from newsroom import related
+from newsroom.models import Article, Author, Byline, TaggedTopic, Topic
 
 NAV_CACHE_KEY = "site:active-sections:{generation}"
 # Short enough that counts follow the clock (scheduled stories) within a
 # minute; any content change moves to a new key at once (see active_sections).
 NAV_CACHE_SECONDS = 60
 ACTIVE_LIMIT = 10
-RELATED_LIMIT = 4
-# How many candidates each link table may offer to the related-articles box.
-# Grouping stays cheap on the (tag, article) indexes and the ranking never
-# sorts the whole archive.
-RELATED_CANDIDATES = 200
 
 
 def _public_ids() -> QuerySet:
@@ -161,39 +157,26 @@ def load_article_page(article: Article) -> Article:
     return article
 
 
-def related_articles(article: Article, limit: int = RELATED_LIMIT) -> list[Article]:
-    """Public articles that share the most with ``article``: shared agreements
-    count first, then shared countries, then shared topics, newest first on a
-    tie. Never ``article`` itself.
+def _first_topic(field: str) -> Subquery:
+    topics = TaggedTopic.objects.filter(content_object_id=OuterRef("pk")).order_by("tag__name", "tag_id")
+    return Subquery(topics.values(f"tag__{field}")[:1])
 
-    Expects ``article`` loaded by :func:`load_article_page`. Each link table is
-    grouped on its own (tag, article) index and yields at most
-    ``RELATED_CANDIDATES`` ids; only the winners are fetched as cards.
-    """
-    pools = (
-        (ArticleAgreement, "agreement_id", "article_id", [link.agreement_id for link in article.agreement_links.all()]),
-        (TaggedCountry, "tag_id", "content_object_id", [c.pk for c in article.countries.all()]),
-        (TaggedTopic, "tag_id", "content_object_id", [t.pk for t in article.tags.all()]),
-    )
-    shared: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for position, (model, key, article_field, ids) in enumerate(pools):
-        if not ids:
-            continue
-        rows = (
-            model.objects.filter(**{f"{key}__in": ids})
-            .exclude(**{article_field: article.pk})
-            .values(article_field)
-            .annotate(n=Count("pk"))
-            .order_by("-n", f"-{article_field}")[:RELATED_CANDIDATES]
-        )
-        for row in rows:
-            shared[row[article_field]][position] = row["n"]
-    if not shared:
+
+def related_articles(article: Article, limit: int = related.SHOWN) -> list[Article]:
+    """The public articles of ``article``'s stored related list (ranked on
+    write by :mod:`newsroom.related`), best first, as compact cards: one
+    query, the kicker topic included."""
+    ids = related.shown_ids(article)
+    if not ids:
         return []
-    public = dict(Article.objects.published().filter(pk__in=list(shared)).values_list("pk", "published_at"))
-    ranked = sorted(public, key=lambda pk: (*shared[pk], public[pk], pk), reverse=True)[:limit]
-    cards = Article.objects.published().for_listing().in_bulk(ranked)
-    return [cards[pk] for pk in ranked if pk in cards]
+    cards = (
+        Article.objects.published()
+        .filter(pk__in=ids)
+        .only("pk", "slug", "headline", "image", "published_at", "language")
+        .annotate(kicker_name=_first_topic("name"), kicker_slug=_first_topic("slug"))
+        .in_bulk()
+    )
+    return [cards[pk] for pk in ids if pk in cards][:limit]
 
 
 # Countries and agreements ------------------------------------------------------

@@ -1,28 +1,38 @@
-"""Keep Article.search_vector current.
+"""Keep Article.search_vector and Article.related current.
 
 The vector holds the article's headline, dek and body and the names of its
 topics, countries and agreements, so it is rebuilt when any of those change:
 the article is saved, links are added or removed (taggit and Django's related
 managers send m2m_changed; the admin's agreement inline saves and deletes link
 rows), or a topic, country or agreement is renamed or a topic deleted.
+
+The related-articles list (newsroom.related) is ranked again when the
+article's own links change or when it is saved as published or scheduled
+(so it enters its neighbours' boxes). Renames do not touch it: it holds ids.
+
 Connected in NewsroomConfig.ready().
 """
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from alliances.models import Agreement, ArticleAgreement, Country
+from newsroom import related
 from newsroom.models import Article, TaggedCountry, TaggedTopic, Topic
 from newsroom.search import refresh_search_vector
 
 # The fields the vector is built from; saving only other fields (a status
 # change from the workflow services, for one) leaves it as it is.
 TEXT_FIELDS = {"headline", "dek", "body", "language"}
+# Saving these may make the article public (or public later).
+PUBLICATION_FIELDS = {"status", "published_at"}
 
 
 def article_saved(sender, instance, update_fields=None, **kwargs):
-    if update_fields is not None and not (TEXT_FIELDS & set(update_fields)):
-        return
-    refresh_search_vector([instance.pk])
+    fields = set(update_fields) if update_fields is not None else None
+    if fields is None or TEXT_FIELDS & fields:
+        refresh_search_vector([instance.pk])
+    if instance.status == Article.Status.PUBLISHED and (fields is None or PUBLICATION_FIELDS & fields):
+        related.request_refresh([instance.pk])
 
 
 def links_changed(sender, instance, action, reverse, pk_set, **kwargs):
@@ -35,14 +45,17 @@ def links_changed(sender, instance, action, reverse, pk_set, **kwargs):
         # (A reverse clear deletes link rows, which link_row_changed hears.)
         if pk_set:
             refresh_search_vector(pk_set)
+            related.request_refresh(pk_set)
     else:
         refresh_search_vector([instance.pk])
+        related.request_refresh([instance.pk])
 
 
 def link_row_changed(sender, instance, **kwargs):
     """An agreement link saved or deleted row by row (the admin inline, a
     cascade, or a related manager's remove/clear)."""
     refresh_search_vector([instance.article_id])
+    related.request_refresh([instance.article_id])
 
 
 def topic_saved(sender, instance, created, **kwargs):

@@ -119,7 +119,7 @@ def moved_or_404(request):
 
 
 def article_detail(request, slug):
-    article = Article.objects.published().filter(slug=slug).first()
+    article = Article.objects.published().filter(slug=slug).defer("search_vector").first()
     if article is None:
         return moved_or_404(request)
     return render_article(request, article)

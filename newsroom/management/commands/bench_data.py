@@ -17,9 +17,11 @@ from a fixed vocabulary: nothing in them needs sanitising.
 from __future__ import annotations
 
 import itertools
+import json
 import random
 import time
 from bisect import bisect_left
+from collections import defaultdict, deque
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, timedelta
 
@@ -208,6 +210,50 @@ class SkewedPool:
                 if len(picked) == n:
                     return list(picked)
         return list(picked) + [i for i in self.items if i not in picked][: n - len(picked)]
+
+
+class RelatedLists:
+    """Each generated article's stored related list (``Article.related``),
+    built in memory because COPY skips the signals that rank it in the app.
+
+    Ranking every article against the whole archive is what the app does on
+    save, one article at a time; for 100,000 at once it would take hours. So
+    candidates are the latest dozen articles generated earlier under each
+    of the article's agreements, countries and topics, scored exactly by the
+    app's rule
+    (``newsroom.related``). The page reads these lists exactly as it reads
+    lists ranked by the app, so the benchmark's read path is the real one."""
+
+    PER_LINK = 12
+
+    def __init__(self):
+        self.latest: dict[tuple[str, int], deque] = defaultdict(lambda: deque(maxlen=self.PER_LINK))
+        self.links: dict[int, tuple[frozenset, frozenset, frozenset, int]] = {}
+
+    def add(self, pk: int, *, agreements, countries, topics, published_at) -> list[list]:
+        from newsroom import related
+
+        keys = [("a", i) for i in agreements] + [("c", i) for i in countries] + [("t", i) for i in topics]
+        candidates = {other for key in keys for other in self.latest.get(key, ())}
+        entries = []
+        for other in candidates:
+            their_agreements, their_countries, their_topics, timestamp = self.links[other]
+            entries.append(
+                [
+                    other,
+                    len(agreements & their_agreements),
+                    len(countries & their_countries),
+                    len(topics & their_topics),
+                    timestamp,
+                ]
+            )
+        entries.sort(key=related.sort_key, reverse=True)
+        if published_at is not None:  # only published or scheduled articles are offered
+            timestamp = int(published_at.timestamp())
+            self.links[pk] = (frozenset(agreements), frozenset(countries), frozenset(topics), timestamp)
+            for key in keys:
+                self.latest[key].append(pk)
+        return entries[: related.KEPT]
 
 
 class RowWriter:
@@ -548,8 +594,9 @@ class Command(BaseCommand):
     def article_batches(self, count: int, batch_size: int, topics, authors, agreements, indexer) -> None:
         columns = [
             "id", "headline", "slug", "dek", "body", "image", "image_alt", "image_caption", "image_credit",
-            "status", "published_at", "created_at", "updated_at", "language", "created_by_id",
+            "status", "published_at", "created_at", "updated_at", "language", "created_by_id", "related",
         ]  # fmt: skip
+        related = RelatedLists()
         has_search_vector = any(f.name == "search_vector" for f in Article._meta.get_fields())
         rng, now = self.rng, timezone.now()
         pending: Future | None = None
@@ -576,11 +623,23 @@ class Command(BaseCommand):
                 status, published_at = self.article_state(now)
                 created = (published_at or now) - timedelta(hours=rng.randint(1, 72))
                 updated = published_at + timedelta(minutes=rng.randint(0, 600)) if published_at else created
+                links: set[int] = set()
+                for _ in range(rng.choices([0, 1, 2, 3], weights=[55, 25, 13, 7])[0]):
+                    near = agreements["by_country"].get(chosen_countries[0].pk)
+                    links.add(rng.choice(near) if near and rng.random() < 0.7 else agreements["all"].one())
+                entries = related.add(
+                    pk,
+                    agreements=links,
+                    countries={c.pk for c in chosen_countries},
+                    topics={t.pk for t in chosen_topics},
+                    published_at=published_at if status == Article.Status.PUBLISHED else None,
+                )
                 articles.append(
                     (
                         pk, headline[:200], f"{PREFIX}{i}-{slugify(headline, allow_unicode=True)[:120]}",
                         self.sentence(lang), self.body(lang, opening), "", "", "", "",
                         status, published_at, created, min(updated, now), lang, None,
+                        json.dumps(entries) if self.writer.postgres else entries,
                     )
                 )  # fmt: skip
                 tag_rows += [(pk, t.pk) for t in chosen_topics]
@@ -589,10 +648,6 @@ class Command(BaseCommand):
                     (pk, a.pk, position)
                     for position, a in enumerate(authors.distinct(rng.choices([1, 2, 3], weights=[80, 18, 2])[0]))
                 ]
-                links: set[int] = set()
-                for _ in range(rng.choices([0, 1, 2, 3], weights=[55, 25, 13, 7])[0]):
-                    near = agreements["by_country"].get(chosen_countries[0].pk)
-                    links.add(rng.choice(near) if near and rng.random() < 0.7 else agreements["all"].one())
                 link_rows += [
                     (pk, agreement_id, rng.choice(["about", "mentions", "mentions"]), "") for agreement_id in links
                 ]
