@@ -1,0 +1,120 @@
+"""The related-articles box, ranked on write (newsroom.related): what a
+reader sees in it as stories are published, relinked, hidden and edited."""
+
+import io
+import re
+from html import unescape
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from django.urls import reverse, set_script_prefix
+
+from newsroom import related, services
+from newsroom.converters import slug_path
+from newsroom.models import Article, Topic
+from tests.factories import ArticleFactory, editor
+
+pytestmark = pytest.mark.django_db
+
+
+def box(client, article) -> list[str]:
+    """Headlines in the article page's related box, in order."""
+    page = client.get(article.get_absolute_url()).content.decode()
+    if 'id="related-heading"' not in page:
+        return []
+    section = page[page.index('id="related-heading"') :]
+    return [unescape(h) for h in re.findall(r'class="card-title"><a href="[^"]+">([^<]+)</a>', section)]
+
+
+def test_an_older_story_picks_up_a_newer_one_when_it_is_published(client):
+    old = ArticleFactory(public=True, headline="Old story", topics=["oil"], country_codes=["VE"])
+    draft = ArticleFactory(headline="Fresh story", topics=["oil"], country_codes=["VE"])
+    assert box(client, old) == []  # a draft is never offered
+
+    services.publish(article=draft, user=editor())
+    assert box(client, old) == ["Fresh story"]
+    assert box(client, draft) == ["Old story"]
+
+
+def test_a_scheduled_story_enters_the_box_when_its_time_comes(client, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    old = ArticleFactory(public=True, headline="Old story", topics=["oil"])
+    later = ArticleFactory(scheduled=True, headline="Tomorrow's story", topics=["oil"])
+    assert box(client, old) == []
+    moment = later.published_at + timedelta(minutes=1)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    assert box(client, old) == ["Tomorrow's story"]
+
+
+def test_unpublishing_takes_a_story_out_of_every_box_at_once(client):
+    old = ArticleFactory(public=True, headline="Old story", topics=["oil"])
+    other = ArticleFactory(public=True, headline="Other story", topics=["oil"])
+    assert box(client, old) == ["Other story"]
+    services.unpublish(article=other, user=editor())
+    assert box(client, old) == []
+
+
+def test_relinking_an_article_ranks_its_box_again(client):
+    article = ArticleFactory(public=True, headline="The article", topics=["oil"])
+    ArticleFactory(public=True, headline="About oil", topics=["oil"])
+    ArticleFactory(public=True, headline="About Iran", country_codes=["IR"])
+    assert box(client, article) == ["About oil"]
+
+    article.countries.add("IR")
+    assert box(client, article) == ["About Iran", "About oil"]  # a shared country outranks a topic
+    article.tags.remove("oil")
+    assert box(client, article) == ["About Iran"]
+
+
+def test_the_box_stays_full_when_some_stored_stories_are_hidden(client):
+    article = ArticleFactory(public=True, headline="The article", topics=["oil"])
+    others = [ArticleFactory(public=True, headline=f"Story {i}", topics=["oil"]) for i in range(8)]
+    shown = box(client, article)
+    assert len(shown) == related.SHOWN
+    for story in others[-3:]:  # the newest, shown first
+        services.unpublish(article=story, user=editor())
+    assert box(client, article) == ["Story 4", "Story 3", "Story 2", "Story 1"]
+
+
+def test_an_admin_save_does_not_write_an_old_copy_of_the_list_back(client):
+    article = ArticleFactory(public=True, headline="The article", topics=["oil"])
+    stale = Article.objects.get(pk=article.pk)  # an editor's form, loaded now
+    ArticleFactory(public=True, headline="Newer story", topics=["oil"])
+    stale.dek = "A new dek"
+    stale.save()
+    assert box(client, article) == ["Newer story"]
+
+
+def test_rank_related_fills_lists_an_import_left_empty(client):
+    article = ArticleFactory(public=True, headline="The article", topics=["oil"])
+    ArticleFactory(public=True, headline="Other story", topics=["oil"])
+    Article.objects.update(related=[])
+    assert box(client, article) == []
+    call_command("rank_related", stdout=io.StringIO())
+    assert box(client, article) == ["Other story"]
+
+
+@pytest.mark.parametrize("slug", ["plain", "díaz-canel", "año-2026"])
+def test_slug_paths_match_the_resolver(slug):
+    for name in ("newsroom:article-detail", "newsroom:topic-detail", "alliances:country-detail"):
+        assert slug_path(name, slug) == reverse(name, kwargs={"slug": slug})
+
+
+def test_slug_paths_follow_the_script_prefix():
+    topic = Topic(name="Oil", slug="oil")
+    set_script_prefix("/news/")
+    try:
+        assert topic.get_absolute_url() == "/news/topics/oil/"
+    finally:
+        set_script_prefix("/")
+    assert topic.get_absolute_url() == "/topics/oil/"
+
+
+@override_settings(ROOT_URLCONF="tests.urls_moved")
+def test_slug_paths_follow_a_changed_urlconf():
+    assert slug_path("newsroom:topic-detail", "oil") == "/site/topics/oil/"
+    assert slug_path("newsroom:topic-detail", "oil") == reverse("newsroom:topic-detail", kwargs={"slug": "oil"})
