@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from alliances.models import Agreement, Country, Sector
 from newsroom import selectors
-from newsroom.views import moved_or_404, page_meta, paginate
+from newsroom.views import moved_or_404, page_meta, paginate, paginate_articles
 
 
 def country_list(request):
@@ -32,7 +32,7 @@ def country_detail(request, slug):
     country = Country.objects.filter(slug=slug).first()
     if country is None:
         return moved_or_404(request)
-    page = paginate(request, selectors.country_articles(country))
+    page = paginate_articles(request, selectors.country_articles(country))
     return render(
         request,
         "alliances/country_detail.html",
@@ -129,7 +129,7 @@ def agreement_detail(request, slug):
     if agreement is None:
         # A renamed agreement's old address answers 301 (newsroom.redirects).
         return moved_or_404(request)
-    page = paginate(request, selectors.agreement_articles(agreement))
+    page = paginate_articles(request, selectors.agreement_articles(agreement))
     return render(
         request,
         "alliances/agreement_detail.html",

@@ -10,7 +10,7 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, Page, Paginator
 from django.db import InterfaceError, OperationalError
 from django.http import (
     Http404,
@@ -35,17 +35,70 @@ UPDATE_GRACE = timedelta(minutes=10)
 
 
 def paginate(request, queryset, per_page: int = PAGE_SIZE) -> Page:
-    """Page ``queryset`` by ``?page=``; anything but a page that exists is a 404."""
-    number = request.GET.get("page", "1")
+    """Page ``queryset`` by ``?page=``, counted (for short lists that print
+    their total); anything but a page that exists is a 404."""
     paginator = Paginator(queryset, per_page, allow_empty_first_page=True)
     try:
-        # ASCII digits only: str.isdigit() also accepts "²" or "①", which
-        # int() refuses, and full-width digits, which would duplicate page 1.
-        if not (number.isascii() and number.isdigit() and len(number) <= 9):
-            raise PageNotAnInteger(number)
-        return paginator.page(int(number))
-    except (EmptyPage, PageNotAnInteger) as exc:
+        return paginator.page(page_number(request))
+    except EmptyPage as exc:
         raise Http404("No such page") from exc
+
+
+class ListPage:
+    """One page of a long list of articles, fetched without counting the
+    list. A count of a busy topic or country (tens of thousands of public
+    stories) costs PostgreSQL more than the page itself, and readers of a
+    news archive page by "newer" and "older", not by "page 37 of 1,460". One
+    row more than a page is fetched to know whether an older page exists.
+
+    Offers what the templates and ``page_meta`` use of Django's ``Page``."""
+
+    paginator = None  # no total: the template prints "Page N" alone
+
+    def __init__(self, object_list: list, number: int, has_next: bool):
+        self.object_list = object_list
+        self.number = number
+        self._has_next = has_next
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    def has_next(self) -> bool:
+        return self._has_next
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+def page_number(request) -> int:
+    """``?page=`` as a page number, or a 404 for anything else."""
+    number = request.GET.get("page", "1")
+    # ASCII digits only: str.isdigit() also accepts "²" or "①", which int()
+    # refuses, and full-width digits, which would duplicate page 1.
+    if not (number.isascii() and number.isdigit() and len(number) <= 9) or int(number) < 1:
+        raise Http404("No such page")
+    return int(number)
+
+
+def paginate_articles(request, queryset, per_page: int = PAGE_SIZE) -> ListPage:
+    """Page ``queryset`` (an ordered article list) by ``?page=`` without a
+    count. Page 1 may be empty (the template says so); an empty later page
+    is a 404."""
+    number = page_number(request)
+    start = (number - 1) * per_page
+    rows = list(queryset[start : start + per_page + 1])
+    if number > 1 and not rows:
+        raise Http404("No such page")
+    return ListPage(rows[:per_page], number, has_next=len(rows) > per_page)
 
 
 def absolute_url(url: str) -> str:
@@ -231,8 +284,8 @@ def topic_detail(request, slug):
     topic = Topic.objects.filter(slug=slug).first()
     if topic is None:
         return moved_or_404(request)
-    page = paginate(request, selectors.topic_articles(topic))
-    if not page.paginator.count:
+    page = paginate_articles(request, selectors.topic_articles(topic))
+    if not page.object_list:
         # A topic that only unpublished stories carry stays unknown: its name
         # alone could give away an embargoed story.
         raise Http404("No public stories on this topic")
@@ -253,7 +306,7 @@ def author_detail(request, slug):
     author = Author.objects.filter(slug=slug).first()
     if author is None:
         return moved_or_404(request)
-    page = paginate(request, selectors.author_articles(author))
+    page = paginate_articles(request, selectors.author_articles(author))
     return render(
         request,
         "newsroom/author_detail.html",
