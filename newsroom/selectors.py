@@ -12,8 +12,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
 
 from alliances.models import Agreement, AgreementParty, ArticleAgreement, Country
 from newsroom import related
@@ -220,14 +220,44 @@ def filter_agreements(
     return agreements_for_listing(queryset)
 
 
-def country_agreements_by_status(country: Country) -> list[tuple[str, list[Agreement]]]:
-    """The country's agreements grouped by status, groups in the order of
-    ``Agreement.Status`` (announced ... unknown), empty groups left out."""
+@dataclass(frozen=True)
+class AgreementGroup:
+    """One status of a country's agreements: how many, and the latest few."""
+
+    status: str
+    label: str
+    total: int
+    agreements: list
+
+
+COUNTRY_AGREEMENTS_SHOWN = 5
+
+
+def country_agreements_by_status(country: Country, shown: int = COUNTRY_AGREEMENTS_SHOWN) -> list[AgreementGroup]:
+    """The country's agreements grouped by status, in the order of
+    ``Agreement.Status`` (announced ... unknown), empty groups left out: each
+    group's total and its ``shown`` latest agreements. A country such as Cuba
+    is party to hundreds; the page links to the filtered index for the rest
+    instead of printing them all on every page of its stories."""
     agreements = filter_agreements(country=country)
+    totals = dict(agreements.order_by().values_list("status").annotate(n=Count("pk")))
+    if not totals:
+        return []
+    latest = agreements.annotate(
+        position=Window(
+            RowNumber(),
+            partition_by=[F("status")],
+            order_by=[F("latest_date").desc(nulls_last=True), F("title").asc(), F("pk").asc()],
+        )
+    ).filter(position__lte=shown)
     groups: dict[str, list[Agreement]] = defaultdict(list)
-    for agreement in agreements:
+    for agreement in latest:
         groups[agreement.status].append(agreement)
-    return [(label, groups[value]) for value, label in Agreement.Status.choices if groups[value]]
+    return [
+        AgreementGroup(value, label, totals[value], groups[value])
+        for value, label in Agreement.Status.choices
+        if totals.get(value)
+    ]
 
 
 def partner_countries(country: Country) -> QuerySet[Country]:

@@ -104,3 +104,23 @@ def test_country_choices_are_countries_with_agreements(client, agreements):
     page = client.get("/agreements/").content.decode()
     assert '<option value="iran">Iran</option>' in page
     assert 'value="france"' not in page
+
+
+def test_a_country_page_shows_the_latest_agreements_of_each_status_and_links_to_the_rest(client):
+    from datetime import date
+
+    for day in range(1, 8):
+        AgreementFactory(title=f"Signed deal {day}", party_codes=["CU", "VN"], signed_on=date(2024, 5, day))
+    AgreementFactory(
+        title="Rumoured deal", status="announced", signed_on=None, signed_on_precision="", party_codes=["CU", "VN"]
+    )
+
+    page = client.get("/countries/cuba/").content.decode()
+    side = page[page.index('id="agreements-heading"') :]
+    shown = [f"Signed deal {day}" for day in range(1, 8) if f">Signed deal {day}<" in side]
+    assert shown == [f"Signed deal {day}" for day in (3, 4, 5, 6, 7)]  # the five latest
+    assert side.index("Signed deal 7") < side.index("Signed deal 3")
+    assert '<span class="count">7</span>' in side
+    assert "All 7 signed agreements" in side
+    assert "/agreements/?country=cuba&amp;status=signed" in side
+    assert "Rumoured deal" in side and "All 1 announced" not in side  # a complete group has no link
