@@ -2,10 +2,12 @@
 
 How it stays correct without purging keys one by one:
 
-* Every cached page's key contains a *generation* number kept in the cache.
-  Any write to a newsroom or alliances record bumps the generation (after the
-  transaction commits), so every page cached before the change is simply never
-  read again and ages out. One increment invalidates the whole site at once:
+* Every cached page is stored with the *generation* number current when it
+  was made; the number lives in the cache too, and a hit reads both in one
+  round trip. Any write to a newsroom or alliances record bumps the
+  generation (after the transaction commits), so every page cached before the
+  change is never served again: it is replaced at the next request or ages
+  out. One increment invalidates the whole site at once:
   a headline shows up on the home page, its topic, country, agreement and
   author pages, feeds and search, so per-page purging would be fragile.
 * A scheduled article appears by itself at its time (the visibility rule
@@ -14,7 +16,7 @@ How it stays correct without purging keys one by one:
 * Readers with a session cookie (editors who logged in) bypass the cache both
   ways and get ``Cache-Control: private``. Anonymous readers carry no cookie,
   so the cache is consulted before the session and auth middleware run and a
-  hit costs two cache reads and no database query.
+  hit costs one round trip to the cache and no database query.
 * A cache that is down must not take the site with it: every cache call here
   is wrapped, so pages are served uncached and saves still succeed.
 """
@@ -28,8 +30,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
 from django.utils import timezone, translation
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, set_response_etag
 
 logger = logging.getLogger(__name__)
 
@@ -100,12 +103,38 @@ def seconds_until_next_publication(generation: int) -> float | None:
     return stamp - timezone.now().timestamp()
 
 
-def _page_key(request, generation: int) -> str:
+def _page_key(request) -> str:
     # The language is part of the key because LocaleMiddleware may pick a
     # different one for the same URL from the Accept-Language header.
     language = translation.get_language_from_request(request)
     digest = sha256(f"{request.get_host()}|{language}|{request.get_full_path()}".encode()).hexdigest()
-    return f"pages:{generation}:{digest}"
+    return f"pages:{digest}"
+
+
+def _lookup(request) -> tuple[int | None, str, HttpResponse | None]:
+    """The current generation, the page's key and the cached page if it was
+    stored under this generation: one round trip to Redis for a hit."""
+    key = _page_key(request)
+    found = _safe(lambda: cache.get_many([GENERATION_KEY, key]), default=None)
+    if found is None:
+        return None, key, None
+    generation = found.get(GENERATION_KEY)
+    if generation is None:
+        return current_generation(), key, None
+    entry = found.get(key)
+    if entry is None or entry[0] != generation:
+        return generation, key, None
+    _, status, headers, content = entry
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response.headers[name] = value
+    return generation, key, response
+
+
+def _entry(generation: int, response) -> tuple:
+    """What is stored: the generation it belongs to and the bare response
+    (status, headers, body), cheaper to load than a pickled response."""
+    return (generation, response.status_code, list(response.items()), response.content)
 
 
 def _is_anonymous(request) -> bool:
@@ -125,13 +154,10 @@ class PageCacheMiddleware:
             and _is_anonymous(request)
             and not request.path.startswith(settings.PAGE_CACHE_EXCLUDE)
         )
-        generation = current_generation() if cacheable else None
-        if generation is not None:
-            key = _page_key(request, generation)
-            cached = _safe(lambda: cache.get(key))
-            if cached is not None:
-                cached["X-Page-Cache"] = "hit"
-                return cached
+        generation, key, cached = _lookup(request) if cacheable else (None, "", None)
+        if cached is not None:
+            cached["X-Page-Cache"] = "hit"
+            return cached
 
         response = self.get_response(request)
         storable = generation is not None and self._storable(response)
@@ -143,10 +169,14 @@ class PageCacheMiddleware:
             if until_next is not None:
                 timeout = min(timeout, max(int(until_next), 0))
             if timeout > 0:
-                response["X-Page-Cache"] = "miss"
                 if hasattr(response, "render") and callable(response.render):
                     response.render()
-                _safe(lambda: cache.set(key, response, timeout=timeout))
+                # The ETag goes in with the page, so a hit does not hash the
+                # body again (ConditionalGetMiddleware keeps an ETag it finds).
+                set_response_etag(response)
+                response["X-Page-Cache"] = "miss"
+                entry = _entry(generation, response)
+                _safe(lambda: cache.set(key, entry, timeout=timeout))
         return response
 
     @staticmethod
