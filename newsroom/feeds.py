@@ -102,9 +102,9 @@ class LatestArticlesFeed(Feed):
         return Article.objects.published()
 
     def items(self, obj=None):
-        # for_listing(): bylines, topics and countries in three queries
+        # for_feed(): bylines, topics and countries in three queries
         # whatever the number of items, and no body or search vector.
-        return self.articles(obj).for_listing()[:FEED_ITEMS]
+        return self.articles(obj).for_feed()[:FEED_ITEMS]
 
     def item_title(self, article: Article) -> str:
         # RSS readers show titles as HTML (Django escapes them for the same

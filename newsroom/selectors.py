@@ -12,12 +12,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery, Window
+from django.db.models import Count, F, Prefetch, QuerySet, Window
 from django.db.models.functions import Coalesce, RowNumber
 
 from alliances.models import Agreement, AgreementParty, ArticleAgreement, Country
 from newsroom import related
-from newsroom.models import Article, Author, Byline, TaggedTopic, Topic
+from newsroom.models import Article, Author, Byline, Topic
 
 NAV_CACHE_KEY = "site:active-sections:{generation}"
 # Short enough that counts follow the clock (scheduled stories) within a
@@ -157,11 +157,6 @@ def load_article_page(article: Article) -> Article:
     return article
 
 
-def _first_topic(field: str) -> Subquery:
-    topics = TaggedTopic.objects.filter(content_object_id=OuterRef("pk")).order_by("tag__name", "tag_id")
-    return Subquery(topics.values(f"tag__{field}")[:1])
-
-
 def related_articles(article: Article, limit: int = related.SHOWN) -> list[Article]:
     """The public articles of ``article``'s stored related list (ranked on
     write by :mod:`newsroom.related`), best first, as compact cards: one
@@ -172,8 +167,8 @@ def related_articles(article: Article, limit: int = related.SHOWN) -> list[Artic
     cards = (
         Article.objects.published()
         .filter(pk__in=ids)
-        .only("pk", "slug", "headline", "image", "published_at", "language")
-        .annotate(kicker_name=_first_topic("name"), kicker_slug=_first_topic("slug"))
+        .for_listing()
+        .prefetch_related(None)  # compact cards print no byline
         .in_bulk()
     )
     return [cards[pk] for pk in ids if pk in cards][:limit]

@@ -95,16 +95,16 @@ class World:
 # them are the header's most covered topics and countries and the time of the
 # next scheduled story, which are cached between requests.
 BUDGET = {
-    "home": 7,
-    "article": 22,
+    "home": 5,
+    "article": 15,
     "topic index": 4,
-    "topic": 9,
+    "topic": 7,
     "country index": 4,
-    "country": 13,
+    "country": 12,
     "agreement index": 9,
     "agreement index, filtered": 9,
-    "agreement": 14,
-    "author": 9,
+    "agreement": 12,
+    "author": 7,
 }
 
 
