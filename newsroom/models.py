@@ -492,12 +492,22 @@ class Article(KeepsOldAddresses, models.Model):
         # Sanitise on every save, whichever path the HTML came in by (admin,
         # service, management command, shell): the stored body is always clean.
         self.body = self._meta.get_field("body").sanitize(self.body or "")
-        if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
+        if (
+            self.pk is not None
+            and not self._state.adding
+            and not args
+            and kwargs.get("update_fields") is None
+            and not kwargs.get("force_insert")
+        ):
             # The stored related list has its own writer (newsroom.related),
             # which also merges newer stories into it: an instance loaded
-            # before such a merge must not write its old copy back.
+            # before such a merge must not write its old copy back. Deferred
+            # fields stay out too, as in Django's own save().
+            deferred = self.get_deferred_fields()
             kwargs["update_fields"] = [
-                f.name for f in self._meta.concrete_fields if not f.primary_key and f.name != "related"
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "related" and f.attname not in deferred
             ]
         super().save(*args, **kwargs)
         self.leave_redirect()

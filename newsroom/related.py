@@ -21,9 +21,10 @@ scheduled for later, deleted): the page filters them out with
 entries than it shows so the box stays full. Scheduled articles are ranked
 like published ones, so they appear in boxes the moment their time comes,
 without a write. What the stored lists do not follow: a topic merge or a
-topic deletion (the links move in bulk; lists are refreshed when each
-article is next saved) and a later change of a neighbour's publication time
-(its stored timestamp only breaks ties).
+topic or agreement deletion (the links go in bulk; lists are refreshed when
+each article is next saved), a neighbour's later change of publication time
+(its stored timestamp only breaks ties), and a neighbour whose box another
+save held locked at that moment (see ``refresh``).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import contextmanager
 
+from django.db import transaction
 from django.db.models import Count
 
 # Shown on the page, and kept in storage (room for a few to become hidden).
@@ -97,30 +99,49 @@ def merge(entries: list[list], newcomer: list) -> list[list]:
 
 
 def refresh(article_ids: Iterable[int]) -> None:
-    """Rank again the boxes of ``article_ids`` and offer each of them, if
-    published or scheduled, to its neighbours' boxes. A few queries per
-    article; ``update()`` so that neither ``updated_at`` nor history moves."""
+    """Rank again the boxes of ``article_ids``, then bring their neighbours'
+    boxes up to date: a published or scheduled article enters (or moves in)
+    the boxes of its closest candidates, and leaves the boxes of articles it
+    no longer shares anything with (a removed topic) or of every neighbour
+    when it is no longer published. A few queries per article; ``update()``
+    so that neither ``updated_at`` nor history moves.
+
+    Neighbours' rows are locked with SKIP LOCKED (PostgreSQL): a row another
+    transaction holds (an editor saving that very article) is left out
+    instead of waited for, so two saves never deadlock; that neighbour's box
+    is ranked afresh at its own save anyway."""
     from newsroom.models import Article
 
     for article_id in dict.fromkeys(article_ids):
-        candidates = rank(article_id)
-        found = Article.objects.filter(pk=article_id).update(related=candidates[:KEPT])
-        if not found or not candidates:
-            continue
-        me = Article.objects.filter(pk=article_id, status=Article.Status.PUBLISHED).values_list("published_at")
-        row = me.first()
+        row = Article.objects.filter(pk=article_id).values_list("status", "published_at", "related").first()
         if row is None:
             continue
-        mine = _timestamp(row[0])
-        scores = {entry[0]: entry[1:4] for entry in candidates}
-        changed = []
-        for neighbour in Article.objects.filter(pk__in=list(scores)).only("pk", "related"):
-            current = neighbour.related or []
-            merged = merge(current, [article_id, *scores[neighbour.pk], mine])
-            if merged != current:
-                neighbour.related = merged
-                changed.append(neighbour)
-        Article.objects.bulk_update(changed, ["related"], batch_size=100)
+        status, published_at, previous = row
+        candidates = rank(article_id)
+        Article.objects.filter(pk=article_id).update(related=candidates[:KEPT])
+        offered = status == Article.Status.PUBLISHED
+        scores = {entry[0]: entry[1:4] for entry in candidates} if offered else {}
+        involved = set(scores) | {entry[0] for entry in previous or []}
+        if not involved:
+            continue
+        with transaction.atomic():
+            changed = []
+            neighbours = (
+                Article.objects.filter(pk__in=involved)
+                .only("pk", "related")
+                .order_by("pk")
+                .select_for_update(skip_locked=True)
+            )
+            for neighbour in neighbours:
+                current = neighbour.related or []
+                if neighbour.pk in scores:
+                    updated = merge(current, [article_id, *scores[neighbour.pk], _timestamp(published_at)])
+                else:
+                    updated = [entry for entry in current if entry[0] != article_id]
+                if updated != current:
+                    neighbour.related = updated
+                    changed.append(neighbour)
+            Article.objects.bulk_update(changed, ["related"], batch_size=100)
 
 
 def shown_ids(article) -> list[int]:

@@ -31,7 +31,9 @@ def article_saved(sender, instance, update_fields=None, **kwargs):
     fields = set(update_fields) if update_fields is not None else None
     if fields is None or TEXT_FIELDS & fields:
         refresh_search_vector([instance.pk])
-    if instance.status == Article.Status.PUBLISHED and (fields is None or PUBLICATION_FIELDS & fields):
+    if fields is None or PUBLICATION_FIELDS & fields:
+        # Published or scheduled: it enters its neighbours' boxes; anything
+        # else: it leaves them.
         related.request_refresh([instance.pk])
 
 
@@ -51,11 +53,16 @@ def links_changed(sender, instance, action, reverse, pk_set, **kwargs):
         related.request_refresh([instance.pk])
 
 
-def link_row_changed(sender, instance, **kwargs):
+def link_row_changed(sender, instance, origin=None, **kwargs):
     """An agreement link saved or deleted row by row (the admin inline, a
     cascade, or a related manager's remove/clear)."""
     refresh_search_vector([instance.article_id])
-    related.request_refresh([instance.article_id])
+    # A deletion that cascades from the article (it is going away) or from
+    # the agreement (hundreds of articles at once) leaves the related lists
+    # as they are: their ids stay valid, and each is ranked again at its
+    # article's next save.
+    if origin is None or origin is instance:
+        related.request_refresh([instance.article_id])
 
 
 def topic_saved(sender, instance, created, **kwargs):

@@ -60,7 +60,7 @@ def test_unpublishing_takes_a_story_out_of_every_box_at_once(client):
 
 def test_relinking_an_article_ranks_its_box_again(client):
     article = ArticleFactory(public=True, headline="The article", topics=["oil"])
-    ArticleFactory(public=True, headline="About oil", topics=["oil"])
+    oil = ArticleFactory(public=True, headline="About oil", topics=["oil"])
     ArticleFactory(public=True, headline="About Iran", country_codes=["IR"])
     assert box(client, article) == ["About oil"]
 
@@ -68,6 +68,7 @@ def test_relinking_an_article_ranks_its_box_again(client):
     assert box(client, article) == ["About Iran", "About oil"]  # a shared country outranks a topic
     article.tags.remove("oil")
     assert box(client, article) == ["About Iran"]
+    assert box(client, oil) == []  # nothing shared any more: it left that box too
 
 
 def test_the_box_stays_full_when_some_stored_stories_are_hidden(client):
@@ -118,3 +119,19 @@ def test_slug_paths_follow_the_script_prefix():
 def test_slug_paths_follow_a_changed_urlconf():
     assert slug_path("newsroom:topic-detail", "oil") == "/site/topics/oil/"
     assert slug_path("newsroom:topic-detail", "oil") == reverse("newsroom:topic-detail", kwargs={"slug": "oil"})
+
+
+def test_restoring_an_older_version_ranks_the_box_again(client):
+    from newsroom import history
+
+    article = ArticleFactory(public=True, headline="The article", topics=["oil"])
+    ArticleFactory(public=True, headline="About oil", topics=["oil"])
+    ArticleFactory(public=True, headline="About sugar", topics=["sugar"])
+    user = editor()
+    history.record_version(article, user=user, comment="about oil")
+    article.tags.set(["sugar"])
+    assert box(client, article) == ["About sugar"]
+
+    version = history.versions_of(article).last()
+    services.restore_version(version=version, user=user)
+    assert box(client, article) == ["About oil"]

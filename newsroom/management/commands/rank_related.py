@@ -8,6 +8,7 @@ imported by other means or upgraded from a version without the column.
 from django.core.management.base import BaseCommand
 
 from newsroom import related
+from newsroom.cache import invalidate_pages
 from newsroom.models import Article
 
 
@@ -25,4 +26,6 @@ class Command(BaseCommand):
         for done, start in enumerate(range(0, len(ids), 500), start=1):
             related.refresh(ids[start : start + 500])
             self.stdout.write(f"{min(done * 500, len(ids))}/{len(ids)} articles ranked")
+        # update() sends no signal: cached pages would keep their old boxes.
+        invalidate_pages()
         self.stdout.write(self.style.SUCCESS(f"Ranked {len(ids)} articles."))
