@@ -43,6 +43,7 @@ def database_unavailable() -> HttpResponse:
 
 
 _ID = re.compile(r"[0-9]{1,18}")
+_MAX_ID = 2**63 - 1
 _DATE_PART_RANGES = {"__year": (1, 9998), "__month": (1, 12), "__day": (1, 31)}
 
 
@@ -50,8 +51,9 @@ class AdminInputGuardMiddleware:
     """Answers 400 to two kinds of hand-made admin requests that Django's own
     admin code turns into a 500: a changelist action whose selected ids are
     not ids (``_selected_action=abc``), and a date filter outside the range a
-    date can hold (``?created_at__year=0``). Every primary key here is an
-    integer, so an id is 1 to 18 ASCII digits."""
+    date can hold (``?created_at__year=0``), and a query-string number too big
+    for any database integer. Every primary key here is an integer, so an id
+    is 1 to 18 ASCII digits."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -67,6 +69,10 @@ class AdminInputGuardMiddleware:
         if not all(_ID.fullmatch(value) for value in selected):
             return False
         for key, values in request.GET.lists():
+            # A number no database integer can hold (a hand-made prefill such
+            # as ?article=99999999999999999999) overflows SQLite's driver.
+            if any(value.isascii() and value.isdigit() and int(value) > _MAX_ID for value in values):
+                return False
             for suffix, (low, high) in _DATE_PART_RANGES.items():
                 if key.endswith(suffix):
                     for value in values:

@@ -704,3 +704,19 @@ def test_date_filter_out_of_range_is_a_400_not_a_500(editor_client, query):
 def test_valid_date_filter_still_works(editor_client):
     ArticleFactory(public=True)
     assert editor_client.get("/admin/newsroom/article/?published_at__year=2026").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/newsroom/correction/add/?article=99999999999999999999",
+        "/admin/newsroom/article/?created_by__id__exact=18446744073709551616",
+    ],
+)
+def test_a_number_no_database_holds_is_a_400_not_a_500(editor_client, url):
+    assert editor_client.get(url).status_code == 400
+
+
+def test_ordinary_prefills_still_work(editor_client):
+    article = ArticleFactory(public=True)
+    assert editor_client.get(f"/admin/newsroom/correction/add/?article={article.pk}").status_code == 200
