@@ -18,7 +18,7 @@ import sys
 import time
 from html import unescape
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import pytest
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
@@ -122,9 +122,10 @@ def two_servers(tmp_path):
     import redis
 
     redis.Redis.from_url(REDIS_URL).flushdb()
-    settings = connection.settings_dict
-    database_url = (
-        f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{settings['NAME']}"
+    # The suite's own DATABASE_URL (user, password, host, options kept),
+    # pointed at the test database this test's rows are committed to.
+    database_url = urlunsplit(
+        urlsplit(os.environ["DATABASE_URL"])._replace(path="/" + connection.settings_dict["NAME"])
     )
     env = {
         **os.environ,
