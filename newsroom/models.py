@@ -277,24 +277,27 @@ class ArticleQuerySet(models.QuerySet):
             | Q(status=Article.Status.ARCHIVED, published_at__gt=Subquery(last_archived))
         )
 
-    def for_listing(self) -> ArticleQuerySet:
+    def for_listing(self, *, kicker: bool = True) -> ArticleQuerySet:
         """What a list of article cards prints, newest first, in two queries
         however long the list: the cards, each with its kicker topic
         (``kicker_name``/``kicker_slug``, the first topic by name, as
         subqueries: a prefetch of every topic would build a queryset per
-        card), and their bylines. No body, search vector or related list."""
-        first_topic = TaggedTopic.objects.filter(content_object_id=models.OuterRef("pk"))
-        first_topic = first_topic.order_by("tag__name", "tag_id")
-        return (
+        card), and their bylines. No body, search vector or related list.
+        ``kicker=False`` for lists that print no kicker (search results)."""
+        queryset = (
             self.defer("body", "search_vector", "related")
-            .annotate(
-                kicker_name=models.Subquery(first_topic.values("tag__name")[:1]),
-                kicker_slug=models.Subquery(first_topic.values("tag__slug")[:1]),
-            )
             .prefetch_related(
                 models.Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("position")),
             )
             .order_by("-published_at", "-pk")
+        )
+        if not kicker:
+            return queryset
+        first_topic = TaggedTopic.objects.filter(content_object_id=models.OuterRef("pk"))
+        first_topic = first_topic.order_by("tag__name", "tag_id")
+        return queryset.annotate(
+            kicker_name=models.Subquery(first_topic.values("tag__name")[:1]),
+            kicker_slug=models.Subquery(first_topic.values("tag__slug")[:1]),
         )
 
     def for_feed(self) -> ArticleQuerySet:

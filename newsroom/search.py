@@ -368,7 +368,7 @@ def candidate_ids(matches: QuerySet) -> tuple[list[int], bool]:
 
 def ranked_articles(query: str, ids: list[int]) -> QuerySet:
     """The articles ``ids``, best match first, ready to list."""
-    articles = Article.objects.published().for_listing().filter(pk__in=ids)
+    articles = Article.objects.published().for_listing(kicker=False).filter(pk__in=ids)
     if uses_postgres():
         rank = SearchRank(F("search_vector"), _tsquery_for_each_article(query), normalization=Value(1))
         return articles.annotate(rank=rank).order_by("-rank", "-published_at", "-pk")
