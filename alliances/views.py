@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from alliances.models import Agreement, Country, Sector
-from newsroom import selectors
+from newsroom import listings, selectors
+from newsroom.models import TaggedCountry
 from newsroom.views import moved_or_404, page_meta, paginate, paginate_articles
 
 
@@ -32,15 +33,19 @@ def country_detail(request, slug):
     country = Country.objects.filter(slug=slug).first()
     if country is None:
         return moved_or_404(request)
-    page = paginate_articles(request, selectors.country_articles(country))
+    page = paginate_articles(
+        request, selectors.country_articles(country), ids=listings.listed_ids(TaggedCountry, country)
+    )
     return render(
         request,
         "alliances/country_detail.html",
         {
             "country": country,
             "page": page,
-            "agreement_groups": selectors.country_agreements_by_status(country),
-            "partners": selectors.partner_countries(country),
+            # The agreements and partners column is the country's overview:
+            # page 1 shows it; older pages of stories link back to it.
+            "agreement_groups": selectors.country_agreements_by_status(country) if page.number == 1 else [],
+            "partners": selectors.partner_countries(country) if page.number == 1 else [],
             "meta": page_meta(
                 request,
                 title=country.name,

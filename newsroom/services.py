@@ -15,7 +15,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from newsroom import history, related
+from newsroom import history, listings, related
 from newsroom.models import (
     Article,
     Correction,
@@ -413,6 +413,7 @@ def restore_version(*, version, user) -> history.Reverted:
         # The topic and country rows came back one by one, not through the
         # tag managers that usually trigger a refresh.
         refresh_search_vector([result.obj.pk])
+        listings.sync([result.obj.pk])
         related.refresh([result.obj.pk])
     return result
 

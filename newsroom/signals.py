@@ -1,4 +1,4 @@
-"""Keep Article.search_vector and Article.related current.
+"""Keep Article.search_vector, Article.related and the listing copies current.
 
 The vector holds the article's headline, dek and body and the names of its
 topics, countries and agreements, so it is rebuilt when any of those change:
@@ -16,7 +16,7 @@ Connected in NewsroomConfig.ready().
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 from alliances.models import Agreement, ArticleAgreement, Country
-from newsroom import related
+from newsroom import listings, related
 from newsroom.models import Article, TaggedCountry, TaggedTopic, Topic
 from newsroom.search import refresh_search_vector
 
@@ -32,6 +32,7 @@ def article_saved(sender, instance, update_fields=None, **kwargs):
     if fields is None or TEXT_FIELDS & fields:
         refresh_search_vector([instance.pk])
     if fields is None or PUBLICATION_FIELDS & fields:
+        listings.sync([instance.pk])
         # Published or scheduled: it enters its neighbours' boxes; anything
         # else: it leaves them.
         related.request_refresh([instance.pk])
@@ -48,9 +49,13 @@ def links_changed(sender, instance, action, reverse, pk_set, **kwargs):
         if pk_set:
             refresh_search_vector(pk_set)
             related.request_refresh(pk_set)
+            if action == "post_add":
+                listings.sync(pk_set)
     else:
         refresh_search_vector([instance.pk])
         related.request_refresh([instance.pk])
+        if action == "post_add":
+            listings.sync([instance.pk])
 
 
 def link_row_changed(sender, instance, origin=None, **kwargs):

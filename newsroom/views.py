@@ -25,9 +25,9 @@ from django.urls import reverse
 from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext as _
 
-from newsroom import selectors
+from newsroom import listings, selectors
 from newsroom.middleware import database_unavailable
-from newsroom.models import Article, Author, Correction, PreviewLink, Redirect, Topic
+from newsroom.models import Article, Author, Correction, PreviewLink, Redirect, TaggedTopic, Topic
 
 PAGE_SIZE = 20
 HOME_LATEST = 20
@@ -89,16 +89,18 @@ def page_number(request) -> int:
     return int(number)
 
 
-def paginate_articles(request, queryset, per_page: int = PAGE_SIZE) -> ListPage:
+def paginate_articles(request, queryset, per_page: int = PAGE_SIZE, *, ids=None) -> ListPage:
     """Page ``queryset`` (an ordered article list) by ``?page=`` without a
     count. Page 1 may be empty (the template says so); an empty later page
-    is a 404."""
+    is a 404. ``ids``, if given, lists the same articles' ids in the same
+    order more cheaply (newsroom.listings)."""
     number = page_number(request)
     start = (number - 1) * per_page
     # The ids first, then the cards: a deep page skips thousands of rows, and
     # PostgreSQL computes every selected column (the kicker subqueries too)
     # for each row it skips.
-    ids = list(queryset.values_list("pk", flat=True)[start : start + per_page + 1])
+    ids_query = ids if ids is not None else queryset.values_list("pk", flat=True)
+    ids = list(ids_query[start : start + per_page + 1])
     if number > 1 and not ids:
         raise Http404("No such page")
     rows = list(queryset.filter(pk__in=ids[:per_page])) if ids else []
@@ -288,7 +290,7 @@ def topic_detail(request, slug):
     topic = Topic.objects.filter(slug=slug).first()
     if topic is None:
         return moved_or_404(request)
-    page = paginate_articles(request, selectors.topic_articles(topic))
+    page = paginate_articles(request, selectors.topic_articles(topic), ids=listings.listed_ids(TaggedTopic, topic))
     if not page.object_list:
         # A topic that only unpublished stories carry stays unknown: its name
         # alone could give away an embargoed story.

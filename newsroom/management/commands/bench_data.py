@@ -642,8 +642,9 @@ class Command(BaseCommand):
                         json.dumps(entries) if self.writer.postgres else entries,
                     )
                 )  # fmt: skip
-                tag_rows += [(pk, t.pk) for t in chosen_topics]
-                country_rows += [(pk, c.pk) for c in chosen_countries]
+                # The links carry the article's status and time (ListingCopy).
+                tag_rows += [(pk, t.pk, status, published_at) for t in chosen_topics]
+                country_rows += [(pk, c.pk, status, published_at) for c in chosen_countries]
                 byline_rows += [
                     (pk, a.pk, position)
                     for position, a in enumerate(authors.distinct(rng.choices([1, 2, 3], weights=[80, 18, 2])[0]))
@@ -653,8 +654,9 @@ class Command(BaseCommand):
                 ]
             with transaction.atomic():
                 self.writer.insert(Article, columns, articles)
-                self.writer.insert(TaggedTopic, ["content_object_id", "tag_id"], tag_rows)
-                self.writer.insert(TaggedCountry, ["content_object_id", "tag_id"], country_rows)
+                copies = ["article_status", "article_published_at"]
+                self.writer.insert(TaggedTopic, ["content_object_id", "tag_id", *copies], tag_rows)
+                self.writer.insert(TaggedCountry, ["content_object_id", "tag_id", *copies], country_rows)
                 self.writer.insert(Byline, ["article_id", "author_id", "position"], byline_rows)
                 self.writer.insert(ArticleAgreement, ["article_id", "agreement_id", "relation", "note"], link_rows)
             if has_search_vector and not background:
