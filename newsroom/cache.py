@@ -24,13 +24,16 @@ How it stays correct without purging keys one by one:
 from __future__ import annotations
 
 import logging
+import time
 from hashlib import sha256
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
 from django.http import HttpResponse
+from django.test.signals import setting_changed
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, set_response_etag
 
@@ -41,11 +44,35 @@ NEXT_PUBLICATION_KEY = "pages:next-publication:{generation}"
 WATCHED_APPS = {"newsroom", "alliances", "taggit"}
 
 
+# After a failure the cache is left alone for a few seconds (per process):
+# the Redis client retries each call with a back-off, and a page makes about
+# ten calls, so a Redis that is down would otherwise add most of a second to
+# every page.
+RETRY_AFTER_SECONDS = 5.0
+_unavailable_until = 0.0
+
+
+def reset_availability() -> None:
+    """Forget an earlier failure (tests; a changed CACHES setting)."""
+    global _unavailable_until
+    _unavailable_until = 0.0
+
+
+@receiver(setting_changed)
+def _caches_changed(*, setting, **kwargs):
+    if setting == "CACHES":
+        reset_availability()
+
+
 def _safe(call, default=None):
+    global _unavailable_until
+    if time.monotonic() < _unavailable_until:
+        return default
     try:
         return call()
     except Exception as exc:  # noqa: BLE001 - any cache failure means "no cache", never an error page
-        logger.warning("page cache unavailable: %s", exc)
+        _unavailable_until = time.monotonic() + RETRY_AFTER_SECONDS
+        logger.warning("page cache unavailable for %ss: %s", RETRY_AFTER_SECONDS, exc)
         return default
 
 

@@ -1,14 +1,17 @@
 import pytest
 from django.core.cache import cache
 
+from newsroom import cache as page_cache
 from tests import factories
 
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
+    page_cache.reset_availability()
     cache.clear()
     yield
     cache.clear()
+    page_cache.reset_availability()
 
 
 @pytest.fixture

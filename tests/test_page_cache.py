@@ -9,6 +9,7 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
+from newsroom import cache as page_cache
 from newsroom import services
 from tests.factories import ArticleFactory, editor
 
@@ -56,6 +57,7 @@ def test_unpublishing_removes_the_article_from_cached_pages(client):
     assert "Pulled story" in client.get("/").content.decode()
     services.unpublish(article=article, user=editor())
     assert client.get(article.get_absolute_url()).status_code == 404
+
     assert "Pulled story" not in client.get("/").content.decode()
 
 
@@ -105,3 +107,33 @@ def test_pages_and_saves_work_while_redis_is_down(client):
     article.save()
     services.unpublish(article=article, user=editor())
     assert client.get(article.get_absolute_url()).status_code == 404
+
+
+class _DownCache:
+    """A cache whose every call fails, counting the calls."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def __getattr__(self, name):
+        def fail(*args, **kwargs):
+            self.calls += 1
+            raise ConnectionError("Redis is down")
+
+        return fail
+
+
+@override_settings(PAGE_CACHE_ENABLED=True)
+def test_a_redis_that_is_down_is_left_alone_for_a_few_seconds(client, monkeypatch):
+    ArticleFactory(public=True, headline="Still readable")
+    down = _DownCache()
+    monkeypatch.setattr(page_cache, "cache", down)
+    assert "Still readable" in client.get("/").content.decode()
+    assert down.calls == 1  # the first call failed; the rest of the page did not ask
+    for _ in range(3):
+        assert client.get("/").status_code == 200
+    assert down.calls == 1
+
+    monkeypatch.setattr(page_cache, "_unavailable_until", 0.0)  # the few seconds have passed
+    assert client.get("/").status_code == 200
+    assert down.calls == 2
