@@ -8,6 +8,7 @@ queries however many items it lists.
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -23,6 +24,8 @@ NAV_CACHE_KEY = "site:active-sections:{generation}"
 # Short enough that counts follow the clock (scheduled stories) within a
 # minute; any content change moves to a new key at once (see active_sections).
 NAV_CACHE_SECONDS = 60
+NAV_FALLBACK_SECONDS = 10
+_nav_fallback: tuple[float, dict | None] = (0.0, None)
 ACTIVE_LIMIT = 10
 
 
@@ -69,12 +72,19 @@ def active_sections() -> dict[str, list[SectionLink]]:
     The key carries the page cache's generation, which every content change
     bumps, so an unpublished story never lingers in a count; and the entry
     ends no later than the next scheduled publication.
+
+    While the shared cache is down (no generation to key on), the counts are
+    kept in this process for ``NAV_FALLBACK_SECONDS``: counting the archive
+    on every page would slow a site already without its cache to a crawl.
     """
+    global _nav_fallback
     from newsroom import cache as page_cache
 
     generation = page_cache.current_generation()
     key = NAV_CACHE_KEY.format(generation=generation)
     sections = page_cache._safe(lambda: cache.get(key)) if generation is not None else None
+    if generation is None and _nav_fallback[0] > time.monotonic():
+        sections = _nav_fallback[1]
     if sections is None:
         sections = {
             "topics": [
@@ -93,6 +103,8 @@ def active_sections() -> dict[str, list[SectionLink]]:
                 timeout = min(timeout, int(until_next))
             if timeout > 0:
                 page_cache._safe(lambda: cache.set(key, sections, timeout))
+        else:
+            _nav_fallback = (time.monotonic() + NAV_FALLBACK_SECONDS, sections)
     return sections
 
 

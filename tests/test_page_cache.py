@@ -137,3 +137,20 @@ def test_a_redis_that_is_down_is_left_alone_for_a_few_seconds(client, monkeypatc
     monkeypatch.setattr(page_cache, "_unavailable_until", 0.0)  # the few seconds have passed
     assert client.get("/").status_code == 200
     assert down.calls == 2
+
+
+@override_settings(PAGE_CACHE_ENABLED=True)
+def test_with_redis_down_the_header_counts_are_not_recounted_on_every_page(
+    client, monkeypatch, django_assert_max_num_queries
+):
+    from newsroom import selectors
+
+    ArticleFactory(public=True, topics=["oil"])
+    monkeypatch.setattr(page_cache, "cache", _DownCache())
+    monkeypatch.setattr(selectors, "_nav_fallback", (0.0, None))
+    counted = []
+    real = selectors.topics_with_counts
+    monkeypatch.setattr(selectors, "topics_with_counts", lambda: counted.append(1) or real())
+    for _ in range(3):
+        assert "oil" in client.get("/").content.decode()
+    assert len(counted) == 1
