@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from alliances.models import Agreement, Country, Sector
-from newsroom import listings, selectors
-from newsroom.models import TaggedCountry
+from newsroom import selectors
 from newsroom.views import moved_or_404, page_meta, paginate, paginate_articles
 
 
@@ -33,9 +32,7 @@ def country_detail(request, slug):
     country = Country.objects.filter(slug=slug).first()
     if country is None:
         return moved_or_404(request)
-    page = paginate_articles(
-        request, selectors.country_articles(country), ids=listings.listed_ids(TaggedCountry, country)
-    )
+    page = paginate_articles(request, selectors.country_articles(country), ids=selectors.country_article_ids(country))
     return render(
         request,
         "alliances/country_detail.html",

@@ -321,7 +321,7 @@ class ArticleQuerySet(models.QuerySet):
     def for_listing(self, *, kicker: bool = True) -> ArticleQuerySet:
         """What a list of article cards prints, newest first, in two queries
         however long the list: the cards, each with its kicker topic
-        (``kicker_name``/``kicker_slug``, the first topic by name, as
+        (``kicker_name``/``kicker_slug``, the article's first topic, as
         subqueries: a prefetch of every topic would build a queryset per
         card), and their bylines. No body, search vector or related list.
         ``kicker=False`` for lists that print no kicker (search results)."""
@@ -335,7 +335,8 @@ class ArticleQuerySet(models.QuerySet):
         if not kicker:
             return queryset
         first_topic = TaggedTopic.objects.filter(content_object_id=models.OuterRef("pk"))
-        first_topic = first_topic.order_by("tag__name", "tag_id")
+        # The order taggit gives an article's topics: the order they were added.
+        first_topic = first_topic.order_by("pk")
         return queryset.annotate(
             kicker_name=models.Subquery(first_topic.values("tag__name")[:1]),
             kicker_slug=models.Subquery(first_topic.values("tag__slug")[:1]),
@@ -558,9 +559,10 @@ class Article(KeepsOldAddresses, models.Model):
 
     @property
     def kicker(self) -> Topic | None:
-        """The topic printed above the headline: the first by name. Lists
-        that annotate ``kicker_name`` and ``kicker_slug`` (the related box)
-        need no topic query; otherwise the (prefetched) topics are read."""
+        """The topic printed above the headline: the article's first topic.
+        Cards from ``for_listing()`` carry it as ``kicker_name`` and
+        ``kicker_slug`` and need no topic query; otherwise the (prefetched)
+        topics are read."""
         if "kicker_name" in self.__dict__:
             return Topic(name=self.kicker_name, slug=self.kicker_slug) if self.kicker_name else None
         topics = self.tags.all()

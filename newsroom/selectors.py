@@ -17,8 +17,8 @@ from django.db.models import Count, F, Prefetch, QuerySet, Window
 from django.db.models.functions import Coalesce, RowNumber
 
 from alliances.models import Agreement, AgreementParty, ArticleAgreement, Country
-from newsroom import related
-from newsroom.models import Article, Author, Byline, Topic
+from newsroom import listings, related
+from newsroom.models import Article, Author, Byline, TaggedCountry, TaggedTopic, Topic
 
 NAV_CACHE_KEY = "site:active-sections:{generation}"
 # Short enough that counts follow the clock (scheduled stories) within a
@@ -121,6 +121,16 @@ def topic_articles(topic: Topic) -> QuerySet[Article]:
 
 def country_articles(country: Country) -> QuerySet[Article]:
     return Article.objects.published().for_listing().filter(countries=country)
+
+
+def topic_article_ids(topic: Topic) -> QuerySet:
+    """The ids of :func:`topic_articles`, in its order, from the listing index."""
+    return listings.listed_ids(TaggedTopic, topic)
+
+
+def country_article_ids(country: Country) -> QuerySet:
+    """The ids of :func:`country_articles`, in its order, from the listing index."""
+    return listings.listed_ids(TaggedCountry, country)
 
 
 def author_articles(author: Author) -> QuerySet[Article]:

@@ -25,9 +25,9 @@ from django.urls import reverse
 from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext as _
 
-from newsroom import listings, selectors
+from newsroom import selectors
 from newsroom.middleware import database_unavailable
-from newsroom.models import Article, Author, Correction, PreviewLink, Redirect, TaggedTopic, Topic
+from newsroom.models import Article, Author, Correction, PreviewLink, Redirect, Topic
 
 PAGE_SIZE = 20
 HOME_LATEST = 20
@@ -93,7 +93,7 @@ def paginate_articles(request, queryset, per_page: int = PAGE_SIZE, *, ids=None)
     """Page ``queryset`` (an ordered article list) by ``?page=`` without a
     count. Page 1 may be empty (the template says so); an empty later page
     is a 404. ``ids``, if given, lists the same articles' ids in the same
-    order more cheaply (newsroom.listings)."""
+    order more cheaply (the listing index, newsroom.listings)."""
     number = page_number(request)
     start = (number - 1) * per_page
     # The ids first, then the cards: a deep page skips thousands of rows, and
@@ -290,7 +290,7 @@ def topic_detail(request, slug):
     topic = Topic.objects.filter(slug=slug).first()
     if topic is None:
         return moved_or_404(request)
-    page = paginate_articles(request, selectors.topic_articles(topic), ids=listings.listed_ids(TaggedTopic, topic))
+    page = paginate_articles(request, selectors.topic_articles(topic), ids=selectors.topic_article_ids(topic))
     if not page.object_list:
         # A topic that only unpublished stories carry stays unknown: its name
         # alone could give away an embargoed story.

@@ -109,6 +109,11 @@ class _AdminFormParser:
         return {name: values if len(values) > 1 else values[0] for name, values in self.data.items()}
 
 
+def parse_admin_form(html: str, form_id: str) -> dict:
+    """What a browser would submit from the form ``form_id`` of ``html``."""
+    return _AdminFormParser(form_id).parse(html)
+
+
 @pytest.fixture
 def admin_form_data():
     """``admin_form_data(client, url)``: what the admin page at ``url`` would
@@ -118,7 +123,7 @@ def admin_form_data():
         response = client.get(url)
         assert response.status_code == 200, response.status_code
         form_id = form_id or f"{response.context['opts'].model_name}_form"
-        return _AdminFormParser(form_id).parse(response.content.decode())
+        return parse_admin_form(response.content.decode(), form_id)
 
     return read
 

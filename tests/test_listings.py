@@ -88,3 +88,11 @@ def test_older_pages_of_a_country_link_back_to_its_agreements(client):
     assert "Havana-Hanoi rice deal" in first
     assert "Havana-Hanoi rice deal" not in second
     assert 'href="/countries/cuba/">Agreements and partner countries of Cuba</a>' in second
+
+
+def test_cards_and_the_article_page_print_the_same_kicker_the_first_topic_given(client):
+    story = ArticleFactory(public=True, headline="Metals story", topics=["zinc", "aluminium"])
+    kicker = '<p class="kicker"><a href="/topics/zinc/">zinc</a></p>'
+    assert kicker in page(client, "/topics/aluminium/")
+    assert kicker in page(client, "/")
+    assert kicker in page(client, story.get_absolute_url())

@@ -16,7 +16,6 @@ import socket
 import subprocess
 import sys
 import time
-from html import unescape
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -25,6 +24,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
 
 from newsroom.models import Article
+from tests.conftest import parse_admin_form
 from tests.factories import ArticleFactory, editor
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,33 +82,6 @@ class Browser:
 
     def post(self, path: str, data):
         return self.request("POST", path, data)
-
-
-def form_fields(page: str, form_id: str) -> list[tuple[str, str]]:
-    """What a browser would submit from the admin form (enough of it for the
-    article form: inputs, checked boxes, selected options, textareas)."""
-    form = page[page.index(f'id="{form_id}"') :]
-    form = form[: form.index("</form>")]
-    form = re.sub(r'<div[^>]*class="[^"]*empty-form[^"]*".*?</div>', "", form, flags=re.S)
-    fields: list[tuple[str, str]] = []
-    for tag in re.findall(r"<input[^>]*>", form):
-        name = re.search(r'name="([^"]+)"', tag)
-        if not name or "__prefix__" in name.group(1):
-            continue
-        kind = (re.search(r'type="([^"]+)"', tag) or [None, "text"])[1]
-        if kind in ("submit", "button", "file") or (kind in ("checkbox", "radio") and "checked" not in tag):
-            continue
-        value = re.search(r'value="([^"]*)"', tag)
-        fields.append((name.group(1), unescape(value.group(1)) if value else ("on" if kind == "checkbox" else "")))
-    for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', form, flags=re.S):
-        if "__prefix__" not in name:
-            fields.append((name, unescape(body.lstrip("\n"))))
-    for name, options in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', form, flags=re.S):
-        if "__prefix__" in name:
-            continue
-        for value in re.findall(r'<option[^>]*value="([^"]*)"[^>]*selected[^>]*>', options):
-            fields.append((name, unescape(value)))
-    return fields
 
 
 @pytest.fixture
@@ -210,7 +183,7 @@ def test_an_editor_on_one_server_and_readers_on_the_other(two_servers):
 
     # Publish through A's article form: B shows it at once.
     change = f"/admin/newsroom/article/{story.pk}/change/"
-    data = dict(form_fields(desk.get(change)[2], "article_form"))
+    data = parse_admin_form(desk.get(change)[2], "article_form")
     data.update({"status": "published", "_continue": "1"})
     status, headers, body = desk.post(change, data)
     assert status == 302, body[:2000]
@@ -221,7 +194,7 @@ def test_an_editor_on_one_server_and_readers_on_the_other(two_servers):
     assert "Havana and Hanoi sign a rice deal" in reader_b.get(story.countries.get().get_absolute_url())[2]
 
     # Edit the headline through A: B's cached pages follow at once.
-    data = dict(form_fields(desk.get(change)[2], "article_form"))
+    data = parse_admin_form(desk.get(change)[2], "article_form")
     data.update({"headline": "Havana and Hanoi sign a bigger rice deal", "_continue": "1"})
     status, _, body = desk.post(change, data)
     assert status == 302, body[:2000]
@@ -229,7 +202,7 @@ def test_an_editor_on_one_server_and_readers_on_the_other(two_servers):
     assert "bigger rice deal" in reader_b.get("/")[2]
 
     # Unpublish through A: gone from B at once.
-    data = dict(form_fields(desk.get(change)[2], "article_form"))
+    data = parse_admin_form(desk.get(change)[2], "article_form")
     data.update({"status": "draft", "_continue": "1"})
     assert desk.post(change, data)[0] == 302
     assert reader_b.get(url)[0] == 404
