@@ -42,6 +42,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -553,6 +554,23 @@ class SearchForm(forms.Form):
     year = forms.IntegerField(required=False, min_value=1900, max_value=2999)
 
 
+@contextmanager
+def custom_plans(using: str = DEFAULT_DB_ALIAS):
+    """Plan each search query for its own words. A prepared statement may
+    settle on one generic plan, and for full-text search no plan suits both
+    a rare word and a common one: with a generic plan, a search for a common
+    word took 0.7 s instead of 0.1 s at 100,000 articles. The setting is
+    the transaction's: inside an outer transaction it lasts until that one
+    ends."""
+    if not uses_postgres(using):
+        yield
+        return
+    with transaction.atomic(using=using):
+        with connections[using].cursor() as cursor:
+            cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")
+        yield
+
+
 def search_view(request):
     """/search/?q=&country=&topic=&year=&page=. Facet values that are not
     valid or name nothing are ignored; a page that does not exist is a 404."""
@@ -578,13 +596,15 @@ def search_view(request):
             "topic": filters.topic.slug if filters.topic else None,
             "year": filters.year,
         }
-        ids, capped = candidate_ids(matching_articles(query, filters))
-        page = paginate(request, ranked_articles(query, ids))
-        page.object_list = list(page.object_list)
-        add_snippets(page.object_list, query)
+        with custom_plans():
+            ids, capped = candidate_ids(matching_articles(query, filters))
+            page = paginate(request, ranked_articles(query, ids))
+            page.object_list = list(page.object_list)
+            add_snippets(page.object_list, query)
+            facets = facet_counts(ids, state)
         context.update(
             filters=filters,
-            facets=facet_counts(ids, state),
+            facets=facets,
             total=len(ids),
             capped=capped,
             page=page,

@@ -16,9 +16,9 @@ from django.core.cache import cache
 from django.db.models import Count, F, Prefetch, QuerySet, Window
 from django.db.models.functions import Coalesce, RowNumber
 
-from alliances.models import Agreement, AgreementParty, ArticleAgreement, Country
-from newsroom import listings, related
-from newsroom.models import Article, Author, Byline, TaggedCountry, TaggedTopic, Topic
+from alliances.models import Agreement, AgreementParty, Country
+from newsroom import article_page, listings, related
+from newsroom.models import Article, Author, TaggedCountry, TaggedTopic, Topic
 
 NAV_CACHE_KEY = "site:active-sections:{generation}"
 # Short enough that counts follow the clock (scheduled stories) within a
@@ -151,32 +151,17 @@ def agreement_articles(agreement: Agreement) -> QuerySet[Article]:
 
 # The article page --------------------------------------------------------------
 
-ARTICLE_PAGE_PREFETCH = (
-    Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("position")),
-    "tags",
-    "countries",
-    "sources",
-    "corrections",
-    "videos",
-    Prefetch(
-        "agreement_links",
-        queryset=ArticleAgreement.objects.select_related("agreement").prefetch_related(
-            Prefetch("agreement__parties", queryset=AgreementParty.objects.select_related("country"))
-        ),
-    ),
-    "people",
-    "organizations",
-)
+
+def public_article(slug: str) -> Article | None:
+    return Article.objects.published().filter(slug=slug).defer("search_vector").first()
 
 
 def load_article_page(article: Article) -> Article:
-    """Fetch everything the article page prints onto ``article`` in a fixed
-    number of queries. Works on any instance, so the admin's preview of a
-    draft renders through the same path as the public page."""
-    from django.db.models import prefetch_related_objects
-
-    prefetch_related_objects([article], *ARTICLE_PAGE_PREFETCH)
-    return article
+    """Fetch everything the article page prints onto ``article`` in one query
+    (see :mod:`newsroom.article_page`). Works on any instance, so the
+    admin's preview of a draft renders through the same path as the public
+    page."""
+    return article_page.load(article)
 
 
 def related_articles(article: Article, limit: int = related.SHOWN) -> list[Article]:

@@ -178,7 +178,7 @@ def moved_or_404(request):
 
 
 def article_detail(request, slug):
-    article = Article.objects.published().filter(slug=slug).defer("search_vector").first()
+    article = selectors.public_article(slug)
     if article is None:
         return moved_or_404(request)
     return render_article(request, article)

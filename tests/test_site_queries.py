@@ -96,7 +96,7 @@ class World:
 # next scheduled story, which are cached between requests.
 BUDGET = {
     "home": 5,
-    "article": 15,
+    "article": 6,
     "topic index": 4,
     "topic": 7,
     "country index": 4,

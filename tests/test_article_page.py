@@ -1,0 +1,144 @@
+"""The article page reads all its lists in one query (newsroom.article_page);
+what it hands the templates must be what the ORM would have fetched: the same
+rows, in the same order, with the same values and types."""
+
+from datetime import timedelta
+
+from django.db.models import prefetch_related_objects
+from django.utils import timezone
+
+from alliances.display import party_countries
+from alliances.models import AgreementParty
+from newsroom import article_page
+from newsroom.models import Article
+from tests import factories
+from tests.factories import (
+    AgreementFactory,
+    ArticleAgreementFactory,
+    ArticleFactory,
+    AuthorFactory,
+    CorrectionFactory,
+    OrganizationFactory,
+    PersonFactory,
+    RelatedVideoFactory,
+    SourceFactory,
+)
+
+
+def rich_article() -> Article:
+    zed, amy = AuthorFactory(name="Zed Writer"), AuthorFactory(name="Amy Writer")
+    article = ArticleFactory(public=True, authors=[zed, amy], topics=["zinc", "aluminium"], country_codes=["RU", "CU"])
+    SourceFactory(article=article, outlet="Second", position=2)
+    SourceFactory(article=article, outlet="First", position=1)
+    late = CorrectionFactory(article=article, text="Later fix")
+    early = CorrectionFactory(article=article, text="Earlier fix")
+    Article.corrections.rel.related_model.objects.filter(pk=early.pk).update(
+        created_at=late.created_at - timedelta(days=1)
+    )
+    RelatedVideoFactory(article=article, title="Clip", url="https://video.example.org/2")
+    mentioned = AgreementFactory(title="Mentioned pact", party_codes=["VE", "CU"])
+    about = AgreementFactory(title="Main pact", party_codes=["IR", "RU"])
+    ArticleAgreementFactory(article=article, agreement=mentioned, relation="mentions", note="In passing")
+    ArticleAgreementFactory(article=article, agreement=about, relation="about")
+    article.people.add(PersonFactory(name="Zoe Official", role="Minister"), PersonFactory(name="Al Official"))
+    article.organizations.add(OrganizationFactory(name="Rosneft"))
+    return Article.objects.get(pk=article.pk)
+
+
+def snapshot(article: Article) -> dict:
+    """Everything the page prints from the lists, as plain values."""
+    return {
+        "authors": [(a.pk, a.name, a.get_absolute_url()) for a in article.ordered_authors()],
+        "topics": [(t.pk, t.name, t.get_absolute_url()) for t in article.tags.all()],
+        "countries": [(c.pk, c.name, c.iso2, c.wikidata_id) for c in article.countries.all()],
+        "sources": [(s.outlet, s.url, s.position) for s in article.sources.all()],
+        "corrections": [(c.text, c.created_at) for c in article.corrections.all()],
+        "videos": [(v.title, v.url) for v in article.videos.all()],
+        "agreements": [
+            (
+                link.relation,
+                link.note,
+                link.agreement.title,
+                link.agreement.get_kind_display(),
+                link.agreement.get_status_display(),
+                link.agreement.get_absolute_url(),
+                [(p.country.name, p.role) for p in link.agreement.parties.all()],
+            )
+            for link in article.agreement_links.all()
+        ],
+        "people": [(p.name, p.role) for p in article.people.all()],
+        "organizations": [o.name for o in article.organizations.all()],
+        "kicker": article.kicker.name if article.kicker else None,
+    }
+
+
+def test_the_one_query_gives_what_the_orm_gives(db, django_assert_num_queries):
+    article = rich_article()
+    expected = Article.objects.get(pk=article.pk)
+    prefetch_related_objects(
+        [expected],
+        "bylines__author",
+        "tags",
+        "countries",
+        "sources",
+        "corrections",
+        "videos",
+        "agreement_links__agreement__parties__country",
+        "people",
+        "organizations",
+    )
+    with django_assert_num_queries(1):
+        article_page.load(article)
+    with django_assert_num_queries(0):
+        got = snapshot(article)
+    orm = snapshot(expected)
+    # Countries come in the order the editor gave them, like topics (the ORM's
+    # prefetch happens to sort them by name).
+    assert sorted(got.pop("countries")) == sorted(orm.pop("countries"))
+    assert got == orm
+    # Spelled out, the orders readers see:
+    assert [name for _pk, name, _url in got["authors"]] == ["Zed Writer", "Amy Writer"]
+    assert [name for _pk, name, _url in got["topics"]] == ["zinc", "aluminium"]
+    assert got["kicker"] == "zinc"
+    assert [iso2 for _pk, _name, iso2, _wd in snapshot(article)["countries"]] == ["RU", "CU"]
+    assert [outlet for outlet, _url, _pos in got["sources"]] == ["First", "Second"]
+    assert [text for text, _at in got["corrections"]] == ["Earlier fix", "Later fix"]
+    assert all(timezone.is_aware(at) for _text, at in got["corrections"])
+    assert [a[2] for a in got["agreements"]] == ["Main pact", "Mentioned pact"]
+
+
+def test_an_article_with_no_lists_gets_empty_ones(db, django_assert_num_queries):
+    article = Article.objects.get(pk=ArticleFactory(public=True).pk)
+    with django_assert_num_queries(1):
+        article_page.load(article)
+    with django_assert_num_queries(0):
+        assert snapshot(article) == {
+            "authors": [],
+            "topics": [],
+            "countries": [],
+            "sources": [],
+            "corrections": [],
+            "videos": [],
+            "agreements": [],
+            "people": [],
+            "organizations": [],
+            "kicker": None,
+        }
+
+
+def test_fields_the_lists_leave_out_are_loaded_on_demand_not_blank(db):
+    """A field the query does not carry is deferred: reading it costs a query
+    (which the query budgets would catch), never a silently empty value."""
+    author = AuthorFactory(name="Ann", bio="Covers energy.")
+    article = Article.objects.get(pk=ArticleFactory(public=True, authors=[author]).pk)
+    article_page.load(article)
+    assert article.ordered_authors()[0].bio == "Covers energy."
+
+
+def test_an_agreement_with_one_country_in_two_roles_prints_it_once(db):
+    agreement = AgreementFactory(party_codes=["CU"])
+    AgreementParty.objects.create(agreement=agreement, country=factories.country("CU"), role="lender")
+    link = ArticleAgreementFactory(agreement=agreement)
+    article = Article.objects.get(pk=link.article_id)
+    article_page.load(article)
+    assert [c.iso2 for c in party_countries(article.agreement_links.all()[0].agreement)] == ["CU"]
