@@ -1,9 +1,28 @@
 import pytest
 from django.core.cache import cache
+from django.template.backends import jinja2 as jinja2_backend
+from django.test.signals import template_rendered
 
 from newsroom import cache as page_cache
 from newsroom import selectors
 from tests import factories
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _record_jinja2_renders():
+    """Let ``response.templates`` and ``response.context`` see the public
+    site's Jinja2 templates, as Django's test set-up does for its own
+    template language: each render announces its template (with the name it
+    was asked for) and the view's context."""
+    render = jinja2_backend.Template.render
+
+    def recorded(self, context=None, request=None):
+        template_rendered.send(sender=self, template=self.template, context=dict(context or {}))
+        return render(self, context, request)
+
+    jinja2_backend.Template.render = recorded
+    yield
+    jinja2_backend.Template.render = render
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 
-from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import format_html
@@ -17,8 +16,6 @@ from alliances.models import ArticleAgreement
 from newsroom.models import Article
 from newsroom.views import absolute_url
 
-register = template.Library()
-
 # The same escapes Django's json_script applies: with <, > and & written as
 # \u escapes, "</script>" or "<!--" inside a string cannot end the element.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -28,7 +25,6 @@ def json_for_script(data) -> str:
     return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
 
 
-@register.filter
 def json_ld(data):
     """``data`` as a <script type="application/ld+json"> element."""
     # mark_safe is sound here: every <, > and & was escaped just above.
@@ -96,6 +92,6 @@ def article_structured_data(article: Article) -> dict:
     return data
 
 
-@register.simple_tag
 def article_json_ld(article: Article):
+    """The article's JSON-LD as a <script> element, for the article page."""
     return json_ld(article_structured_data(article))

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from django import template
 from django.utils.translation import gettext_lazy as _
-
-register = template.Library()
 
 TIMELINE = (
     ("announced_on", _("Announced")),
@@ -15,7 +12,6 @@ TIMELINE = (
 )
 
 
-@register.simple_tag
 def agreement_timeline(agreement) -> list[dict]:
     """The known dates of ``agreement`` in order, each with its label, its text
     at its precision ("2001", "January 2025") and its ISO form for <time>."""
@@ -26,7 +22,6 @@ def agreement_timeline(agreement) -> list[dict]:
     ]
 
 
-@register.filter
 def agreement_date(agreement, name: str) -> dict | None:
     """One date of ``agreement`` (``name`` is e.g. "signed_on") as {"text", "iso"}."""
     if name not in {n for n, _label in TIMELINE} or getattr(agreement, name) is None:
@@ -34,7 +29,6 @@ def agreement_date(agreement, name: str) -> dict | None:
     return {"text": agreement.display_date(name), "iso": agreement.date_iso(name)}
 
 
-@register.filter
 def party_countries(agreement) -> list:
     """The distinct countries among ``agreement``'s parties, in order, from
     the prefetched parties (a country may hold two roles)."""
