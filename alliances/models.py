@@ -80,6 +80,16 @@ def _date_pair_constraint(field: str) -> models.CheckConstraint:
     )
 
 
+def choice_label(choices: type[models.TextChoices], value: str) -> str:
+    """The label of ``value`` among ``choices`` in the active language, or
+    the value itself when it is not one of them (as Django's
+    get_FOO_display() does)."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
 class Agreement(KeepsOldAddresses, models.Model):
     class Kind(models.TextChoices):
         TREATY = "treaty", _("Treaty")
@@ -196,6 +206,15 @@ class Agreement(KeepsOldAddresses, models.Model):
 
     def get_absolute_url(self) -> str:
         return slug_path("alliances:agreement-detail", self.slug)
+
+    # Django's generated get_FOO_display() hashes every choice's (lazy,
+    # translated) label on each call: about 0.1 ms for these long lists,
+    # and a busy country's page prints dozens of agreement cards.
+    def get_kind_display(self) -> str:
+        return choice_label(self.Kind, self.kind)
+
+    def get_status_display(self) -> str:
+        return choice_label(self.Status, self.status)
 
     def save(self, *args, **kwargs):
         if not self.slug:

@@ -21,28 +21,16 @@ tests would notice, never a wrong value.
 from __future__ import annotations
 
 import functools
-import json
 from datetime import UTC
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections, models
-from django.db.models import Aggregate, JSONField, OuterRef, Subquery
+from django.db.models import JSONField, OuterRef, Subquery
 from django.db.models.functions import JSONObject
 
 from alliances.models import Agreement, AgreementParty, ArticleAgreement, Country, Organization, Person
+from newsroom.db import JSONList, json_list
 from newsroom.models import Article, Author, Byline, Correction, RelatedVideo, Source, TaggedCountry, TaggedTopic, Topic
-
-
-class JSONList(Aggregate):
-    """The aggregated rows as one JSON array. Element order is not
-    guaranteed (SQLite before 3.44 has no ORDER BY inside an aggregate), so
-    each element carries its sort key and :func:`load` sorts."""
-
-    function = "JSON_GROUP_ARRAY"
-    output_field = JSONField()
-
-    def as_postgresql(self, compiler, connection, **extra_context):
-        return super().as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
 
 
 def _columns(model, *names: str, prefix: str = "") -> dict:
@@ -148,13 +136,6 @@ def lists() -> dict[str, Subquery]:
     }
 
 
-def _decoded(value) -> list:
-    """A JSON list as Python (SQLite hands nested arrays back as text)."""
-    if value is None:
-        return []
-    return json.loads(value) if isinstance(value, str) else value
-
-
 def _instance(model, data: dict, **related):
     """A ``model`` instance from a JSON object, typed as the database would
     type it, with the fields the object lacks deferred."""
@@ -190,7 +171,7 @@ def _country(data: dict) -> Country:
 
 def _agreement(data: dict) -> Agreement:
     agreement = _instance(Agreement, data)
-    parties = sorted(_decoded(data.get("parties")), key=lambda p: p["id"])
+    parties = sorted(json_list(data.get("parties")), key=lambda p: p["id"])
     _cache(agreement, "parties", [_instance(AgreementParty, p, country=_country(p["country"])) for p in parties])
     return agreement
 
@@ -202,7 +183,7 @@ def _by(*keys: str):
 def fill(article: Article, values: dict) -> Article:
     """Attach the lists in ``values`` (the columns of :func:`lists`, as the
     query returned them) to ``article``'s prefetch caches."""
-    rows = {name: _decoded(values.get(f"page_{name}")) for name in PREFETCHED}
+    rows = {name: json_list(values.get(f"page_{name}")) for name in PREFETCHED}
     _cache(
         article,
         "bylines",

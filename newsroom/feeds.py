@@ -102,8 +102,8 @@ class LatestArticlesFeed(Feed):
         return Article.objects.published()
 
     def items(self, obj=None):
-        # for_feed(): bylines, topics and countries in three queries
-        # whatever the number of items, and no body or search vector.
+        # for_feed(): the items with their bylines, then topics and countries:
+        # three queries whatever the number of items, no body or search vector.
         return self.articles(obj).for_feed()[:FEED_ITEMS]
 
     def item_title(self, article: Article) -> str:

@@ -17,18 +17,23 @@ Django templates.
 
 from __future__ import annotations
 
+import functools
+import html
+from datetime import date as date_type
 from datetime import datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template import defaultfilters
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import dateformat, timezone
 from django.utils.encoding import iri_to_uri
-from django.utils.html import conditional_escape
 from jinja2 import ChainableUndefined, Environment, pass_context
+from markupsafe import Markup
 
 from alliances import display
 from newsroom import selectors, seo
@@ -38,7 +43,21 @@ NAV_COUNTRIES = 6
 
 
 def url(name: str, *args, **kwargs) -> str:
-    return reverse(name, args=args or None, kwargs=kwargs or None)
+    if args or kwargs:
+        return reverse(name, args=args or None, kwargs=kwargs or None)
+    # The header and footer reverse the same dozen names on every page.
+    return _fixed_url(name, get_script_prefix(), get_urlconf())
+
+
+@functools.lru_cache(maxsize=256)
+def _fixed_url(name: str, prefix: str, urlconf) -> str:
+    return reverse(name, urlconf=urlconf)
+
+
+@receiver(setting_changed)
+def _forget_urls(*, setting, **kwargs):
+    if setting == "ROOT_URLCONF":
+        _fixed_url.cache_clear()
 
 
 def nav_sections() -> dict:
@@ -67,11 +86,23 @@ def http_url(value: str) -> str:
     return value if value.lower().startswith(("http://", "https://")) else ""
 
 
-def date(value, format_string: str = "") -> str:
-    """Django's ``date`` filter: an aware time is shown in the site's zone."""
+def date(value, format_string: str) -> str:
+    """Django's ``date`` filter for an explicit format ("j F Y", "c"): an
+    aware time is shown in the site's zone; no value prints nothing."""
+    if not isinstance(value, datetime | date_type):
+        return ""
     if isinstance(value, datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
-    return defaultfilters.date(value, format_string)
+    return dateformat.format(value, format_string)
+
+
+def escape(value) -> Markup:
+    """Escape as Django does (&quot; and &#x27; where MarkupSafe writes
+    &#34; and &#39;), so a page's text reads the same whichever engine
+    wrote it; safe strings (``__html__``) pass as they are."""
+    if hasattr(value, "__html__"):
+        return value
+    return Markup(html.escape(str(value)))  # noqa: S704 - escaped just now
 
 
 def now(format_string: str) -> str:
@@ -83,9 +114,7 @@ def environment(**options) -> Environment:
     # missing object's attribute too), rather than failing the page.
     options.setdefault("undefined", ChainableUndefined)
     options.pop("autoescape", None)  # always on, whatever the settings say
-    # Escape as Django does (&quot; and &#x27; where MarkupSafe writes &#34;
-    # and &#39;), so a page's text reads the same whichever engine wrote it.
-    options.setdefault("finalize", conditional_escape)
+    options.setdefault("finalize", escape)
     options.setdefault("keep_trailing_newline", True)
     env = Environment(autoescape=True, **options)
     env.globals.update(

@@ -9,6 +9,7 @@ search and related-articles box starts from that method.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import NamedTuple
 
 import reversion
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import JSONObject
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -28,6 +30,7 @@ from taggit.models import ItemBase, TagBase
 from alliances.models import Country
 from alliances.tagging import CountryTaggableManager
 from newsroom.converters import slug_path
+from newsroom.db import JSONList, json_list
 from newsroom.redirects import KeepsOldAddresses, path_key
 from newsroom.tagging import TopicTagManager, clean_topic_name, topic_key
 
@@ -319,17 +322,16 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_listing(self, *, kicker: bool = True) -> ArticleQuerySet:
-        """What a list of article cards prints, newest first, in two queries
+        """What a list of article cards prints, newest first, in one query
         however long the list: the cards, each with its kicker topic
-        (``kicker_name``/``kicker_slug``, the article's first topic, as
-        subqueries: a prefetch of every topic would build a queryset per
-        card), and their bylines. No body, search vector or related list.
+        (``kicker_name``/``kicker_slug``, the article's first topic) and its
+        authors' names and addresses (``card_bylines``, a JSON list), as
+        subqueries: prefetching bylines or topics would cost a query each and
+        build a queryset per card. No body, search vector or related list.
         ``kicker=False`` for lists that print no kicker (search results)."""
         queryset = (
             self.defer("body", "search_vector", "related")
-            .prefetch_related(
-                models.Prefetch("bylines", queryset=Byline.objects.select_related("author").order_by("position")),
-            )
+            .annotate(card_bylines=card_bylines())
             .order_by("-published_at", "-pk")
         )
         if not kicker:
@@ -558,19 +560,65 @@ class Article(KeepsOldAddresses, models.Model):
         self.leave_redirect()
 
     @property
-    def kicker(self) -> Topic | None:
+    def kicker(self) -> Topic | Kicker | None:
         """The topic printed above the headline: the article's first topic.
         Cards from ``for_listing()`` carry it as ``kicker_name`` and
         ``kicker_slug`` and need no topic query; otherwise the (prefetched)
         topics are read."""
         if "kicker_name" in self.__dict__:
-            return Topic(name=self.kicker_name, slug=self.kicker_slug) if self.kicker_name else None
+            return Kicker(self.kicker_name, self.kicker_slug) if self.kicker_name else None
         topics = self.tags.all()
         return topics[0] if topics else None
 
     def ordered_authors(self) -> list[Author]:
-        """Authors in byline order, from the prefetch cache when there is one."""
+        """Authors in byline order: from ``card_bylines`` on cards from
+        ``for_listing()`` (instances carrying name and slug, the rest
+        deferred), else from the (prefetched) bylines."""
+        if "card_bylines" in self.__dict__:
+            return [
+                Author.from_db(self._state.db, ["id", "name", "slug"], [row["author_id"], row["name"], row["slug"]])
+                for row in self._card_byline_rows()
+            ]
         return [b.author for b in sorted(self.bylines.all(), key=lambda b: b.position)]
+
+    def author_names(self) -> list[str]:
+        """The byline's names, in order: what a card prints."""
+        if "card_bylines" in self.__dict__:
+            return [row["name"] for row in self._card_byline_rows()]
+        return [author.name for author in self.ordered_authors()]
+
+    def _card_byline_rows(self) -> list[dict]:
+        return sorted(json_list(self.card_bylines), key=lambda row: (row["position"], row["id"]))
+
+
+class Kicker(NamedTuple):
+    """A card's kicker: the name and address of the article's first topic,
+    without building a Topic for every card."""
+
+    name: str
+    slug: str
+
+    def get_absolute_url(self) -> str:
+        return slug_path("newsroom:topic-detail", self.slug)
+
+
+def card_bylines() -> Subquery:
+    """An article's bylines as a JSON list of {id, position, author_id,
+    name, slug}, for cards (``ArticleQuerySet.for_listing``)."""
+    return Subquery(
+        Byline.objects.filter(article=OuterRef("pk"))
+        .order_by()
+        .values("article")
+        .annotate(
+            rows=JSONList(
+                JSONObject(
+                    id="id", position="position", author_id="author_id", name="author__name", slug="author__slug"
+                )
+            )
+        )
+        .values("rows"),
+        output_field=models.JSONField(),
+    )
 
 
 class Byline(models.Model):

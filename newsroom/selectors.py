@@ -171,13 +171,7 @@ def related_articles(article: Article, limit: int = related.SHOWN) -> list[Artic
     ids = related.shown_ids(article)
     if not ids:
         return []
-    cards = (
-        Article.objects.published()
-        .filter(pk__in=ids)
-        .for_listing()
-        .prefetch_related(None)  # compact cards print no byline
-        .in_bulk()
-    )
+    cards = Article.objects.published().filter(pk__in=ids).for_listing().in_bulk()
     return [cards[pk] for pk in ids if pk in cards][:limit]
 
 
@@ -242,19 +236,21 @@ def country_agreements_by_status(country: Country, shown: int = COUNTRY_AGREEMEN
     is party to hundreds; the page links to the filtered index for the rest
     instead of printing them all on every page of its stories."""
     agreements = filter_agreements(country=country)
-    totals = dict(agreements.order_by().values_list("status").annotate(n=Count("pk")))
-    if not totals:
-        return []
     latest = agreements.annotate(
         position=Window(
             RowNumber(),
             partition_by=[F("status")],
             order_by=[F("latest_date").desc(nulls_last=True), F("title").asc(), F("pk").asc()],
-        )
+        ),
+        # Counted over the whole partition, before the filter below keeps
+        # the first few rows: the group's total in the same query.
+        status_total=Window(Count("pk"), partition_by=[F("status")]),
     ).filter(position__lte=shown)
     groups: dict[str, list[Agreement]] = defaultdict(list)
+    totals: dict[str, int] = {}
     for agreement in latest:
         groups[agreement.status].append(agreement)
+        totals[agreement.status] = agreement.status_total
     return [
         AgreementGroup(value, label, totals[value], groups[value])
         for value, label in Agreement.Status.choices
@@ -264,11 +260,13 @@ def country_agreements_by_status(country: Country, shown: int = COUNTRY_AGREEMEN
 
 def partner_countries(country: Country) -> QuerySet[Country]:
     """Countries that share at least one agreement with ``country``, each with
-    ``agreement_count``, most agreements first."""
+    ``agreement_count``, most agreements first. Grouped on the party links
+    alone: the agreements themselves are not read."""
+    shared = AgreementParty.objects.filter(country=country).values("agreement_id")
     return (
-        Country.objects.filter(agreement_parties__agreement__parties__country=country)
+        Country.objects.filter(agreement_parties__agreement_id__in=shared)
         .exclude(pk=country.pk)
-        .annotate(agreement_count=Count("agreement_parties__agreement", distinct=True))
+        .annotate(agreement_count=Count("agreement_parties__agreement_id", distinct=True))
         .order_by("-agreement_count", "name")
     )
 

@@ -95,16 +95,16 @@ class World:
 # them are the header's most covered topics and countries and the time of the
 # next scheduled story, which are cached between requests.
 BUDGET = {
-    "home": 5,
+    "home": 4,
     "article": 6,
     "topic index": 4,
-    "topic": 7,
+    "topic": 6,
     "country index": 4,
-    "country": 12,
+    "country": 10,
     "agreement index": 9,
     "agreement index, filtered": 9,
-    "agreement": 12,
-    "author": 7,
+    "agreement": 11,
+    "author": 6,
 }
 
 
