@@ -131,6 +131,7 @@ def agreement_detail(request, slug):
     if agreement is None:
         # A renamed agreement's old address answers 301 (newsroom.redirects).
         return moved_or_404(request)
+    selectors.load_agreement_page(agreement)
     page = paginate_articles(request, selectors.agreement_articles(agreement))
     return render(
         request,

@@ -1,10 +1,25 @@
-"""Database expressions shared by the read paths."""
+"""Database helpers shared by the read paths of the busiest pages.
+
+A detail page that lists several kinds of related rows (an article's
+bylines, topics, sources...; an agreement's parties, sectors, sources...)
+reads them all in one query: each list is a correlated subquery folded into
+a JSON array, the rows are turned back into model instances, and those are
+put where ``prefetch_related`` would have put them, so templates read
+``obj.parties.all()`` as usual. Fields a list does not carry are deferred on
+its instances: reading one costs a query (which the query-budget tests
+notice), never a wrong value.
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from datetime import UTC
 
-from django.db.models import Aggregate, JSONField
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.models import Aggregate, JSONField, OuterRef, Subquery
+from django.db.models.functions import JSONObject
 
 
 class JSONList(Aggregate):
@@ -27,3 +42,88 @@ def json_list(value) -> list:
     if value is None:
         return []
     return json.loads(value) if isinstance(value, str) else value
+
+
+def columns(*names: str, prefix: str = "") -> dict:
+    """JSONObject arguments for the fields ``names`` (attnames), read
+    through ``prefix`` (a relation path such as "tag__")."""
+    return {name: f"{prefix}{name}" for name in names}
+
+
+def json_rows(queryset, link: str, outer: str = "pk", **fields) -> Subquery:
+    """The rows of ``queryset`` whose ``link`` is the outer row's ``outer``,
+    as a JSON array of objects with ``fields``."""
+    rows = (
+        queryset.filter(**{link: OuterRef(outer)})
+        .order_by()
+        .values(link)
+        .annotate(rows=JSONList(JSONObject(**fields)))
+        .values("rows")
+    )
+    return Subquery(rows, output_field=JSONField())
+
+
+def instance_from_json(model, data: dict, **related):
+    """A ``model`` instance from a JSON object, typed as the database would
+    type it, with the fields the object lacks deferred; ``related`` sets
+    foreign-key objects (``country=...``)."""
+    names, values = [], []
+    for field in model._meta.concrete_fields:
+        if field.attname in data:
+            value = data[field.attname]
+            if value is not None and isinstance(field, models.DateTimeField | models.DateField):
+                value = field.to_python(value)
+                if isinstance(field, models.DateTimeField) and value.tzinfo is None:
+                    value = value.replace(tzinfo=UTC)  # SQLite's JSON drops the zone; it stores UTC
+            names.append(field.attname)
+            values.append(value)
+    instance = model.from_db(DEFAULT_DB_ALIAS, names, values)
+    for name, value in related.items():
+        setattr(instance, name, value)
+    return instance
+
+
+def set_prefetched(instance, name: str, items: list) -> None:
+    """Put ``items`` where ``prefetch_related(name)`` would have."""
+    queryset = getattr(instance, name).all()
+    queryset._result_cache = items
+    queryset._prefetch_done = True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[name] = queryset
+
+
+class ListsQuery:
+    """One row's lists (``build()`` returns the JSON-array annotations by
+    name), fetched by primary key. Django takes several milliseconds to
+    build and compile such a query, more than PostgreSQL takes to answer it;
+    its text never changes, so it is compiled once per process and database
+    with a stand-in key, which each call replaces."""
+
+    STAND_IN_PK = -7_319_044_251
+
+    def __init__(self, model, build: Callable[[], dict]):
+        self.model = model
+        self.build = build
+        self._compiled: dict[str, tuple[str, list, int, list[str]]] = {}
+
+    def _compile(self, alias: str) -> tuple[str, list, int, list[str]]:
+        if alias not in self._compiled:
+            annotations = self.build()
+            query = self.model._default_manager.using(alias).filter(pk=self.STAND_IN_PK).values(**annotations).query
+            sql, params = query.get_compiler(alias).as_sql()
+            params = list(params)
+            if params.count(self.STAND_IN_PK) != 1:
+                raise ImproperlyConfigured(f"{self.model.__name__} lists: the key must appear exactly once")
+            self._compiled[alias] = (sql, params, params.index(self.STAND_IN_PK), list(annotations))
+        return self._compiled[alias]
+
+    def fetch(self, pk, alias: str = DEFAULT_DB_ALIAS) -> dict:
+        """The lists of the row ``pk``, by name (raw JSON: see json_list)."""
+        sql, params, at, names = self._compile(alias)
+        params = params.copy()
+        params[at] = pk
+        with connections[alias].cursor() as cursor:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
+        return dict(zip(names, row, strict=True)) if row else {}

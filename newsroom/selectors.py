@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db.models import Count, F, Prefetch, QuerySet, Window
 from django.db.models.functions import Coalesce, RowNumber
 
+from alliances import agreement_page
 from alliances.models import Agreement, AgreementParty, Country
 from newsroom import article_page, listings, related
 from newsroom.models import Article, Author, TaggedCountry, TaggedTopic, Topic
@@ -278,11 +279,13 @@ def countries_in_agreements() -> QuerySet[Country]:
 
 
 def agreement_for_page(queryset: QuerySet[Agreement] | None = None) -> QuerySet[Agreement]:
+    """Agreements with what their page links to directly; its lists come
+    from :func:`load_agreement_page`."""
     queryset = Agreement.objects.all() if queryset is None else queryset
-    return queryset.select_related("supersedes", "part_of").prefetch_related(
-        PARTIES_WITH_COUNTRY,
-        "sectors",
-        "sources",
-        Prefetch("superseded_by", queryset=Agreement.objects.order_by("title")),
-        Prefetch("parts", queryset=Agreement.objects.order_by("title")),
-    )
+    return queryset.select_related("supersedes", "part_of")
+
+
+def load_agreement_page(agreement: Agreement) -> Agreement:
+    """Fetch the agreement page's lists (parties, sectors, sources, successors,
+    parts) onto ``agreement`` in one query (see alliances.agreement_page)."""
+    return agreement_page.load(agreement)

@@ -2,13 +2,14 @@
 what it hands the templates must be what the ORM would have fetched: the same
 rows, in the same order, with the same values and types."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
+from alliances import agreement_page
 from alliances.display import party_countries
-from alliances.models import AgreementParty
+from alliances.models import Agreement, AgreementParty, AgreementSource
 from newsroom import article_page
 from newsroom.models import Article
 from tests import factories
@@ -142,3 +143,40 @@ def test_an_agreement_with_one_country_in_two_roles_prints_it_once(db):
     article = Article.objects.get(pk=link.article_id)
     article_page.load(article)
     assert [c.iso2 for c in party_countries(article.agreement_links.all()[0].agreement)] == ["CU"]
+
+
+def test_the_agreement_page_lists_match_the_orm(db, django_assert_num_queries):
+    """The agreement page's lists come the same way (alliances.agreement_page)."""
+    older = AgreementFactory(title="Older pact")
+    pact = AgreementFactory(title="Pact", supersedes=older, party_codes=["RU", "CU"])
+    AgreementFactory(title="B part", part_of=pact)
+    AgreementFactory(title="A part", part_of=pact)
+    AgreementFactory(title="Successor", supersedes=pact)
+    pact.sectors.add(factories.SectorFactory(name="oil"), factories.SectorFactory(name="energy"))
+    AgreementSource.objects.create(agreement=pact, outlet="Undated")
+    AgreementSource.objects.create(agreement=pact, outlet="Later", published_on=date(2025, 3, 1))
+    AgreementSource.objects.create(agreement=pact, outlet="Earlier", published_on=date(2024, 3, 1))
+
+    def lists(agreement):
+        return {
+            "parties": [(p.country.name, p.role) for p in agreement.parties.all()],
+            "sectors": [s.name for s in agreement.sectors.all()],
+            "sources": [(s.outlet, s.published_on) for s in agreement.sources.all()],
+            "successors": [a.title for a in agreement.superseded_by.all()],
+            "parts": [(a.title, a.get_absolute_url()) for a in agreement.parts.all()],
+        }
+
+    got = Agreement.objects.get(pk=pact.pk)
+    with django_assert_num_queries(1):
+        agreement_page.load(got)
+    with django_assert_num_queries(0):
+        shown = lists(got)
+    assert shown["sectors"] == ["energy", "oil"]
+    assert [outlet for outlet, _on in shown["sources"]] == ["Earlier", "Later", "Undated"]
+    assert shown["parts"][0][0] == "A part"
+    expected = Agreement.objects.prefetch_related("parties__country", "sectors", "sources", "superseded_by", "parts")
+    orm = lists(expected.get(pk=pact.pk))
+    # Undated sources: PostgreSQL sorts them last, SQLite first; the page
+    # always puts them last.
+    assert sorted(shown.pop("sources"), key=str) == sorted(orm.pop("sources"), key=str)
+    assert shown == orm

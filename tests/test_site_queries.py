@@ -103,7 +103,7 @@ BUDGET = {
     "country": 10,
     "agreement index": 9,
     "agreement index, filtered": 9,
-    "agreement": 11,
+    "agreement": 7,
     "author": 6,
 }
 
