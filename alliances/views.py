@@ -32,7 +32,7 @@ def country_detail(request, slug):
     country = Country.objects.filter(slug=slug).first()
     if country is None:
         return moved_or_404(request)
-    page = paginate_articles(request, selectors.country_articles(country), ids=selectors.country_article_ids(country))
+    page = paginate_articles(request, ids=selectors.country_article_ids(country))
     return render(
         request,
         "alliances/country_detail.html",

@@ -270,23 +270,26 @@ class TaggedCountry(ItemBase, ListingCopy):
         return super().__str__()  # taggit's "<article> tagged with <tag>"
 
 
-def public_q(prefix: str = "") -> Q:
+def public_q(prefix: str = "", now=None) -> Q:
     """The visibility rule as a filter: published, with a publication time
-    that has arrived. ``prefix`` names the copies of those two fields on
-    another table ("article_" on the topic and country links)."""
-    return Q(**{f"{prefix}status": Article.Status.PUBLISHED, f"{prefix}published_at__lte": timezone.now()})
+    that has arrived (by ``now``, the current time unless given). ``prefix``
+    names the copies of those two fields on another table ("article_" on the
+    topic and country links)."""
+    now = timezone.now() if now is None else now
+    return Q(**{f"{prefix}status": Article.Status.PUBLISHED, f"{prefix}published_at__lte": now})
 
 
 class ArticleQuerySet(models.QuerySet):
-    def published(self) -> ArticleQuerySet:
+    def published(self, now=None) -> ArticleQuerySet:
         """Articles a reader may see: published, with a publication time that has
         arrived. A scheduled article (published, time in the future) appears by
         itself when its time comes; no job has to flip it.
 
         This is the only place the rule is written (``public_q`` below also
-        serves the copies on the topic and country links).
+        serves the copies on the topic and country links). ``now`` is for
+        queries compiled ahead of time (newsroom.db.CompiledQuery).
         """
-        return self.filter(public_q())
+        return self.filter(public_q(now=now))
 
     def scheduled(self) -> ArticleQuerySet:
         """Published articles whose time has not come yet (the desk's "up next")."""

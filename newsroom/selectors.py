@@ -19,6 +19,7 @@ from django.db.models.functions import Coalesce, RowNumber
 from alliances import agreement_page
 from alliances.models import Agreement, AgreementParty, Country
 from newsroom import article_page, listings, related
+from newsroom.db import CompiledQuery
 from newsroom.models import Article, Author, TaggedCountry, TaggedTopic, Topic
 
 NAV_CACHE_KEY = "site:active-sections:{generation}"
@@ -112,25 +113,34 @@ def active_sections() -> dict[str, list[SectionLink]]:
 # Article lists -----------------------------------------------------------------
 
 
+# The cards of a list page (a page of twenty, plus one to know whether an
+# older page exists) or of a related-stories box, by id.
+CARDS = CompiledQuery(
+    Article, lambda ids, now: Article.objects.published(now=now).for_listing().filter(pk__in=ids), size=24
+)
+
+
+def cards(ids: list[int]) -> list[Article]:
+    """The public articles among ``ids`` as cards (``for_listing()``),
+    newest first, from a query compiled once per process."""
+    if len(ids) > CARDS.size:
+        return list(Article.objects.published().for_listing().filter(pk__in=ids))
+    return CARDS.run(ids) if ids else []
+
+
 def latest_articles(limit: int) -> list[Article]:
     return list(Article.objects.published().for_listing()[:limit])
 
 
-def topic_articles(topic: Topic) -> QuerySet[Article]:
-    return Article.objects.published().for_listing().filter(tags=topic)
-
-
-def country_articles(country: Country) -> QuerySet[Article]:
-    return Article.objects.published().for_listing().filter(countries=country)
-
-
 def topic_article_ids(topic: Topic) -> QuerySet:
-    """The ids of :func:`topic_articles`, in its order, from the listing index."""
+    """The ids of the public articles on ``topic``, newest first, from the
+    listing index (newsroom.listings); :func:`cards` reads their cards."""
     return listings.listed_ids(TaggedTopic, topic)
 
 
 def country_article_ids(country: Country) -> QuerySet:
-    """The ids of :func:`country_articles`, in its order, from the listing index."""
+    """The ids of the public articles about ``country``, newest first, from
+    the listing index; :func:`cards` reads their cards."""
     return listings.listed_ids(TaggedCountry, country)
 
 
@@ -172,8 +182,8 @@ def related_articles(article: Article, limit: int = related.SHOWN) -> list[Artic
     ids = related.shown_ids(article)
     if not ids:
         return []
-    cards = Article.objects.published().filter(pk__in=ids).for_listing().in_bulk()
-    return [cards[pk] for pk in ids if pk in cards][:limit]
+    found = {card.pk: card for card in cards(ids)}
+    return [found[pk] for pk in ids if pk in found][:limit]
 
 
 # Countries and agreements ------------------------------------------------------

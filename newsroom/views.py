@@ -89,22 +89,26 @@ def page_number(request) -> int:
     return int(number)
 
 
-def paginate_articles(request, queryset, per_page: int = PAGE_SIZE, *, ids=None) -> ListPage:
-    """Page ``queryset`` (an ordered article list) by ``?page=`` without a
-    count. Page 1 may be empty (the template says so); an empty later page
-    is a 404. ``ids``, if given, lists the same articles' ids in the same
-    order more cheaply (the listing index, newsroom.listings)."""
+def paginate_articles(request, queryset=None, per_page: int = PAGE_SIZE, *, ids=None) -> ListPage:
+    """Page an ordered article list by ``?page=`` without a count: either
+    ``queryset`` (cards), or ``ids`` (the list's ids, from the listing index,
+    newsroom.listings), whose cards are then read by id (selectors.cards).
+    Page 1 may be empty (the template says so); an empty later page is a
+    404."""
     number = page_number(request)
     start = (number - 1) * per_page
     # The ids first, then the cards: a deep page skips thousands of rows, and
     # PostgreSQL computes every selected column (the kicker subqueries too)
     # for each row it skips.
-    ids_query = ids if ids is not None else queryset.values_list("pk", flat=True)
-    ids = list(ids_query[start : start + per_page + 1])
-    if number > 1 and not ids:
+    if ids is not None:
+        page_ids = list(ids[start : start + per_page + 1])
+        rows = selectors.cards(page_ids[:per_page]) if page_ids else []
+    else:
+        page_ids = list(queryset.values_list("pk", flat=True)[start : start + per_page + 1])
+        rows = list(queryset.filter(pk__in=page_ids[:per_page])) if page_ids else []
+    if number > 1 and not page_ids:
         raise Http404("No such page")
-    rows = list(queryset.filter(pk__in=ids[:per_page])) if ids else []
-    return ListPage(rows, number, has_next=len(ids) > per_page)
+    return ListPage(rows, number, has_next=len(page_ids) > per_page)
 
 
 def absolute_url(url: str) -> str:
@@ -290,7 +294,7 @@ def topic_detail(request, slug):
     topic = Topic.objects.filter(slug=slug).first()
     if topic is None:
         return moved_or_404(request)
-    page = paginate_articles(request, selectors.topic_articles(topic), ids=selectors.topic_article_ids(topic))
+    page = paginate_articles(request, ids=selectors.topic_article_ids(topic))
     if not page.object_list:
         # A topic that only unpublished stories carry stays unknown: its name
         # alone could give away an embargoed story.

@@ -10,7 +10,7 @@ from django.utils import timezone
 from alliances import agreement_page
 from alliances.display import party_countries
 from alliances.models import Agreement, AgreementParty, AgreementSource
-from newsroom import article_page
+from newsroom import article_page, selectors
 from newsroom.models import Article
 from tests import factories
 from tests.factories import (
@@ -180,3 +180,26 @@ def test_the_agreement_page_lists_match_the_orm(db, django_assert_num_queries):
     # always puts them last.
     assert sorted(shown.pop("sources"), key=str) == sorted(orm.pop("sources"), key=str)
     assert shown == orm
+
+
+def test_cards_by_id_are_the_public_ones_newest_first_from_one_query(db, django_assert_num_queries, monkeypatch):
+    """selectors.cards() runs a query compiled once (newsroom.db.CompiledQuery):
+    it must still apply the visibility rule at the current time."""
+    author = AuthorFactory(name="Ann")
+    old = ArticleFactory(public=True, headline="Old", topics=["oil"], authors=[author])
+    new = ArticleFactory(public=True, headline="New", published_at=old.published_at + timedelta(minutes=5))
+    draft = ArticleFactory(headline="Draft")
+    soon = ArticleFactory(scheduled=True, headline="Soon")
+    ids = [old.pk, draft.pk, soon.pk, new.pk]
+    with django_assert_num_queries(1):
+        shown = selectors.cards(ids)
+    with django_assert_num_queries(0):
+        assert [(a.headline, a.author_names(), a.kicker and a.kicker.name) for a in shown] == [
+            ("New", [], None),
+            ("Old", ["Ann"], "oil"),
+        ]
+    later = soon.published_at + timedelta(seconds=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert [a.headline for a in selectors.cards(ids)] == ["Soon", "New", "Old"]
+    many = [ArticleFactory(public=True).pk for _ in range(selectors.CARDS.size + 1)]
+    assert len(selectors.cards(many)) == len(many)
