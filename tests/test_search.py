@@ -392,7 +392,8 @@ def test_search_page_runs_a_fixed_number_of_queries(client, django_assert_max_nu
 
 @pytest.mark.postgres
 @pytest.mark.skipif(not ON_POSTGRES, reason="plan_cache_mode is a PostgreSQL setting; this run uses SQLite")
-def test_search_queries_get_plans_made_for_their_words(transactional_db):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_search_queries_get_plans_made_for_their_words():
     """Prepared statements may settle on one generic plan; search asks for a
     plan per query, and only for its own queries (the request runs in
     autocommit, as in production, so the setting ends with the block)."""
