@@ -132,42 +132,47 @@ class ListsQuery:
 
 class CompiledQuery:
     """A queryset whose SQL is built once per process and database, run
-    with new values each time: ``build(ids=..., now=...)`` returns the
-    queryset; each call gives up to ``size`` ids (the list is padded with an
-    id no row has) and the current time. For the card lists every reader
-    page prints, where Django's query building cost more than PostgreSQL's
+    with new values each time. ``build(ids=..., now=..., key=...)`` returns
+    the queryset: each run gives up to ``size`` ids (the list is padded with
+    an id no row has), the current time for the visibility rule, and, when
+    ``key`` is set, one lookup value (a slug). For the queries every reader
+    page makes, where Django's query building cost more than PostgreSQL's
     answer. Rows come back as model instances (``Model.objects.raw``), with
     annotations as plain attributes (JSON as text: see json_list)."""
 
     STAND_IN_TIME = datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)
     STAND_IN_ID = -7_319_044_000
+    STAND_IN_KEY = "\ufffestand-in key\ufffe"
     MISSING_ID = 0
 
-    def __init__(self, model, build: Callable[..., models.QuerySet], *, size: int):
+    def __init__(self, model, build: Callable[..., models.QuerySet], *, size: int = 0, key: bool = False):
         self.model = model
         self.build = build
         self.size = size
-        self._compiled: dict[str, tuple[str, list, list[int], list[int]]] = {}
+        self.key = key
+        self._compiled: dict[str, tuple[str, list, list[int], list[int], list[int]]] = {}
 
     def _compile(self, alias: str):
         if alias not in self._compiled:
             connection = connections[alias]
             stand_in_ids = [self.STAND_IN_ID - i for i in range(self.size)]
-            queryset = self.build(ids=stand_in_ids, now=self.STAND_IN_TIME).using(alias)
+            key = self.STAND_IN_KEY if self.key else None
+            queryset = self.build(ids=stand_in_ids, now=self.STAND_IN_TIME, key=key).using(alias)
             sql, params = queryset.query.get_compiler(alias).as_sql()
             params = list(params)
             time_value = connection.ops.adapt_datetimefield_value(self.STAND_IN_TIME)
             id_at = [params.index(value) for value in stand_in_ids]
             time_at = [i for i, value in enumerate(params) if value == time_value]
-            if len(set(id_at)) != self.size or not time_at:
+            key_at = [i for i, value in enumerate(params) if self.key and value == self.STAND_IN_KEY]
+            if len(set(id_at)) != self.size or not time_at or (self.key and not key_at):
                 raise ImproperlyConfigured(f"{self.model.__name__}: a compiled query must take every stand-in")
-            self._compiled[alias] = (sql, params, id_at, time_at)
+            self._compiled[alias] = (sql, params, id_at, time_at, key_at)
         return self._compiled[alias]
 
-    def run(self, ids: list, alias: str = DEFAULT_DB_ALIAS) -> list:
+    def run(self, ids: list = (), key=None, alias: str = DEFAULT_DB_ALIAS) -> list:
         if len(ids) > self.size:
             raise ValueError(f"at most {self.size} ids")
-        sql, params, id_at, time_at = self._compile(alias)
+        sql, params, id_at, time_at, key_at = self._compile(alias)
         params = params.copy()
         padded = list(ids) + [self.MISSING_ID] * (self.size - len(ids))
         for at, value in zip(id_at, padded, strict=True):
@@ -175,4 +180,6 @@ class CompiledQuery:
         now = connections[alias].ops.adapt_datetimefield_value(timezone.now())
         for at in time_at:
             params[at] = now
+        for at in key_at:
+            params[at] = key
         return list(self.model._default_manager.raw(sql, params).using(alias))

@@ -116,7 +116,7 @@ def active_sections() -> dict[str, list[SectionLink]]:
 # The cards of a list page (a page of twenty, plus one to know whether an
 # older page exists) or of a related-stories box, by id.
 CARDS = CompiledQuery(
-    Article, lambda ids, now: Article.objects.published(now=now).for_listing().filter(pk__in=ids), size=24
+    Article, lambda ids, now, key: Article.objects.published(now=now).for_listing().filter(pk__in=ids), size=24
 )
 
 
@@ -163,8 +163,17 @@ def agreement_articles(agreement: Agreement) -> QuerySet[Article]:
 # The article page --------------------------------------------------------------
 
 
+PUBLIC_ARTICLE = CompiledQuery(
+    Article,
+    lambda ids, now, key: Article.objects.published(now=now).filter(slug=key).defer("search_vector")[:1],
+    key=True,
+)
+
+
 def public_article(slug: str) -> Article | None:
-    return Article.objects.published().filter(slug=slug).defer("search_vector").first()
+    """The public article at ``slug``, or None (a query compiled once)."""
+    found = PUBLIC_ARTICLE.run(key=slug)
+    return found[0] if found else None
 
 
 def load_article_page(article: Article) -> Article:
