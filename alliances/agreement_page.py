@@ -60,7 +60,8 @@ _QUERY = ListsQuery(Agreement, lists)
 
 
 def load(agreement: Agreement) -> Agreement:
-    """Fill ``agreement``'s lists, in the orders the models give them."""
+    """Fill ``agreement``'s lists, in the orders the models give them (names
+    and titles compared by code point: see newsroom.article_page)."""
     fetched = _QUERY.fetch(agreement.pk, agreement._state.db or DEFAULT_DB_ALIAS)
     rows = {name.removeprefix("page_"): json_list(value) for name, value in fetched.items()}
     parties = sorted(rows.get("parties", []), key=lambda row: row["id"])

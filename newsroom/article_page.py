@@ -11,7 +11,10 @@ Here each list is a correlated subquery that the database folds into a JSON
 array, all in one query compiled once per process (newsroom.db), and the
 rows land where Django's prefetch would have put them, so templates, the
 JSON-LD and the admin preview read ``article.tags.all()`` and
-``link.agreement.parties`` exactly as before, with no query.
+``link.agreement.parties`` as with ``prefetch_related``, with no query.
+Lists ordered by name are sorted in Python, by code point (as SQLite and a
+C-collation PostgreSQL sort; a PostgreSQL with a language collation would
+put accented names elsewhere).
 """
 
 from __future__ import annotations

@@ -161,10 +161,15 @@ class CompiledQuery:
             sql, params = queryset.query.get_compiler(alias).as_sql()
             params = list(params)
             time_value = connection.ops.adapt_datetimefield_value(self.STAND_IN_TIME)
+            # Each id once (a builder using the ids twice would leave stand-ins
+            # in the second place); the clock and the key wherever they appear.
+            # Lookups must be exact: values are substituted as given.
+            if any(params.count(value) != 1 for value in stand_in_ids):
+                raise ImproperlyConfigured(f"{self.model.__name__}: each id must appear exactly once")
             id_at = [params.index(value) for value in stand_in_ids]
             time_at = [i for i, value in enumerate(params) if value == time_value]
             key_at = [i for i, value in enumerate(params) if self.key and value == self.STAND_IN_KEY]
-            if len(set(id_at)) != self.size or not time_at or (self.key and not key_at):
+            if not time_at or (self.key and not key_at):
                 raise ImproperlyConfigured(f"{self.model.__name__}: a compiled query must take every stand-in")
             self._compiled[alias] = (sql, params, id_at, time_at, key_at)
         return self._compiled[alias]

@@ -24,7 +24,6 @@ from datetime import date as date_type
 from datetime import datetime
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.signals import setting_changed
@@ -112,8 +111,10 @@ def now(format_string: str) -> str:
 
 def environment(**options) -> Environment:
     # Like Django's templates, a missing variable prints nothing (and a
-    # missing object's attribute too), rather than failing the page.
-    options.setdefault("undefined", ChainableUndefined)
+    # missing object's attribute too), rather than failing the page. Django's
+    # backend has already chosen Undefined (DebugUndefined with DEBUG on, which
+    # would print the tag into the page): replaced, not defaulted.
+    options["undefined"] = ChainableUndefined
     options.pop("autoescape", None)  # always on, whatever the settings say
     options.setdefault("finalize", escape)
     options.setdefault("keep_trailing_newline", True)
@@ -126,7 +127,6 @@ def environment(**options) -> Environment:
         now=now,
         article_json_ld=seo.article_json_ld,
         agreement_timeline=display.agreement_timeline,
-        LANGUAGE_CODE=settings.LANGUAGE_CODE,
     )
     env.filters.update(
         date=date,

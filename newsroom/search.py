@@ -608,7 +608,7 @@ def search_view(request):
             total=len(ids),
             capped=capped,
             page=page,
-            # Read by the {% page_url %} tag of the pagination links.
+            # Read by page_url() (newsroom.jinja2) of the pagination links.
             page_query=[(key, value) for key, value in state.items() if value not in (None, "")],
         )
     return render(request, "newsroom/search.html", context)

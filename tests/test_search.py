@@ -16,10 +16,10 @@ from tests.factories import AgreementFactory, ArticleAgreementFactory, ArticleFa
 pytestmark = pytest.mark.django_db
 
 ON_POSTGRES = connection.vendor == "postgresql"
-# The search itself: two facet lookups, the matching ids, three facet counts,
-# the page count, the page, three prefetches (authors, topics, countries) and
-# the snippets. On PostgreSQL, one more asks for plans made for the words
-# searched (search.custom_plans).
+# The search itself (at most): two facet lookups, the matching ids, three
+# facet counts, the page count, the page and its prefetches, the snippets.
+# On PostgreSQL, one more asks for plans made for the words searched
+# (search.custom_plans).
 # The site's header adds three (navigation topics and countries, next
 # scheduled publication).
 QUERY_BUDGET = 12 + (1 if ON_POSTGRES else 0) + 3

@@ -197,3 +197,16 @@ def test_twenty_stories_a_page(client):
     second = client.get("/topics/economy/?page=2").content.decode()
     assert first.count('<article class="card') == 20
     assert second.count('<article class="card') == 1
+
+
+def test_reader_templates_print_nothing_for_a_missing_variable():
+    """As Django's templates do: a view that leaves out ``meta`` (or an
+    attribute of it) gets blanks, not a 500, and with DEBUG on (when Django
+    hands the environment DebugUndefined) not the tag printed into the page."""
+    import jinja2
+
+    from newsroom.jinja2 import environment
+
+    for undefined in (jinja2.Undefined, jinja2.DebugUndefined):
+        env = environment(undefined=undefined, loader=jinja2.DictLoader({}))
+        assert env.from_string("[{{ meta.title }}|{{ missing }}]").render({}) == "[|]"
