@@ -502,7 +502,9 @@ def tab(page, backwards: bool = False) -> dict:
 def test_the_main_flow_works_with_the_keyboard_alone(live_server, newsroom, chromium_browser, artifacts):
     page = new_page(chromium_browser)
     page.goto(f"{live_server.url}/admin/login/?next=/admin/")
-    # Django puts the cursor in the username field.
+    # Django puts the cursor in the username field (autofocus; wait for it, or
+    # the first keys can land before it does).
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'id_username'")
     page.keyboard.type("eddie")
     assert tab(page)["id"] == "id_password"
     assert page.evaluate(FOCUS_STATE)["ring"], "no visible focus on the password field"
