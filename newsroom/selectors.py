@@ -113,18 +113,21 @@ def active_sections() -> dict[str, list[SectionLink]]:
 # Article lists -----------------------------------------------------------------
 
 
+def _cards(ids, now=None, key=None) -> QuerySet[Article]:
+    return Article.objects.published(now=now).for_listing().filter(pk__in=ids)
+
+
 # The cards of a list page (a page of twenty, plus one to know whether an
 # older page exists) or of a related-stories box, by id.
-CARDS = CompiledQuery(
-    Article, lambda ids, now, key: Article.objects.published(now=now).for_listing().filter(pk__in=ids), size=24
-)
+CARDS = CompiledQuery(Article, _cards, size=24)
 
 
 def cards(ids: list[int]) -> list[Article]:
     """The public articles among ``ids`` as cards (``for_listing()``),
-    newest first, from a query compiled once per process."""
+    newest first, from a query compiled once per process (built afresh for
+    a longer list)."""
     if len(ids) > CARDS.size:
-        return list(Article.objects.published().for_listing().filter(pk__in=ids))
+        return list(_cards(ids))
     return CARDS.run(ids) if ids else []
 
 
