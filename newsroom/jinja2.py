@@ -30,7 +30,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template import defaultfilters
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils import dateformat, timezone
+from django.utils import dateformat, timezone, translation
 from django.utils.encoding import iri_to_uri
 from jinja2 import ChainableUndefined, Environment, pass_context
 from markupsafe import Markup
@@ -93,7 +93,23 @@ def date(value, format_string: str) -> str:
         return ""
     if isinstance(value, datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
+    if format_string == "c":
+        return value.isoformat()  # what Django's "c" gives, without its formatter
+    if isinstance(value, datetime) and _DATE_ONLY.issuperset(format_string):
+        value = value.date()
+    if not isinstance(value, datetime):
+        # A list page prints the same few days over and over.
+        return _format_day(value, format_string, translation.get_language())
     return dateformat.format(value, format_string)
+
+
+# Format characters that read only the day (and literal punctuation).
+_DATE_ONLY = frozenset("dDjlNSwzWFmMnbEtLoYy ,.-/")
+
+
+@functools.lru_cache(maxsize=2048)
+def _format_day(day: date_type, format_string: str, language: str | None) -> str:
+    return dateformat.format(day, format_string)
 
 
 def escape(value) -> Markup:

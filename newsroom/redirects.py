@@ -29,17 +29,19 @@ class KeepsOldAddresses:
         return instance
 
     def remember_address(self) -> None:
-        # Only what is already loaded: reading a deferred field here would
-        # cost a query per row of every list.
-        deferred = self.get_deferred_fields()
-        if "slug" in deferred or not self.address_is_public(deferred):
+        # Only what is already loaded (a field's value is in the instance's
+        # __dict__ once loaded): reading a deferred field here would cost a
+        # query per row of every list.
+        loaded = self.__dict__
+        if "slug" not in loaded or not self.address_is_public(loaded):
             self._loaded_slug = None
         else:
             self._loaded_slug = self.slug
 
-    def address_is_public(self, deferred: set[str]) -> bool:
-        """Whether readers could reach the page at the remembered address;
-        a page nobody could open needs no redirect."""
+    def address_is_public(self, loaded: dict) -> bool:
+        """Whether readers could reach the page at the remembered address
+        (``loaded``: the instance's loaded fields by attribute name); a page
+        nobody could open needs no redirect."""
         return True
 
     def address_for_slug(self, slug: str) -> str:
