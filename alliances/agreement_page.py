@@ -1,6 +1,7 @@
 """Everything the agreement page lists about an agreement, in one query:
-its parties (with their countries), sectors, sources, the agreements that
-replace it and those it includes. Five prefetches cost more Python time
+its parties (with their countries), sectors, sources, the agreement it
+replaces and the one it belongs to, the agreements that replace it and
+those it includes. Five prefetches cost more Python time
 than the database spends answering them; see newsroom.db for how the lists
 are read and where they land (``agreement.parties.all()`` and so on, as
 with ``prefetch_related``)."""
@@ -51,6 +52,13 @@ def lists() -> dict:
         "page_sources": json_rows(
             AgreementSource.objects.all(), "agreement", id="id", outlet="outlet", url="url", published_on="published_on"
         ),
+        # The agreement's own two links, as lists of one (or none).
+        "page_supersedes": json_rows(
+            Agreement.objects.all(), "pk", outer="supersedes_id", **columns(*LINKED_AGREEMENT_FIELDS)
+        ),
+        "page_part_of": json_rows(
+            Agreement.objects.all(), "pk", outer="part_of_id", **columns(*LINKED_AGREEMENT_FIELDS)
+        ),
         "page_superseded_by": json_rows(Agreement.objects.all(), "supersedes", **columns(*LINKED_AGREEMENT_FIELDS)),
         "page_parts": json_rows(Agreement.objects.all(), "part_of", **columns(*LINKED_AGREEMENT_FIELDS)),
     }
@@ -64,15 +72,7 @@ def load(agreement: Agreement) -> Agreement:
     and titles compared by code point: see newsroom.article_page)."""
     fetched = _QUERY.fetch(agreement.pk, agreement._state.db or DEFAULT_DB_ALIAS)
     rows = {name.removeprefix("page_"): json_list(value) for name, value in fetched.items()}
-    parties = sorted(rows.get("parties", []), key=lambda row: row["id"])
-    set_prefetched(
-        agreement,
-        "parties",
-        [
-            instance_from_json(AgreementParty, row, country=instance_from_json(Country, row["country"]))
-            for row in parties
-        ],
-    )
+    set_prefetched(agreement, "parties", parties_from_rows(rows.get("parties", [])))
     set_prefetched(
         agreement, "sectors", [instance_from_json(Sector, row) for row in sorted(rows.get("sectors", []), key=_name)]
     )
@@ -80,6 +80,12 @@ def load(agreement: Agreement) -> Agreement:
     # Undated sources last, as PostgreSQL sorts them.
     sources.sort(key=lambda s: (s.published_on is None, s.published_on or 0, s.pk))
     set_prefetched(agreement, "sources", sources)
+    for name in ("supersedes", "part_of"):
+        # Where select_related() would have put the linked agreement.
+        found = rows.get(name)
+        field = Agreement._meta.get_field(name)
+        if getattr(agreement, field.attname) is not None and found:
+            field.set_cached_value(agreement, instance_from_json(Agreement, found[0]))
     for name in ("superseded_by", "parts"):
         linked = sorted(rows.get(name, []), key=lambda row: (row["title"], row["id"]))
         set_prefetched(agreement, name, [instance_from_json(Agreement, row) for row in linked])

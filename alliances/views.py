@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django import forms
 from django.shortcuts import render
 from django.urls import reverse
@@ -29,10 +31,10 @@ def country_list(request):
 
 
 def country_detail(request, slug):
-    country = Country.objects.filter(slug=slug).first()
+    country = selectors.by_slug(Country, slug)
     if country is None:
         return moved_or_404(request)
-    page = paginate_articles(request, ids=selectors.country_article_ids(country))
+    page = paginate_articles(request, page_rows=functools.partial(selectors.country_article_ids, country))
     return render(
         request,
         "alliances/country_detail.html",
@@ -127,12 +129,16 @@ def agreement_list(request):
 
 
 def agreement_detail(request, slug):
-    agreement = selectors.agreement_for_page().filter(slug=slug).first()
+    agreement = selectors.by_slug(Agreement, slug)
     if agreement is None:
         # A renamed agreement's old address answers 301 (newsroom.redirects).
         return moved_or_404(request)
     selectors.load_agreement_page(agreement)
-    page = paginate_articles(request, selectors.agreement_articles(agreement))
+    page = paginate_articles(
+        request,
+        page_rows=functools.partial(selectors.agreement_article_rows, agreement),
+        row_attributes=("relation",),
+    )
     return render(
         request,
         "alliances/agreement_detail.html",

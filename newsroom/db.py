@@ -134,29 +134,46 @@ class CompiledQuery:
     """A queryset whose SQL is built once per process and database, run
     with new values each time. ``build(ids=..., now=..., key=...)`` returns
     the queryset: each run gives up to ``size`` ids (the list is padded with
-    an id no row has), the current time for the visibility rule, and, when
-    ``key`` is set, one lookup value (a slug). For the queries every reader
-    page makes, where Django's query building cost more than PostgreSQL's
-    answer. Rows come back as model instances (``Model.objects.raw``), with
-    annotations as plain attributes (JSON as text: see json_list)."""
+    an id no row has), the current time for the visibility rule (unless
+    ``clock=False``), and, when ``key`` is "text" or "int", one lookup value
+    (a slug, a foreign key). ``paged=True`` adds LIMIT and OFFSET as
+    parameters, given to each run. For the queries every reader page makes,
+    where Django's query building cost more than PostgreSQL's answer.
+
+    ``run()`` gives model instances (``Model.objects.raw``), with annotations
+    as plain attributes (JSON as text: see json_list); ``rows()`` gives the
+    plain rows of a ``values_list()`` queryset."""
 
     STAND_IN_TIME = datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=UTC)
     STAND_IN_ID = -7_319_044_000
-    STAND_IN_KEY = "\ufffestand-in key\ufffe"
+    STAND_IN_KEYS = {"text": "\ufffestand-in key\ufffe", "int": -7_319_045_001}
     MISSING_ID = 0
 
-    def __init__(self, model, build: Callable[..., models.QuerySet], *, size: int = 0, key: bool = False):
+    def __init__(
+        self,
+        model,
+        build: Callable[..., models.QuerySet],
+        *,
+        size: int = 0,
+        key: str | None = None,
+        clock: bool = True,
+        paged: bool = False,
+    ):
+        if key is not None and key not in self.STAND_IN_KEYS:
+            raise ImproperlyConfigured(f"key must be one of {sorted(self.STAND_IN_KEYS)}")
         self.model = model
         self.build = build
         self.size = size
         self.key = key
+        self.clock = clock
+        self.paged = paged
         self._compiled: dict[str, tuple[str, list, list[int], list[int], list[int]]] = {}
 
     def _compile(self, alias: str):
         if alias not in self._compiled:
             connection = connections[alias]
             stand_in_ids = [self.STAND_IN_ID - i for i in range(self.size)]
-            key = self.STAND_IN_KEY if self.key else None
+            key = self.STAND_IN_KEYS[self.key] if self.key else None
             queryset = self.build(ids=stand_in_ids, now=self.STAND_IN_TIME, key=key).using(alias)
             sql, params = queryset.query.get_compiler(alias).as_sql()
             params = list(params)
@@ -168,15 +185,22 @@ class CompiledQuery:
                 raise ImproperlyConfigured(f"{self.model.__name__}: each id must appear exactly once")
             id_at = [params.index(value) for value in stand_in_ids]
             time_at = [i for i, value in enumerate(params) if value == time_value]
-            key_at = [i for i, value in enumerate(params) if self.key and value == self.STAND_IN_KEY]
-            if not time_at or (self.key and not key_at):
+            key_at = [i for i, value in enumerate(params) if key is not None and value == key]
+            if (self.clock and not time_at) or (key is not None and not key_at):
                 raise ImproperlyConfigured(f"{self.model.__name__}: a compiled query must take every stand-in")
+            if self.paged:
+                if queryset.query.is_sliced or queryset.query.combinator:
+                    raise ImproperlyConfigured(f"{self.model.__name__}: a paged query is sliced by each run")
+                # What Django itself appends for a slice, as parameters.
+                sql += " LIMIT %s OFFSET %s"
             self._compiled[alias] = (sql, params, id_at, time_at, key_at)
         return self._compiled[alias]
 
-    def run(self, ids: list = (), key=None, alias: str = DEFAULT_DB_ALIAS) -> list:
+    def _sql(self, ids, key, alias, limit, offset) -> tuple[str, list]:
         if len(ids) > self.size:
             raise ValueError(f"at most {self.size} ids")
+        if self.paged != (limit is not None):
+            raise ValueError("limit (and offset) go with a paged query, and only with one")
         sql, params, id_at, time_at, key_at = self._compile(alias)
         params = params.copy()
         padded = list(ids) + [self.MISSING_ID] * (self.size - len(ids))
@@ -187,4 +211,16 @@ class CompiledQuery:
             params[at] = now
         for at in key_at:
             params[at] = key
+        if self.paged:
+            params += [limit, offset or 0]
+        return sql, params
+
+    def run(self, ids: list = (), key=None, alias: str = DEFAULT_DB_ALIAS, *, limit=None, offset=None) -> list:
+        sql, params = self._sql(ids, key, alias, limit, offset)
         return list(self.model._default_manager.raw(sql, params).using(alias))
+
+    def rows(self, ids: list = (), key=None, alias: str = DEFAULT_DB_ALIAS, *, limit=None, offset=None) -> list:
+        sql, params = self._sql(ids, key, alias, limit, offset)
+        with connections[alias].cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
+from newsroom.db import CompiledQuery
 from newsroom.models import Article, TaggedCountry, TaggedTopic, public_q
 
 LINK_MODELS = (TaggedTopic, TaggedCountry)
@@ -37,11 +38,26 @@ def sync(article_ids: Iterable[int]) -> None:
         )
 
 
-def listed_ids(model, tag) -> QuerySet:
-    """Ids of the public articles linked to ``tag`` through ``model``,
-    newest first: the order of ``for_listing()``."""
+def listed_ids(model, tag_id: int, now=None) -> QuerySet:
+    """Ids of the public articles linked to the tag ``tag_id`` through
+    ``model``, newest first: the order of ``for_listing()``."""
     return (
-        model.objects.filter(public_q("article_"), tag=tag)
+        model.objects.filter(public_q("article_", now=now), tag_id=tag_id)
         .order_by("-article_published_at", "-content_object_id")
         .values_list("content_object_id", flat=True)
     )
+
+
+# One page of a list, from a query compiled once per process (see
+# newsroom.db.CompiledQuery): building it cost more than running it.
+_PAGES = {
+    model: CompiledQuery(
+        model, lambda ids, now, key, model=model: listed_ids(model, key, now=now), key="int", paged=True
+    )
+    for model in LINK_MODELS
+}
+
+
+def page_ids(model, tag_id: int, offset: int, limit: int) -> list[int]:
+    """Ids ``offset`` to ``offset + limit`` of :func:`listed_ids`."""
+    return [row[0] for row in _PAGES[model].rows(key=tag_id, offset=offset, limit=limit)]

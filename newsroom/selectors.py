@@ -17,10 +17,10 @@ from django.db.models import Count, F, Prefetch, QuerySet, Window
 from django.db.models.functions import Coalesce, RowNumber
 
 from alliances import agreement_page
-from alliances.models import Agreement, AgreementParty, Country
+from alliances.models import Agreement, AgreementParty, ArticleAgreement, Country
 from newsroom import article_page, listings, related
 from newsroom.db import CompiledQuery
-from newsroom.models import Article, Author, TaggedCountry, TaggedTopic, Topic
+from newsroom.models import Article, Author, TaggedCountry, TaggedTopic, Topic, public_q
 
 NAV_CACHE_KEY = "site:active-sections:{generation}"
 # Short enough that counts follow the clock (scheduled stories) within a
@@ -135,32 +135,58 @@ def latest_articles(limit: int) -> list[Article]:
     return list(Article.objects.published().for_listing()[:limit])
 
 
-def topic_article_ids(topic: Topic) -> QuerySet:
-    """The ids of the public articles on ``topic``, newest first, from the
-    listing index (newsroom.listings); :func:`cards` reads their cards."""
-    return listings.listed_ids(TaggedTopic, topic)
+def topic_article_ids(topic: Topic, offset: int, limit: int) -> list[int]:
+    """Ids ``offset`` to ``offset + limit`` of the public articles on
+    ``topic``, newest first, from the listing index (newsroom.listings);
+    :func:`cards` reads their cards."""
+    return listings.page_ids(TaggedTopic, topic.pk, offset, limit)
 
 
-def country_article_ids(country: Country) -> QuerySet:
-    """The ids of the public articles about ``country``, newest first, from
-    the listing index; :func:`cards` reads their cards."""
-    return listings.listed_ids(TaggedCountry, country)
+def country_article_ids(country: Country, offset: int, limit: int) -> list[int]:
+    """As :func:`topic_article_ids`, for the articles about ``country``."""
+    return listings.page_ids(TaggedCountry, country.pk, offset, limit)
 
 
 def author_articles(author: Author) -> QuerySet[Article]:
     return Article.objects.published().for_listing().filter(bylines__author=author)
 
 
-def agreement_articles(agreement: Agreement) -> QuerySet[Article]:
-    """Public articles about or mentioning ``agreement``, each carrying the
-    link's ``relation`` and ``relation_note``. An article links an agreement
-    at most once, so the join never repeats a row."""
+def _agreement_links(ids, now, key) -> QuerySet:
     return (
-        Article.objects.published()
-        .for_listing()
-        .filter(agreement_links__agreement=agreement)
-        .annotate(relation=F("agreement_links__relation"), relation_note=F("agreement_links__note"))
+        ArticleAgreement.objects.filter(public_q("article__", now=now), agreement_id=key)
+        .order_by("-article__published_at", "-article_id")
+        .values_list("article_id", "relation")
     )
+
+
+AGREEMENT_LINKS = CompiledQuery(ArticleAgreement, _agreement_links, key="int", paged=True)
+
+
+def agreement_article_rows(agreement: Agreement, offset: int, limit: int) -> list[tuple[int, str]]:
+    """Rows ``offset`` to ``offset + limit`` of the public articles about or
+    mentioning ``agreement``, newest first: (article id, the link's
+    ``relation``). An article links an agreement at most once,
+    so no article comes twice."""
+    return AGREEMENT_LINKS.rows(key=agreement.pk, offset=offset, limit=limit)
+
+
+# Pages by address ---------------------------------------------------------------
+
+
+def _by_slug(model) -> CompiledQuery:
+    return CompiledQuery(
+        model, lambda ids, now, key: model.objects.filter(slug=key).order_by()[:1], key="text", clock=False
+    )
+
+
+_BY_SLUG = {model: _by_slug(model) for model in (Topic, Country, Agreement)}
+
+
+def by_slug(model, slug: str):
+    """The topic, country or agreement at ``slug``, or None (a query
+    compiled once per process)."""
+    found = _BY_SLUG[model].run(key=slug)
+    return found[0] if found else None
 
 
 # The article page --------------------------------------------------------------
@@ -169,7 +195,7 @@ def agreement_articles(agreement: Agreement) -> QuerySet[Article]:
 PUBLIC_ARTICLE = CompiledQuery(
     Article,
     lambda ids, now, key: Article.objects.published(now=now).filter(slug=key).defer("search_vector")[:1],
-    key=True,
+    key="text",
 )
 
 
@@ -300,14 +326,8 @@ def countries_in_agreements() -> QuerySet[Country]:
     return Country.objects.filter(pk__in=AgreementParty.objects.values("country_id")).order_by("name")
 
 
-def agreement_for_page(queryset: QuerySet[Agreement] | None = None) -> QuerySet[Agreement]:
-    """Agreements with what their page links to directly; its lists come
-    from :func:`load_agreement_page`."""
-    queryset = Agreement.objects.all() if queryset is None else queryset
-    return queryset.select_related("supersedes", "part_of")
-
-
 def load_agreement_page(agreement: Agreement) -> Agreement:
-    """Fetch the agreement page's lists (parties, sectors, sources, successors,
-    parts) onto ``agreement`` in one query (see alliances.agreement_page)."""
+    """Fetch what the agreement page prints about ``agreement`` (parties,
+    sectors, sources, the agreements it replaces and belongs to, successors,
+    parts) onto it in one query (see alliances.agreement_page)."""
     return agreement_page.load(agreement)

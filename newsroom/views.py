@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -89,20 +90,29 @@ def page_number(request) -> int:
     return int(number)
 
 
-def paginate_articles(request, queryset=None, per_page: int = PAGE_SIZE, *, ids=None) -> ListPage:
+def paginate_articles(
+    request, queryset=None, per_page: int = PAGE_SIZE, *, page_rows=None, row_attributes=()
+) -> ListPage:
     """Page an ordered article list by ``?page=`` without a count: either
-    ``queryset`` (cards), or ``ids`` (the list's ids, from the listing index,
-    newsroom.listings), whose cards are then read by id (selectors.cards).
-    Page 1 may be empty (the template says so); an empty later page is a
-    404."""
+    ``queryset`` (cards), or ``page_rows(offset, limit)``, the list's rows
+    from the listing index (newsroom.listings) or a link table: each an
+    article id, then the values ``row_attributes`` names, which are set on
+    that article's card (cards are read by id: selectors.cards). Page 1 may
+    be empty (the template says so); an empty later page is a 404."""
     number = page_number(request)
     start = (number - 1) * per_page
     # The ids first, then the cards: a deep page skips thousands of rows, and
     # PostgreSQL computes every selected column (the kicker subqueries too)
     # for each row it skips.
-    if ids is not None:
-        page_ids = list(ids[start : start + per_page + 1])
+    if page_rows is not None:
+        found = page_rows(start, per_page + 1)
+        page_ids = [row[0] if row_attributes else row for row in found]
         rows = selectors.cards(page_ids[:per_page]) if page_ids else []
+        if row_attributes:
+            extra = {row[0]: row[1:] for row in found}
+            for card in rows:
+                for name, value in zip(row_attributes, extra[card.pk], strict=True):
+                    setattr(card, name, value)
     else:
         page_ids = list(queryset.values_list("pk", flat=True)[start : start + per_page + 1])
         rows = list(queryset.filter(pk__in=page_ids[:per_page])) if page_ids else []
@@ -291,10 +301,10 @@ def topic_list(request):
 
 
 def topic_detail(request, slug):
-    topic = Topic.objects.filter(slug=slug).first()
+    topic = selectors.by_slug(Topic, slug)
     if topic is None:
         return moved_or_404(request)
-    page = paginate_articles(request, ids=selectors.topic_article_ids(topic))
+    page = paginate_articles(request, page_rows=functools.partial(selectors.topic_article_ids, topic))
     if not page.object_list:
         # A topic that only unpublished stories carry stays unknown: its name
         # alone could give away an embargoed story.
