@@ -43,8 +43,7 @@ def country_detail(request, slug):
             "page": page,
             # The agreements and partners column is the country's overview:
             # page 1 shows it; older pages of stories link back to it.
-            "agreement_groups": selectors.country_agreements_by_status(country) if page.number == 1 else [],
-            "partners": list(selectors.partner_countries(country)) if page.number == 1 else [],
+            "overview": selectors.country_overview(country) if page.number == 1 else None,
             "meta": page_meta(
                 request,
                 title=country.name,

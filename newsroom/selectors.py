@@ -9,17 +9,18 @@ queries however many items it lists.
 from __future__ import annotations
 
 import time
-from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.core.cache import cache
-from django.db.models import Count, F, Prefetch, QuerySet, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from alliances import agreement_page
 from alliances.models import Agreement, AgreementParty, ArticleAgreement, Country
 from newsroom import article_page, listings, related
-from newsroom.db import CompiledQuery
+from newsroom.converters import slug_path
+from newsroom.db import CompiledQuery, json_list, set_prefetched
 from newsroom.models import Article, Author, TaggedCountry, TaggedTopic, Topic, public_q
 
 NAV_CACHE_KEY = "site:active-sections:{generation}"
@@ -253,9 +254,7 @@ def filter_agreements(
     (model instances and known choices), never raw request data."""
     queryset = Agreement.objects.all()
     if country is not None:
-        # A subquery, not a join: a country with two roles in one agreement
-        # must not list it twice.
-        queryset = queryset.filter(pk__in=AgreementParty.objects.filter(country=country).values("agreement_id"))
+        queryset = queryset.filter(party_to(country.pk))
     if kind:
         queryset = queryset.filter(kind=kind)
     if status:
@@ -265,58 +264,106 @@ def filter_agreements(
     return agreements_for_listing(queryset)
 
 
-@dataclass(frozen=True)
-class AgreementGroup:
-    """One status of a country's agreements: how many, and the latest few."""
-
-    status: str
-    label: str
-    total: int
-    agreements: list
-
+# The country page's overview -----------------------------------------------------
 
 COUNTRY_AGREEMENTS_SHOWN = 5
 
 
-def country_agreements_by_status(country: Country, shown: int = COUNTRY_AGREEMENTS_SHOWN) -> list[AgreementGroup]:
-    """The country's agreements grouped by status, in the order of
-    ``Agreement.Status`` (announced ... unknown), empty groups left out: each
-    group's total and its ``shown`` latest agreements. A country such as Cuba
-    is party to hundreds; the page links to the filtered index for the rest
-    instead of printing them all on every page of its stories."""
-    agreements = filter_agreements(country=country)
-    latest = agreements.annotate(
-        position=Window(
-            RowNumber(),
-            partition_by=[F("status")],
-            order_by=[F("latest_date").desc(nulls_last=True), F("title").asc(), F("pk").asc()],
-        ),
-        # Counted over the whole partition, before the filter below keeps
-        # the first few rows: the group's total in the same query.
-        status_total=Window(Count("pk"), partition_by=[F("status")]),
-    ).filter(position__lte=shown)
-    groups: dict[str, list[Agreement]] = defaultdict(list)
-    totals: dict[str, int] = {}
-    for agreement in latest:
-        groups[agreement.status].append(agreement)
-        totals[agreement.status] = agreement.status_total
-    return [
-        AgreementGroup(value, label, totals[value], groups[value])
-        for value, label in Agreement.Status.choices
-        if totals.get(value)
-    ]
+@dataclass(frozen=True)
+class StatusCount:
+    status: str
+    label: str
+    count: int
 
 
-def partner_countries(country: Country) -> QuerySet[Country]:
-    """Countries that share at least one agreement with ``country``, each with
-    ``agreement_count``, most agreements first. Grouped on the party links
-    alone: the agreements themselves are not read."""
-    shared = AgreementParty.objects.filter(country=country).values("agreement_id")
+class Partner(NamedTuple):
+    """A country sharing agreements with another, and how many."""
+
+    name: str
+    slug: str
+    agreement_count: int
+
+    def get_absolute_url(self) -> str:
+        return slug_path("alliances:country-detail", self.slug)
+
+
+@dataclass(frozen=True)
+class CountryOverview:
+    """The side column of a country's first page: how many agreements it is
+    party to, by status (each status links to the filtered index), the
+    latest few of any status, and its partner countries."""
+
+    statuses: list[StatusCount]
+    latest: list[Agreement]
+    partners: list[Partner]
+
+    @property
+    def total(self) -> int:
+        return sum(status.count for status in self.statuses)
+
+
+def party_to(country_id) -> Q:
+    """Agreements the country ``country_id`` is party to. A subquery, not a
+    join: a country with two roles in one agreement must not count it twice."""
+    return Q(pk__in=AgreementParty.objects.filter(country_id=country_id).values("agreement_id"))
+
+
+def partner_countries(country_id) -> QuerySet[Country]:
+    """Countries that share at least one agreement with the country
+    ``country_id``, each with ``agreement_count``, most agreements first.
+    Grouped on the party links alone: the agreements themselves are not
+    read."""
+    shared = AgreementParty.objects.filter(country_id=country_id).values("agreement_id")
     return (
         Country.objects.filter(agreement_parties__agreement_id__in=shared)
-        .exclude(pk=country.pk)
+        .exclude(pk=country_id)
         .annotate(agreement_count=Count("agreement_parties__agreement_id", distinct=True))
         .order_by("-agreement_count", "name")
+    )
+
+
+# Three queries compiled once per process (building them took longer than
+# PostgreSQL took to answer, even for Cuba's two thousand agreements).
+_STATUS_COUNTS = CompiledQuery(
+    Agreement,
+    lambda ids, now, key: Agreement.objects.filter(party_to(key))
+    .order_by()
+    .values("status")
+    .annotate(n=Count("pk"))
+    .values_list("status", "n"),
+    key="int",
+    clock=False,
+)
+_LATEST_AGREEMENTS = CompiledQuery(
+    Agreement,
+    lambda ids, now, key: agreements_by_recency(Agreement.objects.filter(party_to(key))).annotate(
+        card_parties=agreement_page.party_rows()
+    )[:COUNTRY_AGREEMENTS_SHOWN],
+    key="int",
+    clock=False,
+)
+_PARTNERS = CompiledQuery(
+    Country,
+    lambda ids, now, key: partner_countries(key).values_list("name", "slug", "agreement_count"),
+    key="int",
+    clock=False,
+)
+
+
+def country_overview(country: Country) -> CountryOverview:
+    """What the side column of ``country``'s first page shows (see
+    CountryOverview): three queries, whatever the number of agreements."""
+    counts = dict(_STATUS_COUNTS.rows(key=country.pk))
+    latest = _LATEST_AGREEMENTS.run(key=country.pk)
+    for agreement in latest:
+        parties = agreement_page.parties_from_rows(json_list(agreement.card_parties))
+        set_prefetched(agreement, "parties", parties)
+    return CountryOverview(
+        statuses=[
+            StatusCount(value, label, counts[value]) for value, label in Agreement.Status.choices if counts.get(value)
+        ],
+        latest=latest,
+        partners=[Partner(*row) for row in _PARTNERS.rows(key=country.pk)],
     )
 
 

@@ -4,7 +4,7 @@ never an error."""
 
 import pytest
 
-from tests.factories import AgreementFactory, SectorFactory
+from tests.factories import AgreementFactory, ArticleFactory, SectorFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -106,21 +106,48 @@ def test_country_choices_are_countries_with_agreements(client, agreements):
     assert 'value="france"' not in page
 
 
-def test_a_country_page_shows_the_latest_agreements_of_each_status_and_links_to_the_rest(client):
+def test_a_country_page_counts_its_agreements_by_status_and_shows_the_latest(client):
     from datetime import date
 
     for day in range(1, 8):
         AgreementFactory(title=f"Signed deal {day}", party_codes=["CU", "VN"], signed_on=date(2024, 5, day))
     AgreementFactory(
-        title="Rumoured deal", status="announced", signed_on=None, signed_on_precision="", party_codes=["CU", "VN"]
+        title="Rumoured deal",
+        status="announced",
+        signed_on=None,
+        signed_on_precision="",
+        announced_on=date(2024, 5, 20),
+        announced_on_precision="day",
+        party_codes=["CU", "VN"],
     )
+    AgreementFactory(title="Someone else's deal", party_codes=["IR", "VN"])
 
     page = client.get("/countries/cuba/").content.decode()
     side = page[page.index('id="agreements-heading"') :]
-    shown = [f"Signed deal {day}" for day in range(1, 8) if f">Signed deal {day}<" in side]
-    assert shown == [f"Signed deal {day}" for day in (3, 4, 5, 6, 7)]  # the five latest
-    assert side.index("Signed deal 7") < side.index("Signed deal 3")
-    assert '<span class="count">7</span>' in side
-    assert "All 7 signed agreements" in side
-    assert "/agreements/?country=cuba&amp;status=signed" in side
-    assert "Rumoured deal" in side and "All 1 announced" not in side  # a complete group has no link
+    assert 'Agreements <span class="count">8</span>' in side
+    # Each status Cuba has, in the statuses' order, with its count and a
+    # link to the filtered index; statuses it has none of are left out.
+    announced = '<a href="/agreements/?country=cuba&amp;status=announced">Announced</a> <span class="count">1</span>'
+    signed = '<a href="/agreements/?country=cuba&amp;status=signed">Signed</a> <span class="count">7</span>'
+    assert announced in side and signed in side
+    assert side.index(announced) < side.index(signed)
+    assert "status=in_force" not in side
+    # The five latest of any status, newest first.
+    latest = side[side.index(">Latest<") :]
+    shown = [title for title in ["Rumoured deal"] + [f"Signed deal {day}" for day in range(7, 0, -1)] if title in latest]
+    assert shown == ["Rumoured deal", "Signed deal 7", "Signed deal 6", "Signed deal 5", "Signed deal 4"]
+    assert "Someone else" not in page
+    assert '<a href="/agreements/?country=cuba">All 8 agreements of Cuba</a>' in side
+    # Vietnam is party to all eight; Iran to none of Cuba's.
+    partners = side[side.index('id="partners-heading"') :]
+    assert '<a href="/countries/vietnam/">Vietnam</a> <span class="count">8 agreements</span>' in partners
+    assert "/countries/iran/" not in partners
+
+
+def test_a_country_without_agreements_says_so(client):
+    ArticleFactory(public=True, headline="Quiet story", country_codes=["UY"])
+    page = client.get("/countries/uruguay/").content.decode()
+    assert "No agreements recorded." in page
+    assert 'id="partners-heading"' not in page
+
+
