@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections, models
-from django.db.models import Aggregate, JSONField, OuterRef, Subquery
+from django.db.models import Aggregate, Field, ForeignObject, JSONField, Lookup, OuterRef, Subquery
 from django.db.models.functions import JSONObject
 from django.utils import timezone
 
@@ -34,6 +34,37 @@ class JSONList(Aggregate):
 
     def as_postgresql(self, compiler, connection, **extra_context):
         return super().as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
+
+
+@Field.register_lookup
+class AnyOf(Lookup):
+    """``field__any=[...]``: the field is one of the values, sent as ONE
+    parameter (PostgreSQL ``= ANY(array)``, SQLite ``IN (SELECT value FROM
+    json_each(...))``) where ``__in`` writes one placeholder per value. A
+    search hands hundreds of ids to each of its queries: with ``__in`` each
+    query's text was new (psycopg parsed it again, PostgreSQL could not
+    reuse it) and carried hundreds of parameters. Values are ints or
+    strings, given as they are stored, in any iterable: a set or frozenset
+    is cheapest, as Django walks a list or tuple element by element looking
+    for expressions before the lookup sees it."""
+
+    lookup_name = "any"
+    prepare_rhs = False
+
+    def get_prep_lookup(self):
+        return list(self.rhs)
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        values = list(self.rhs)
+        if connection.vendor == "postgresql":
+            return f"{lhs} = ANY(%s)", [*lhs_params, values]
+        sql = f"{lhs} IN (SELECT value FROM json_each(%s))"  # noqa: S608 - lhs is a compiled column; values are a parameter
+        return sql, [*lhs_params, json.dumps(values)]
+
+
+# Foreign keys keep their own lookups (they leave out the plain fields' ones).
+ForeignObject.register_lookup(AnyOf)
 
 
 def json_list(value) -> list:
@@ -224,3 +255,25 @@ class CompiledQuery:
         with connections[alias].cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
+
+
+def rows_of(*querysets) -> list[list[tuple]]:
+    """The rows of each ``values_list()`` queryset, from one round trip to
+    the database: each becomes a subquery folded into a JSON array. For a
+    page that needs several small lists at once (the search facets). Values
+    come back as JSON gives them (numbers, strings): no dates."""
+    connection = connections[querysets[0].db]
+    aggregate = "JSON_AGG" if connection.vendor == "postgresql" else "JSON_GROUP_ARRAY"
+    build = "JSON_BUILD_ARRAY" if connection.vendor == "postgresql" else "JSON_ARRAY"
+    parts, params = [], []
+    for queryset in querysets:
+        sql, sql_params = queryset.query.sql_with_params()
+        names = [*queryset.query.values_select, *queryset.query.annotation_select]
+        row = ", ".join(f"f.{connection.ops.quote_name(name)}" for name in names)
+        # The rows keep the subquery's order (its ORDER BY) in the array.
+        parts.append(f"(SELECT {aggregate}({build}({row})) FROM ({sql}) f)")  # noqa: S608 - compiled SQL
+        params.extend(sql_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)  # noqa: S608 - compiled querysets; values are parameters
+        found = cursor.fetchone()
+    return [[tuple(row) for row in json_list(value)] for value in found]

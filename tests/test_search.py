@@ -16,13 +16,14 @@ from tests.factories import AgreementFactory, ArticleAgreementFactory, ArticleFa
 pytestmark = pytest.mark.django_db
 
 ON_POSTGRES = connection.vendor == "postgresql"
-# The search itself (at most): two facet lookups, the matching ids, three
-# facet counts, the page count, the page and its prefetches, the snippets.
-# On PostgreSQL, one more asks for plans made for the words searched
-# (search.custom_plans).
+# The search itself (at most): two facet lookups, the matching ids, their
+# ranking, the page's cards, the bodies for the snippets, the facet counts.
+# On PostgreSQL four more: the words' stems to highlight, and a plan made
+# for the words searched (search.custom_plans: a SET in a transaction, which
+# inside a test's transaction is a savepoint and its release).
 # The site's header adds three (navigation topics and countries, next
 # scheduled publication).
-QUERY_BUDGET = 12 + (1 if ON_POSTGRES else 0) + 3
+QUERY_BUDGET = 7 + (4 if ON_POSTGRES else 0) + 3
 
 
 def postgres_only(test):
@@ -238,6 +239,35 @@ def test_snippets_escape_the_text_around_the_highlight(client):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<mark>officials</mark>" in html
     assert "<mark>said</mark>" not in html
+
+
+def test_the_snippet_is_taken_from_around_the_first_match_however_deep(client):
+    before, after = (" ".join(f"{name}{i}" for i in range(400)) for name in ("before", "after"))
+    ArticleFactory(
+        public=True,
+        headline="Long read",
+        body=f"<p>{before}</p><p>Late in the story the tanker reached Matanzas at dawn, and more.</p><p>{after}</p>",
+    )
+    html = client.get("/search/", {"q": "Matanzas"}).content.decode()
+    snippet = html[html.index('<p class="snippet">') :].split("</p>", 1)[0]
+    assert "<mark>Matanzas</mark>" in snippet
+    # A few words of lead-in, marked as cut at both ends.
+    assert snippet.startswith('<p class="snippet">… ') and snippet.endswith(" …")
+    assert "before0 " not in snippet and "the tanker reached" in snippet
+
+
+def test_a_snippet_without_a_match_in_the_body_is_its_opening(client):
+    ArticleFactory(public=True, headline="Matanzas port", body="<p>Ships came and went all week.</p>")
+    html = client.get("/search/", {"q": "Matanzas"}).content.decode()
+    assert '<p class="snippet">Ships came and went all week.</p>' in html
+
+
+@postgres_only
+def test_words_are_highlighted_by_their_stem_as_they_were_found(client):
+    ArticleFactory(public=True, headline="Talks", body="<p>The two countries negotiated for a year.</p>")
+    html = client.get("/search/", {"q": "negotiations -weather"}).content.decode()
+    assert "<mark>negotiated</mark>" in html
+    assert "<mark>countries</mark>" not in html
 
 
 def test_highlight_html_only_ever_produces_balanced_marks():

@@ -134,7 +134,9 @@ def test_a_country_page_counts_its_agreements_by_status_and_shows_the_latest(cli
     assert "status=in_force" not in side
     # The five latest of any status, newest first.
     latest = side[side.index(">Latest<") :]
-    shown = [title for title in ["Rumoured deal"] + [f"Signed deal {day}" for day in range(7, 0, -1)] if title in latest]
+    shown = [
+        title for title in ["Rumoured deal"] + [f"Signed deal {day}" for day in range(7, 0, -1)] if title in latest
+    ]
     assert shown == ["Rumoured deal", "Signed deal 7", "Signed deal 6", "Signed deal 5", "Signed deal 4"]
     assert "Someone else" not in page
     assert '<a href="/agreements/?country=cuba">All 8 agreements of Cuba</a>' in side
@@ -149,5 +151,3 @@ def test_a_country_without_agreements_says_so(client):
     page = client.get("/countries/uruguay/").content.decode()
     assert "No agreements recorded." in page
     assert 'id="partners-heading"' not in page
-
-
