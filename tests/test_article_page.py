@@ -4,6 +4,7 @@ rows, in the same order, with the same values and types."""
 
 from datetime import date, timedelta
 
+import pytest
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
@@ -11,7 +12,7 @@ from alliances import agreement_page
 from alliances.display import party_countries
 from alliances.models import Agreement, AgreementParty, AgreementSource
 from newsroom import article_page, selectors
-from newsroom.models import Article
+from newsroom.models import Article, Topic
 from tests import factories
 from tests.factories import (
     AgreementFactory,
@@ -134,6 +135,22 @@ def test_fields_the_lists_leave_out_are_loaded_on_demand_not_blank(db):
     article = Article.objects.get(pk=ArticleFactory(public=True, authors=[author]).pk)
     article_page.load(article)
     assert article.ordered_authors()[0].bio == "Covers energy."
+
+
+def test_a_list_read_ahead_refuses_a_new_query_rather_than_answer_wrongly(db, django_assert_num_queries):
+    """The lists sit where prefetch_related puts them, but without their
+    relation: filtering one would query every topic there is, so it raises."""
+    article = Article.objects.get(pk=ArticleFactory(public=True, topics=["oil", "sugar"]).pk)
+    Topic.objects.create(name="unrelated")
+    article_page.load(article)
+    with django_assert_num_queries(0):
+        topics = article.tags.all()
+        assert [t.name for t in topics] == ["oil", "sugar"]
+        assert len(topics) == 2 and topics[0].name == "oil" and topics.exists() and topics.count() == 2
+    with pytest.raises(TypeError, match="read ahead of time"):
+        article.tags.all().filter(name="unrelated")
+    with pytest.raises(TypeError):
+        article.tags.all().order_by("-name")
 
 
 def test_an_agreement_with_one_country_in_two_roles_prints_it_once(db):
