@@ -11,15 +11,17 @@ the admin requires.
 What the templates may call is listed here: URL reversing, static files,
 the header's sections, pagination links and a few formatting filters that
 behave as Django's do (dates in the site's time zone, numbers with commas).
-Autoescaping is on and escapes exactly as Django's does; Django's safe
-strings (``format_html``, forms) pass through unescaped as they do in
-Django templates.
+Autoescaping is on, with MarkupSafe's escaping (in C): quotes come out as
+``&#39;`` and ``&#34;`` where Django writes ``&#x27;`` and ``&quot;``, the
+same characters to a browser. Escaping Django's way, through a Python
+function on every printed value, cost about 1.4 microseconds a value: half
+a millisecond on a list page. Django's safe strings (``format_html``,
+forms) pass through unescaped as they do in Django templates.
 """
 
 from __future__ import annotations
 
 import functools
-import html
 from datetime import date as date_type
 from datetime import datetime
 from urllib.parse import urlencode
@@ -33,7 +35,6 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import dateformat, timezone, translation
 from django.utils.encoding import iri_to_uri
 from jinja2 import ChainableUndefined, Environment, pass_context
-from markupsafe import Markup
 
 from alliances import display
 from newsroom import selectors, seo
@@ -112,15 +113,6 @@ def _format_day(day: date_type, format_string: str, language: str | None) -> str
     return dateformat.format(day, format_string)
 
 
-def escape(value) -> Markup:
-    """Escape as Django does (&quot; and &#x27; where MarkupSafe writes
-    &#34; and &#39;), so a page's text reads the same whichever engine
-    wrote it; safe strings (``__html__``) pass as they are."""
-    if hasattr(value, "__html__"):
-        return value
-    return Markup(html.escape(str(value)))  # noqa: S704 - escaped just now
-
-
 def now(format_string: str) -> str:
     return dateformat.format(timezone.localtime(), format_string)
 
@@ -132,7 +124,6 @@ def environment(**options) -> Environment:
     # would print the tag into the page): replaced, not defaulted.
     options["undefined"] = ChainableUndefined
     options.pop("autoescape", None)  # always on, whatever the settings say
-    options.setdefault("finalize", escape)
     options.setdefault("keep_trailing_newline", True)
     env = Environment(autoescape=True, **options)
     env.globals.update(
