@@ -7,17 +7,28 @@ checked in ``clean()``. Both reach editors as form errors.
 
 from __future__ import annotations
 
+import functools
+
 import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.formats import date_format
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase
 
 from newsroom.converters import slug_path
 from newsroom.redirects import KeepsOldAddresses
+
+
+@functools.lru_cache(maxsize=4096)
+def _date_text(value, format_string: str, language: str | None) -> str:
+    # Cards print the same dates over and over; formatting one in the
+    # active language reads Django's locale settings each time.
+    return date_format(value, format_string)
 
 
 class Country(TagBase):
@@ -44,6 +55,24 @@ class Country(TagBase):
 
     def localized_name(self, language: str) -> str:
         return self.name_es if language == "es" and self.name_es else self.name
+
+
+class CountryOverview(models.Model):
+    """What a country's first page shows beside its stories (agreements by
+    status, the latest few, partner countries), stored because counting it
+    for every view cost more than the rest of the page. Derived data:
+    alliances.overview writes it whenever what it shows changes."""
+
+    country = models.OneToOneField(Country, on_delete=models.CASCADE, primary_key=True, related_name="overview")
+    data = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("country overview")
+        verbose_name_plural = _("country overviews")
+
+    def __str__(self) -> str:
+        return str(self.country_id)
 
 
 class Sector(models.Model):
@@ -262,17 +291,13 @@ class Agreement(KeepsOldAddresses, models.Model):
 
     def display_date(self, field: str) -> str:
         """The date as precisely as it is known: "2001", "January 2025", "17 January 2025"."""
-        from django.utils.formats import date_format
-
         value = getattr(self, field)
         if value is None:
             return ""
         precision = getattr(self, f"{field}_precision")
         if precision == Precision.YEAR:
             return str(value.year)
-        if precision == Precision.MONTH:
-            return date_format(value, "F Y")
-        return date_format(value, "j F Y")
+        return _date_text(value, "F Y" if precision == Precision.MONTH else "j F Y", get_language())
 
     def date_iso(self, field: str) -> str:
         """Machine-readable date at its precision, for <time datetime>."""

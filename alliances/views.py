@@ -13,7 +13,8 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from alliances.models import Agreement, Country, Sector
+from alliances import overview
+from alliances.models import Agreement, Sector
 from newsroom import selectors
 from newsroom.views import moved_or_404, page_meta, paginate, paginate_articles
 
@@ -31,7 +32,7 @@ def country_list(request):
 
 
 def country_detail(request, slug):
-    country = selectors.by_slug(Country, slug)
+    country = overview.country_for_page(slug)
     if country is None:
         return moved_or_404(request)
     page = paginate_articles(request, page_rows=functools.partial(selectors.country_article_ids, country))
@@ -43,7 +44,7 @@ def country_detail(request, slug):
             "page": page,
             # The agreements and partners column is the country's overview:
             # page 1 shows it; older pages of stories link back to it.
-            "overview": selectors.country_overview(country) if page.number == 1 else None,
+            "overview": overview.for_page(country) if page.number == 1 else None,
             "meta": page_meta(
                 request,
                 title=country.name,

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from django.core.cache import cache
 from django.db.models import Count, F, Prefetch, Q, QuerySet
@@ -19,8 +18,7 @@ from django.db.models.functions import Coalesce
 from alliances import agreement_page
 from alliances.models import Agreement, AgreementParty, ArticleAgreement, Country
 from newsroom import article_page, listings, related
-from newsroom.converters import slug_path
-from newsroom.db import CompiledQuery, json_list, set_prefetched
+from newsroom.db import CompiledQuery
 from newsroom.models import Article, Author, TaggedCountry, TaggedTopic, Topic, public_q
 
 NAV_CACHE_KEY = "site:active-sections:{generation}"
@@ -264,42 +262,7 @@ def filter_agreements(
     return agreements_for_listing(queryset)
 
 
-# The country page's overview -----------------------------------------------------
-
-COUNTRY_AGREEMENTS_SHOWN = 5
-
-
-@dataclass(frozen=True)
-class StatusCount:
-    status: str
-    label: str
-    count: int
-
-
-class Partner(NamedTuple):
-    """A country sharing agreements with another, and how many."""
-
-    name: str
-    slug: str
-    agreement_count: int
-
-    def get_absolute_url(self) -> str:
-        return slug_path("alliances:country-detail", self.slug)
-
-
-@dataclass(frozen=True)
-class CountryOverview:
-    """The side column of a country's first page: how many agreements it is
-    party to, by status (each status links to the filtered index), the
-    latest few of any status, and its partner countries."""
-
-    statuses: list[StatusCount]
-    latest: list[Agreement]
-    partners: list[Partner]
-
-    @property
-    def total(self) -> int:
-        return sum(status.count for status in self.statuses)
+# Agreements of a country ------------------------------------------------------
 
 
 def party_to(country_id) -> Q:
@@ -319,51 +282,6 @@ def partner_countries(country_id) -> QuerySet[Country]:
         .exclude(pk=country_id)
         .annotate(agreement_count=Count("agreement_parties__agreement_id", distinct=True))
         .order_by("-agreement_count", "name")
-    )
-
-
-# Three queries compiled once per process (building them took longer than
-# PostgreSQL took to answer, even for Cuba's two thousand agreements).
-_STATUS_COUNTS = CompiledQuery(
-    Agreement,
-    lambda ids, now, key: Agreement.objects.filter(party_to(key))
-    .order_by()
-    .values("status")
-    .annotate(n=Count("pk"))
-    .values_list("status", "n"),
-    key="int",
-    clock=False,
-)
-_LATEST_AGREEMENTS = CompiledQuery(
-    Agreement,
-    lambda ids, now, key: agreements_by_recency(Agreement.objects.filter(party_to(key))).annotate(
-        card_parties=agreement_page.party_rows()
-    )[:COUNTRY_AGREEMENTS_SHOWN],
-    key="int",
-    clock=False,
-)
-_PARTNERS = CompiledQuery(
-    Country,
-    lambda ids, now, key: partner_countries(key).values_list("name", "slug", "agreement_count"),
-    key="int",
-    clock=False,
-)
-
-
-def country_overview(country: Country) -> CountryOverview:
-    """What the side column of ``country``'s first page shows (see
-    CountryOverview): three queries, whatever the number of agreements."""
-    counts = dict(_STATUS_COUNTS.rows(key=country.pk))
-    latest = _LATEST_AGREEMENTS.run(key=country.pk)
-    for agreement in latest:
-        parties = agreement_page.parties_from_rows(json_list(agreement.card_parties))
-        set_prefetched(agreement, "parties", parties)
-    return CountryOverview(
-        statuses=[
-            StatusCount(value, label, counts[value]) for value, label in Agreement.Status.choices if counts.get(value)
-        ],
-        latest=latest,
-        partners=[Partner(*row) for row in _PARTNERS.rows(key=country.pk)],
     )
 
 

@@ -100,7 +100,7 @@ BUDGET = {
     "topic index": 4,
     "topic": 6,
     "country index": 4,
-    "country": 9,
+    "country": 6,
     "agreement index": 9,
     "agreement index, filtered": 9,
     "agreement": 7,

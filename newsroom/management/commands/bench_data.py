@@ -30,6 +30,7 @@ from django.db import IntegrityError, connection, connections, models, transacti
 from django.utils import timezone
 from django.utils.text import slugify
 
+from alliances import overview
 from alliances.models import Agreement, AgreementParty, AgreementSource, ArticleAgreement, Country, Sector
 from newsroom.models import Article, Author, Byline, TaggedCountry, TaggedTopic, Topic
 
@@ -368,6 +369,8 @@ class Command(BaseCommand):
         topics = self.make_topics(options["topics"])
         authors = self.make_authors(options["authors"])
         agreements = self.make_agreements(options["agreements"])
+        # The agreements and parties went in around the ORM's signals.
+        self.log(f"country overviews: {overview.refresh_all()}")
         self.make_articles(options["articles"], options["batch_size"], topics, authors, agreements)
         self.finish()
 

@@ -1,0 +1,250 @@
+"""The overview beside a country's stories on its first page: how many
+agreements it is party to, by status, the latest few of them, and the
+countries it shares agreements with.
+
+Stored, not computed per view. Counting a busy country's agreements and
+partners (Cuba: two thousand agreements, 237 partners) took three queries and
+more time than the rest of its page, on the site's most visited kind of page.
+So the overview is kept in ``CountryOverview`` and written again whenever
+something it shows changes, in the same transaction as the change:
+
+* an agreement is saved (title, kind, status, dates) or deleted: the
+  overviews of its parties' countries;
+* a party is added, changed or removed: the overviews of every country of that
+  agreement (their partner counts change too);
+* a country is renamed: its own overview and those of its partners, which
+  print its name.
+
+Rows written around the ORM (``bulk_create``, the benchmark's data set) are
+followed by :func:`refresh_all`; ``manage.py migrate`` fills the overviews
+of countries that have none. A country without a stored overview is computed
+on the spot, so a missing row is slower, never wrong.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import NamedTuple
+
+from django.db.models import Count, F
+from django.db.models.signals import post_delete, post_migrate, post_save, pre_delete, pre_save
+
+from alliances import agreement_page
+from alliances.models import Agreement, AgreementParty, Country, CountryOverview
+from newsroom.converters import slug_path
+from newsroom.db import CompiledQuery, instance_from_json, json_list, set_prefetched
+from newsroom.selectors import agreements_by_recency, partner_countries, party_to
+
+LATEST_SHOWN = 5
+# What an agreement card prints (templates/jinja2/includes/cards.html).
+CARD_FIELDS = (
+    "id",
+    "title",
+    "slug",
+    "kind",
+    "status",
+    *(
+        f"{name}{suffix}"
+        for name in ("announced_on", "signed_on", "in_force_on", "expires_on")
+        for suffix in ("", "_precision")
+    ),
+)
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    status: str
+    label: str
+    count: int
+
+
+class Partner(NamedTuple):
+    """A country sharing agreements with another, and how many."""
+
+    name: str
+    slug: str
+    agreement_count: int
+
+    def get_absolute_url(self) -> str:
+        return slug_path("alliances:country-detail", self.slug)
+
+
+@dataclass(frozen=True)
+class Overview:
+    statuses: list[StatusCount]
+    latest: list[Agreement]
+    partners: list[Partner]
+
+    @property
+    def total(self) -> int:
+        return sum(status.count for status in self.statuses)
+
+
+# Computing one: three queries compiled once per process.
+
+_STATUS_COUNTS = CompiledQuery(
+    Agreement,
+    lambda ids, now, key: Agreement.objects.filter(party_to(key))
+    .order_by()
+    .values("status")
+    .annotate(n=Count("pk"))
+    .values_list("status", "n"),
+    key="int",
+    clock=False,
+)
+_LATEST = CompiledQuery(
+    Agreement,
+    lambda ids, now, key: agreements_by_recency(Agreement.objects.filter(party_to(key))).annotate(
+        card_parties=agreement_page.party_rows()
+    )[:LATEST_SHOWN],
+    key="int",
+    clock=False,
+)
+_PARTNERS = CompiledQuery(
+    Country,
+    lambda ids, now, key: partner_countries(key).values_list("name", "slug", "agreement_count"),
+    key="int",
+    clock=False,
+)
+
+
+def compute(country_id: int) -> dict:
+    """The overview of the country ``country_id`` as JSON-ready data."""
+
+    def card(agreement: Agreement) -> dict:
+        row = {name: getattr(agreement, name) for name in CARD_FIELDS}
+        row = {name: value.isoformat() if isinstance(value, date) else value for name, value in row.items()}
+        return {**row, "parties": json_list(agreement.card_parties)}
+
+    return {
+        "statuses": [[status, count] for status, count in _STATUS_COUNTS.rows(key=country_id)],
+        "latest": [card(agreement) for agreement in _LATEST.run(key=country_id)],
+        "partners": [list(row) for row in _PARTNERS.rows(key=country_id)],
+    }
+
+
+def refresh(country_ids: Iterable[int]) -> None:
+    """Write the overviews of these countries again (in the caller's
+    transaction: a change rolled back takes its overviews with it)."""
+    for country_id in sorted(set(country_ids)):
+        CountryOverview.objects.update_or_create(country_id=country_id, defaults={"data": compute(country_id)})
+
+
+def refresh_all(*, missing_only: bool = False) -> int:
+    """Every country's overview (or only those not stored yet); how many
+    were written."""
+    countries = Country.objects.all()
+    if missing_only:
+        countries = countries.filter(overview__isnull=True)
+    ids = list(countries.values_list("pk", flat=True))
+    refresh(ids)
+    return len(ids)
+
+
+# Reading one: with the country, in one query.
+
+_COUNTRY_PAGE = CompiledQuery(
+    Country,
+    lambda ids, now, key: Country.objects.filter(slug=key).annotate(overview_data=F("overview__data"))[:1],
+    key="text",
+    clock=False,
+)
+
+
+def country_for_page(slug: str) -> Country | None:
+    """The country at ``slug`` carrying its stored overview, or None."""
+    found = _COUNTRY_PAGE.run(key=slug)
+    return found[0] if found else None
+
+
+def for_page(country: Country) -> Overview:
+    """The overview of a country from :func:`country_for_page` (computed on
+    the spot if none is stored)."""
+    data = getattr(country, "overview_data", None)
+    if isinstance(data, str):
+        data = json.loads(data)
+    if data is None:
+        data = compute(country.pk)
+    labels = dict(Agreement.Status.choices)
+    latest = []
+    for row in data["latest"]:
+        agreement = instance_from_json(Agreement, {k: v for k, v in row.items() if k != "parties"})
+        set_prefetched(agreement, "parties", agreement_page.parties_from_rows(row["parties"]))
+        latest.append(agreement)
+    counts = dict(data["statuses"])
+    return Overview(
+        statuses=[StatusCount(value, labels[value], counts[value]) for value in labels if counts.get(value)],
+        latest=latest,
+        partners=[Partner(*row) for row in data["partners"]],
+    )
+
+
+# Keeping them current.
+
+
+def _countries_of(agreement_id: int) -> set[int]:
+    return set(AgreementParty.objects.filter(agreement_id=agreement_id).values_list("country_id", flat=True))
+
+
+def agreement_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        refresh(_countries_of(instance.pk))
+
+
+def agreement_deleting(sender, instance, **kwargs):
+    # The parties go first in the cascade: note their countries now.
+    instance._overview_countries = _countries_of(instance.pk)
+
+
+def agreement_deleted(sender, instance, **kwargs):
+    refresh(getattr(instance, "_overview_countries", ()))
+
+
+def party_saving(sender, instance, raw=False, **kwargs):
+    # A party moved to another country (or agreement) must also leave the
+    # overviews it was in: note where it was.
+    if instance.pk and not raw:
+        instance._overview_was = (
+            AgreementParty.objects.filter(pk=instance.pk).values_list("agreement_id", "country_id").first()
+        )
+
+
+def party_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    # Every country of the agreement: their partner counts change with it.
+    countries = _countries_of(instance.agreement_id) | {instance.country_id}
+    was = getattr(instance, "_overview_was", None)
+    if was is not None:
+        countries |= _countries_of(was[0]) | {was[1]}
+    refresh(countries)
+
+
+def country_saved(sender, instance, created=False, raw=False, **kwargs):
+    if created or raw:
+        return
+    shared = AgreementParty.objects.filter(country=instance).values("agreement_id")
+    refresh(
+        set(AgreementParty.objects.filter(agreement_id__in=shared).values_list("country_id", flat=True)) | {instance.pk}
+    )
+
+
+def fill_missing(sender, **kwargs):
+    """After ``migrate``: store the overviews of countries that have none
+    (all of them, the first time)."""
+    refresh_all(missing_only=True)
+
+
+def connect(app_config) -> None:
+    uid = "alliances.overview"
+    post_save.connect(agreement_saved, sender=Agreement, dispatch_uid=f"{uid}.agreement_saved")
+    pre_delete.connect(agreement_deleting, sender=Agreement, dispatch_uid=f"{uid}.agreement_deleting")
+    post_delete.connect(agreement_deleted, sender=Agreement, dispatch_uid=f"{uid}.agreement_deleted")
+    pre_save.connect(party_saving, sender=AgreementParty, dispatch_uid=f"{uid}.party_saving")
+    post_save.connect(party_changed, sender=AgreementParty, dispatch_uid=f"{uid}.party_saved")
+    post_delete.connect(party_changed, sender=AgreementParty, dispatch_uid=f"{uid}.party_deleted")
+    post_save.connect(country_saved, sender=Country, dispatch_uid=f"{uid}.country_saved")
+    post_migrate.connect(fill_missing, sender=app_config, dispatch_uid=f"{uid}.fill_missing")
