@@ -189,9 +189,11 @@ def _countries_of(agreement_id: int) -> set[int]:
     return set(AgreementParty.objects.filter(agreement_id=agreement_id).values_list("country_id", flat=True))
 
 
-def agreement_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
-        refresh(_countries_of(instance.pk))
+# Raw saves too: django-reversion restores versions with them.
+
+
+def agreement_saved(sender, instance, **kwargs):
+    refresh(_countries_of(instance.pk))
 
 
 def agreement_deleting(sender, instance, **kwargs):
@@ -203,18 +205,16 @@ def agreement_deleted(sender, instance, **kwargs):
     refresh(getattr(instance, "_overview_countries", ()))
 
 
-def party_saving(sender, instance, raw=False, **kwargs):
+def party_saving(sender, instance, **kwargs):
     # A party moved to another country (or agreement) must also leave the
     # overviews it was in: note where it was.
-    if instance.pk and not raw:
+    if instance.pk:
         instance._overview_was = (
             AgreementParty.objects.filter(pk=instance.pk).values_list("agreement_id", "country_id").first()
         )
 
 
-def party_changed(sender, instance, raw=False, **kwargs):
-    if raw:
-        return
+def party_changed(sender, instance, **kwargs):
     # Every country of the agreement: their partner counts change with it.
     countries = _countries_of(instance.agreement_id) | {instance.country_id}
     was = getattr(instance, "_overview_was", None)
@@ -223,8 +223,8 @@ def party_changed(sender, instance, raw=False, **kwargs):
     refresh(countries)
 
 
-def country_saved(sender, instance, created=False, raw=False, **kwargs):
-    if created or raw:
+def country_saved(sender, instance, created=False, **kwargs):
+    if created:
         return
     shared = AgreementParty.objects.filter(country=instance).values("agreement_id")
     refresh(

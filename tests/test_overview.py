@@ -113,3 +113,21 @@ def test_rows_written_around_the_orm_are_caught_up_by_refresh_all(client):
     overview.refresh_all()
     assert "Bulk deal" in side(client, "cuba")
     assert Country.objects.get(iso2="VN").overview.data["partners"] == [["Cuba", "cuba", 1]]
+
+
+def test_a_restored_agreement_version_is_shown_where_it_belongs(client, editor_user):
+    from newsroom import history, services
+
+    deal = AgreementFactory(title="Credit line", party_codes=["RU", "CU"])
+    history.record_version(deal, user=editor_user)
+    party = deal.parties.get(country=country("CU"))
+    party.country = country("VE")
+    party.save()
+    deal.title = "Credit line for Venezuela"
+    deal.save()
+    assert "Credit line for Venezuela" in side(client, "venezuela")
+    assert "Credit line" not in side(client, "cuba")
+
+    services.restore_version(version=history.versions_of(deal).last(), user=editor_user)
+    assert ">Credit line<" in side(client, "cuba")
+    assert "Credit line" not in side(client, "venezuela")
