@@ -29,8 +29,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Count, F
-from django.db.models.signals import post_delete, post_migrate, post_save, pre_delete, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_delete, pre_save
+from django.utils import timezone
 
 from alliances import agreement_page
 from alliances.models import Agreement, AgreementParty, Country, CountryOverview
@@ -111,7 +113,7 @@ _PARTNERS = CompiledQuery(
 )
 
 
-def compute(country_id: int) -> dict:
+def compute(country_id: int, using: str = DEFAULT_DB_ALIAS) -> dict:
     """The overview of the country ``country_id`` as JSON-ready data."""
 
     def card(agreement: Agreement) -> dict:
@@ -120,27 +122,33 @@ def compute(country_id: int) -> dict:
         return {**row, "parties": json_list(agreement.card_parties)}
 
     return {
-        "statuses": [[status, count] for status, count in _STATUS_COUNTS.rows(key=country_id)],
-        "latest": [card(agreement) for agreement in _LATEST.run(key=country_id)],
-        "partners": [list(row) for row in _PARTNERS.rows(key=country_id)],
+        "statuses": [[status, count] for status, count in _STATUS_COUNTS.rows(key=country_id, alias=using)],
+        "latest": [card(agreement) for agreement in _LATEST.run(key=country_id, alias=using)],
+        "partners": [list(row) for row in _PARTNERS.rows(key=country_id, alias=using)],
     }
 
 
-def refresh(country_ids: Iterable[int]) -> None:
+def refresh(country_ids: Iterable[int], using: str = DEFAULT_DB_ALIAS) -> None:
     """Write the overviews of these countries again (in the caller's
-    transaction: a change rolled back takes its overviews with it)."""
-    for country_id in sorted(set(country_ids)):
-        CountryOverview.objects.update_or_create(country_id=country_id, defaults={"data": compute(country_id)})
+    transaction: a change rolled back takes its overviews with it). Each row
+    is locked before its overview is computed, so two editors changing the
+    same country's agreements at once cannot store one computed without the
+    other's change."""
+    rows = CountryOverview.objects.using(using)
+    with transaction.atomic(using=using):
+        for country_id in sorted(set(country_ids)):
+            rows.select_for_update().get_or_create(country_id=country_id)
+            rows.filter(country_id=country_id).update(data=compute(country_id, using), updated_at=timezone.now())
 
 
-def refresh_all(*, missing_only: bool = False) -> int:
+def refresh_all(*, missing_only: bool = False, using: str = DEFAULT_DB_ALIAS) -> int:
     """Every country's overview (or only those not stored yet); how many
     were written."""
-    countries = Country.objects.all()
+    countries = Country.objects.using(using)
     if missing_only:
         countries = countries.filter(overview__isnull=True)
     ids = list(countries.values_list("pk", flat=True))
-    refresh(ids)
+    refresh(ids, using)
     return len(ids)
 
 
@@ -223,19 +231,50 @@ def party_changed(sender, instance, **kwargs):
     refresh(countries)
 
 
+def countries_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """Parties written through ``agreement.countries.add()/remove()/set()``
+    or ``country.agreements...`` (bulk inserts and deletes: no signal per
+    party). ``instance`` is the agreement, or the country when ``reverse``."""
+    if action == "pre_clear":
+        # The rows are about to go: note whose overviews they are in.
+        instance._overview_cleared = _countries_around(instance, reverse)
+    elif action in ("post_add", "post_remove", "post_clear"):
+        countries = _countries_around(instance, reverse) | getattr(instance, "_overview_cleared", set())
+        if reverse:
+            for agreement_id in pk_set or ():
+                countries |= _countries_of(agreement_id)
+        else:
+            countries |= set(pk_set or ())
+        refresh(countries)
+
+
+def _countries_around(instance, reverse: bool) -> set[int]:
+    """An agreement's countries; or a country and those it shares agreements with."""
+    if not reverse:
+        return _countries_of(instance.pk)
+    shared = AgreementParty.objects.filter(country_id=instance.pk).values("agreement_id")
+    return set(AgreementParty.objects.filter(agreement_id__in=shared).values_list("country_id", flat=True)) | {
+        instance.pk
+    }
+
+
 def country_saved(sender, instance, created=False, **kwargs):
-    if created:
-        return
-    shared = AgreementParty.objects.filter(country=instance).values("agreement_id")
-    refresh(
-        set(AgreementParty.objects.filter(agreement_id__in=shared).values_list("country_id", flat=True)) | {instance.pk}
-    )
+    if not created:
+        refresh(_countries_around(instance, reverse=True))
 
 
-def fill_missing(sender, **kwargs):
+def fill_missing(sender, using=DEFAULT_DB_ALIAS, apps=None, **kwargs):
     """After ``migrate``: store the overviews of countries that have none
-    (all of them, the first time)."""
-    refresh_all(missing_only=True)
+    (all of them, the first time). Not when migrating back to before the
+    overview table existed."""
+    if apps is not None:
+        try:
+            apps.get_model("alliances", "CountryOverview")
+        except LookupError:
+            return
+    if CountryOverview._meta.db_table not in connections[using].introspection.table_names():
+        return
+    refresh_all(missing_only=True, using=using)
 
 
 def connect(app_config) -> None:
@@ -247,4 +286,5 @@ def connect(app_config) -> None:
     post_save.connect(party_changed, sender=AgreementParty, dispatch_uid=f"{uid}.party_saved")
     post_delete.connect(party_changed, sender=AgreementParty, dispatch_uid=f"{uid}.party_deleted")
     post_save.connect(country_saved, sender=Country, dispatch_uid=f"{uid}.country_saved")
+    m2m_changed.connect(countries_changed, sender=Agreement.countries.through, dispatch_uid=f"{uid}.countries")
     post_migrate.connect(fill_missing, sender=app_config, dispatch_uid=f"{uid}.fill_missing")

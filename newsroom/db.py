@@ -288,7 +288,8 @@ def rows_of(*querysets) -> list[list[tuple]]:
     parts, params = [], []
     for queryset in querysets:
         sql, sql_params = queryset.query.sql_with_params()
-        names = [*queryset.query.values_select, *queryset.query.annotation_select]
+        # The columns in the order the queryset selects them.
+        names = list(queryset.query.selected or [*queryset.query.values_select, *queryset.query.annotation_select])
         row = ", ".join(f"f.{connection.ops.quote_name(name)}" for name in names)
         # The rows keep the subquery's order (its ORDER BY) in the array.
         parts.append(f"(SELECT {aggregate}({build}({row})) FROM ({sql}) f)")  # noqa: S608 - compiled SQL

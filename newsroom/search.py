@@ -423,9 +423,9 @@ def highlight_html(marked: str, *, unescape: bool = True) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 - every piece of text went through escape()
 
 
-# Lexemes in PostgreSQL's text form of a tsquery (querytree): 'word', with a
-# quote doubled inside, and "!" before a negated one.
-_LEXEME = re.compile(r"(!?)'((?:[^']|'')+)'")
+# Lexemes in PostgreSQL's text form of a tsquery: 'word', a quote inside
+# doubled. querytree() leaves out the negated ones (-word, -"a phrase").
+_LEXEME = re.compile(r"'((?:[^']|'')+)'")
 # What an unaccented letter stands for when a stem is looked for in text.
 _ACCENTED = {
     "a": "aáàâäãå",
@@ -452,7 +452,7 @@ def query_stems(query: str) -> list[str]:
             cursor.execute(sql, [value for config in configs for value in (config, query)])
             trees = cursor.fetchone()
         for tree in trees:
-            stems.update(fold(word.replace("''", "'")) for negated, word in _LEXEME.findall(tree) if not negated)
+            stems.update(fold(word.replace("''", "'")) for word in _LEXEME.findall(tree))
     return sorted(stem for stem in stems if stem)
 
 
@@ -504,7 +504,7 @@ def add_snippets(articles: list[Article], query: str) -> None:
     if not ids:
         return
     pattern = stem_pattern(query_stems(query))
-    bodies = dict(Article.objects.filter(pk__in=ids).values_list("pk", "body"))
+    bodies = dict(Article.objects.published().filter(pk__in=ids).values_list("pk", "body"))
     for article in articles:
         article.snippet = highlight_html(python_snippet(bodies.get(article.pk, ""), pattern), unescape=False)
 

@@ -131,3 +131,17 @@ def test_a_restored_agreement_version_is_shown_where_it_belongs(client, editor_u
     services.restore_version(version=history.versions_of(deal).last(), user=editor_user)
     assert ">Credit line<" in side(client, "cuba")
     assert "Credit line" not in side(client, "venezuela")
+
+
+def test_parties_written_through_the_countries_relation_are_followed(client):
+    deal = AgreementFactory(title="Relation deal", party_codes=["CU", "VN"])
+    deal.countries.add(country("IR"))
+    assert "Relation deal" in side(client, "iran")
+    assert "/countries/iran/" in partners(client, "cuba")
+    deal.countries.remove(country("IR"))
+    assert "Relation deal" not in side(client, "iran")
+    deal.countries.clear()
+    assert "Relation deal" not in side(client, "cuba")
+    assert "No agreements recorded." in side(client, "vietnam")
+    country("VN").agreements.add(deal)
+    assert "Relation deal" in side(client, "vietnam")

@@ -268,6 +268,10 @@ def test_words_are_highlighted_by_their_stem_as_they_were_found(client):
     html = client.get("/search/", {"q": "negotiations -weather"}).content.decode()
     assert "<mark>negotiated</mark>" in html
     assert "<mark>countries</mark>" not in html
+    # Words of an excluded phrase are not highlighted either.
+    ArticleFactory(public=True, headline="Trade", body="<p>Ministers negotiated on behalf of many countries.</p>")
+    html = client.get("/search/", {"q": 'negotiations -"two countries"'}).content.decode()
+    assert "Ministers <mark>negotiated</mark> on behalf of many countries." in html
 
 
 def test_highlight_html_only_ever_produces_balanced_marks():
