@@ -23,6 +23,8 @@ Settings (environment variable, or the flag in brackets):
     BENCH_REGENERATE     1 = regenerate the data set even if it is big enough [--regenerate]
     BENCH_DURATION       seconds of wrk per page kind [--duration], default 10
     BENCH_WARMUP         seconds of warm-up before each measurement [--warmup], default 2
+    BENCH_FLOOR_SAMPLE   seconds of each floor measurement between two page kinds [--floor-sample],
+                         default 5 (each page's ratio is to the floor just before and after it)
     BENCH_CONNECTIONS    wrk connections, default 16
     BENCH_THREADS        wrk threads, default 1
     BENCH_WORKERS        gunicorn workers, default 4
@@ -122,6 +124,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--regenerate", action="store_true", default=env_flag("BENCH_REGENERATE"))
     parser.add_argument("--duration", type=int, default=int(env_str("BENCH_DURATION", "10")))
     parser.add_argument("--warmup", type=int, default=int(env_str("BENCH_WARMUP", "2")))
+    parser.add_argument("--floor-sample", type=int, default=int(env_str("BENCH_FLOOR_SAMPLE", "5")))
     parser.add_argument("--connections", type=int, default=int(env_str("BENCH_CONNECTIONS", "16")))
     parser.add_argument("--threads", type=int, default=int(env_str("BENCH_THREADS", "1")))
     parser.add_argument("--workers", type=int, default=int(env_str("BENCH_WORKERS", "4")))
@@ -448,7 +451,8 @@ def markdown(passes: list[Pass], meta: dict, faults: list[str]) -> str:
         f"gunicorn {meta['workers']} sync workers · `wrk -t{meta['threads']} -c{meta['connections']} "
         f"-d{meta['duration']}s` per page kind over {meta['urls']} URLs · PostgreSQL {meta['pg_version']}",
         "",
-        f"Ratios are to the floor (GET {meta['floor_url']}, a plain view) measured in the same pass. "
+        f"Ratios are to the floor (GET {meta['floor_url']}, a plain view) measured in the same pass: "
+        "each page's to the mean of the floor measured just before and just after it. "
         f"The targets (issue 7) apply at {TARGET_ARTICLES:,} articles"
         + (
             "."
@@ -640,19 +644,40 @@ class Bench:
         try:
             if cached:
                 urls = self.warm_cache(urls)
-            floor = None
+            # The floor is measured first, then again after every page kind:
+            # each page's ratio is to the mean of the floor just before and
+            # just after it. The machine's speed drifts during a run (other
+            # tenants of the host), and a single floor at the start made the
+            # ratios of later pages depend on that drift.
+            floor_row, samples = None, []
             for kind in self.selected_kinds():
                 info = urls.get(kind.key, {"urls": [], "note": "no URLs"})
                 row = self.measure_kind(kind, info, server.pid)
                 # Cached: what a repeat read of the same page costs.
                 row.queries = inproc["kinds"].get(kind.key, {}).get("queries_repeat" if cached else "queries")
                 if kind.key == "health":
-                    floor = row.rps if not row.error else None
-                row.ratio = row.rps / floor if floor and row.rps is not None else None
+                    floor_row = row
+                    samples.append(row.rps if not row.error else None)
+                    row.ratio = 1.0 if row.rps else None
+                else:
+                    after = self.sample_floor(urls, server.pid) if floor_row else None
+                    around = [x for x in (samples[-1] if samples else None, after) if x]
+                    samples.append(after)
+                    row.raw["floor_rps"] = sum(around) / len(around) if around else None
+                    row.ratio = row.rps / row.raw["floor_rps"] if around and row.rps is not None else None
                 result.rows.append(row)
                 say(
                     f"  {kind.label:<20} {fmt(row.rps, ',.0f'):>8} req/s  p50 {fmt(row.p50_ms, '.1f')} ms  "
-                    f"p99 {fmt(row.p99_ms, '.1f')} ms  x{fmt(row.ratio, '.3f')}  {row.error}"
+                    f"p99 {fmt(row.p99_ms, '.1f')} ms  x{fmt(row.ratio, '.3f')}  "
+                    f"(floor {fmt(row.raw.get('floor_rps', row.rps), ',.0f')})  {row.error}"
+                )
+            measured = [x for x in samples if x]
+            if floor_row is not None and len(measured) > 1:
+                floor_row.raw["floor_samples"] = measured
+                floor_row.note = "; ".join(
+                    filter(
+                        None, [floor_row.note, f"{len(measured)} samples, {min(measured):,.0f}-{max(measured):,.0f}"]
+                    )
                 )
             result.peak_hwm_mb = max((r.raw.get("hwm_kb", 0) for r in result.rows), default=0) / 1024
         finally:
@@ -702,7 +727,14 @@ class Bench:
         wanted = {k.strip() for k in self.args.kinds.split(",") if k.strip()}
         return [k for k in KINDS if not wanted or k.key in wanted or k.key == "health"]
 
-    def measure_kind(self, kind: Kind, info: dict, master_pid: int) -> Row:
+    def sample_floor(self, urls: dict, master_pid: int) -> float | None:
+        """A shorter measurement of the floor, between two page kinds."""
+        row = self.measure_kind(KINDS[0], urls["health"], master_pid, duration=self.args.floor_sample, warmup=1)
+        return row.rps if not row.error else None
+
+    def measure_kind(
+        self, kind: Kind, info: dict, master_pid: int, *, duration: int | None = None, warmup: int | None = None
+    ) -> Row:
         notes = [info.get("note", "")]
         if kind.key.endswith("_p200") and info.get("page") not in (None, 200):
             notes.insert(0, f"page {info['page']}, the deepest in this data set")
@@ -717,10 +749,11 @@ class Bench:
             return row
         script = write_lua(url_list, self.work / f"{kind.key}.lua")
         try:
-            if self.args.warmup:
-                run_wrk(self.base, script, duration=self.args.warmup, args=self.args)
+            warmup = self.args.warmup if warmup is None else warmup
+            if warmup:
+                run_wrk(self.base, script, duration=warmup, args=self.args)
             with MemorySampler(master_pid) as memory:
-                data = run_wrk(self.base, script, duration=self.args.duration, args=self.args)
+                data = run_wrk(self.base, script, duration=duration or self.args.duration, args=self.args)
         except (RuntimeError, subprocess.TimeoutExpired) as exc:
             row.error = str(exc)[:200]
             return row
