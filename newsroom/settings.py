@@ -141,6 +141,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
     # it off behind a pooler in transaction mode (PgBouncer before 1.21),
     # which cannot keep prepared statements.
     DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=2)
+    # psycopg remembers how it parsed a statement (where its placeholders
+    # are) only for statements under 4 kB and 50 parameters. The compiled
+    # read queries of the article, agreement and search pages are longer, so
+    # psycopg parsed them again on every request (about a quarter of a
+    # millisecond, 5% of an article page). These limits are module constants
+    # of psycopg 3 (psycopg/_queries.py); with a psycopg that no longer has
+    # them this does nothing.
+    import psycopg._queries as _psycopg_queries
+
+    for _name, _limit in (("MAX_CACHED_STATEMENT_LENGTH", 32_768), ("MAX_CACHED_STATEMENT_PARAMS", 500)):
+        if isinstance(getattr(_psycopg_queries, _name, None), int):
+            setattr(_psycopg_queries, _name, max(getattr(_psycopg_queries, _name), _limit))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
