@@ -25,9 +25,10 @@ from newsroom.redirects import KeepsOldAddresses
 
 
 @functools.lru_cache(maxsize=4096)
-def _date_text(value, format_string: str, language: str | None) -> str:
-    # Cards print the same dates over and over; formatting one in the
-    # active language reads Django's locale settings each time.
+def day_text(value, format_string: str, language: str | None) -> str:
+    """A day in an explicit format ("j F Y") in ``language``. Lists print the
+    same days over and over; formatting one reads Django's locale settings
+    each time. Also used by the reader templates' date filter."""
     return date_format(value, format_string)
 
 
@@ -297,7 +298,7 @@ class Agreement(KeepsOldAddresses, models.Model):
         precision = getattr(self, f"{field}_precision")
         if precision == Precision.YEAR:
             return str(value.year)
-        return _date_text(value, "F Y" if precision == Precision.MONTH else "j F Y", get_language())
+        return day_text(value, "F Y" if precision == Precision.MONTH else "j F Y", get_language())
 
     def date_iso(self, field: str) -> str:
         """Machine-readable date at its precision, for <time datetime>."""

@@ -37,6 +37,7 @@ from django.utils.encoding import iri_to_uri
 from jinja2 import ChainableUndefined, Environment, pass_context
 
 from alliances import display
+from alliances.models import day_text
 from newsroom import selectors, seo
 
 NAV_TOPICS = 6
@@ -100,17 +101,12 @@ def date(value, format_string: str) -> str:
         value = value.date()
     if not isinstance(value, datetime):
         # A list page prints the same few days over and over.
-        return _format_day(value, format_string, translation.get_language())
+        return day_text(value, format_string, translation.get_language())
     return dateformat.format(value, format_string)
 
 
 # Format characters that read only the day (and literal punctuation).
 _DATE_ONLY = frozenset("dDjlNSwzWFmMnbEtLoYy ,.-/")
-
-
-@functools.lru_cache(maxsize=2048)
-def _format_day(day: date_type, format_string: str, language: str | None) -> str:
-    return dateformat.format(day, format_string)
 
 
 def now(format_string: str) -> str:
