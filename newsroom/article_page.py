@@ -179,7 +179,26 @@ PREFETCHED = (
 _QUERY = ListsQuery(Article, lambda: lists())
 
 
+def is_loaded(article: Article) -> bool:
+    return "bylines" in getattr(article, "_prefetched_objects_cache", {})
+
+
 def load(article: Article) -> Article:
     """Fill ``article``'s lists with one query: that of every article page,
-    the public one and the previews alike."""
+    the public one and the previews alike. An article read with its lists
+    (:func:`fill_from_columns`) is left as it is."""
+    if is_loaded(article):
+        return article
     return fill(article, _QUERY.fetch(article.pk, article._state.db or DEFAULT_DB_ALIAS))
+
+
+def fill_from_columns(article: Article) -> Article:
+    """Fill the lists of an article read together with them (the public
+    page's one query annotates :func:`lists` onto the article itself), and
+    drop the raw columns."""
+    values = {name: article.__dict__.pop(name, None) for name in lists_names()}
+    return fill(article, values)
+
+
+def lists_names() -> tuple[str, ...]:
+    return tuple(f"page_{name}" for name in PREFETCHED)

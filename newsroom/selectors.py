@@ -193,15 +193,18 @@ def by_slug(model, slug: str):
 
 PUBLIC_ARTICLE = CompiledQuery(
     Article,
-    lambda ids, now, key: Article.objects.published(now=now).filter(slug=key).defer("search_vector")[:1],
+    lambda ids, now, key: (
+        Article.objects.published(now=now).filter(slug=key).defer("search_vector").annotate(**article_page.lists())[:1]
+    ),
     key="text",
 )
 
 
 def public_article(slug: str) -> Article | None:
-    """The public article at ``slug``, or None (a query compiled once)."""
+    """The public article at ``slug`` with everything its page lists (see
+    :mod:`newsroom.article_page`), or None: one query, compiled once."""
     found = PUBLIC_ARTICLE.run(key=slug)
-    return found[0] if found else None
+    return article_page.fill_from_columns(found[0]) if found else None
 
 
 def load_article_page(article: Article) -> Article:
@@ -217,10 +220,20 @@ def related_articles(article: Article, limit: int = related.SHOWN) -> list[Artic
     write by :mod:`newsroom.related`), best first, as compact cards: one
     query, the kicker topic included."""
     ids = related.shown_ids(article)
+    # The first ``limit`` stored ids are nearly always all public: read only
+    # their cards, and the rest only when some of those have been hidden
+    # since the list was ranked (a second query, in that case only).
+    shown = _cards_in_order(ids[:limit])
+    if len(shown) < limit and len(ids) > limit:
+        shown += _cards_in_order(ids[limit:])
+    return shown[:limit]
+
+
+def _cards_in_order(ids: list[int]) -> list[Article]:
     if not ids:
         return []
     found = {card.pk: card for card in cards(ids)}
-    return [found[pk] for pk in ids if pk in found][:limit]
+    return [found[pk] for pk in ids if pk in found]
 
 
 # Countries and agreements ------------------------------------------------------

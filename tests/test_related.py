@@ -81,6 +81,30 @@ def test_the_box_stays_full_when_some_stored_stories_are_hidden(client):
     assert box(client, article) == ["Story 4", "Story 3", "Story 2", "Story 1"]
 
 
+def test_the_box_reads_only_the_cards_it_shows_and_one_more_query_when_some_are_hidden(
+    django_assert_num_queries, monkeypatch
+):
+    from newsroom import selectors
+
+    article = ArticleFactory(public=True, headline="The article", topics=["oil"])
+    others = [ArticleFactory(public=True, headline=f"Story {i}", topics=["oil"]) for i in range(8)]
+    article.refresh_from_db()
+    asked = []
+    real_cards = selectors.cards
+    monkeypatch.setattr(selectors, "cards", lambda ids: asked.append(list(ids)) or real_cards(ids))
+
+    with django_assert_num_queries(1):
+        assert [s.headline for s in selectors.related_articles(article)] == [f"Story {i}" for i in (7, 6, 5, 4)]
+    assert asked == [[story.pk for story in others[7:3:-1]]]  # the four shown, not the whole stored list
+
+    for story in others[-2:]:
+        services.unpublish(article=story, user=editor())
+    asked.clear()
+    with django_assert_num_queries(2):
+        assert [s.headline for s in selectors.related_articles(article)] == [f"Story {i}" for i in (5, 4, 3, 2)]
+    assert len(asked) == 2
+
+
 def test_an_admin_save_does_not_write_an_old_copy_of_the_list_back(client):
     article = ArticleFactory(public=True, headline="The article", topics=["oil"])
     stale = Article.objects.get(pk=article.pk)  # an editor's form, loaded now

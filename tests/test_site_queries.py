@@ -96,7 +96,7 @@ class World:
 # next scheduled story, which are cached between requests.
 BUDGET = {
     "home": 4,
-    "article": 6,
+    "article": 5,
     "topic index": 4,
     "topic": 6,
     "country index": 4,
