@@ -21,6 +21,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.models import Aggregate, Field, ForeignObject, JSONField, Lookup, OuterRef, Subquery
 from django.db.models.functions import JSONObject
+from django.db.models.sql import Query
 from django.utils import timezone
 
 
@@ -219,6 +220,7 @@ class CompiledQuery:
         self.clock = clock
         self.paged = paged
         self._compiled: dict[str, tuple[str, list, list[int], list[int], list[int]]] = {}
+        self._instances: dict[str, _Instances] = {}
 
     def _compile(self, alias: str):
         if alias not in self._compiled:
@@ -268,13 +270,61 @@ class CompiledQuery:
 
     def run(self, ids: list = (), key=None, alias: str = DEFAULT_DB_ALIAS, *, limit=None, offset=None) -> list:
         sql, params = self._sql(ids, key, alias, limit, offset)
-        return list(self.model._default_manager.raw(sql, params).using(alias))
+        with connections[alias].cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+            if alias not in self._instances:
+                self._instances[alias] = _Instances(self.model, alias, [column[0] for column in cursor.description])
+        return self._instances[alias].build(rows)
 
     def rows(self, ids: list = (), key=None, alias: str = DEFAULT_DB_ALIAS, *, limit=None, offset=None) -> list:
         sql, params = self._sql(ids, key, alias, limit, offset)
         with connections[alias].cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
+
+
+class _Instances:
+    """Model instances from the rows of one compiled query, as
+    ``Model.objects.raw()`` would make them (model fields through their
+    database converters, other columns as plain attributes), with the
+    column mapping worked out once: the query's columns never change, and
+    ``raw()`` worked it out again on every run, which cost a reader page
+    more than reading its rows."""
+
+    def __init__(self, model, alias: str, columns: list[str]):
+        connection = connections[alias]
+        name_of = connection.introspection.identifier_converter
+        by_column = {name_of(field.column): field for field in model._meta.concrete_fields}
+        fields = [(position, by_column[column]) for position, column in enumerate(columns) if column in by_column]
+        if model._meta.pk not in (field for _, field in fields):
+            raise ImproperlyConfigured(f"{model.__name__}: a compiled query must select the primary key")
+        self.model = model
+        self.alias = alias
+        self.names = [field.attname for _, field in fields]
+        self.positions = [position for position, _ in fields]
+        self.annotations = [(column, at) for at, column in enumerate(columns) if column not in by_column]
+        self.compiler = connection.ops.compiler("SQLCompiler")(Query(model), connection, alias)
+        cols = [by_column[column].get_col(model._meta.db_table) if column in by_column else None for column in columns]
+        self.converters = self.compiler.get_converters(cols)
+
+    def build(self, rows: list) -> list:
+        if self.converters:
+            rows = self.compiler.apply_converters(rows, self.converters)
+        from_db, alias, names, positions, annotations = (
+            self.model.from_db,
+            self.alias,
+            self.names,
+            self.positions,
+            self.annotations,
+        )
+        instances = []
+        for row in rows:
+            instance = from_db(alias, names, [row[at] for at in positions])
+            for name, at in annotations:
+                setattr(instance, name, row[at])
+            instances.append(instance)
+        return instances
 
 
 def rows_of(*querysets) -> list[list[tuple]]:

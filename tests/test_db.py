@@ -1,10 +1,12 @@
 """The query helpers of newsroom.db that the read paths share, on both
-databases: the ``any`` lookup and several lists from one round trip."""
+databases: the ``any`` lookup, several lists from one round trip, and
+queries compiled once."""
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count
 
-from newsroom.db import rows_of
+from newsroom.db import CompiledQuery, rows_of
 from newsroom.models import Article, TaggedTopic
 from tests.factories import ArticleFactory
 
@@ -37,3 +39,41 @@ def test_rows_of_gives_each_querysets_rows_in_its_order_from_one_query(django_as
     assert topics == [("oil", 2), ("trade", 1)]
     assert [headline for headline, _pk in articles] == ["Gas", "Oil"]
     assert empty == []
+
+
+def test_a_compiled_query_gives_the_instances_the_orm_gives(django_assert_num_queries):
+    """CompiledQuery.run builds instances itself (not through ``raw()``):
+    model fields come through their converters (JSON, dates), deferred
+    fields stay deferred, annotations are plain attributes."""
+    story = ArticleFactory(public=True, headline="Oil deal", topics=["oil"])
+    story.related = [[story.pk + 1, 1, 0, 2, 1700000000]]
+    story.save(update_fields=["related"])
+    query = CompiledQuery(
+        Article,
+        lambda ids, now, key: Article.objects.published(now=now)
+        .filter(slug=key)
+        .only("headline", "published_at", "related")
+        .annotate(n_topics=Count("topic_links")),
+        key="text",
+    )
+    with django_assert_num_queries(1):
+        (found,) = query.run(key=story.slug)
+    orm = Article.objects.get(pk=story.pk)
+    with django_assert_num_queries(0):
+        assert (found.pk, found.headline, found.published_at, found.related) == (
+            orm.pk,
+            orm.headline,
+            orm.published_at,
+            orm.related,
+        )
+        assert found.n_topics == 1
+        assert found.get_deferred_fields() >= {"body", "dek"}
+        assert found._state.adding is False
+    assert found.dek == orm.dek  # a deferred field loads on demand
+    assert query.run(key="no-such-slug") == []
+
+    no_pk = CompiledQuery(
+        Article, lambda ids, now, key: Article.objects.filter(slug=key).values("headline"), key="text", clock=False
+    )
+    with pytest.raises(ImproperlyConfigured, match="primary key"):
+        no_pk.run(key=story.slug)
