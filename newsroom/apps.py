@@ -8,7 +8,10 @@ class NewsroomConfig(AppConfig):
     verbose_name = _("Newsroom")
 
     def ready(self):
-        from newsroom import cache, signals
+        from django.db.backends.signals import connection_created
+
+        from newsroom import cache, db, signals
 
         cache.connect_signals()
         signals.connect()
+        connection_created.connect(db.steady_int_parameters, dispatch_uid="newsroom.steady_int_parameters")

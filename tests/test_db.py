@@ -4,6 +4,7 @@ queries compiled once."""
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 from django.db.models import Count
 
 from newsroom.db import CompiledQuery, rows_of
@@ -77,3 +78,26 @@ def test_a_compiled_query_gives_the_instances_the_orm_gives(django_assert_num_qu
     )
     with pytest.raises(ImproperlyConfigured, match="primary key"):
         no_pk.run(key=story.slug)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's; this run uses SQLite"
+)
+def test_ids_small_and_large_share_one_prepared_statement():
+    """psycopg keys prepared statements by parameter types as well as text,
+    and would send an id under 32,768 as smallint and a larger one as
+    integer: a list page's cards were then a new statement nearly every
+    time, parsed and planned on every request."""
+    from newsroom import selectors
+
+    small, large = 7, 40_000
+    for ids in ([small, large], [large, small], [large, large], [small, small]) * 2:
+        selectors.cards(ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*), min(parameter_types::text) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['%"card_kicker"%'],
+        )
+        prepared, types = cursor.fetchone()
+    assert prepared == 1
+    assert "smallint" not in types
