@@ -154,3 +154,37 @@ def test_with_redis_down_the_header_counts_are_not_recounted_on_every_page(
     for _ in range(3):
         assert "oil" in client.get("/").content.decode()
     assert len(counted) == 1
+
+
+def test_once_the_header_counts_are_due_one_worker_counts_again_and_the_rest_serve_the_last(monkeypatch):
+    from django.core.cache import cache
+
+    from newsroom import selectors
+
+    ArticleFactory(public=True, topics=["oil"])
+    counted = []
+    real = selectors.topics_with_counts
+    monkeypatch.setattr(selectors, "topics_with_counts", lambda: counted.append(1) or real())
+    clock = [time.time()]
+    monkeypatch.setattr(selectors.time, "time", lambda: clock[0])
+
+    first = selectors.active_sections()
+    assert [link.name for link in first["topics"]] == ["oil"]
+    assert len(counted) == 1
+    selectors.active_sections()
+    assert len(counted) == 1  # fresh: served from the cache
+
+    clock[0] += selectors.NAV_CACHE_SECONDS + 1  # due
+    key = selectors.NAV_CACHE_KEY.format(generation=page_cache.current_generation())
+    assert cache.add(f"{key}:recount", 1, 30)  # another worker is counting right now
+    assert selectors.active_sections() == first
+    assert len(counted) == 1  # this one served the last count instead of counting too
+
+    cache.delete(f"{key}:recount")  # that worker died before writing
+    ArticleFactory(public=True, topics=["gas"], published_at=timezone.now() - timedelta(days=1))
+    # A new story bumps the generation; to see the due entry itself, go back to it.
+    monkeypatch.setattr(page_cache, "current_generation", lambda: int(key.rsplit(":", 1)[1]))
+    recounted = selectors.active_sections()
+    assert len(counted) == 2  # this one counted again
+    assert {link.name for link in recounted["topics"]} == {"oil", "gas"}
+    assert cache.get(f"{key}:recount") is None  # and let go
