@@ -13,7 +13,7 @@ from django.db.models import Subquery
 from django.db.models.functions import JSONObject
 
 from alliances.models import Agreement, AgreementParty, AgreementSource, Country, Sector
-from newsroom.db import ListsQuery, columns, instance_from_json, json_list, json_rows, set_prefetched
+from newsroom.db import CompiledQuery, ListsQuery, columns, instance_from_json, json_list, json_rows, set_prefetched
 
 COUNTRY_FIELDS = ("id", "name", "slug", "iso2")
 LINKED_AGREEMENT_FIELDS = ("id", "title", "slug")
@@ -65,12 +65,30 @@ def lists() -> dict:
 
 
 _QUERY = ListsQuery(Agreement, lists)
+# The page's own read: the agreement at a slug with its lists, in one query.
+_PAGE = CompiledQuery(
+    Agreement, lambda ids, now, key: Agreement.objects.filter(slug=key).annotate(**lists())[:1], key="text", clock=False
+)
 
 
 def load(agreement: Agreement) -> Agreement:
-    """Fill ``agreement``'s lists, in the orders the models give them (names
-    and titles compared by code point: see newsroom.article_page)."""
-    fetched = _QUERY.fetch(agreement.pk, agreement._state.db or DEFAULT_DB_ALIAS)
+    """Fill ``agreement``'s lists with one query."""
+    return fill(agreement, _QUERY.fetch(agreement.pk, agreement._state.db or DEFAULT_DB_ALIAS))
+
+
+def for_page(slug: str) -> Agreement | None:
+    """The agreement at ``slug`` with its lists filled, or None: one query."""
+    found = _PAGE.run(key=slug)
+    if not found:
+        return None
+    agreement = found[0]
+    return fill(agreement, {name: agreement.__dict__.pop(name, None) for name in lists()})
+
+
+def fill(agreement: Agreement, fetched: dict) -> Agreement:
+    """Put the lists in ``fetched`` (the columns of :func:`lists`) on
+    ``agreement``, in the orders the models give them (names and titles
+    compared by code point: see newsroom.article_page)."""
     rows = {name.removeprefix("page_"): json_list(value) for name, value in fetched.items()}
     set_prefetched(agreement, "parties", parties_from_rows(rows.get("parties", [])))
     set_prefetched(

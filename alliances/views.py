@@ -129,11 +129,10 @@ def agreement_list(request):
 
 
 def agreement_detail(request, slug):
-    agreement = selectors.by_slug(Agreement, slug)
+    agreement = selectors.agreement_for_page(slug)
     if agreement is None:
         # A renamed agreement's old address answers 301 (newsroom.redirects).
         return moved_or_404(request)
-    selectors.load_agreement_page(agreement)
     page = paginate_articles(
         request,
         page_rows=functools.partial(selectors.agreement_article_rows, agreement),

@@ -192,19 +192,15 @@ def agreement_article_rows(agreement: Agreement, offset: int, limit: int) -> lis
 # Pages by address ---------------------------------------------------------------
 
 
-def _by_slug(model) -> CompiledQuery:
-    return CompiledQuery(
-        model, lambda ids, now, key: model.objects.filter(slug=key).order_by()[:1], key="text", clock=False
-    )
+_TOPIC_BY_SLUG = CompiledQuery(
+    Topic, lambda ids, now, key: Topic.objects.filter(slug=key).order_by()[:1], key="text", clock=False
+)
 
 
-_BY_SLUG = {model: _by_slug(model) for model in (Topic, Country, Agreement)}
-
-
-def by_slug(model, slug: str):
-    """The topic, country or agreement at ``slug``, or None (a query
-    compiled once per process)."""
-    found = _BY_SLUG[model].run(key=slug)
+def topic_by_slug(slug: str) -> Topic | None:
+    """The topic at ``slug``, or None (a query compiled once per process;
+    the country and agreement pages read theirs with what they print)."""
+    found = _TOPIC_BY_SLUG.run(key=slug)
     return found[0] if found else None
 
 
@@ -324,8 +320,7 @@ def countries_in_agreements() -> QuerySet[Country]:
     return Country.objects.filter(pk__in=AgreementParty.objects.values("country_id")).order_by("name")
 
 
-def load_agreement_page(agreement: Agreement) -> Agreement:
-    """Fetch what the agreement page prints about ``agreement`` (parties,
-    sectors, sources, the agreements it replaces and belongs to, successors,
-    parts) onto it in one query (see alliances.agreement_page)."""
-    return agreement_page.load(agreement)
+def agreement_for_page(slug: str) -> Agreement | None:
+    """The agreement at ``slug`` with what its page prints read ahead (see
+    alliances.agreement_page), or None: one query."""
+    return agreement_page.for_page(slug)

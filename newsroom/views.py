@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from newsroom import selectors
 from newsroom.middleware import database_unavailable
-from newsroom.models import Article, Author, Correction, PreviewLink, Redirect, Topic
+from newsroom.models import Article, Author, Correction, PreviewLink, Redirect
 
 PAGE_SIZE = 20
 HOME_LATEST = 20
@@ -301,7 +301,7 @@ def topic_list(request):
 
 
 def topic_detail(request, slug):
-    topic = selectors.by_slug(Topic, slug)
+    topic = selectors.topic_by_slug(slug)
     if topic is None:
         return moved_or_404(request)
     page = paginate_articles(request, page_rows=functools.partial(selectors.topic_article_ids, topic))

@@ -108,6 +108,12 @@ def test_the_one_query_gives_what_the_orm_gives(db, django_assert_num_queries):
     assert all(timezone.is_aware(at) for _text, at in got["corrections"])
     assert [a[2] for a in got["agreements"]] == ["Main pact", "Mentioned pact"]
 
+    # The public page reads the article and its lists together, by slug.
+    with django_assert_num_queries(1):
+        public = selectors.public_article(article.slug)
+    with django_assert_num_queries(0):
+        assert snapshot(public) == snapshot(article)
+
 
 def test_an_article_with_no_lists_gets_empty_ones(db, django_assert_num_queries):
     article = Article.objects.get(pk=ArticleFactory(public=True).pk)
@@ -197,6 +203,14 @@ def test_the_agreement_page_lists_match_the_orm(db, django_assert_num_queries):
     # always puts them last.
     assert sorted(shown.pop("sources"), key=str) == sorted(orm.pop("sources"), key=str)
     assert shown == orm
+
+    # The public page reads the agreement and its lists together, by slug.
+    with django_assert_num_queries(1):
+        page = agreement_page.for_page(pact.slug)
+    with django_assert_num_queries(0):
+        assert lists(page) == lists(got)
+        assert (page.title, page.supersedes.title) == ("Pact", "Older pact")
+    assert agreement_page.for_page("no-such-pact") is None
 
 
 def test_cards_by_id_are_the_public_ones_newest_first_from_one_query(db, django_assert_num_queries, monkeypatch):

@@ -103,7 +103,7 @@ BUDGET = {
     "country": 6,
     "agreement index": 9,
     "agreement index, filtered": 9,
-    "agreement": 7,
+    "agreement": 6,
     "author": 6,
 }
 
