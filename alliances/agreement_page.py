@@ -8,6 +8,8 @@ with ``prefetch_related``)."""
 
 from __future__ import annotations
 
+import functools
+
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Subquery
 from django.db.models.functions import JSONObject
@@ -82,7 +84,12 @@ def for_page(slug: str) -> Agreement | None:
     if not found:
         return None
     agreement = found[0]
-    return fill(agreement, {name: agreement.__dict__.pop(name, None) for name in lists()})
+    return fill(agreement, {name: agreement.__dict__.pop(name, None) for name in _column_names()})
+
+
+@functools.cache
+def _column_names() -> tuple[str, ...]:
+    return tuple(lists())
 
 
 def fill(agreement: Agreement, fetched: dict) -> Agreement:

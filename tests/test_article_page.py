@@ -213,6 +213,22 @@ def test_the_agreement_page_lists_match_the_orm(db, django_assert_num_queries):
     assert agreement_page.for_page("no-such-pact") is None
 
 
+def test_the_page_reads_build_no_query_once_compiled(db, monkeypatch):
+    """The public pages' reads run SQL compiled once per process: building
+    the lists' subqueries again on each view cost a millisecond."""
+    pact = AgreementFactory(title="Pact")
+    story = ArticleFactory(public=True, topics=["oil"])
+    agreement_page.for_page(pact.slug)
+    selectors.public_article(story.slug)
+    built = []
+    for module in (agreement_page, article_page):
+        real = module.lists
+        monkeypatch.setattr(module, "lists", lambda real=real: built.append(1) or real())
+    assert agreement_page.for_page(pact.slug).title == "Pact"
+    assert selectors.public_article(story.slug).pk == story.pk
+    assert built == []
+
+
 def test_cards_by_id_are_the_public_ones_newest_first_from_one_query(db, django_assert_num_queries, monkeypatch):
     """selectors.cards() runs a query compiled once (newsroom.db.CompiledQuery):
     it must still apply the visibility rule at the current time."""
