@@ -286,3 +286,26 @@ def test_an_empty_site_still_answers_every_index(client):
     for url in ("/", "/topics/", "/countries/", "/agreements/"):
         page = html(client.get(url))
         assert 'class="empty"' in page, url
+
+
+def test_a_card_prints_kicker_headline_dek_byline_and_day_in_the_site_zone(client):
+    from datetime import UTC, datetime
+
+    from tests.factories import AuthorFactory
+
+    ArticleFactory(
+        public=True,
+        headline="Oil for rice",
+        dek="A barter deal & its critics",
+        topics=["trade", "oil"],
+        authors=[AuthorFactory(name="Ana Díaz"), AuthorFactory(name="Ben Ruiz")],
+        published_at=datetime(2025, 1, 15, 3, 30, tzinfo=UTC),  # 14 January, 22:30 in Havana
+    )
+    page = html(client.get("/topics/oil/"))
+    card = page[page.index('<article class="card') : page.index("</article>", page.index('<article class="card'))]
+    assert '<p class="kicker"><a href="/topics/trade/">trade</a></p>' in card
+    assert '<h2 class="card-title"><a href="/articles/oil-for-rice/">Oil for rice</a></h2>' in card
+    assert '<p class="card-dek">A barter deal &amp; its critics</p>' in card
+    assert '<span class="card-byline">Ana Díaz, Ben Ruiz</span>' in card
+    assert '<time datetime="2025-01-14T22:30:00-05:00">14 Jan 2025</time>' in card
+    assert "relation" not in card  # only the agreement page says how a story relates
