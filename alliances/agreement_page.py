@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import functools
 
-from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Subquery
 from django.db.models.functions import JSONObject
 
 from alliances.models import Agreement, AgreementParty, AgreementSource, Country, Sector
-from newsroom.db import CompiledQuery, ListsQuery, columns, instance_from_json, json_list, json_rows, set_prefetched
+from newsroom.db import CompiledQuery, columns, instance_from_json, json_list, json_rows, set_prefetched
 
 COUNTRY_FIELDS = ("id", "name", "slug", "iso2")
 LINKED_AGREEMENT_FIELDS = ("id", "title", "slug")
@@ -66,16 +65,10 @@ def lists() -> dict:
     }
 
 
-_QUERY = ListsQuery(Agreement, lists)
 # The page's own read: the agreement at a slug with its lists, in one query.
 _PAGE = CompiledQuery(
     Agreement, lambda ids, now, key: Agreement.objects.filter(slug=key).annotate(**lists())[:1], key="text", clock=False
 )
-
-
-def load(agreement: Agreement) -> Agreement:
-    """Fill ``agreement``'s lists with one query."""
-    return fill(agreement, _QUERY.fetch(agreement.pk, agreement._state.db or DEFAULT_DB_ALIAS))
 
 
 def for_page(slug: str) -> Agreement | None:

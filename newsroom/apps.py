@@ -12,6 +12,7 @@ class NewsroomConfig(AppConfig):
 
         from newsroom import cache, db, signals
 
-        cache.connect_signals()
+        # The stored copies first, the page cache last (see INSTALLED_APPS).
         signals.connect()
+        cache.connect_signals()
         connection_created.connect(db.steady_int_parameters, dispatch_uid="newsroom.steady_int_parameters")

@@ -19,6 +19,8 @@ put accented names elsewhere).
 
 from __future__ import annotations
 
+import functools
+
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Subquery
 from django.db.models.functions import JSONObject
@@ -120,6 +122,7 @@ def fill(article: Article, values: dict) -> Article:
     """Attach the lists in ``values`` (the columns of :func:`lists`, as the
     query returned them) to ``article``'s prefetch caches."""
     rows = {name: json_list(values.get(f"page_{name}")) for name in PREFETCHED}
+    article._page_lists_loaded = True
     set_prefetched(
         article,
         "bylines",
@@ -180,7 +183,9 @@ _QUERY = ListsQuery(Article, lambda: lists())
 
 
 def is_loaded(article: Article) -> bool:
-    return "bylines" in getattr(article, "_prefetched_objects_cache", {})
+    """Whether :func:`fill` gave ``article`` its lists (other reads prefetch
+    some of them, bylines say, but not all that the page shows)."""
+    return getattr(article, "_page_lists_loaded", False)
 
 
 def load(article: Article) -> Article:
@@ -200,5 +205,7 @@ def fill_from_columns(article: Article) -> Article:
     return fill(article, values)
 
 
+@functools.cache
 def lists_names() -> tuple[str, ...]:
-    return tuple(f"page_{name}" for name in PREFETCHED)
+    """The columns :func:`lists` adds, named once."""
+    return tuple(lists())

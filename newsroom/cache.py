@@ -116,10 +116,13 @@ def connect_signals() -> None:
 
 def seconds_until_next_publication(generation: int) -> float | None:
     """Seconds until the next scheduled article goes public (None if none is
-    scheduled), remembered per generation so it costs one query per change."""
+    scheduled), remembered per generation so it costs one query per change,
+    and looked up again once that time has come: until then a remembered
+    time in the past cut every page's timeout to nothing, and pages went
+    uncached for minutes after each scheduled story."""
     key = NEXT_PUBLICATION_KEY.format(generation=generation)
     stamp = _safe(lambda: cache.get(key))
-    if stamp is None:
+    if stamp is None or 0 < stamp <= timezone.now().timestamp():
         from newsroom.models import Article
 
         upcoming = Article.objects.scheduled().order_by("published_at").values_list("published_at", flat=True).first()

@@ -78,8 +78,10 @@ def steady_int_parameters(*, connection, **kwargs) -> None:
     planned on every page (half a millisecond of database time on each list
     page). ``integer`` still fits the functions that take one, where
     ``bigint`` would not (``round(numeric, integer)``). Connected to
-    ``connection_created`` (newsroom.apps)."""
-    if connection.vendor != "postgresql":
+    ``connection_created`` (newsroom.apps); a no-op where statements are not
+    prepared (``DB_PREPARED_STATEMENTS=false``), as there psycopg's own
+    (compiled) dumpers do as well."""
+    if connection.vendor != "postgresql" or not connection.settings_dict["OPTIONS"].get("server_side_binding"):
         return
     from psycopg.types.numeric import IntBinaryDumper, IntDumper
 
@@ -322,27 +324,46 @@ class _Instances:
     database converters, other columns as plain attributes), with the
     column mapping worked out once: the query's columns never change, and
     ``raw()`` worked it out again on every run, which cost a reader page
-    more than reading its rows."""
+    more than reading its rows.
+
+    Only the mapping is kept, never a connection: each thread has its own,
+    and the converters are taken from the one that ran the query."""
 
     def __init__(self, model, alias: str, columns: list[str]):
         connection = connections[alias]
         name_of = connection.introspection.identifier_converter
-        by_column = {name_of(field.column): field for field in model._meta.concrete_fields}
-        fields = [(position, by_column[column]) for position, column in enumerate(columns) if column in by_column]
-        if model._meta.pk not in (field for _, field in fields):
+        order = {name_of(field.column): (at, field) for at, field in enumerate(model._meta.concrete_fields)}
+        repeated = {column for column in columns if column in order and columns.count(column) > 1}
+        if repeated:
+            raise ImproperlyConfigured(f"{model.__name__}: a compiled query selects {sorted(repeated)} more than once")
+        # Model.from_db() takes the values in the model's field order,
+        # whatever order the query selects them in.
+        fields = sorted(
+            (
+                (order[column][0], position, order[column][1])
+                for position, column in enumerate(columns)
+                if column in order
+            ),
+            key=lambda found: found[0],
+        )
+        if model._meta.pk not in (field for *_, field in fields):
             raise ImproperlyConfigured(f"{model.__name__}: a compiled query must select the primary key")
         self.model = model
         self.alias = alias
-        self.names = [field.attname for _, field in fields]
-        self.positions = [position for position, _ in fields]
-        self.annotations = [(column, at) for at, column in enumerate(columns) if column not in by_column]
-        self.compiler = connection.ops.compiler("SQLCompiler")(Query(model), connection, alias)
-        cols = [by_column[column].get_col(model._meta.db_table) if column in by_column else None for column in columns]
-        self.converters = self.compiler.get_converters(cols)
+        self.names = [field.attname for *_, field in fields]
+        self.positions = [position for _, position, _ in fields]
+        self.annotations = [(column, at) for at, column in enumerate(columns) if column not in order]
+        self.query = Query(model)
+        self.cols = [order[column][1].get_col(model._meta.db_table) if column in order else None for column in columns]
+        self.converts = bool(self._compiler(connection).get_converters(self.cols))
+
+    def _compiler(self, connection):
+        return connection.ops.compiler("SQLCompiler")(self.query, connection, self.alias)
 
     def build(self, rows: list) -> list:
-        if self.converters:
-            rows = self.compiler.apply_converters(rows, self.converters)
+        if self.converts:
+            compiler = self._compiler(connections[self.alias])
+            rows = compiler.apply_converters(rows, compiler.get_converters(self.cols))
         from_db, alias, names, positions, annotations = (
             self.model.from_db,
             self.alias,

@@ -110,6 +110,11 @@ def date(value, format_string: str) -> str:
 _DATE_ONLY = frozenset("dDjlNSwzWFmMnbEtLoYy ,.-/")
 
 
+class Kicker(NamedTuple):
+    name: str
+    url: str
+
+
 class Card(NamedTuple):
     """What an article card prints, worked out in one call (the ``card``
     filter). Read attribute by attribute in the template, the same values
@@ -121,7 +126,7 @@ class Card(NamedTuple):
     dek: str
     language: str
     image_url: str
-    kicker: tuple[str, str] | None  # (name, address)
+    kicker: Kicker | None
     authors: list[str]
     iso: str
     day: str
@@ -130,7 +135,7 @@ class Card(NamedTuple):
 
 def card(article) -> Card:
     published = article.published_at
-    if published is not None:
+    if published is not None and timezone.is_aware(published):
         published = timezone.localtime(published)
     kicker = article.kicker
     return Card(
@@ -139,11 +144,11 @@ def card(article) -> Card:
         dek=article.dek,
         language=article.language,
         image_url=article.image.url if article.image else "",
-        kicker=(kicker.name, kicker.get_absolute_url()) if kicker else None,
+        kicker=Kicker(kicker.name, kicker.get_absolute_url()) if kicker else None,
         authors=article.author_names(),
         iso=published.isoformat() if published else "",
         day=day_text(published.date(), "j M Y", translation.get_language()) if published else "",
-        relation=article.__dict__.get("relation") or "",
+        relation=getattr(article, "relation", None) or "",
     )
 
 

@@ -31,6 +31,13 @@ NAV_STALE_SECONDS = 600
 NAV_RECOUNT_SECONDS = 30
 NAV_FALLBACK_SECONDS = 10
 _nav_fallback: tuple[float, dict | None] = (0.0, None)
+
+
+def _now() -> float:
+    """The wall clock the header-count entries carry (its own name, for tests)."""
+    return time.time()
+
+
 ACTIVE_LIMIT = 10
 
 
@@ -102,16 +109,16 @@ def active_sections() -> dict[str, list[SectionLink]]:
         # Past its time, one worker counts again while the others keep
         # serving it: four workers counting the archive at once, every
         # minute, stalled the site for a moment.
-        if fresh_until > time.time() or not page_cache._safe(
-            lambda: cache.add(f"{key}:recount", 1, NAV_RECOUNT_SECONDS)
-        ):
+        if fresh_until > _now() or not page_cache._safe(lambda: cache.add(f"{key}:recount", 1, NAV_RECOUNT_SECONDS)):
             return sections
     sections = _count_sections()
     timeout = NAV_CACHE_SECONDS
     until_next = page_cache.seconds_until_next_publication(generation)
     if until_next is not None:
-        timeout = min(timeout, int(until_next))
-    page_cache._safe(lambda: cache.set(key, (time.time() + timeout, sections), timeout + NAV_STALE_SECONDS))
+        # At least a second: an entry stored already due would be counted
+        # again by the very next request.
+        timeout = min(timeout, max(int(until_next), 1))
+    page_cache._safe(lambda: cache.set(key, (_now() + timeout, sections), timeout + NAV_STALE_SECONDS))
     page_cache._safe(lambda: cache.delete(f"{key}:recount"))
     return sections
 

@@ -61,8 +61,15 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "csp",
     "axes",
-    "newsroom",
+    # Alliances before newsroom: apps connect their signal receivers in this
+    # order, and the page cache's (newsroom) must come after the stored
+    # copies every app keeps (country overviews here; listing copies and
+    # related lists in newsroom). A save outside a transaction runs its
+    # on-commit hooks at once, so an earlier receiver would start a new cache
+    # generation before those copies were written, and a page read in that
+    # moment would be cached stale.
     "alliances",
+    "newsroom",
 ]
 
 MIDDLEWARE = [

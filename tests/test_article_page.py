@@ -134,6 +134,20 @@ def test_an_article_with_no_lists_gets_empty_ones(db, django_assert_num_queries)
         }
 
 
+def test_an_article_read_with_some_lists_prefetched_still_gets_all_of_them(db, django_assert_num_queries):
+    """The admin's list and the desk prefetch bylines; such an article on a
+    page (a preview) must still get every other list from the one query."""
+    article = rich_article()
+    expected = snapshot(article_page.load(Article.objects.get(pk=article.pk)))
+    partial = Article.objects.prefetch_related("bylines__author").get(pk=article.pk)
+    with django_assert_num_queries(1):
+        article_page.load(partial)
+    with django_assert_num_queries(0):
+        assert snapshot(partial) == expected
+    with django_assert_num_queries(0):
+        article_page.load(partial)  # loaded once is loaded
+
+
 def test_fields_the_lists_leave_out_are_loaded_on_demand_not_blank(db):
     """A field the query does not carry is deferred: reading it costs a query
     (which the query budgets would catch), never a silently empty value."""
@@ -189,9 +203,8 @@ def test_the_agreement_page_lists_match_the_orm(db, django_assert_num_queries):
             "parts": [(a.title, a.get_absolute_url()) for a in agreement.parts.all()],
         }
 
-    got = Agreement.objects.get(pk=pact.pk)
     with django_assert_num_queries(1):
-        agreement_page.load(got)
+        got = agreement_page.for_page(pact.slug)
     with django_assert_num_queries(0):
         shown = lists(got)
     assert shown["sectors"] == ["energy", "oil"]

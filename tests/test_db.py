@@ -101,3 +101,14 @@ def test_ids_small_and_large_share_one_prepared_statement():
         prepared, types = cursor.fetchone()
     assert prepared == 1
     assert "smallint" not in types
+
+
+def test_compiled_rows_become_instances_whatever_order_the_columns_come_in():
+    """Model.from_db() takes values in the model's field order; a query that
+    selects them in another order must not put a headline in the slug."""
+    from newsroom.db import _Instances
+
+    (built,) = _Instances(Article, "default", ["headline", "n", "slug", "id"]).build([("Oil deal", 3, "oil-deal", 7)])
+    assert (built.pk, built.headline, built.slug, built.n) == (7, "Oil deal", "oil-deal", 3)
+    with pytest.raises(ImproperlyConfigured, match="more than once"):
+        _Instances(Article, "default", ["id", "slug", "slug"])

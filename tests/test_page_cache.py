@@ -166,7 +166,7 @@ def test_once_the_header_counts_are_due_one_worker_counts_again_and_the_rest_ser
     real = selectors.topics_with_counts
     monkeypatch.setattr(selectors, "topics_with_counts", lambda: counted.append(1) or real())
     clock = [time.time()]
-    monkeypatch.setattr(selectors.time, "time", lambda: clock[0])
+    monkeypatch.setattr(selectors, "_now", lambda: clock[0])
 
     first = selectors.active_sections()
     assert [link.name for link in first["topics"]] == ["oil"]

@@ -3,12 +3,14 @@ reader sees in it as stories are published, relinked, hidden and edited."""
 
 import io
 import re
+from datetime import timedelta
 from html import unescape
 
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse, set_script_prefix
+from django.utils import timezone
 
 from newsroom import related, services
 from newsroom.converters import slug_path
@@ -97,11 +99,17 @@ def test_the_box_reads_only_the_cards_it_shows_and_one_more_query_when_some_are_
         assert [s.headline for s in selectors.related_articles(article)] == [f"Story {i}" for i in (7, 6, 5, 4)]
     assert asked == [[story.pk for story in others[7:3:-1]]]  # the four shown, not the whole stored list
 
-    for story in others[-2:]:
-        services.unpublish(article=story, user=editor())
+    # Two stories scheduled for later enter the stored list now (it is ranked
+    # on write), ahead of the rest, but stay hidden until their time.
+    for hours in (1, 2):
+        ArticleFactory(
+            status="published", published_at=timezone.now() + timedelta(hours=hours), headline="Later", topics=["oil"]
+        )
+    article.refresh_from_db()
+    assert len(article.related) > related.SHOWN + 2
     asked.clear()
     with django_assert_num_queries(2):
-        assert [s.headline for s in selectors.related_articles(article)] == [f"Story {i}" for i in (5, 4, 3, 2)]
+        assert [s.headline for s in selectors.related_articles(article)] == [f"Story {i}" for i in (7, 6, 5, 4)]
     assert len(asked) == 2
 
 
