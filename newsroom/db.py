@@ -338,20 +338,13 @@ class _Instances:
             raise ImproperlyConfigured(f"{model.__name__}: a compiled query selects {sorted(repeated)} more than once")
         # Model.from_db() takes the values in the model's field order,
         # whatever order the query selects them in.
-        fields = sorted(
-            (
-                (order[column][0], position, order[column][1])
-                for position, column in enumerate(columns)
-                if column in order
-            ),
-            key=lambda found: found[0],
-        )
-        if model._meta.pk not in (field for *_, field in fields):
+        fields = sorted((order[column], position) for position, column in enumerate(columns) if column in order)
+        if model._meta.pk not in (field for (_, field), _ in fields):
             raise ImproperlyConfigured(f"{model.__name__}: a compiled query must select the primary key")
         self.model = model
         self.alias = alias
-        self.names = [field.attname for *_, field in fields]
-        self.positions = [position for _, position, _ in fields]
+        self.names = [field.attname for (_, field), _ in fields]
+        self.positions = [position for _, position in fields]
         self.annotations = [(column, at) for at, column in enumerate(columns) if column not in order]
         self.query = Query(model)
         self.cols = [order[column][1].get_col(model._meta.db_table) if column in order else None for column in columns]

@@ -31,14 +31,12 @@ NAV_STALE_SECONDS = 600
 NAV_RECOUNT_SECONDS = 30
 NAV_FALLBACK_SECONDS = 10
 _nav_fallback: tuple[float, dict | None] = (0.0, None)
+ACTIVE_LIMIT = 10
 
 
 def _now() -> float:
     """The wall clock the header-count entries carry (its own name, for tests)."""
     return time.time()
-
-
-ACTIVE_LIMIT = 10
 
 
 # Topics and countries ---------------------------------------------------------

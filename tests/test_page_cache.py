@@ -188,3 +188,33 @@ def test_once_the_header_counts_are_due_one_worker_counts_again_and_the_rest_ser
     assert len(counted) == 2  # this one counted again
     assert {link.name for link in recounted["topics"]} == {"oil", "gas"}
     assert cache.get(f"{key}:recount") is None  # and let go
+
+
+def test_a_save_outside_a_transaction_moves_the_cache_on_only_after_the_stored_copies(monkeypatch):
+    """Outside a transaction the on-commit hook runs inside the save itself,
+    so the new cache generation must start after the listing copies and the
+    country overviews are written: a page read in between would otherwise
+    be cached, under the new generation, from the old copies."""
+    from alliances.models import CountryOverview
+    from newsroom.models import TaggedTopic
+    from tests.factories import AgreementFactory, country
+
+    story = ArticleFactory(public=True, topics=["oil"])
+    pact = AgreementFactory(title="Old title", party_codes=["CU", "IR"])
+    seen = []
+
+    def bump():
+        seen.append(
+            (
+                list(TaggedTopic.objects.filter(content_object_id=story.pk).values_list("article_status", flat=True)),
+                [row["title"] for row in CountryOverview.objects.get(country=country("CU")).data["latest"]],
+            )
+        )
+
+    monkeypatch.setattr(page_cache, "invalidate_pages", bump)
+    story.status = "draft"
+    story.save()
+    assert seen[0][0] == ["draft"]
+    pact.title = "New title"
+    pact.save()
+    assert "New title" in seen[-1][1]
