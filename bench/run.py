@@ -8,11 +8,13 @@ absolute requests per second drift between machines and runs.
 Steps: create the database if needed, migrate, generate the data set
 (``manage.py bench_data``) when it has fewer articles than asked for, collect
 static files, start gunicorn with gunicorn.conf.py, pick URLs, then for each
-page kind: a short warm-up and a ``wrk -t1 -c16 -d10s`` run, sampling the
-workers' memory. Queries per request and search latency are measured
-in-process (bench/probe.py) against the same database. A second pass repeats
-it all with the page cache on, if the app has one. Results go to
-bench/results/latest.md, latest.json and latest.png, and the table is printed.
+page kind: a short warm-up, then three rounds of a ``wrk -t1 -c16 -d4s`` run
+of the page and a 3 s run of the floor, sampling the workers' memory.
+Queries per request and search latency are measured in-process
+(bench/probe.py) against the same database. A second pass repeats it all
+with the page cache on, if the app has one. Results go to
+bench/results/latest.md, latest.json and latest.png, and the table is
+printed.
 
 Settings (environment variable, or the flag in brackets):
 
@@ -21,10 +23,12 @@ Settings (environment variable, or the flag in brackets):
     BENCH_ARTICLES       data set size [--articles], default 100000. Generated only when the
                          database holds fewer benchmark articles, so reruns start in seconds.
     BENCH_REGENERATE     1 = regenerate the data set even if it is big enough [--regenerate]
-    BENCH_DURATION       seconds of wrk per page kind [--duration], default 10
+    BENCH_DURATION       seconds of each wrk run of a page kind [--duration], default 4
+    BENCH_ROUNDS         wrk runs per page kind [--rounds], default 3; each is followed by a floor
+                         sample, and a page's ratio is the median over its rounds
     BENCH_WARMUP         seconds of warm-up before each measurement [--warmup], default 2
-    BENCH_FLOOR_SAMPLE   seconds of each floor measurement between two page kinds [--floor-sample],
-                         default 5 (each page's ratio is to the floor just before and after it)
+    BENCH_FLOOR_SAMPLE   seconds of each floor sample between two page runs [--floor-sample],
+                         default 3 (each run's ratio is to the mean of the floor just before and after it)
     BENCH_CONNECTIONS    wrk connections, default 16
     BENCH_THREADS        wrk threads, default 1
     BENCH_WORKERS        gunicorn workers, default 4
@@ -65,6 +69,7 @@ import shlex
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -122,9 +127,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--database-url", default=env_str("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL))
     parser.add_argument("--articles", type=int, default=int(env_str("BENCH_ARTICLES", "100000")))
     parser.add_argument("--regenerate", action="store_true", default=env_flag("BENCH_REGENERATE"))
-    parser.add_argument("--duration", type=int, default=int(env_str("BENCH_DURATION", "10")))
+    parser.add_argument("--duration", type=int, default=int(env_str("BENCH_DURATION", "4")))
+    parser.add_argument("--rounds", type=int, default=int(env_str("BENCH_ROUNDS", "3")))
     parser.add_argument("--warmup", type=int, default=int(env_str("BENCH_WARMUP", "2")))
-    parser.add_argument("--floor-sample", type=int, default=int(env_str("BENCH_FLOOR_SAMPLE", "5")))
+    parser.add_argument("--floor-sample", type=int, default=int(env_str("BENCH_FLOOR_SAMPLE", "3")))
     parser.add_argument("--connections", type=int, default=int(env_str("BENCH_CONNECTIONS", "16")))
     parser.add_argument("--threads", type=int, default=int(env_str("BENCH_THREADS", "1")))
     parser.add_argument("--workers", type=int, default=int(env_str("BENCH_WORKERS", "4")))
@@ -448,11 +454,14 @@ def markdown(passes: list[Pass], meta: dict, faults: list[str]) -> str:
         "# Newsroom benchmark: latest run",
         "",
         f"{meta['when']} · {meta['articles']:,} benchmark articles · {meta['cores']} cores · "
-        f"gunicorn {meta['workers']} sync workers · `wrk -t{meta['threads']} -c{meta['connections']} "
-        f"-d{meta['duration']}s` per page kind over {meta['urls']} URLs · PostgreSQL {meta['pg_version']}",
+        f"gunicorn {meta['workers']} sync workers · {meta['rounds']} rounds of `wrk -t{meta['threads']} "
+        f"-c{meta['connections']} -d{meta['duration']}s` per page kind over {meta['urls']} URLs · "
+        f"PostgreSQL {meta['pg_version']}",
         "",
         f"Ratios are to the floor (GET {meta['floor_url']}, a plain view) measured in the same pass: "
-        "each page's to the mean of the floor measured just before and just after it. "
+        "floor and page take turns, each page run is divided by the mean of the floor runs just before and "
+        "just after it, and a page's ratio is the median over its rounds (req/s and p50 are medians too, "
+        "p99 the worst round's). "
         f"The targets (issue 7) apply at {TARGET_ARTICLES:,} articles"
         + (
             "."
@@ -644,40 +653,36 @@ class Bench:
         try:
             if cached:
                 urls = self.warm_cache(urls)
-            # The floor is measured first, then again after every page kind:
-            # each page's ratio is to the mean of the floor just before and
-            # just after it. The machine's speed drifts during a run (other
-            # tenants of the host), and a single floor at the start made the
-            # ratios of later pages depend on that drift.
-            floor_row, samples = None, []
+            # The machine's speed drifts during a run (other tenants of the
+            # host): a single floor at the start, or one per page kind, made
+            # a page's ratio depend on when it happened to be measured. So
+            # floor and page take turns: floor, page, floor, page, ... floor,
+            # each page sample divided by the mean of the floors on either
+            # side, and the row's ratio is the median over the rounds.
+            floors: list[float] = []
             for kind in self.selected_kinds():
                 info = urls.get(kind.key, {"urls": [], "note": "no URLs"})
-                row = self.measure_kind(kind, info, server.pid)
+                if kind.key == "health":
+                    row = self.measure_kind(kind, info, server.pid, rounds=1)
+                    row.ratio = 1.0 if row.rps else None
+                    floors += [row.rps] if row.rps and not row.error else []
+                else:
+                    row = self.measure_kind(kind, info, server.pid, floors=floors, health=urls["health"])
                 # Cached: what a repeat read of the same page costs.
                 row.queries = inproc["kinds"].get(kind.key, {}).get("queries_repeat" if cached else "queries")
-                if kind.key == "health":
-                    floor_row = row
-                    samples.append(row.rps if not row.error else None)
-                    row.ratio = 1.0 if row.rps else None
-                else:
-                    after = self.sample_floor(urls, server.pid) if floor_row else None
-                    around = [x for x in (samples[-1] if samples else None, after) if x]
-                    samples.append(after)
-                    row.raw["floor_rps"] = sum(around) / len(around) if around else None
-                    row.ratio = row.rps / row.raw["floor_rps"] if around and row.rps is not None else None
                 result.rows.append(row)
                 say(
                     f"  {kind.label:<20} {fmt(row.rps, ',.0f'):>8} req/s  p50 {fmt(row.p50_ms, '.1f')} ms  "
                     f"p99 {fmt(row.p99_ms, '.1f')} ms  x{fmt(row.ratio, '.3f')}  "
-                    f"(floor {fmt(row.raw.get('floor_rps', row.rps), ',.0f')})  {row.error}"
+                    f"(rounds {', '.join(fmt(r.get('ratio'), '.3f') for r in row.raw.get('rounds', []))})  "
+                    f"{row.error}"
                 )
-            measured = [x for x in samples if x]
-            if floor_row is not None and len(measured) > 1:
-                floor_row.raw["floor_samples"] = measured
+            floor_row = next((r for r in result.rows if r.kind.key == "health"), None)
+            if floor_row is not None and floors:
+                floor_row.raw["floor_samples"] = floors
+                floor_row.rps = statistics.median(floors)
                 floor_row.note = "; ".join(
-                    filter(
-                        None, [floor_row.note, f"{len(measured)} samples, {min(measured):,.0f}-{max(measured):,.0f}"]
-                    )
+                    filter(None, [floor_row.note, f"{len(floors)} samples, {min(floors):,.0f}-{max(floors):,.0f}"])
                 )
             result.peak_hwm_mb = max((r.raw.get("hwm_kb", 0) for r in result.rows), default=0) / 1024
         finally:
@@ -727,14 +732,31 @@ class Bench:
         wanted = {k.strip() for k in self.args.kinds.split(",") if k.strip()}
         return [k for k in KINDS if not wanted or k.key in wanted or k.key == "health"]
 
-    def sample_floor(self, urls: dict, master_pid: int) -> float | None:
-        """A shorter measurement of the floor, between two page kinds."""
-        row = self.measure_kind(KINDS[0], urls["health"], master_pid, duration=self.args.floor_sample, warmup=1)
-        return row.rps if not row.error else None
+    def sample_floor(self, script: Path) -> float | None:
+        """A short measurement of the floor, between two page samples."""
+        try:
+            data = run_wrk(self.base, script, duration=self.args.floor_sample, args=self.args)
+        except (RuntimeError, subprocess.TimeoutExpired):
+            return None
+        return data["rps"] if data["errors"]["status"] == 0 else None
 
     def measure_kind(
-        self, kind: Kind, info: dict, master_pid: int, *, duration: int | None = None, warmup: int | None = None
+        self,
+        kind: Kind,
+        info: dict,
+        master_pid: int,
+        *,
+        rounds: int | None = None,
+        duration: int | None = None,
+        floors: list[float] | None = None,
+        health: dict | None = None,
     ) -> Row:
+        """Measure one page kind in rounds of ``duration`` seconds. With
+        ``floors`` (the floor samples so far) and ``health``, every round is
+        followed by a floor sample, appended to ``floors``, and each round's
+        ratio is its rate over the mean of the floors just before and after.
+        The row gives the medians over the rounds (rate, p50, ratio) and the
+        worst p99."""
         notes = [info.get("note", "")]
         if kind.key.endswith("_p200") and info.get("page") not in (None, 200):
             notes.insert(0, f"page {info['page']}, the deepest in this data set")
@@ -748,25 +770,43 @@ class Bench:
             row.error = "HTTP " + ", ".join(f"{s}" for s in statuses)
             return row
         script = write_lua(url_list, self.work / f"{kind.key}.lua")
+        floor_script = write_lua(health["urls"], self.work / "health.lua") if health else None
+        samples = []
         try:
-            warmup = self.args.warmup if warmup is None else warmup
-            if warmup:
-                run_wrk(self.base, script, duration=warmup, args=self.args)
+            if self.args.warmup:
+                run_wrk(self.base, script, duration=self.args.warmup, args=self.args)
             with MemorySampler(master_pid) as memory:
-                data = run_wrk(self.base, script, duration=duration or self.args.duration, args=self.args)
+                for _ in range(rounds or self.args.rounds):
+                    data = run_wrk(self.base, script, duration=duration or self.args.duration, args=self.args)
+                    if floor_script is not None:
+                        before = floors[-1] if floors else None
+                        after = self.sample_floor(floor_script)
+                        if after:
+                            floors.append(after)
+                        around = [x for x in (before, after) if x]
+                        data["floor_rps"] = sum(around) / len(around) if around else None
+                        data["ratio"] = data["rps"] / data["floor_rps"] if around else None
+                    samples.append(data)
         except (RuntimeError, subprocess.TimeoutExpired) as exc:
             row.error = str(exc)[:200]
             return row
-        row.raw = {**data, "hwm_kb": memory.peak_hwm_kb, "sample_statuses": {str(k): v for k, v in statuses.items()}}
-        row.rps = data["rps"]
-        row.p50_ms = data["p50_us"] / 1000
-        row.p99_ms = data["p99_us"] / 1000
+        requests = sum(d["requests"] for d in samples)
+        errors = {key: sum(d["errors"][key] for d in samples) for key in samples[0]["errors"]}
+        row.raw = {
+            "rounds": samples,
+            "hwm_kb": memory.peak_hwm_kb,
+            "sample_statuses": {str(k): v for k, v in statuses.items()},
+        }
+        row.rps = statistics.median(d["rps"] for d in samples)
+        row.p50_ms = statistics.median(d["p50_us"] for d in samples) / 1000
+        row.p99_ms = max(d["p99_us"] for d in samples) / 1000
+        ratios = [d["ratio"] for d in samples if d.get("ratio")]
+        row.ratio = statistics.median(ratios) if ratios else None
         row.rss_mb = memory.peak_rss_kb / 1024
-        errors = data["errors"]
         row.non_2xx = errors["status"]
         transport = errors["connect"] + errors["read"] + errors["write"] + errors["timeout"]
-        if transport > data["requests"] * 0.01 or row.non_2xx > data["requests"] * 0.5:
-            row.error = f"{row.non_2xx} non-2xx and {transport} socket errors in {data['requests']} requests"
+        if transport > requests * 0.01 or row.non_2xx > requests * 0.5:
+            row.error = f"{row.non_2xx} non-2xx and {transport} socket errors in {requests} requests"
         return row
 
     # -- faults
@@ -799,14 +839,15 @@ class Bench:
             script = write_lua(urls.get("article", {}).get("urls", ["/"]) + paths, self.work / "fault-redis.lua")
             say("fault: stopping the run's own Redis under load")
             loaded: dict = {}
+            seconds = max(10, self.args.duration * 2)
             load = threading.Thread(
-                target=lambda: loaded.update(run_wrk(self.base, script, duration=self.args.duration, args=self.args))
+                target=lambda: loaded.update(run_wrk(self.base, script, duration=seconds, args=self.args))
             )
             load.start()
-            time.sleep(min(2, self.args.duration / 3))
+            time.sleep(3)
             self.procs.stop(self.redis)
             self.redis = None
-            load.join(self.args.duration + 60)
+            load.join(seconds + 60)
             # Then every page kind once more, one request at a time.
             during = self.tally(paths, 5)
             saved = probe("editor-save", env=env)
@@ -909,6 +950,8 @@ class Bench:
             "threads": args.threads,
             "connections": args.connections,
             "duration": args.duration,
+            "rounds": args.rounds,
+            "floor_sample": args.floor_sample,
             "urls": args.urls,
             "pg_version": self.pg_version(),
             "floor_url": urls["health"]["urls"][0],
