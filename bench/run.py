@@ -417,7 +417,7 @@ class Row:
     rps: float | None = None
     p50_ms: float | None = None
     p99_ms: float | None = None
-    queries: int | None = None
+    queries: list[int] | None = None  # fewest and most over the URLs counted in-process
     rss_mb: float | None = None
     non_2xx: int = 0
     ratio: float | None = None
@@ -447,6 +447,13 @@ class Pass:
 
 def fmt(value, spec: str = ".0f", empty: str = "–") -> str:
     return empty if value is None else format(value, spec)
+
+
+def queries_text(counts: list[int] | None) -> str:
+    if not counts:
+        return "–"
+    low, high = counts
+    return f"{low}" if low == high else f"{low}–{high}"
 
 
 def markdown(passes: list[Pass], meta: dict, faults: list[str]) -> str:
@@ -482,13 +489,13 @@ def markdown(passes: list[Pass], meta: dict, faults: list[str]) -> str:
             target = row.target(p.cached)
             label = row.kind.label + (f" ({row.note})" if row.note else "")
             if row.error:
-                lines.append(f"| {label} | – | – | – | {fmt(row.queries, 'd')} | – | – | {fmt(target, '.2f')} | "
+                lines.append(f"| {label} | – | – | – | {queries_text(row.queries)} | – | – | {fmt(target, '.2f')} | "
                              f"error: {row.error} |")  # fmt: skip
                 continue
             result = row.verdict(p.cached) + (f", {row.non_2xx} non-2xx" if row.non_2xx else "")
             lines.append(
                 f"| {label} | {fmt(row.rps, ',.0f')} | {fmt(row.p50_ms, '.1f')} | {fmt(row.p99_ms, '.1f')} | "
-                f"{fmt(row.queries, 'd')} | {fmt(row.rss_mb, '.0f')} | {fmt(row.ratio, '.3f')} | "
+                f"{queries_text(row.queries)} | {fmt(row.rss_mb, '.0f')} | {fmt(row.ratio, '.3f')} | "
                 f"{fmt(target, '.2f')} | {result} |"
             )
         if p.search:
@@ -669,7 +676,8 @@ class Bench:
                 else:
                     row = self.measure_kind(kind, info, server.pid, floors=floors, health=urls["health"])
                 # Cached: what a repeat read of the same page costs.
-                row.queries = inproc["kinds"].get(kind.key, {}).get("queries_repeat" if cached else "queries")
+                counted = inproc["kinds"].get(kind.key, {})
+                row.queries = counted.get("queries_repeat_range" if cached else "queries_range")
                 result.rows.append(row)
                 say(
                     f"  {kind.label:<20} {fmt(row.rps, ',.0f'):>8} req/s  p50 {fmt(row.p50_ms, '.1f')} ms  "
