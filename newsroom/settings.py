@@ -75,12 +75,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "newsroom.middleware.DatabaseUnavailableMiddleware",
-    "newsroom.security.NewsroomCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag and 304 answers, for cached and fresh pages alike.
     "django.middleware.http.ConditionalGetMiddleware",
     # Before sessions and auth, so an anonymous cache hit touches no database.
+    # A hit is answered with the headers the page was stored with, among them
+    # those set by the middleware below (the security policy, X-Frame-Options):
+    # rebuilding the policy for every hit cost a sixth of the hit.
     "newsroom.cache.PageCacheMiddleware",
+    "newsroom.security.NewsroomCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -167,7 +170,8 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's, reusing its Redis client between calls (see the module).
+            "BACKEND": "newsroom.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsroom",
             # A Redis that is down or slow must fail fast: the pages are then

@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.core.cache import cache
 from django.template.backends import jinja2 as jinja2_backend
@@ -33,6 +35,26 @@ def _clear_cache():
     yield
     cache.clear()
     page_cache.reset_availability()
+
+
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+
+
+@pytest.fixture
+def live_redis() -> str:
+    """The URL of a real, emptied Redis database for a test (TEST_REDIS_URL).
+    Skipped when none answers, except on CI, where that is a failure."""
+    import redis
+
+    try:
+        client = redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=0.5)
+        client.ping()
+    except redis.RedisError:
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is not answering at {TEST_REDIS_URL} on CI")
+        pytest.skip(f"Redis is not answering at {TEST_REDIS_URL}")
+    client.flushdb()
+    return TEST_REDIS_URL
 
 
 @pytest.fixture

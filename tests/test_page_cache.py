@@ -87,9 +87,52 @@ def test_unchanged_page_answers_304_to_a_conditional_request(client):
     assert client.get("/", headers={"if-none-match": etag}).status_code == 304
 
 
+@cached
+def test_a_cached_page_keeps_its_security_headers(client):
+    """A hit is answered with the headers stored with the page, those of the
+    middleware inside the page cache (policy, framing) among them."""
+    ArticleFactory(public=True)
+    first = client.get("/")
+    second = client.get("/")
+    assert second["X-Page-Cache"] == "hit"
+    for header in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy"):
+        assert second[header] == first[header]
+    assert "frame-ancestors 'none'" in second["Content-Security-Policy"]
+
+
+def redis_caches(url: str) -> dict:
+    return {
+        "default": {
+            "BACKEND": "newsroom.redis_cache.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "test",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+
+
+def test_pages_are_cached_in_a_real_redis_with_one_client_per_server(client, live_redis):
+    from django.core.cache import caches
+
+    with override_settings(PAGE_CACHE_ENABLED=True, CACHES=redis_caches(live_redis)):
+        article = ArticleFactory(public=True, headline="Kept in Redis")
+        assert client.get("/")["X-Page-Cache"] == "miss"
+        hit = client.get("/")
+        assert hit["X-Page-Cache"] == "hit"
+        assert "Kept in Redis" in hit.content.decode()
+        article.headline = "Changed in Redis"
+        article.save()
+        fresh = client.get("/")
+        assert fresh["X-Page-Cache"] == "miss"
+        assert "Changed in Redis" in fresh.content.decode()
+        backend = caches["default"]._cache
+        assert backend.get_client() is backend.get_client(write=True)
+        assert len(backend._clients) == 1
+
+
 DEAD_REDIS = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "newsroom.redis_cache.RedisCache",
         # Nothing listens on port 1: every cache call fails at once.
         "LOCATION": "redis://127.0.0.1:1/0",
         "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},

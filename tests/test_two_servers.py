@@ -29,7 +29,6 @@ from tests.factories import ArticleFactory, editor
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "a long test passphrase"  # noqa: S105
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -38,15 +37,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def redis_up() -> bool:
-    import redis
-
-    try:
-        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping())
-    except redis.RedisError:
-        return False
 
 
 class Browser:
@@ -85,16 +75,10 @@ class Browser:
 
 
 @pytest.fixture
-def two_servers(tmp_path):
+def two_servers(tmp_path, request):
     if connection.vendor != "postgresql":
         pytest.skip("two app servers share a PostgreSQL server; this run uses SQLite (set DATABASE_URL)")
-    if not redis_up():
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis is not answering at {REDIS_URL} on CI")
-        pytest.skip(f"Redis is not answering at {REDIS_URL}")
-    import redis
-
-    redis.Redis.from_url(REDIS_URL).flushdb()
+    redis_url = request.getfixturevalue("live_redis")
     # The suite's own DATABASE_URL (user, password, host, options kept),
     # pointed at the test database this test's rows are committed to.
     database_url = urlunsplit(
@@ -103,7 +87,7 @@ def two_servers(tmp_path):
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
-        "REDIS_URL": REDIS_URL,
+        "REDIS_URL": redis_url,
         "PAGE_CACHE": "on",
         "DEBUG": "false",
         "SECRET_KEY": "two-servers-" + "x" * 40,
