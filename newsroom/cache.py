@@ -17,6 +17,11 @@ How it stays correct without purging keys one by one:
   ways and get ``Cache-Control: private``. Anonymous readers carry no cookie,
   so the cache is consulted before the session and auth middleware run and a
   hit costs one round trip to the cache and no database query.
+* A hit is answered with the headers the page was stored with, the
+  Content-Security-Policy among them (its middleware runs inside this one).
+  So no cached page may carry a per-request CSP nonce: none does, the reader
+  templates run no inline script; a page that needed one would have to mark
+  its response private.
 * A cache that is down must not take the site with it: every cache call here
   is wrapped, so pages are served uncached and saves still succeed.
 """

@@ -294,12 +294,23 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+
 ADMIN_CONTENT_SECURITY_POLICY = {
     **CONTENT_SECURITY_POLICY["DIRECTIVES"],
     "script-src": [SELF, UNSAFE_INLINE],
     "style-src": [SELF, UNSAFE_INLINE],
     "img-src": [SELF, "data:", "blob:", "https:"],
 }
+
+
+# WhiteNoise answers /static/ before the policy middleware (newsroom/security.py).
+def _static_file_headers(headers, path, url):
+    from newsroom.security import static_file_headers  # imported late: it reads these settings
+
+    static_file_headers(headers, path, url)
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = _static_file_headers
 
 LOGGING = {
     "version": 1,

@@ -130,6 +130,21 @@ def test_pages_are_cached_in_a_real_redis_with_one_client_per_server(client, liv
         assert len(backend._clients) == 1
 
 
+def test_each_reused_redis_client_talks_to_the_server_it_was_kept_for():
+    """With replicas, reads pick a server at random: the client kept for a
+    server must wrap that server's pool, not whichever one a second pick
+    chose. (No command is sent: building clients does not connect.)"""
+    from newsroom.redis_cache import RedisCache
+
+    servers = [f"redis://127.0.0.1:1/{db}" for db in (1, 2, 3)]
+    for _ in range(20):
+        backend = RedisCache(",".join(servers), {})._cache
+        for write in (True, False, False, False):
+            backend.get_client(write=write)
+        for index, client in backend._clients.items():
+            assert client.connection_pool.connection_kwargs["db"] == index + 1
+
+
 DEAD_REDIS = {
     "default": {
         "BACKEND": "newsroom.redis_cache.RedisCache",

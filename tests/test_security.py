@@ -82,3 +82,18 @@ def test_admin_login_locks_out_after_repeated_failures(client):
     # Readers are not affected by the lockout.
     assert client.get("/").status_code == 200
     assert user.is_active
+
+
+@pytest.mark.django_db
+@override_settings(WHITENOISE_USE_FINDERS=True, WHITENOISE_AUTOREFRESH=True)
+def test_static_files_carry_the_readers_policy_too():
+    """WhiteNoise answers /static/ before the policy middleware runs; an SVG
+    opened by itself is a document, so its script must be refused too."""
+    from django.test import Client
+
+    response = Client().get("/static/admin/img/search.svg")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/svg+xml"
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy

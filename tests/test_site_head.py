@@ -214,7 +214,15 @@ def test_reader_templates_print_nothing_for_a_missing_variable():
 
 @pytest.mark.parametrize(
     ("value", "language", "printed"),
-    [(7, "en", "7"), (-999, "en", "-999"), (1234, "en", "1,234"), (1234567, "en", "1,234,567"), (4.5, "en", "4.5")],
+    [
+        (7, "en", "7"),
+        (-999, "en", "-999"),
+        (1234, "en", "1,234"),
+        (1234567, "en", "1,234,567"),
+        (4.5, "en", "4.5"),
+        (999, "es", "999"),
+        (12345, "es", "12\xa0345"),
+    ],
 )
 def test_counts_are_grouped_by_thousands_as_django_groups_them(value, language, printed):
     """The reader templates' ``intcomma`` prints what Django's does, small
