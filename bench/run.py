@@ -146,7 +146,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--cache-warm", type=int, default=int(env_str("BENCH_CACHE_WARM", "300")))
     parser.add_argument("--faults", action="store_true", default=env_flag("BENCH_FAULTS"))
     parser.add_argument("--pg-restart", action="store_true", default=env_flag("BENCH_PG_RESTART"))
-    return parser.parse_args()
+    args = parser.parse_args()
+    if args.rounds < 1 or args.duration < 1 or args.floor_sample < 1:
+        parser.error("--rounds, --duration and --floor-sample must be at least 1")
+    return args
 
 
 def say(message: str) -> None:
@@ -666,13 +669,13 @@ class Bench:
             # floor and page take turns: floor, page, floor, page, ... floor,
             # each page sample divided by the mean of the floors on either
             # side, and the row's ratio is the median over the rounds.
-            floors: list[float] = []
+            floors: list[float | None] = []  # every floor sample of the pass, None where one failed
             for kind in self.selected_kinds():
                 info = urls.get(kind.key, {"urls": [], "note": "no URLs"})
                 if kind.key == "health":
-                    row = self.measure_kind(kind, info, server.pid, rounds=1)
+                    row = self.measure_kind(kind, info, server.pid, rounds=1, duration=self.args.floor_sample)
                     row.ratio = 1.0 if row.rps else None
-                    floors += [row.rps] if row.rps and not row.error else []
+                    floors.append(row.rps if row.rps and not row.error else None)
                 else:
                     row = self.measure_kind(kind, info, server.pid, floors=floors, health=urls["health"])
                 # Cached: what a repeat read of the same page costs.
@@ -686,11 +689,14 @@ class Bench:
                     f"{row.error}"
                 )
             floor_row = next((r for r in result.rows if r.kind.key == "health"), None)
-            if floor_row is not None and floors:
+            measured = [x for x in floors if x]
+            if floor_row is not None and measured:
                 floor_row.raw["floor_samples"] = floors
-                floor_row.rps = statistics.median(floors)
+                floor_row.rps = statistics.median(measured)
                 floor_row.note = "; ".join(
-                    filter(None, [floor_row.note, f"{len(floors)} samples, {min(floors):,.0f}-{max(floors):,.0f}"])
+                    filter(
+                        None, [floor_row.note, f"{len(measured)} samples, {min(measured):,.0f}-{max(measured):,.0f}"]
+                    )
                 )
             result.peak_hwm_mb = max((r.raw.get("hwm_kb", 0) for r in result.rows), default=0) / 1024
         finally:
@@ -780,6 +786,9 @@ class Bench:
         script = write_lua(url_list, self.work / f"{kind.key}.lua")
         floor_script = write_lua(health["urls"], self.work / "health.lua") if health else None
         samples = []
+        # The floor sample just before the next page run: the last one taken
+        # (after the previous kind, or the floor row's), None if it failed.
+        before = floors[-1] if floors else None
         try:
             if self.args.warmup:
                 run_wrk(self.base, script, duration=self.args.warmup, args=self.args)
@@ -787,11 +796,10 @@ class Bench:
                 for _ in range(rounds or self.args.rounds):
                     data = run_wrk(self.base, script, duration=duration or self.args.duration, args=self.args)
                     if floor_script is not None:
-                        before = floors[-1] if floors else None
                         after = self.sample_floor(floor_script)
-                        if after:
-                            floors.append(after)
+                        floors.append(after)
                         around = [x for x in (before, after) if x]
+                        before = after
                         data["floor_rps"] = sum(around) / len(around) if around else None
                         data["ratio"] = data["rps"] / data["floor_rps"] if around else None
                     samples.append(data)
@@ -808,7 +816,7 @@ class Bench:
         row.rps = statistics.median(d["rps"] for d in samples)
         row.p50_ms = statistics.median(d["p50_us"] for d in samples) / 1000
         row.p99_ms = max(d["p99_us"] for d in samples) / 1000
-        ratios = [d["ratio"] for d in samples if d.get("ratio")]
+        ratios = [d["ratio"] for d in samples if d.get("ratio") is not None]
         row.ratio = statistics.median(ratios) if ratios else None
         row.rss_mb = memory.peak_rss_kb / 1024
         row.non_2xx = errors["status"]
