@@ -117,6 +117,11 @@ class EditLockFormMixin(forms.Form):
         ) % {"who": who, "when": when, "what": self.instance._meta.verbose_name}
 
 
+# The years a publication time may fall in: an archive's oldest stories to a
+# schedule far beyond any plan (the search's year filter takes the same).
+PUBLISHED_YEARS = (1900, 2999)
+
+
 class ArticleAdminForm(EditLockFormMixin, forms.ModelForm):
     tags = forms.ModelMultipleChoiceField(
         label=_("Topics"),
@@ -230,6 +235,18 @@ class ArticleAdminForm(EditLockFormMixin, forms.ModelForm):
             except ValidationError as exc:
                 self.add_error(None, exc)
         return cleaned_data
+
+    def clean_published_at(self):
+        # A time stored in UTC must stay within Python's years 1-9999 after
+        # the shift from the site's zone: 9999-12-31 23:00 in Havana is in
+        # the year 10000 in UTC, and failed on saving or reading back.
+        value = self.cleaned_data.get("published_at")
+        if value is not None and not (PUBLISHED_YEARS[0] <= value.year <= PUBLISHED_YEARS[1]):
+            raise forms.ValidationError(
+                _("Choose a publication time between the years %(first)d and %(last)d."),
+                params={"first": PUBLISHED_YEARS[0], "last": PUBLISHED_YEARS[1]},
+            )
+        return value
 
     def clean_new_topics(self) -> list[str]:
         # Commas only, as the help text says: taggit's parse_tags would turn

@@ -342,6 +342,20 @@ def test_editor_schedules_with_a_future_time(editor_client, admin_form_data):
     assert EditorialEvent.objects.get().action == "schedule"
 
 
+@pytest.mark.parametrize("day", ["9999-12-31", "3000-01-01", "1899-12-31", "0001-01-01"])
+def test_a_publication_time_out_of_range_is_a_form_error(editor_client, admin_form_data, day):
+    """9999-12-31 23:00 in Havana is in the year 10000 in UTC: it once
+    failed on saving (SQLite) instead of saying what was wrong."""
+    article = ArticleFactory(headline="Kept as it was")
+    data = admin_form_data(editor_client, change_url(article))
+    data.update({"status": "published", "published_at_0": day, "published_at_1": "23:00:00", "headline": "Changed"})
+    response = editor_client.post(change_url(article), data)
+    assert response.status_code == 200
+    assert "between the years 1900 and 2999" in response.content.decode()
+    article.refresh_from_db()
+    assert (article.headline, article.status, article.published_at) == ("Kept as it was", "draft", None)
+
+
 def test_editor_unpublishes_from_the_form(editor_client, admin_form_data):
     article = ArticleFactory(public=True)
     data = admin_form_data(editor_client, change_url(article))
