@@ -117,11 +117,6 @@ class EditLockFormMixin(forms.Form):
         ) % {"who": who, "when": when, "what": self.instance._meta.verbose_name}
 
 
-# The years a publication time may fall in: an archive's oldest stories to a
-# schedule far beyond any plan (the search's year filter takes the same).
-PUBLISHED_YEARS = (1900, 2999)
-
-
 class ArticleAdminForm(EditLockFormMixin, forms.ModelForm):
     tags = forms.ModelMultipleChoiceField(
         label=_("Topics"),
@@ -237,14 +232,12 @@ class ArticleAdminForm(EditLockFormMixin, forms.ModelForm):
         return cleaned_data
 
     def clean_published_at(self):
-        # A time stored in UTC must stay within Python's years 1-9999 after
-        # the shift from the site's zone: 9999-12-31 23:00 in Havana is in
-        # the year 10000 in UTC, and failed on saving or reading back.
         value = self.cleaned_data.get("published_at")
-        if value is not None and not (PUBLISHED_YEARS[0] <= value.year <= PUBLISHED_YEARS[1]):
+        first, last = Article.PUBLICATION_YEARS
+        if value is not None and not first <= value.year <= last:
             raise forms.ValidationError(
                 _("Choose a publication time between the years %(first)d and %(last)d."),
-                params={"first": PUBLISHED_YEARS[0], "last": PUBLISHED_YEARS[1]},
+                params={"first": first, "last": last},
             )
         return value
 

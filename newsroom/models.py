@@ -403,6 +403,12 @@ class Article(KeepsOldAddresses, models.Model):
     image_credit = models.CharField(_("image credit"), max_length=200, blank=True)
     authors = models.ManyToManyField(Author, through="Byline", related_name="articles", blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    # The years a publication time may fall in, from an archive's oldest
+    # stories to a schedule beyond any plan; the admin form and the search's
+    # year filter hold to them. Beyond them a time in the site's zone could
+    # fall outside Python's years once shifted to UTC (9999-12-31 23:00 in
+    # Havana is in the year 10000).
+    PUBLICATION_YEARS = (1900, 2999)
     published_at = models.DateTimeField(
         _("publication time"),
         null=True,

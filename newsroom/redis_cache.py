@@ -18,14 +18,12 @@ class RedisCacheClient(django_redis.RedisCacheClient):
         self._clients = {}
 
     def get_client(self, key=None, *, write=False):
-        # The server is picked once: reads choose a replica at random, and a
-        # second pick could wrap another server's pool in this one's client.
-        index = self._get_connection_pool_index(write)
-        client = self._clients.get(index)
+        # Django's own pick of the server and its pool; only the client
+        # wrapped around that pool is kept.
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
         if client is None:
-            if index not in self._pools:
-                self._pools[index] = self._pool_class.from_url(self._servers[index], **self._pool_options)
-            client = self._clients[index] = self._client(connection_pool=self._pools[index])
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
         return client
 
 

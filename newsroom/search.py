@@ -679,7 +679,9 @@ class SearchForm(forms.Form):
     q = QueryField(required=False, label="Search articles")
     country = forms.SlugField(required=False, allow_unicode=True, max_length=100)
     topic = forms.SlugField(required=False, allow_unicode=True, max_length=100)
-    year = forms.IntegerField(required=False, min_value=1900, max_value=2999)
+    year = forms.IntegerField(
+        required=False, min_value=Article.PUBLICATION_YEARS[0], max_value=Article.PUBLICATION_YEARS[1]
+    )
 
 
 @contextmanager

@@ -131,18 +131,22 @@ def test_pages_are_cached_in_a_real_redis_with_one_client_per_server(client, liv
 
 
 def test_each_reused_redis_client_talks_to_the_server_it_was_kept_for():
-    """With replicas, reads pick a server at random: the client kept for a
-    server must wrap that server's pool, not whichever one a second pick
-    chose. (No command is sent: building clients does not connect.)"""
+    """With replicas, reads pick a server at random: every client handed out
+    must wrap the pool of a server, one client per pool, whichever server
+    the pick chose. (No command is sent: building clients does not connect.)"""
     from newsroom.redis_cache import RedisCache
 
     servers = [f"redis://127.0.0.1:1/{db}" for db in (1, 2, 3)]
     for _ in range(20):
         backend = RedisCache(",".join(servers), {})._cache
         for write in (True, False, False, False):
-            backend.get_client(write=write)
-        for index, client in backend._clients.items():
-            assert client.connection_pool.connection_kwargs["db"] == index + 1
+            client = backend.get_client(write=write)
+            assert client.connection_pool in backend._pools.values()
+            assert backend.get_client(write=True).connection_pool is backend._pools[0]
+        for index, pool in backend._pools.items():
+            assert pool.connection_kwargs["db"] == index + 1
+            assert backend._clients[id(pool)].connection_pool is pool
+        assert len(backend._clients) == len(backend._pools)
 
 
 DEAD_REDIS = {
