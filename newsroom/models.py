@@ -31,7 +31,7 @@ from alliances.models import Country
 from alliances.tagging import CountryTaggableManager
 from newsroom.converters import slug_path
 from newsroom.db import JSONList, json_list
-from newsroom.redirects import KeepsOldAddresses, path_key
+from newsroom.redirects import KeepsOldAddresses, is_site_path, path_key
 from newsroom.tagging import TopicTagManager, clean_topic_name, topic_key
 
 # What the body editor offers, and so what the sanitiser lets through: a news
@@ -858,8 +858,11 @@ class Redirect(models.Model):
         errors = {}
         for field in ("old_path", "new_path"):
             value = getattr(self, field) or ""
-            if not value.startswith("/") or value.startswith("//"):
-                errors[field] = _("Give a path on this site, starting with a single /.")
+            if not is_site_path(value):
+                errors[field] = _(
+                    "Give a path on this site, starting with a single / (for example /articles/a-story/), "
+                    "without spaces, backslashes, double slashes or an encoded slash."
+                )
         if errors:
             raise ValidationError(errors)
         self.old_path = path_key(self.old_path)

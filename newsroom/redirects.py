@@ -10,13 +10,48 @@ that renames something: the admin, a restored version, the shell.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import unquote
+
+from django.utils.http import url_has_allowed_host_and_scheme
+
+# Whitespace and control characters (C0, DEL, C1): browsers drop tabs and
+# newlines from an address before reading it, so "/\t/evil.example/" is
+# "//evil.example/", another site.
+_INVISIBLE = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
+# Enough rounds of percent-decoding for any nesting a person would type.
+_DECODE_ROUNDS = 5
 
 
 def path_key(url: str) -> str:
     """The form a path is stored and looked up in: percent-decoded, as
     ``request.path`` gives it ("/articles/díaz-canel/")."""
     return unquote(url)
+
+
+def is_site_path(value: str) -> bool:
+    """Whether ``value`` is a path on this site, and stays one however often
+    a browser, a proxy or this code decodes it: it starts with one "/", and
+    neither it nor any decoding of it holds a backslash (browsers read it as
+    "/"), two slashes in a row, whitespace or a control character, or a
+    scheme or host. "/%2F%2Fevil.example/" decodes to "///evil.example/",
+    which browsers follow to evil.example, so it is not a site path."""
+    seen = value
+    for _round in range(_DECODE_ROUNDS + 1):
+        if (
+            not seen.startswith("/")
+            or "\\" in seen
+            or "//" in seen
+            or _INVISIBLE.search(seen)
+            or not url_has_allowed_host_and_scheme(seen, allowed_hosts=None)
+        ):
+            return False
+        decoded = unquote(seen)
+        if decoded == seen:
+            return True
+        seen = decoded
+    # Still changing after that many rounds: nobody types such an address.
+    return False
 
 
 class KeepsOldAddresses:

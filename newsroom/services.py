@@ -258,10 +258,17 @@ def record_redirect(*, old_url: str, new_url: str):
     Chains collapse: whatever pointed at ``old_url`` now points at
     ``new_url`` directly (A->B then B->C gives A->C and B->C), and a redirect
     away from ``new_url`` is dropped, since that address is live again
-    (renaming back and forth never makes a loop)."""
+    (renaming back and forth never makes a loop). Both must be paths on this
+    site (``redirects.is_site_path``), or ValidationError is raised."""
     from newsroom.models import Redirect
-    from newsroom.redirects import path_key
+    from newsroom.redirects import is_site_path, path_key
 
+    bad = {name: url for name, url in (("old_path", old_url), ("new_path", new_url)) if not is_site_path(url)}
+    if bad:
+        # A redirect answers readers with its address: only this site's paths.
+        raise ValidationError(
+            {name: _("Not a path on this site: %(url)r.") % {"url": url} for name, url in bad.items()}
+        )
     old, new = path_key(old_url), path_key(new_url)
     if old == new:
         return None

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import sys
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -29,6 +30,9 @@ from django.utils.translation import gettext as _
 from newsroom import selectors
 from newsroom.middleware import database_unavailable
 from newsroom.models import Article, Author, Correction, PreviewLink, Redirect
+from newsroom.redirects import is_site_path
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 20
 HOME_LATEST = 20
@@ -181,14 +185,28 @@ def home(request):
     )
 
 
+def moved_to(path: str) -> str | None:
+    """Where the page at ``path`` moved (services.record_redirect keeps the
+    table), as an address for a Location header, or None. One query, on the
+    unique old_path index. A stored target that is not a path on this site
+    (written past the checks, by SQL or an import) is never answered: it
+    could send readers to another site."""
+    target = Redirect.objects.filter(old_path=path).values_list("new_path", flat=True).first()
+    if target is None:
+        return None
+    if not is_site_path(target):
+        logger.warning("Redirect from %r to %r ignored: not a path on this site", path, target)
+        return None
+    return iri_to_uri(target)
+
+
 def moved_or_404(request):
     """After a detail view found nothing at this address: a 301 to where the
-    page moved (services.record_redirect keeps the table), or the 404. One
-    query, on the unique old_path index."""
-    target = Redirect.objects.filter(old_path=request.path).values_list("new_path", flat=True).first()
+    page moved, or the 404."""
+    target = moved_to(request.path)
     if target is None:
         raise Http404("No such page")
-    return HttpResponsePermanentRedirect(iri_to_uri(target))
+    return HttpResponsePermanentRedirect(target)
 
 
 def article_detail(request, slug):
