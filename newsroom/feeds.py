@@ -17,6 +17,7 @@ from urllib.parse import urljoin
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import feedgenerator
@@ -25,6 +26,7 @@ from django.utils.html import escape
 
 from alliances.models import Agreement, Country
 from newsroom.models import Article, Author, Topic
+from newsroom.views import moved_to
 
 FEED_ITEMS = 30
 
@@ -146,9 +148,33 @@ class LatestArticlesAtomFeed(LatestArticlesFeed):
     feed_type = AtomFeed
 
 
-class TopicFeed(LatestArticlesFeed):
+class PageFeed(LatestArticlesFeed):
+    """The feed of one page (``<page>/feed/``): it answers 404 exactly when
+    its page does, and follows its page when that moved (a 301 to the new
+    page's feed)."""
+
+    def __call__(self, request, *args, **kwargs):
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except Http404:
+            page = request.path.removesuffix("feed/")
+            target = moved_to(page) if page != request.path else None
+            if target is None:
+                raise
+            return HttpResponsePermanentRedirect(target + "feed/")
+
+
+class TopicFeed(PageFeed):
     def get_object(self, request, slug):
         return get_object_or_404(Topic, slug=slug)
+
+    def items(self, topic: Topic):
+        # Like the topic page: a topic that only unpublished stories carry
+        # stays unknown, since its name alone could give one away.
+        items = list(super().items(topic))
+        if not items:
+            raise Http404("No public stories on this topic")
+        return items
 
     def title(self, topic: Topic) -> str:
         return f"{topic.name} – {settings.SITE_NAME}"
@@ -163,7 +189,7 @@ class TopicFeed(LatestArticlesFeed):
         return Article.objects.published().filter(tags=topic)
 
 
-class CountryFeed(LatestArticlesFeed):
+class CountryFeed(PageFeed):
     def get_object(self, request, slug):
         return get_object_or_404(Country, slug=slug)
 
@@ -180,7 +206,7 @@ class CountryFeed(LatestArticlesFeed):
         return Article.objects.published().filter(countries=country)
 
 
-class AgreementFeed(LatestArticlesFeed):
+class AgreementFeed(PageFeed):
     def get_object(self, request, slug):
         return get_object_or_404(Agreement, slug=slug)
 
@@ -197,7 +223,7 @@ class AgreementFeed(LatestArticlesFeed):
         return Article.objects.published().filter(agreements=agreement)
 
 
-class AuthorFeed(LatestArticlesFeed):
+class AuthorFeed(PageFeed):
     def get_object(self, request, slug):
         return get_object_or_404(Author, slug=slug)
 

@@ -162,9 +162,15 @@ def archive(*, article: Article, user) -> Article:
     _require_publisher(user)
     if article.status == Status.ARCHIVED:
         raise ValidationError(_("The article is already archived."))
-    return _transition(
-        article=article, user=user, action="archive", to_status=Status.ARCHIVED, published_at=article.published_at
-    )
+    with transaction.atomic():
+        article = _transition(
+            article=article, user=user, action="archive", to_status=Status.ARCHIVED, published_at=article.published_at
+        )
+        # Its preview links close for good: an archived story may have been
+        # withdrawn for a reason, and whoever holds a link must not read it
+        # (nor again if it is ever taken out of the archive).
+        PreviewLink.objects.filter(article=article).active().update(revoked_at=timezone.now())
+    return article
 
 
 def change_status(*, article: Article, user, status: str, published_at: datetime | None) -> Article:

@@ -219,25 +219,38 @@ def article_detail(request, slug):
 def preview(request, token):
     """An unpublished article, as it is now, for whoever holds a valid
     preview link (no account needed): the article page with the "Preview"
-    banner, kept out of search engines and out of every cache. A token that
-    is not ours is a 404; a revoked or expired link answers 410 with a page
-    that says so; once the article is public, the link leads to it."""
+    banner, kept out of search engines and out of every cache.
+
+    - A token that is not ours, or whose article was deleted: 404.
+    - A revoked or expired link, or one whose article was archived (taken
+      off the site, perhaps for legal reasons): 410, with a page that says
+      so and nothing of the story.
+    - Once the article is public, the link leads to it.
+    - A scheduled (embargoed) article stays visible to the link's holders
+      until its time, so partners can prepare; that is what the link is for.
+    """
     link_id = PreviewLink.id_from_token(token)
     link = PreviewLink.objects.select_related("article").filter(pk=link_id).first() if link_id else None
     if link is None:
         raise Http404("No such preview")
-    if not link.is_active:
-        response = render(
-            request,
-            "newsroom/preview_gone.html",
-            {"link": link, "meta": PageMeta(title=_("Preview link no longer valid"), noindex=True)},
-            status=410,
-        )
+    if link.article.status == Article.Status.ARCHIVED:
+        response = _preview_gone(request, link, reason="withdrawn")
+    elif not link.is_active:
+        response = _preview_gone(request, link, reason="revoked" if link.revoked_at else "expired")
     elif link.article.is_public:
         response = HttpResponseRedirect(link.article.get_absolute_url())
     else:
         response = render_article(request, link.article, preview=True, extra_context={"preview_link": link})
     return private_preview(response)
+
+
+def _preview_gone(request, link: PreviewLink, *, reason: str):
+    return render(
+        request,
+        "newsroom/preview_gone.html",
+        {"link": link, "reason": reason, "meta": PageMeta(title=_("Preview link no longer valid"), noindex=True)},
+        status=410,
+    )
 
 
 def private_preview(response):
