@@ -23,6 +23,7 @@ from newsroom.admin import (
     SafeAutocompleteMixin,
     count_of,
     is_changelist,
+    known_articles,
 )
 from newsroom.admin_history import EditLockAdminMixin, HistoryAdminMixin
 from newsroom.models import TaggedCountry
@@ -67,10 +68,12 @@ class CountryAdmin(HistoryAdminMixin, AccentInsensitiveSearchMixin, ListCountsMi
     fields = ["name", "slug", "iso2", "iso3", "name_en", "name_es", "wikidata_id"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [CountryAgreementsInline]
-    list_annotations = {
-        "article_count": count_of(TaggedCountry, "tag"),
-        "agreement_count": count_of(AgreementParty, "country", distinct="agreement"),
-    }
+
+    def get_list_annotations(self, request) -> dict:
+        return {
+            "article_count": count_of(TaggedCountry, "tag", only=known_articles(request.user, "content_object")),
+            "agreement_count": count_of(AgreementParty, "country", distinct="agreement"),
+        }
 
     def get_search_results(self, request, queryset, search_term):
         """Exact names and codes first, then names that start with the term:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import lookup_spawns_duplicates, unquote
-from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, router, transaction
 from django.db.models import CharField, Count, Exists, Func, OuterRef, Q, Subquery
@@ -41,31 +40,13 @@ from newsroom.models import (
     TopicAlias,
 )
 from newsroom.search import fold
+from newsroom.uploads import IMAGE_UPLOADS
 from newsroom.views import render_article
 
 # Article.tags uses newsroom.Topic; taggit's own Tag table stays empty, and
 # its admin page would only confuse editors looking for topics.
 if admin.site.is_registered(Tag):
     admin.site.unregister(Tag)
-
-# The admin's start page is the newsroom desk (newsroom/desk.py).
-desk.install(admin.site)
-
-
-class GuardedAutocompleteView(AutocompleteJsonView):
-    """Django's autocomplete endpoint answers a 500 when ``field_name`` names a
-    reverse relation (it has no limit_choices_to). No form has such a field,
-    so it is refused like any other field without autocomplete."""
-
-    def process_request(self, request):
-        term, model_admin, source_field, to_field_name = super().process_request(request)
-        if not hasattr(source_field, "get_limit_choices_to"):
-            raise PermissionDenied
-        return term, model_admin, source_field, to_field_name
-
-
-admin.site.autocomplete_view = lambda request: GuardedAutocompleteView.as_view(admin_site=admin.site)(request)
-
 
 # A URL typed without a scheme ("example.org/story") is taken as https, the
 # behaviour Django 6 makes the default.
@@ -80,20 +61,28 @@ def is_changelist(request, model_admin: admin.ModelAdmin) -> bool:
     return bool(match) and match.url_name == f"{opts.app_label}_{opts.model_name}_changelist"
 
 
-def count_of(model, field: str, *, distinct: str | None = None) -> Coalesce:
+def count_of(model, field: str, *, distinct: str | None = None, only: Q | None = None) -> Coalesce:
     """How many ``model`` rows point at the outer row through ``field`` (or
     how many different ``distinct`` values they hold), as a correlated
-    subquery. Unlike Count() over a join, it is computed only for the rows
-    on the page, and two counts on one list do not multiply each other."""
+    subquery; ``only`` narrows the rows counted. Unlike Count() over a join,
+    it is computed only for the rows on the page, and two counts on one list
+    do not multiply each other."""
     counted = Count(distinct, distinct=True) if distinct else Count("*")
-    rows = (
-        model._default_manager.filter(**{field: OuterRef("pk")})
-        .order_by()
-        .values(field)
-        .annotate(n=counted)
-        .values("n")
-    )
+    rows = model._default_manager.filter(**{field: OuterRef("pk")})
+    if only is not None:
+        rows = rows.filter(only)
+    rows = rows.order_by().values(field).annotate(n=counted).values("n")
     return Coalesce(Subquery(rows), 0)
+
+
+def known_articles(user, path: str) -> Q:
+    """Rows whose article (reached through ``path``) ``user`` may know of
+    (``ArticleQuerySet.known_to``): no condition for editors. Lists of
+    corrections, topics, authors and countries count and show only these, so
+    a writer learns nothing of a colleague's draft or an embargoed story."""
+    if services.can_publish(user):
+        return Q()
+    return Q(**{f"{path}__in": Article.objects.known_to(user).values("pk")})
 
 
 class SafeAutocompleteMixin:
@@ -162,15 +151,19 @@ class AccentInsensitiveSearchMixin:
 
 
 class ListCountsMixin:
-    """Adds ``list_annotations`` to the change list's queryset only: the
+    """Adds ``get_list_annotations(request)`` (by default the class's
+    ``list_annotations``) to the change list's queryset only: the
     autocomplete and change pages of the same model skip the extra work."""
 
     list_annotations: dict = {}
 
+    def get_list_annotations(self, request) -> dict:
+        return self.list_annotations
+
     def get_queryset(self, request):
         qs = super().get_queryset(request)
         if is_changelist(request, self):
-            qs = qs.annotate(**self.list_annotations)
+            qs = qs.annotate(**self.get_list_annotations(request))
         return qs
 
 
@@ -229,8 +222,13 @@ class TopicListFilter(admin.SimpleListFilter):
     offered = 30
 
     def lookups(self, request, model_admin):
+        # The topics of the articles this list can show: every article for
+        # an editor, a writer's own drafts for a writer.
+        only = None
+        if not services.can_publish(request.user):
+            only = Q(content_object__in=Article.objects.editable_by(request.user).values("pk"))
         topics = (
-            Topic.objects.annotate(n=count_of(TaggedTopic, "tag"))
+            Topic.objects.annotate(n=count_of(TaggedTopic, "tag", only=only))
             .filter(n__gt=0)
             .order_by("-n", "name")
             .values_list("slug", "name")[: self.offered]
@@ -272,6 +270,7 @@ class ArticleAdmin(
     EditLockAdminMixin, HistoryAdminMixin, PreviewLinksAdminMixin, SafeAutocompleteMixin, admin.ModelAdmin
 ):
     form = ArticleAdminForm
+    formfield_overrides = IMAGE_UPLOADS
     recoverable = True
     list_display = ["headline", "status_label", "author_names", "published_at", "language", "topic_names"]
     list_filter = [
@@ -326,6 +325,11 @@ class ArticleAdmin(
         if obj is None:
             return allowed
         return allowed and services.can_edit(request.user, obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # The form offers only the topics this user may know of.
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
 
     def has_publish_permission(self, request) -> bool:
         return services.can_publish(request.user)
@@ -561,12 +565,15 @@ class ArticleAdmin(
 
 @admin.register(Author)
 class AuthorAdmin(AccentInsensitiveSearchMixin, ListCountsMixin, admin.ModelAdmin):
+    formfield_overrides = IMAGE_UPLOADS
     list_display = ["name", "slug", "user", "article_count"]
     list_select_related = ["user"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     fields = ["name", "slug", "bio", "photo", "user"]
-    list_annotations = {"article_count": count_of(Byline, "author")}
+
+    def get_list_annotations(self, request) -> dict:
+        return {"article_count": count_of(Byline, "author", only=known_articles(request.user, "article"))}
 
     @admin.display(description=_("articles"), ordering="article_count")
     def article_count(self, obj: Author) -> int:
@@ -598,7 +605,16 @@ class TopicAdmin(AccentInsensitiveSearchMixin, ListCountsMixin, admin.ModelAdmin
     fields = ["name", "slug", "description"]
     inlines = [TopicAliasInline]
     actions = ["merge_selected"]
-    list_annotations = {"article_count": count_of(TaggedTopic, "tag")}
+
+    def get_list_annotations(self, request) -> dict:
+        return {"article_count": count_of(TaggedTopic, "tag", only=known_articles(request.user, "content_object"))}
+
+    def get_queryset(self, request):
+        # A writer sees the topics of public stories and of their own
+        # (TopicQuerySet.visible_to): in this list, its search, the article
+        # form's topic picker (the autocomplete reads this queryset) and the
+        # topic's own pages.
+        return super().get_queryset(request).visible_to(request.user)
 
     @admin.display(description=_("articles"), ordering="article_count")
     def article_count(self, obj: Topic) -> int:
@@ -611,6 +627,15 @@ class TopicAdmin(AccentInsensitiveSearchMixin, ListCountsMixin, admin.ModelAdmin
             services.rename_topic(topic=obj, name=obj.name, slug=obj.slug, user=request.user)
         else:
             super().save_model(request, obj, form, change)
+
+    def has_add_permission(self, request) -> bool:
+        # Writers make a topic by tagging their story with a new name (the
+        # article form), which attaches an existing topic of that name
+        # instead when there is one. A topic made here would be on no
+        # story: hidden from the writer who made it (visible_to), and its
+        # "already exists" errors would tell them which unpublished topics
+        # exist. So this page is for those who manage topics.
+        return super().has_add_permission(request) and request.user.has_perm("newsroom.change_topic")
 
     def has_merge_permission(self, request) -> bool:
         return request.user.has_perm("newsroom.change_topic") and request.user.has_perm("newsroom.delete_topic")
@@ -664,9 +689,13 @@ class CorrectionAdmin(SafeAutocompleteMixin, admin.ModelAdmin):
     readonly_fields = ["created_at", "created_by"]
 
     def get_queryset(self, request):
+        # The corrections of articles the user may know of: a writer never
+        # lists, searches or opens one on a colleague's draft or an
+        # embargoed story.
         return (
             super()
             .get_queryset(request)
+            .filter(known_articles(request.user, "article"))
             .select_related("article", "created_by")
             .defer("article__body", "article__search_vector")
         )

@@ -177,8 +177,12 @@ class HistoryAdminMixin:
         return TemplateResponse(request, "admin/newsroom/history_compare.html", context)
 
     def history_restore_view(self, request, object_id, version_id):
-        """POST: bring the version back through ``services.restore_version``."""
+        """POST: bring the version back through ``services.restore_version``.
+        Someone who may open the record but not restore it is refused at
+        the door, before any version is looked up."""
         obj = self._object_or_404(request, object_id)
+        if not services.may_restore(request.user, type(obj), obj):
+            raise PermissionDenied
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         version = history.versions_of(obj).filter(pk=version_id).first()
@@ -212,7 +216,11 @@ class HistoryAdminMixin:
         return TemplateResponse(request, "admin/newsroom/recover_list.html", context)
 
     def recover_view(self, request, version_id):
-        """POST: recreate a deleted record from its last version."""
+        """POST: recreate a deleted record from its last version. Whoever may
+        not recover is refused before the version is looked up: the same
+        answer for every id."""
+        if not services.may_restore(request.user, self.model, None):
+            raise PermissionDenied
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         version = Version.objects.get_deleted(self.model).filter(pk=version_id).first()

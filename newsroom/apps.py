@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,3 +17,12 @@ class NewsroomConfig(AppConfig):
         signals.connect()
         cache.connect_signals()
         connection_created.connect(db.steady_int_parameters, dispatch_uid="newsroom.steady_int_parameters")
+
+
+class NewsroomAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with the newsroom's site (newsroom.admin_site)
+    as ``admin.site``. Not this package's default config (``default``):
+    INSTALLED_APPS names it in place of "django.contrib.admin"."""
+
+    default = False
+    default_site = "newsroom.admin_site.NewsroomAdminSite"

@@ -6,11 +6,9 @@ is scheduled next, what went out recently, the signed-in person's own
 drafts, and drafts nobody has touched for ``STALE_AFTER``. A writer sees
 their own drafts and the latest published stories only.
 
-Wiring: ``install(site)`` (called from newsroom/admin.py, before the URLs
-are built) wraps ``site.index`` so the index receives ``desk`` as extra
-context, and adds one URL, ``admin:desk_publish``, for the desk's "Publish
-now" button. No AdminSite subclass is needed, so INSTALLED_APPS keeps the
-plain ``django.contrib.admin``.
+Wiring: the newsroom's AdminSite (newsroom/admin_site.py) gives its index
+``desk_sections`` as extra context and serves ``publish_view`` at
+``admin:desk_publish``, the desk's "Publish now" button.
 
 Every section is one query; authors, countries and the last editors of
 all rows are fetched once for the whole page, so the desk runs the same
@@ -24,17 +22,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from functools import update_wrapper
 
 from django.apps import apps
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import CharField, F, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 from django.db.models.functions import Cast, Coalesce
 from django.http import Http404, HttpResponseRedirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -279,7 +275,13 @@ def publish_view(request, pk: int):
     the form sends ``when=planned``: the same services as every other way of
     publishing, with their checks (editors only, alt text on the hero image,
     a time still ahead). Whatever happens, the editor is back on the desk
-    with a message."""
+    with a message.
+
+    Someone who may not publish is refused before the article is looked up,
+    with the same answer for every id: whether an id exists, and what it is
+    called, is none of their business."""
+    if not services.can_publish(request.user):
+        raise PermissionDenied
     article = Article.objects.filter(pk=pk).first()
     if article is None:
         raise Http404(_("No such article."))
@@ -302,32 +304,6 @@ def publish_view(request, pk: int):
         else:
             messages.success(request, _("“%(headline)s” is published.") % {"headline": article})
     return HttpResponseRedirect(reverse("admin:index"))
-
-
-def install(site) -> None:
-    """Make ``site``'s start page the desk and add the desk's publish URL.
-    Must run before ``site.urls`` is read (newsroom/admin.py calls it while
-    the admin modules are discovered)."""
-    if getattr(site, "desk_installed", False):
-        return
-    plain_index = site.index
-    plain_get_urls = site.get_urls
-
-    def index(request, extra_context=None):
-        return plain_index(request, extra_context={"desk": desk_sections(request.user), **(extra_context or {})})
-
-    def get_urls():
-        desk_urls = [
-            path("desk/<int:pk>/publish/", site.admin_view(publish_view), name="desk_publish"),
-        ]
-        return desk_urls + plain_get_urls()
-
-    site.index = update_wrapper(index, plain_index)
-    # Named for the newsroom rather than "Django administration".
-    site.site_header = site.site_title = settings.SITE_NAME
-    site.index_title = gettext_lazy("The desk")
-    site.get_urls = update_wrapper(get_urls, plain_get_urls)
-    site.desk_installed = True
 
 
 # -- The article form's layout ----------------------------------------------------

@@ -153,6 +153,12 @@ class ArticleAdminForm(EditLockFormMixin, forms.ModelForm):
         ),
     )
 
+    #: The person filling the form in (set by ArticleAdmin.get_form): the
+    #: topic picker offers only the topics they may know of
+    #: (TopicQuerySet.visible_to), so no topic id posted by hand can attach,
+    #: and then show, a topic that only a colleague's draft carries.
+    user = None
+
     class Meta:
         model = Article
         fields = [
@@ -218,6 +224,11 @@ class ArticleAdminForm(EditLockFormMixin, forms.ModelForm):
                 "do not matter."
             ),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.user is not None:
+            self.fields["tags"].queryset = Topic.objects.visible_to(self.user)
 
     def clean(self):
         cleaned_data = super().clean()

@@ -17,7 +17,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import JSONField, OuterRef, Q, Subquery
+from django.db.models import Exists, JSONField, OuterRef, Q, Subquery
 from django.db.models.functions import JSONArray, JSONObject
 from django.urls import reverse
 from django.utils import timezone
@@ -97,7 +97,24 @@ class Author(KeepsOldAddresses, models.Model):
         self.leave_redirect()
 
 
-class TopicManager(models.Manager):
+class TopicQuerySet(models.QuerySet):
+    def visible_to(self, user) -> TopicQuerySet:
+        """Topics ``user`` may know of: every topic for editors; for anyone
+        else, the topics of public articles and of the articles they may open
+        (``ArticleQuerySet.known_to``). A topic that only an embargoed or
+        unpublished story carries would give the story away by its name."""
+        if user and user.is_authenticated and user.has_perm("newsroom.publish_article"):
+            return self.all()
+        # The public part reads the links' copies of their article's status
+        # and time (one index, written with the article: newsroom.listings).
+        public = TaggedTopic.objects.filter(public_q("article_"), tag=OuterRef("pk"))
+        own = TaggedTopic.objects.filter(
+            tag=OuterRef("pk"), content_object__in=Article.objects.editable_by(user).values("pk")
+        )
+        return self.filter(Exists(public) | Exists(own))
+
+
+class TopicManager(models.Manager.from_queryset(TopicQuerySet)):
     def bulk_create(self, objs, *args, **kwargs):
         # bulk_create skips save(), which fills the key: fill it here so bulk
         # loaders (bench_data, imports) keep the one-topic-per-key rule.
@@ -354,14 +371,26 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def editable_by(self, user) -> ArticleQuerySet:
-        """Articles ``user`` may change: everything for editors; for writers,
-        their own drafts and articles in review."""
+        """Articles ``user`` may open and change in the admin: everything for
+        editors; for writers, their own drafts and articles in review (ones
+        they started or carry the byline of)."""
+        if not (user and user.is_authenticated):
+            return self.none()
         if user.has_perm("newsroom.publish_article"):
             return self.all()
         return self.filter(
-            Q(created_by=user) | Q(bylines__author__user=user),
+            Q(created_by=user) | Q(pk__in=Byline.objects.filter(author__user=user).values("article")),
             status__in=[Article.Status.DRAFT, Article.Status.REVIEW],
-        ).distinct()
+        )
+
+    def known_to(self, user) -> ArticleQuerySet:
+        """Articles whose existence and words ``user`` may know of: the public
+        ones and those they may open (``editable_by``). What hangs off an
+        article (its corrections, topics, preview links, versions) is shown
+        to a user only through an article known to them."""
+        if user and user.is_authenticated and user.has_perm("newsroom.publish_article"):
+            return self.all()
+        return self.filter(public_q() | Q(pk__in=Article.objects.editable_by(user).values("pk")))
 
 
 class Article(KeepsOldAddresses, models.Model):

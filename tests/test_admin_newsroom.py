@@ -215,7 +215,8 @@ def test_a_non_id_in_any_autocomplete_field_is_a_form_error_not_a_500(editor_cli
 
 
 def test_topics_autocomplete_finds_existing_topics(writer_client):
-    Topic.objects.create(name="Sanctions")
+    # A topic a public story carries: writers are offered those and their own.
+    ArticleFactory(public=True, topics=["Sanctions"])
     url = reverse("admin:autocomplete")
     response = writer_client.get(
         url, {"app_label": "newsroom", "model_name": "article", "field_name": "tags", "term": "sanc"}

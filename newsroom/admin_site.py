@@ -1,0 +1,110 @@
+"""The newsroom's admin site: Django's AdminSite with the desk as its start
+page, the desk's publish URL, and the two doors Django leaves open.
+
+Installed by ``newsroom.apps.NewsroomAdminConfig`` (``default_site``), so
+``admin.site`` is this site everywhere and the ModelAdmins register on it
+as usual.
+
+- The desk (``newsroom.desk``): ``index`` receives the desk's sections.
+- "View on site" (``/admin/r/<content type>/<id>/``): Django's shortcut
+  redirects any staff member to the address of any object of any model,
+  with no permission check. A preview link's address is a secret, and a
+  draft's address gives away its headline, so here the shortcut only
+  answers for a model registered in this admin, an object the user may open
+  through its ModelAdmin (``get_object``, which applies the row rules of
+  ``get_queryset``), and a page that exists (a ModelAdmin's ``view_on_site``
+  may say there is none). Everything else is the same 404.
+- Object pages of any model (a record's form, history, deletion): Django
+  looks the record up before it checks the model permission on some of
+  them (the history page), so a user without any right on a model could
+  tell the ids that exist (a 403) from those that do not (a redirect).
+  Every ModelAdmin registered here checks the model permission first
+  (``PermissionFirst``): the same 403 for every id.
+- The autocomplete endpoint answers a 500 when ``field_name`` names a reverse
+  relation (it has no ``limit_choices_to``): refused like any field without
+  autocomplete.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from newsroom import desk
+
+
+class GuardedAutocompleteView(AutocompleteJsonView):
+    def process_request(self, request):
+        term, model_admin, source_field, to_field_name = super().process_request(request)
+        if not hasattr(source_field, "get_limit_choices_to"):
+            raise PermissionDenied
+        return term, model_admin, source_field, to_field_name
+
+
+class PermissionFirst:
+    """Mixed into every ModelAdmin this site registers: no object is looked
+    up for a user who may neither view nor change the model at all."""
+
+    def get_object(self, request, object_id, from_field=None):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return super().get_object(request, object_id, from_field)
+
+
+class NewsroomAdminSite(admin.AdminSite):
+    # Named for the newsroom rather than "Django administration".
+    site_header = site_title = settings.SITE_NAME
+    index_title = _("The desk")
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        admin_class = admin_class or admin.ModelAdmin
+        guarded = type(admin_class.__name__, (PermissionFirst, admin_class), {"__module__": admin_class.__module__})
+        super().register(model_or_iterable, guarded, **options)
+
+    def index(self, request, extra_context=None):
+        return super().index(request, {"desk": desk.desk_sections(request.user), **(extra_context or {})})
+
+    def autocomplete_view(self, request):
+        return GuardedAutocompleteView.as_view(admin_site=self)(request)
+
+    def get_urls(self):
+        ours = [
+            path("desk/<int:pk>/publish/", self.admin_view(desk.publish_view), name="desk_publish"),
+            path(
+                "r/<path:content_type_id>/<path:object_id>/",
+                self.admin_view(self.view_on_site),
+                name="view_on_site",
+            ),
+        ]
+        return ours + [pattern for pattern in super().get_urls() if getattr(pattern, "name", None) != "view_on_site"]
+
+    def view_on_site(self, request, content_type_id, object_id):
+        """The public page of an object the user may open in this admin."""
+        if not (content_type_id.isascii() and content_type_id.isdigit() and len(content_type_id) < 10):
+            raise Http404
+        try:
+            model = ContentType.objects.get_for_id(int(content_type_id)).model_class()
+        except ContentType.DoesNotExist as exc:
+            raise Http404 from exc
+        model_admin = self._registry.get(model)
+        if model_admin is None or not model_admin.has_view_or_change_permission(request):
+            raise Http404
+        obj = model_admin.get_object(request, unquote(object_id))
+        if obj is None or not model_admin.has_view_or_change_permission(request, obj):
+            raise Http404
+        if callable(model_admin.view_on_site):
+            url = model_admin.view_on_site(obj)
+        elif model_admin.view_on_site and hasattr(obj, "get_absolute_url"):
+            url = obj.get_absolute_url()
+        else:
+            url = None
+        if not url:
+            raise Http404
+        return HttpResponseRedirect(url)
