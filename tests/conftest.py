@@ -84,10 +84,13 @@ class _AdminFormParser:
     page: inputs (checked boxes only), selected options, textareas. Inline
     formset templates (``__prefix__``) are left out, as the browser's JS would."""
 
-    def __init__(self, form_id: str):
+    def __init__(self, form_id: str | None = None, *, which=None):
         from html.parser import HTMLParser
 
-        self.form_id = form_id
+        # ``which(attrs)`` picks the form by its attributes; by default the
+        # one whose id is ``form_id``. The first form it picks is read.
+        self.which = which or (lambda attrs: attrs.get("id") == form_id)
+        self.done = False
         self.data: dict[str, list[str]] = {}
         parser = self
 
@@ -100,7 +103,7 @@ class _AdminFormParser:
             def handle_starttag(self, tag, attrs):
                 attrs = dict(attrs)
                 if tag == "form":
-                    self.inside = attrs.get("id") == parser.form_id
+                    self.inside = not parser.done and parser.which(attrs)
                 if not self.inside:
                     return
                 name = attrs.get("name")
@@ -120,6 +123,7 @@ class _AdminFormParser:
 
             def handle_endtag(self, tag):
                 if tag == "form":
+                    parser.done = parser.done or self.inside
                     self.inside = False
                 elif tag == "select" and self.select is not None:
                     name, multiple, options = self.select
@@ -150,9 +154,10 @@ class _AdminFormParser:
         return {name: values if len(values) > 1 else values[0] for name, values in self.data.items()}
 
 
-def parse_admin_form(html: str, form_id: str) -> dict:
-    """What a browser would submit from the form ``form_id`` of ``html``."""
-    return _AdminFormParser(form_id).parse(html)
+def parse_admin_form(html: str, form_id: str | None = None, *, which=None) -> dict:
+    """What a browser would submit from the form ``form_id`` of ``html`` (or
+    the first form ``which(attributes)`` accepts)."""
+    return _AdminFormParser(form_id, which=which).parse(html)
 
 
 @pytest.fixture

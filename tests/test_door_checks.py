@@ -1,0 +1,442 @@
+"""The eight holes an outside probe of the admin and the site found (issue
+"Every door checks the role"), each as the attack that got through. The
+authorization matrix (test_authorization_matrix.py) walks every door; these
+tests keep each reported attack readable on its own."""
+
+from datetime import timedelta
+from io import BytesIO
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from PIL import Image
+
+from newsroom import services
+from newsroom.models import Article, Author, PreviewLink, Redirect, Topic
+from tests.factories import ArticleFactory, AuthorFactory, CorrectionFactory, writer
+from tests.responses import text_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def colleague(db):
+    return writer(username="colleague")
+
+
+@pytest.fixture
+def secret_draft(colleague):
+    return ArticleFactory(
+        headline="Secret draft SEKRIT-1 on the treaty",
+        slug="secret-draft-sekrit-1",
+        body="<p>Body SEKRIT-1</p>",
+        created_by=colleague,
+        topics=["Topic SEKRIT-1"],
+    )
+
+
+# -- 1. The admin's "view on site" shortcut ----------------------------------------
+
+
+def shortcut(model, object_id) -> str:
+    content_type = ContentType.objects.get_for_model(model)
+    return reverse("admin:view_on_site", args=[content_type.pk, object_id])
+
+
+def test_view_on_site_does_not_hand_a_writer_a_colleagues_preview_link(writer_client, secret_draft, colleague):
+    link = services.create_preview_link(article=secret_draft, user=colleague)
+    response = writer_client.get(shortcut(PreviewLink, link.pk))
+    assert response.status_code == 404
+    assert "/preview/" not in text_of(response)
+    # Not even the link's own author is sent on: a preview link has no page
+    # in the admin, its address is a secret shown on the article's links page.
+    client = Client()
+    client.force_login(colleague)
+    assert client.get(shortcut(PreviewLink, link.pk)).status_code == 404
+
+
+def test_view_on_site_reveals_no_draft_slug_and_answers_as_for_a_missing_id(writer_client, secret_draft):
+    existing = writer_client.get(shortcut(Article, secret_draft.pk))
+    missing = writer_client.get(shortcut(Article, secret_draft.pk + 1000))
+    assert existing.status_code == missing.status_code == 404
+    assert "sekrit" not in text_of(existing).lower()
+
+
+def test_view_on_site_still_leads_editors_and_writers_to_public_pages(editor_user, writer_user):
+    article = ArticleFactory(public=True, topics=["Energy"])
+    editor_client, writer_client = Client(), Client()
+    editor_client.force_login(editor_user)
+    writer_client.force_login(writer_user)
+    response = editor_client.get(shortcut(Article, article.pk))
+    assert response.status_code == 302
+    assert response["Location"] == article.get_absolute_url()
+    topic = Topic.objects.get(name="Energy")
+    response = writer_client.get(shortcut(Topic, topic.pk))
+    assert response.status_code == 302
+    assert response["Location"] == topic.get_absolute_url()
+    # A writer opens no published article in the admin, so the shortcut
+    # does not answer for one either (its public page is one click away).
+    assert writer_client.get(shortcut(Article, article.pk)).status_code == 404
+
+
+def test_view_on_site_of_a_draft_is_404_even_for_an_editor(editor_client, secret_draft):
+    # A draft has no public page: the editor has "Preview" instead.
+    assert editor_client.get(shortcut(Article, secret_draft.pk)).status_code == 404
+
+
+# -- 2. The desk's publish URL -----------------------------------------------------
+
+
+def test_desk_publish_refuses_a_writer_the_same_way_for_any_id(writer_client, secret_draft):
+    url = reverse("admin:desk_publish", args=[secret_draft.pk])
+    existing = writer_client.post(url)
+    missing = writer_client.post(reverse("admin:desk_publish", args=[secret_draft.pk + 1000]))
+    assert existing.status_code == missing.status_code == 403
+    assert "SEKRIT" not in text_of(existing)
+    secret_draft.refresh_from_db()
+    assert secret_draft.status == Article.Status.DRAFT
+
+
+def test_desk_publish_still_publishes_for_an_editor(editor_client, secret_draft):
+    response = editor_client.post(reverse("admin:desk_publish", args=[secret_draft.pk]))
+    assert response.status_code == 302
+    secret_draft.refresh_from_db()
+    assert secret_draft.status == Article.Status.PUBLISHED
+
+
+# -- 3. Corrections of articles a writer may not open --------------------------------
+
+
+def test_writer_does_not_list_search_or_open_corrections_of_hidden_articles(writer_client, writer_user, secret_draft):
+    hidden = CorrectionFactory(article=secret_draft, text="Fixed SEKRIT-2 figure")
+    public = CorrectionFactory(text="A public fix")
+    own = CorrectionFactory(article=ArticleFactory(created_by=writer_user), text="A fix on my draft")
+    listing = text_of(writer_client.get(reverse("admin:newsroom_correction_changelist")))
+    assert "A public fix" in listing
+    assert "A fix on my draft" in listing
+    assert "SEKRIT" not in listing
+    searched = writer_client.get(reverse("admin:newsroom_correction_changelist"), {"q": "figure"})
+    assert "SEKRIT" not in text_of(searched)
+    opened = writer_client.get(reverse("admin:newsroom_correction_change", args=[hidden.pk]))
+    missing = writer_client.get(reverse("admin:newsroom_correction_change", args=[hidden.pk + 1000]))
+    assert opened.status_code == missing.status_code
+    assert "SEKRIT" not in text_of(opened)
+    assert writer_client.get(reverse("admin:newsroom_correction_change", args=[public.pk])).status_code == 200
+    assert writer_client.get(reverse("admin:newsroom_correction_change", args=[own.pk])).status_code == 200
+
+
+# -- 4. Preview links after archive, delete, publication -------------------------------
+
+
+@pytest.fixture
+def shared(secret_draft, colleague):
+    return services.create_preview_link(article=secret_draft, user=colleague)
+
+
+def test_a_preview_link_stops_when_its_article_is_archived(client, shared, secret_draft, editor_user):
+    url = shared.get_absolute_url()
+    assert client.get(url).status_code == 200
+    services.archive(article=secret_draft, user=editor_user)
+    response = client.get(url)
+    assert response.status_code == 410
+    assert "SEKRIT" not in text_of(response)
+    shared.refresh_from_db()
+    assert shared.revoked_at is not None
+
+
+def test_a_preview_link_of_an_article_archived_behind_the_services_back_is_gone_too(client, shared, secret_draft):
+    # An archive by another path (an import, the shell) still closes the link.
+    Article.objects.filter(pk=secret_draft.pk).update(status=Article.Status.ARCHIVED)
+    assert client.get(shared.get_absolute_url()).status_code == 410
+
+
+def test_a_preview_link_of_a_deleted_article_is_404(client, shared, secret_draft):
+    url = shared.get_absolute_url()
+    secret_draft.delete()
+    assert client.get(url).status_code == 404
+
+
+def test_a_preview_link_of_a_scheduled_article_keeps_working_until_its_time(client, shared, secret_draft, editor_user):
+    services.schedule(article=secret_draft, user=editor_user, at=timezone.now() + timedelta(hours=3))
+    response = client.get(shared.get_absolute_url())
+    assert response.status_code == 200
+    assert "SEKRIT-1" in response.content.decode()
+
+
+def test_a_preview_link_of_a_public_article_leads_to_it(client, shared, secret_draft, editor_user):
+    services.publish(article=secret_draft, user=editor_user)
+    response = client.get(shared.get_absolute_url())
+    assert response.status_code == 302
+    assert response["Location"] == secret_draft.get_absolute_url()
+
+
+# -- 5. A topic that only unpublished stories carry -------------------------------------
+
+
+@pytest.mark.parametrize("feed", ["topic-feed"])
+def test_topic_feed_answers_404_exactly_when_its_page_does(client, secret_draft, editor_user, feed):
+    topic = Topic.objects.get(name="Topic SEKRIT-1")
+    page = reverse("newsroom:topic-detail", kwargs={"slug": topic.slug})
+    feed_url = reverse(f"newsroom:{feed}", kwargs={"slug": topic.slug})
+    assert client.get(page).status_code == 404
+    response = client.get(feed_url)
+    assert response.status_code == 404
+    assert "SEKRIT" not in text_of(response)
+    services.publish(article=secret_draft, user=editor_user)
+    assert client.get(page).status_code == 200
+    assert client.get(feed_url).status_code == 200
+
+
+def test_a_renamed_topics_old_feed_follows_its_page(client, editor_user):
+    article = ArticleFactory(public=True, topics=["Old name"])
+    topic = article.tags.get()
+    old_feed = reverse("newsroom:topic-feed", kwargs={"slug": topic.slug})
+    services.rename_topic(topic=topic, name="New name", user=editor_user)
+    response = client.get(old_feed)
+    assert response.status_code == 301
+    assert response["Location"] == reverse("newsroom:topic-feed", kwargs={"slug": topic.slug})
+
+
+# -- 6. Topic names in the writer's admin --------------------------------------------------
+
+
+def test_writer_sees_public_topics_and_their_own_but_not_a_colleagues_draft_topics(
+    writer_client, writer_user, secret_draft
+):
+    ArticleFactory(public=True, topics=["Public topic"])
+    ArticleFactory(created_by=writer_user, topics=["My own topic"])
+    Topic.objects.create(name="Unused SEKRIT-3")
+    listing = text_of(writer_client.get(reverse("admin:newsroom_topic_changelist")))
+    assert "Public topic" in listing
+    assert "My own topic" in listing
+    assert "SEKRIT" not in listing
+    autocomplete = writer_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "newsroom", "model_name": "article", "field_name": "tags", "term": "topic"},
+    )
+    names = {row["text"] for row in autocomplete.json()["results"]}
+    assert names == {"Public topic", "My own topic"}
+    filters = text_of(writer_client.get(reverse("admin:newsroom_article_changelist")))
+    assert "My own topic" in filters
+    assert "SEKRIT" not in filters
+    hidden = Topic.objects.get(name="Topic SEKRIT-1")
+    opened = writer_client.get(reverse("admin:newsroom_topic_change", args=[hidden.pk]))
+    missing = writer_client.get(reverse("admin:newsroom_topic_change", args=[hidden.pk + 1000]))
+    assert opened.status_code == missing.status_code
+    assert "SEKRIT" not in text_of(opened)
+
+
+def test_writer_cannot_attach_a_hidden_topic_by_its_id(writer_client, writer_user, secret_draft, admin_form_data):
+    mine = ArticleFactory(created_by=writer_user)
+    hidden = Topic.objects.get(name="Topic SEKRIT-1")
+    url = reverse("admin:newsroom_article_change", args=[mine.pk])
+    data = admin_form_data(writer_client, url)
+    data["tags"] = [str(hidden.pk)]
+    response = writer_client.post(url, data)
+    assert response.status_code == 200  # the form again, with an error
+    assert "SEKRIT" not in text_of(response)
+    assert not mine.tags.exists()
+
+
+def test_typing_a_hidden_topics_name_attaches_it_without_showing_more(writer_client, writer_user, admin_form_data):
+    """A writer who types the name of a topic they cannot see gets that
+    topic (one topic per name), and learns nothing they did not type."""
+    mine = ArticleFactory(created_by=writer_user)
+    Topic.objects.create(name="Elections", description="SEKRIT-4 description")
+    url = reverse("admin:newsroom_article_change", args=[mine.pk])
+    data = admin_form_data(writer_client, url)
+    data["new_topics"] = "elections"
+    assert writer_client.post(url, data).status_code == 302
+    assert list(mine.tags.values_list("name", flat=True)) == ["Elections"]
+
+
+# -- 7. Image uploads ---------------------------------------------------------------------
+
+
+def png(width: int, height: int) -> bytes:
+    """A PNG of ``width`` x ``height`` pixels of one colour: a few kilobytes
+    on disk, width x height x 3 bytes once decoded."""
+    buffer = BytesIO()
+    Image.new("1", (width, height)).save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def no_decoding(monkeypatch):
+    """Fails the test if anything decoded or verified the pixels of an
+    upload (Django's own image check verifies the whole file)."""
+    from PIL import ImageFile, PngImagePlugin
+
+    calls = []
+    for cls, name in [(ImageFile.ImageFile, "load"), (PngImagePlugin.PngImageFile, "verify")]:
+        original = getattr(cls, name)
+
+        def recorded(self, *args, _original=original, _name=name, **kwargs):
+            calls.append(_name)
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(cls, name, recorded)
+    yield
+    assert calls == [], f"the upload was decoded ({calls})"
+
+
+@pytest.mark.parametrize("size", [(10_000, 5_000), (10_000, 10_000)])
+def test_a_hero_image_of_too_many_pixels_is_a_form_error_before_decoding(
+    editor_client, admin_form_data, size, no_decoding
+):
+    article = ArticleFactory()
+    url = reverse("admin:newsroom_article_change", args=[article.pk])
+    data = admin_form_data(editor_client, url)
+    data["image"] = SimpleUploadedFile("huge.png", png(*size), content_type="image/png")
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["image"]
+    assert "megapixels" in " ".join(errors)
+    article.refresh_from_db()
+    assert not article.image
+
+
+def test_an_image_file_over_the_size_limit_is_a_form_error(editor_client, admin_form_data):
+    from newsroom.uploads import MAX_IMAGE_BYTES
+
+    article = ArticleFactory()
+    url = reverse("admin:newsroom_article_change", args=[article.pk])
+    data = admin_form_data(editor_client, url)
+    data["image"] = SimpleUploadedFile("big.png", png(100, 100) + b"\0" * MAX_IMAGE_BYTES, content_type="image/png")
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    assert "MB" in " ".join(response.context["adminform"].form.errors["image"])
+
+
+def test_an_author_photo_has_the_same_limits(editor_client, admin_form_data, no_decoding):
+    author = AuthorFactory()
+    url = reverse("admin:newsroom_author_change", args=[author.pk])
+    data = admin_form_data(editor_client, url)
+    data["photo"] = SimpleUploadedFile("huge.png", png(10_000, 5_000), content_type="image/png")
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    assert "megapixels" in " ".join(response.context["adminform"].form.errors["photo"])
+    assert not Author.objects.get(pk=author.pk).photo
+
+
+def test_an_ordinary_photograph_is_still_accepted(editor_client, admin_form_data):
+    article = ArticleFactory()
+    url = reverse("admin:newsroom_article_change", args=[article.pk])
+    data = admin_form_data(editor_client, url)
+    buffer = BytesIO()
+    Image.new("RGB", (1600, 900), (90, 120, 160)).save(buffer, format="JPEG")
+    data["image"] = SimpleUploadedFile("photo.jpg", buffer.getvalue(), content_type="image/jpeg")
+    data["image_alt"] = "A blue square"
+    assert editor_client.post(url, data).status_code == 302
+    article.refresh_from_db()
+    assert article.image.width == 1600
+
+
+# -- 8. Redirects that leave the site ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/%2F%2Fevil.example/",
+        "/%2f/evil.example/",
+        "/%5C%5Cevil.example/",
+        "/\\evil.example/",
+        "/%09/evil.example/",
+        "/\t/evil.example/",
+        "/%0d%0a/evil.example/",
+        "/%252F%252Fevil.example/",
+        "//evil.example/",
+        "https://evil.example/",
+        "/articles//x/",
+    ],
+)
+def test_a_redirect_that_could_leave_the_site_is_a_form_error(editor_client, target):
+    response = editor_client.post(reverse("admin:newsroom_redirect_add"), {"old_path": "/old/", "new_path": target})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors
+    assert not Redirect.objects.exists()
+    with pytest.raises(ValidationError):
+        services.record_redirect(old_url="/old/", new_url=target)
+    assert not Redirect.objects.exists()
+
+
+def test_a_bad_redirect_already_stored_is_never_answered(client):
+    Redirect.objects.create(old_path="/articles/gone/", new_path="///evil.example/")
+    response = client.get("/articles/gone/")
+    assert response.status_code == 404
+    assert "evil" not in response.get("Location", "")
+
+
+def test_an_ordinary_redirect_still_works(client, editor_client):
+    response = editor_client.post(
+        reverse("admin:newsroom_redirect_add"), {"old_path": "/articles/viejo/", "new_path": "/articles/díaz-canel/"}
+    )
+    assert response.status_code == 302
+    response = client.get("/articles/viejo/")
+    assert response.status_code == 301
+    assert response["Location"] == "/articles/d%C3%ADaz-canel/"
+
+
+def test_writer_cannot_probe_topic_names_from_the_topics_add_page(writer_client, secret_draft):
+    """Its "already exists" errors would say which hidden topics exist: a
+    writer makes topics by tagging their own story instead."""
+    url = reverse("admin:newsroom_topic_add")
+    assert writer_client.get(url).status_code == 403
+    response = writer_client.post(url, {"name": "topic sekrit-1", "slug": "probe"})
+    assert response.status_code == 403
+    assert "SEKRIT" not in text_of(response)
+
+
+def test_inline_rows_of_another_article_cannot_be_forged_onto_ones_own_draft(
+    writer_client, writer_user, secret_draft, admin_form_data
+):
+    from newsroom.models import Byline, Source
+
+    mine = ArticleFactory(created_by=writer_user, authors=[AuthorFactory(name="Mine")])
+    theirs = Source.objects.create(article=secret_draft, outlet="Outlet SEKRIT-5")
+    their_byline = Byline.objects.create(article=secret_draft, author=AuthorFactory(name="Theirs"), position=0)
+    url = reverse("admin:newsroom_article_change", args=[mine.pk])
+    data = admin_form_data(writer_client, url)
+    data.update(
+        {
+            "bylines-0-id": str(their_byline.pk),
+            "sources-TOTAL_FORMS": "1",
+            "sources-INITIAL_FORMS": "1",
+            "sources-0-id": str(theirs.pk),
+            "sources-0-article": str(mine.pk),
+            "sources-0-outlet": "Taken over",
+        }
+    )
+    response = writer_client.post(url, data)
+    # Django's formsets leave rows of another article alone (a form error,
+    # or the row is dropped from the save): either way, nothing moves.
+    assert response.status_code in (200, 302)
+    assert "SEKRIT" not in text_of(response)
+    theirs.refresh_from_db()
+    their_byline.refresh_from_db()
+    assert (theirs.article_id, theirs.outlet) == (secret_draft.pk, "Outlet SEKRIT-5")
+    assert their_byline.article_id == secret_draft.pk
+
+
+def test_every_image_field_in_the_admin_has_the_upload_limits(rf, editor_user):
+    """A new model with a picture is covered the day it is registered."""
+    from django.contrib import admin
+    from django.db import models
+
+    from newsroom.uploads import LimitedImageField
+
+    request = rf.get("/admin/")
+    request.user = editor_user
+    found = 0
+    for model, model_admin in [(m, admin.site.get_model_admin(m)) for m in admin.site._registry]:
+        form = model_admin.get_form(request)
+        for field in model._meta.fields:
+            if isinstance(field, models.ImageField) and field.name in form.base_fields:
+                assert isinstance(form.base_fields[field.name], LimitedImageField), f"{model.__name__}.{field.name}"
+                found += 1
+    assert found >= 2
