@@ -71,7 +71,9 @@ class CountryAdmin(HistoryAdminMixin, AccentInsensitiveSearchMixin, ListCountsMi
 
     def get_list_annotations(self, request) -> dict:
         return {
-            "article_count": count_of(TaggedCountry, "tag", only=known_articles(request.user, "content_object")),
+            "article_count": count_of(
+                TaggedCountry, "tag", only=known_articles(request.user, "content_object", copied=True)
+            ),
             "agreement_count": count_of(AgreementParty, "country", distinct="agreement"),
         }
 

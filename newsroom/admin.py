@@ -38,6 +38,7 @@ from newsroom.models import (
     TaggedTopic,
     Topic,
     TopicAlias,
+    public_q,
 )
 from newsroom.search import fold
 from newsroom.uploads import IMAGE_UPLOADS
@@ -75,14 +76,18 @@ def count_of(model, field: str, *, distinct: str | None = None, only: Q | None =
     return Coalesce(Subquery(rows), 0)
 
 
-def known_articles(user, path: str) -> Q:
+def known_articles(user, path: str, *, copied: bool = False) -> Q:
     """Rows whose article (reached through ``path``) ``user`` may know of
     (``ArticleQuerySet.known_to``): no condition for editors. Lists of
     corrections, topics, authors and countries count and show only these, so
-    a writer learns nothing of a colleague's draft or an embargoed story."""
+    a writer learns nothing of a colleague's draft or an embargoed story.
+    ``copied``: the rows are topic or country links, which carry a copy of
+    their article's status and time (newsroom.listings), read instead of
+    joining the articles."""
     if services.can_publish(user):
         return Q()
-    return Q(**{f"{path}__in": Article.objects.known_to(user).values("pk")})
+    public = public_q("article_") if copied else public_q(f"{path}__")
+    return public | Q(**{f"{path}__in": Article.objects.editable_by(user).values("pk")})
 
 
 class SafeAutocompleteMixin:
@@ -607,7 +612,12 @@ class TopicAdmin(AccentInsensitiveSearchMixin, ListCountsMixin, admin.ModelAdmin
     actions = ["merge_selected"]
 
     def get_list_annotations(self, request) -> dict:
-        return {"article_count": count_of(TaggedTopic, "tag", only=known_articles(request.user, "content_object"))}
+        known = known_articles(request.user, "content_object", copied=True)
+        return {"article_count": count_of(TaggedTopic, "tag", only=known)}
+
+    # Counting every topic a writer may see, twice, to print "of N" cost
+    # more than the page.
+    show_full_result_count = False
 
     def get_queryset(self, request):
         # A writer sees the topics of public stories and of their own
@@ -615,6 +625,17 @@ class TopicAdmin(AccentInsensitiveSearchMixin, ListCountsMixin, admin.ModelAdmin
         # form's topic picker (the autocomplete reads this queryset) and the
         # topic's own pages.
         return super().get_queryset(request).visible_to(request.user)
+
+    def get_fields(self, request, obj=None):
+        # The description and the other names are the desk's working notes
+        # (an alias may be a code name for an embargoed story): writers see
+        # the name and the address only.
+        if request.user.has_perm("newsroom.change_topic"):
+            return super().get_fields(request, obj)
+        return ["name", "slug"]
+
+    def get_inlines(self, request, obj):
+        return self.inlines if request.user.has_perm("newsroom.change_topic") else []
 
     @admin.display(description=_("articles"), ordering="article_count")
     def article_count(self, obj: Topic) -> int:

@@ -162,7 +162,8 @@ class HistoryAdminMixin:
         if len(picked) < 2:
             raise Http404(_("This record has no versions to compare yet."))
         older, newer = sorted(picked, key=lambda v: (v.revision.date_created, v.pk))
-        changes = history.compare(history.snapshot(older), history.snapshot(newer))
+        reader = request.user
+        changes = history.compare(history.snapshot(older, reader=reader), history.snapshot(newer, reader=reader))
         context = self._context(
             request,
             obj,

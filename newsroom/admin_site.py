@@ -12,8 +12,9 @@ as usual.
   draft's address gives away its headline, so here the shortcut only
   answers for a model registered in this admin, an object the user may open
   through its ModelAdmin (``get_object``, which applies the row rules of
-  ``get_queryset``), and a page that exists (a ModelAdmin's ``view_on_site``
-  may say there is none). Everything else is the same 404.
+  ``get_queryset``), and one that has a public address (a ModelAdmin's
+  ``view_on_site`` may say it has none, as a draft article's). Everything
+  else is the same 404.
 - Object pages of any model (a record's form, history, deletion): Django
   looks the record up before it checks the model permission on some of
   them (the history page), so a user without any right on a model could
@@ -86,7 +87,7 @@ class NewsroomAdminSite(admin.AdminSite):
         return ours + [pattern for pattern in super().get_urls() if getattr(pattern, "name", None) != "view_on_site"]
 
     def view_on_site(self, request, content_type_id, object_id):
-        """The public page of an object the user may open in this admin."""
+        """The public address of an object the user may open in this admin."""
         if not (content_type_id.isascii() and content_type_id.isdigit() and len(content_type_id) < 10):
             raise Http404
         try:

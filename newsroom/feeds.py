@@ -159,7 +159,9 @@ class PageFeed(LatestArticlesFeed):
         except Http404:
             page = request.path.removesuffix("feed/")
             target = moved_to(page) if page != request.path else None
-            if target is None:
+            # Only to the same kind of page (a renamed topic's new page), not
+            # wherever a hand-made redirect leads.
+            if target is None or target.split("/")[1] != page.split("/")[1]:
                 raise
             return HttpResponsePermanentRedirect(target + "feed/")
 

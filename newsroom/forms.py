@@ -27,7 +27,8 @@ from django.utils.translation import gettext_lazy as _
 
 from alliances.models import Country
 from newsroom import services
-from newsroom.models import Article, Topic
+from newsroom.models import Article, Topic, TopicAlias
+from newsroom.tagging import topic_key
 
 TOPIC_NAME_MAX = Topic._meta.get_field("name").max_length
 
@@ -153,8 +154,8 @@ class ArticleAdminForm(EditLockFormMixin, forms.ModelForm):
         ),
     )
 
-    #: The person filling the form in (set by ArticleAdmin.get_form): the
-    #: topic picker offers only the topics they may know of
+    #: The person filling the form in (set by ArticleAdmin.get_form, and
+    #: required): the topic picker offers only the topics they may know of
     #: (TopicQuerySet.visible_to), so no topic id posted by hand can attach,
     #: and then show, a topic that only a colleague's draft carries.
     user = None
@@ -227,8 +228,11 @@ class ArticleAdminForm(EditLockFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.user is not None:
-            self.fields["tags"].queryset = Topic.objects.visible_to(self.user)
+        if self.user is None:
+            # Offering every topic would show hidden ones; offering none would
+            # drop the article's topics on save. Neither is safe.
+            raise TypeError("ArticleAdminForm needs the user filling it in (ArticleAdmin.get_form sets it).")
+        self.fields["tags"].queryset = Topic.objects.visible_to(self.user)
 
     def clean(self):
         cleaned_data = super().clean()
@@ -263,7 +267,28 @@ class ArticleAdminForm(EditLockFormMixin, forms.ModelForm):
                 _("A topic name can have at most %(max)d characters: %(names)s"),
                 params={"max": TOPIC_NAME_MAX, "names": ", ".join(too_long)},
             )
+        reserved = [name for name in names if self._reserved(name)]
+        if reserved:
+            raise forms.ValidationError(
+                _(
+                    "The newsroom keeps %(names)s for a topic you cannot use yet. "
+                    "Choose another name, or ask an editor."
+                ),
+                params={"names": ", ".join(f"“{name}”" for name in reserved)},
+            )
         return names
+
+    def _reserved(self, name: str) -> bool:
+        """Whether ``name`` is another name (an alias) of a topic the user
+        may not know of. A name that is the topic's own, up to case and
+        accents, attaches that topic: the user typed it and learns nothing
+        more. An alias would attach a topic by a name they never typed, so
+        it is refused, without naming the topic."""
+        key = topic_key(name)
+        if Topic.objects.filter(key=key).exists():
+            return False
+        alias = TopicAlias.objects.filter(key=key).first()
+        return alias is not None and not Topic.objects.visible_to(self.user).filter(pk=alias.topic_id).exists()
 
     def _save_m2m(self):
         # tags and countries are saved by the TaggableManagers' own

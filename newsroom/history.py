@@ -49,6 +49,7 @@ from newsroom.models import (
     TaggedTopic,
     Topic,
     TopicAlias,
+    can_publish,
     unique_slug,
 )
 
@@ -177,19 +178,27 @@ def _children(version: Version, relation: models.ManyToOneRel) -> list[Version]:
     return [row for row in rows if row.field_dict.get(relation.field.attname) == owner_id]
 
 
-def _topic_names(ids: set[int]) -> dict[int, str]:
+def _topic_names(ids: set[int], reader=None) -> dict[int, str]:
+    """The names of the topics ``ids`` of a version. They were on the record
+    the reader is looking at, so they are named; but a topic merged away
+    since is followed to the topic it went into only when ``reader`` may
+    see that one (None: everyone may)."""
     names = dict(Topic.objects.filter(pk__in=ids).values_list("pk", "name"))
-    for alias in TopicAlias.objects.filter(former_topic_id__in=ids - set(names)).select_related("topic"):
-        names[alias.former_topic_id] = _("%(old)s (merged into %(new)s)") % {"old": alias.name, "new": alias.topic.name}
+    merged = list(TopicAlias.objects.filter(former_topic_id__in=ids - set(names)))
+    shown = Topic.objects.visible_to(reader) if reader is not None else Topic.objects.all()
+    targets = dict(shown.filter(pk__in=[alias.topic_id for alias in merged]).values_list("pk", "name"))
+    for alias in merged:
+        into = targets.get(alias.topic_id, _("a topic not shown to you"))
+        names[alias.former_topic_id] = _("%(old)s (merged into %(new)s)") % {"old": alias.name, "new": into}
     return names
 
 
-def _name_lookup(model, ids) -> dict:
+def _name_lookup(model, ids, reader=None) -> dict:
     ids = {i for i in ids if i is not None}
     if not ids:
         return {}
     if model is Topic:
-        return _topic_names(ids)
+        return _topic_names(ids, reader)
     return {obj.pk: str(obj) for obj in model._default_manager.filter(pk__in=ids)}
 
 
@@ -197,14 +206,15 @@ def _missing(label: str, pk) -> str:
     return _("%(what)s #%(id)s (deleted)") % {"what": label, "id": pk}
 
 
-def _child_lines(model, rows: list[dict]) -> list[str]:
-    """One line of text per followed row, in the order readers see them."""
+def _child_lines(model, rows: list[dict], reader=None) -> list[str]:
+    """One line of text per followed row, in the order readers see them
+    (topics named as ``reader`` may see them)."""
     if model is Byline:
         names = _name_lookup(Author, [r["author_id"] for r in rows])
         rows = sorted(rows, key=lambda r: (r["position"], r["id"]))
         return [names.get(r["author_id"]) or _missing("author", r["author_id"]) for r in rows]
     if model is TaggedTopic:
-        names = _name_lookup(Topic, [r["tag_id"] for r in rows])
+        names = _name_lookup(Topic, [r["tag_id"] for r in rows], reader)
         return sorted(names.get(r["tag_id"]) or _missing("topic", r["tag_id"]) for r in rows)
     if model is TaggedCountry:
         names = _name_lookup(Country, [r["tag_id"] for r in rows])
@@ -281,7 +291,9 @@ class Snapshot:
     fields: dict[str, str] = field(default_factory=dict)
 
 
-def snapshot(version: Version) -> Snapshot:
+def snapshot(version: Version, *, reader=None) -> Snapshot:
+    """``version`` as labelled lines of text, for ``reader`` (who may not
+    see every topic it names; None: everyone)."""
     model = version._model
     data = version.field_dict
     keep = KEEP_CURRENT.get(model, DEFAULT_KEEP) - set(SHOWN_BUT_KEPT.get(model, []))
@@ -317,7 +329,7 @@ def snapshot(version: Version) -> Snapshot:
     for relation in _follow_relations(model):
         rows = [child.field_dict for child in _children(version, relation)]
         result.fields[str(FOLLOW_LABELS.get(relation.related_model, relation.name))] = "\n".join(
-            _child_lines(relation.related_model, rows)
+            _child_lines(relation.related_model, rows, reader)
         )
     return result
 
@@ -364,14 +376,18 @@ def _exists(model, pk) -> bool:
     return pk is not None and model._default_manager.filter(pk=pk).exists()
 
 
-def _usable_child(child: models.Model, owner_field: str, notes: list[str]) -> bool:
+def _usable_child(child: models.Model, owner_field: str, notes: list[str], topics: set[int] | None) -> bool:
     """Point a restored row at what it referred to, if that still exists.
     A topic merged away since is replaced by the topic it was merged into;
-    a row whose author, country or agreement was deleted is left out."""
+    a row whose author, country or agreement was deleted is left out, and so
+    is a topic the restoring user may not use (``topics``; None: any)."""
     if isinstance(child, TaggedTopic) and not _exists(Topic, child.tag_id):
         alias = TopicAlias.objects.filter(former_topic_id=child.tag_id).first()
         if alias is not None:
             child.tag_id = alias.topic_id
+    if isinstance(child, TaggedTopic) and topics is not None and child.tag_id not in topics:
+        notes.append(_("A topic of this version is not one you can use now; it was left out."))
+        return False
     for model_field in child._meta.concrete_fields:
         if not isinstance(model_field, models.ForeignKey) or model_field.name == owner_field:
             continue
@@ -386,6 +402,21 @@ def _usable_child(child: models.Model, owner_field: str, notes: list[str]) -> bo
             )
             return False
     return True
+
+
+def _usable_topics(version: Version, user) -> set[int] | None:
+    """The topics ``user`` may put back on the record with ``version``: its
+    own topics (they were on the record), and for one merged away since, the
+    topic it went into only when the user may see that one (visible_to).
+    None for editors, who may use any."""
+    if can_publish(user):
+        return None
+    ids = set()
+    for relation in _follow_relations(version._model):
+        if relation.related_model is TaggedTopic:
+            ids |= {child.field_dict["tag_id"] for child in _children(version, relation)}
+    targets = set(TopicAlias.objects.filter(former_topic_id__in=ids).values_list("topic_id", flat=True))
+    return ids | set(Topic.objects.visible_to(user).filter(pk__in=targets).values_list("pk", flat=True))
 
 
 def _unique_key(child: models.Model):
@@ -462,6 +493,7 @@ def revert(version: Version, *, current: models.Model | None, user) -> Reverted:
             notes.append(_("Some of its %(what)s were deleted since; they were left out.") % {"what": name})
         getattr(obj, name).set(existing)
 
+    topics = _usable_topics(version, user)
     for relation in _follow_relations(model):
         # The rows as they are now go, the version's rows come back with
         # their old ids: rows added since disappear, and a restored row never
@@ -471,7 +503,7 @@ def revert(version: Version, *, current: models.Model | None, user) -> Reverted:
         for child_version in _children(version, relation):
             child = child_version._object_version.object
             setattr(child, relation.field.attname, obj.pk)
-            if not _usable_child(child, relation.field.name, notes):
+            if not _usable_child(child, relation.field.name, notes, topics):
                 continue
             key = _unique_key(child)
             if key not in seen:

@@ -54,6 +54,13 @@ BODY_EXTENSIONS = {
 }
 
 
+def can_publish(user) -> bool:
+    """Editors and superusers publish (and so may open and know of every
+    article); writers never do. The one test of "is an editor": the
+    querysets below and ``newsroom.services`` use it."""
+    return bool(user and user.is_active and user.has_perm("newsroom.publish_article"))
+
+
 def unique_slug(model: type[models.Model], value: str, *, instance_pk=None, max_length=200) -> str:
     """A unicode slug for ``value`` not yet used by another row of ``model``."""
     base = slugify(value, allow_unicode=True)[: max_length - 8].strip("-") or "item"
@@ -103,7 +110,7 @@ class TopicQuerySet(models.QuerySet):
         else, the topics of public articles and of the articles they may open
         (``ArticleQuerySet.known_to``). A topic that only an embargoed or
         unpublished story carries would give the story away by its name."""
-        if user and user.is_authenticated and user.has_perm("newsroom.publish_article"):
+        if can_publish(user):
             return self.all()
         # The public part reads the links' copies of their article's status
         # and time (one index, written with the article: newsroom.listings).
@@ -182,6 +189,15 @@ class Topic(KeepsOldAddresses, TagBase):
         self.key = topic_key(self.name)
         super().save(*args, **kwargs)
         self.leave_redirect()
+
+    def old_address_was_public(self) -> bool:
+        # A topic page exists for readers only while a public story carries
+        # the topic: the old address of one that none carries answered 404,
+        # and a redirect from it would tell anyone the new name.
+        return self.has_public_story()
+
+    def has_public_story(self) -> bool:
+        return TaggedTopic.objects.filter(public_q("article_"), tag=self).exists()
 
 
 class TopicAlias(models.Model):
@@ -374,10 +390,10 @@ class ArticleQuerySet(models.QuerySet):
         """Articles ``user`` may open and change in the admin: everything for
         editors; for writers, their own drafts and articles in review (ones
         they started or carry the byline of)."""
-        if not (user and user.is_authenticated):
-            return self.none()
-        if user.has_perm("newsroom.publish_article"):
+        if can_publish(user):
             return self.all()
+        if not (user and user.is_authenticated and user.is_active):
+            return self.none()
         return self.filter(
             Q(created_by=user) | Q(pk__in=Byline.objects.filter(author__user=user).values("article")),
             status__in=[Article.Status.DRAFT, Article.Status.REVIEW],
@@ -388,7 +404,7 @@ class ArticleQuerySet(models.QuerySet):
         ones and those they may open (``editable_by``). What hangs off an
         article (its corrections, topics, preview links, versions) is shown
         to a user only through an article known to them."""
-        if user and user.is_authenticated and user.has_perm("newsroom.publish_article"):
+        if can_publish(user):
             return self.all()
         return self.filter(public_q() | Q(pk__in=Article.objects.editable_by(user).values("pk")))
 

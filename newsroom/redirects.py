@@ -87,11 +87,17 @@ class KeepsOldAddresses:
         finally:
             self.slug = current
 
+    def old_address_was_public(self) -> bool:
+        """Asked after a save that changed the slug of an instance whose
+        address was public when loaded: whether readers could really open
+        it (a topic's page exists only while a public story carries it)."""
+        return True
+
     def leave_redirect(self) -> None:
         """After a save: if the slug changed, the old address answers 301
         to the new one from now on."""
         old_slug = getattr(self, "_loaded_slug", None)
-        if old_slug and old_slug != self.slug:
+        if old_slug and old_slug != self.slug and self.old_address_was_public():
             from newsroom.services import record_redirect
 
             record_redirect(old_url=self.address_for_slug(old_slug), new_url=self.get_absolute_url())

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from newsroom import history, listings, related
-from newsroom.models import (
+from newsroom.models import (  # can_publish: the one test of "is an editor"
     Article,
     Correction,
     EditorialEvent,
@@ -24,15 +24,12 @@ from newsroom.models import (
     TaggedTopic,
     Topic,
     TopicAlias,
+    can_publish,
+    public_q,
     unique_slug,
 )
 
 Status = Article.Status
-
-
-def can_publish(user) -> bool:
-    """Editors and superusers publish; writers never do."""
-    return bool(user and user.is_active and user.has_perm("newsroom.publish_article"))
 
 
 def can_edit(user, article: Article) -> bool:
@@ -472,9 +469,13 @@ def merge_topics(*, sources: list[Topic], target: Topic, user) -> Topic:
             TaggedTopic.objects.filter(tag=source).update(tag=target)
             TopicAlias.objects.filter(topic=source).update(topic=target)
             old_url, old_name, old_id = source.get_absolute_url(), source.name, source.pk
+            # Only a page readers could open deserves a redirect (see
+            # Topic.old_address_was_public); the links have moved already.
+            was_public = TaggedTopic.objects.filter(public_q("article_"), content_object_id__in=moved).exists()
             source.delete()
             TopicAlias.objects.create(topic=target, name=old_name, former_topic_id=old_id)
-            record_redirect(old_url=old_url, new_url=target.get_absolute_url())
+            if was_public:
+                record_redirect(old_url=old_url, new_url=target.get_absolute_url())
             record_event(
                 action=EditorialEvent.Action.MERGE_TOPICS,
                 user=user,

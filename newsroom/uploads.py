@@ -33,6 +33,12 @@ MAX_IMAGE_PIXELS = 40_000_000
 IMAGE_FORMATS = {"JPEG", "MPO", "PNG", "WEBP"}
 MAY_ANIMATE = {"PNG", "WEBP"}
 
+# Pillow warns about a very large image as it opens its header (and refuses
+# one over twice its own limit): the form says so in the editor's words, so
+# the warning is noise. Set once, at import: changing warning filters per
+# call is not safe in a threaded server.
+warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
+
 
 class LimitedImageField(forms.ImageField):
     """Django's ImageField, with the limits above checked first."""
@@ -62,14 +68,10 @@ class LimitedImageField(forms.ImageField):
     def _check_header(self, data) -> None:
         source = data.temporary_file_path() if hasattr(data, "temporary_file_path") else data
         try:
-            with warnings.catch_warnings():
-                # Pillow warns about (or refuses) very large images as it
-                # opens them: the check below says so in the editor's words.
-                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-                with Image.open(source) as image:
-                    width, height = image.size
-                    kind = image.format
-                    animated = kind in MAY_ANIMATE and getattr(image, "is_animated", False)
+            with Image.open(source) as image:
+                width, height = image.size
+                kind = image.format
+                animated = kind in MAY_ANIMATE and getattr(image, "is_animated", False)
         except Image.DecompressionBombError:
             # Pillow gives up above twice its own limit: certainly too many.
             raise forms.ValidationError(

@@ -222,10 +222,12 @@ def preview(request, token):
     banner, kept out of search engines and out of every cache.
 
     - A token that is not ours, or whose article was deleted: 404.
-    - A revoked or expired link, or one whose article was archived (taken
-      off the site, perhaps for legal reasons): 410, with a page that says
-      so and nothing of the story.
-    - Once the article is public, the link leads to it.
+    - A link whose article was archived (taken off the site, perhaps for
+      legal reasons): 410, with a page that says so and nothing of the
+      story.
+    - Once the article is public, the link leads to it, even a link that
+      was revoked or expired since (nothing there is secret any more).
+    - A revoked or expired link: 410.
     - A scheduled (embargoed) article stays visible to the link's holders
       until its time, so partners can prepare; that is what the link is for.
     """
@@ -235,10 +237,11 @@ def preview(request, token):
         raise Http404("No such preview")
     if link.article.status == Article.Status.ARCHIVED:
         response = _preview_gone(request, link, reason="withdrawn")
+    elif link.article.is_public:
+        # Whatever became of the link: the story is there for everyone.
+        response = HttpResponseRedirect(link.article.get_absolute_url())
     elif not link.is_active:
         response = _preview_gone(request, link, reason="revoked" if link.revoked_at else "expired")
-    elif link.article.is_public:
-        response = HttpResponseRedirect(link.article.get_absolute_url())
     else:
         response = render_article(request, link.article, preview=True, extra_context={"preview_link": link})
     return private_preview(response)
