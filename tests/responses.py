@@ -1,22 +1,24 @@
 """Reading a response the way an attacker would: everything it tells."""
 
-from django.contrib.messages.storage.cookie import CookieStorage
+from django.contrib.messages import get_messages
 
 
 def queued_messages(response) -> list[str]:
-    """The messages ``response`` queued for the next page (Django keeps them
-    in a signed cookie: signed, not encrypted, so the browser can read them)."""
-    if "messages" not in response.cookies or not response.cookies["messages"].value:
-        return []
-    request = type("Request", (), {"COOKIES": {"messages": response.cookies["messages"].value}})()
-    return [str(message) for message in CookieStorage(request)]
+    """The messages the request behind ``response`` left for the user, in
+    whichever storage they went (Django's default keeps them in a cookie,
+    signed but readable, and in the session when they do not fit)."""
+    request = getattr(response, "wsgi_request", None)
+    return [str(message) for message in get_messages(request)] if request is not None else []
+
+
+def body_of(response) -> str:
+    """The body, streamed or not."""
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode(errors="replace")
+    return response.content.decode(errors="replace")
 
 
 def text_of(response) -> str:
-    """The body (streamed or not), the Location header and the queued
-    messages of ``response``, as one text."""
-    if getattr(response, "streaming", False):
-        body = b"".join(response.streaming_content).decode(errors="replace")
-    else:
-        body = response.content.decode(errors="replace")
-    return " ".join([body, response.get("Location", ""), *queued_messages(response)])
+    """The body, the Location header and the messages of ``response``, as
+    one text."""
+    return " ".join([body_of(response), response.get("Location", ""), *queued_messages(response)])

@@ -143,7 +143,10 @@ def test_a_preview_link_stops_when_its_article_is_archived(client, shared, secre
     services.archive(article=secret_draft, user=editor_user)
     response = client.get(url)
     assert response.status_code == 410
-    assert "SEKRIT" not in text_of(response)
+    page = text_of(response)
+    assert "SEKRIT" not in page
+    assert "withdrew the story" in page
+    assert "new link" not in page  # no use asking for one
     shared.refresh_from_db()
     assert shared.revoked_at is not None
 
@@ -440,3 +443,100 @@ def test_every_image_field_in_the_admin_has_the_upload_limits(rf, editor_user):
                 assert isinstance(form.base_fields[field.name], LimitedImageField), f"{model.__name__}.{field.name}"
                 found += 1
     assert found >= 2
+
+
+# -- Found in review: names a writer could still reach ------------------------------
+
+
+def test_an_alias_of_a_hidden_topic_is_refused_without_naming_it(
+    writer_client, writer_user, secret_draft, editor_user, admin_form_data
+):
+    hidden = Topic.objects.get(name="Topic SEKRIT-1")
+    services.add_topic_alias(topic=hidden, name="Project Falcon", user=editor_user)
+    mine = ArticleFactory(created_by=writer_user)
+    url = reverse("admin:newsroom_article_change", args=[mine.pk])
+    data = admin_form_data(writer_client, url)
+    data["new_topics"] = "project falcon"
+    response = writer_client.post(url, data)
+    assert response.status_code == 200
+    assert "project falcon" in " ".join(response.context["adminform"].form.errors["new_topics"])
+    assert "SEKRIT" not in text_of(response)
+    assert not mine.tags.exists()
+    # An editor typing the alias gets the topic, as aliases are for.
+    ArticleFactory(public=True, topics=["Visible topic"])
+    visible = Topic.objects.get(name="Visible topic")
+    services.add_topic_alias(topic=visible, name="Seen elsewhere", user=editor_user)
+    data["new_topics"] = "seen elsewhere"
+    assert writer_client.post(url, data).status_code == 302
+    assert list(mine.tags.values_list("name", flat=True)) == ["Visible topic"]
+
+
+def test_a_writer_sees_a_topics_name_but_not_the_desks_notes_on_it(writer_client, writer_user, editor_user):
+    article = ArticleFactory(created_by=writer_user, topics=["Elections"])
+    topic = article.tags.get()
+    Topic.objects.filter(pk=topic.pk).update(description="Notes SEKRIT-6")
+    services.add_topic_alias(topic=topic, name="Code name SEKRIT-7", user=editor_user)
+    response = writer_client.get(reverse("admin:newsroom_topic_change", args=[topic.pk]))
+    assert response.status_code == 200
+    assert "Elections" in response.content.decode()
+    assert "SEKRIT" not in text_of(response)
+
+
+def test_renaming_a_topic_no_public_story_carries_leaves_no_trail(client, secret_draft, editor_user):
+    topic = Topic.objects.get(name="Topic SEKRIT-1")
+    old_page = reverse("newsroom:topic-detail", kwargs={"slug": topic.slug})
+    old_feed = reverse("newsroom:topic-feed", kwargs={"slug": topic.slug})
+    services.rename_topic(topic=topic, name="Acme buys Beta SEKRIT", user=editor_user)
+    for url in (old_page, old_feed):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "acme" not in text_of(response).lower()
+    assert not Redirect.objects.exists()
+
+
+def test_merging_a_topic_no_public_story_carries_leaves_no_trail(client, secret_draft, editor_user):
+    draft_only = Topic.objects.get(name="Topic SEKRIT-1")
+    old_page = reverse("newsroom:topic-detail", kwargs={"slug": draft_only.slug})
+    keep = ArticleFactory(topics=["Acme buys Beta"]).tags.get()
+    services.merge_topics(sources=[draft_only], target=keep, user=editor_user)
+    assert client.get(old_page).status_code == 404
+    assert not Redirect.objects.exists()
+    # A public topic merged away keeps its readers' address working.
+    public = ArticleFactory(public=True, topics=["Energy"]).tags.get()
+    old_public = public.get_absolute_url()
+    services.merge_topics(sources=[public], target=keep, user=editor_user)
+    assert client.get(old_public).status_code == 301
+
+
+def test_history_does_not_name_the_hidden_topic_a_topic_was_merged_into(
+    writer_client, writer_user, secret_draft, editor_user
+):
+    from newsroom import history
+
+    mine = ArticleFactory(created_by=writer_user, topics=["Energy"])
+    history.record_version(mine, user=writer_user)
+    mine.tags.clear()
+    history.record_version(mine, user=writer_user)
+    hidden = Topic.objects.get(name="Topic SEKRIT-1")
+    services.merge_topics(sources=[Topic.objects.get(name="Energy")], target=hidden, user=editor_user)
+    compare = writer_client.get(reverse("admin:newsroom_article_history_compare", args=[mine.pk]))
+    assert compare.status_code == 200
+    page = text_of(compare)
+    assert "Energy (merged into a topic not shown to you)" in page
+    assert "SEKRIT" not in page
+    oldest = history.versions_of(mine).last()
+    restore = reverse("admin:newsroom_article_history_restore", args=[mine.pk, oldest.pk])
+    response = writer_client.post(restore, follow=True)
+    assert "SEKRIT" not in text_of(response)
+    assert not mine.tags.exists()
+    assert "left out" in " ".join(str(m) for m in response.context["messages"])
+
+
+def test_a_link_of_a_story_taken_out_of_the_archive_and_published_leads_to_it(
+    client, shared, secret_draft, editor_user
+):
+    services.archive(article=secret_draft, user=editor_user)
+    services.publish(article=secret_draft, user=editor_user)
+    response = client.get(shared.get_absolute_url())
+    assert response.status_code == 302
+    assert response["Location"] == secret_draft.get_absolute_url()
