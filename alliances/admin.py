@@ -26,6 +26,7 @@ from newsroom.admin import (
     known_articles,
 )
 from newsroom.admin_history import EditLockAdminMixin, HistoryAdminMixin
+from newsroom.forms import OwnRowsInlineFormSet
 from newsroom.models import TaggedCountry
 
 
@@ -34,6 +35,7 @@ class CountryAgreementsInline(admin.TabularInline):
     parties are edited on the agreement)."""
 
     model = AgreementParty
+    formset = OwnRowsInlineFormSet
     fk_name = "country"
     fields = ["agreement_link", "role"]
     readonly_fields = ["agreement_link", "role"]
@@ -131,6 +133,7 @@ class AgreementPartyInline(SafeAutocompleteMixin, admin.TabularInline):
 
 class AgreementSourceInline(admin.TabularInline):
     model = AgreementSource
+    formset = OwnRowsInlineFormSet
     formfield_overrides = HTTPS_URLS
     fields = ["outlet", "url", "published_on"]
 

@@ -4,10 +4,9 @@ the edit lock that stops two editors overwriting each other."""
 from __future__ import annotations
 
 from django import forms
-from django.forms.models import BaseInlineFormSet
 
 from alliances.models import Agreement
-from newsroom.forms import EditLockFormMixin
+from newsroom.forms import EditLockFormMixin, OwnRowsInlineFormSet
 
 
 class AgreementAdminForm(EditLockFormMixin, forms.ModelForm):
@@ -34,7 +33,7 @@ class AgreementAdminForm(EditLockFormMixin, forms.ModelForm):
         ]
 
 
-class AgreementPartyFormSet(BaseInlineFormSet):
+class AgreementPartyFormSet(OwnRowsInlineFormSet):
     """The parties inline of an agreement. Row by row, Django checks each
     party (and that no country has the same role twice); here the set as a
     whole goes through ``Agreement.check_parties``: at least two different

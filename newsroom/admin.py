@@ -25,7 +25,12 @@ from taggit.models import Tag
 from alliances.models import ArticleAgreement
 from newsroom import desk, related, services
 from newsroom.admin_history import EditLockAdminMixin, HistoryAdminMixin, PreviewLinksAdminMixin
-from newsroom.forms import ArticleAdminForm, SafeAutocompleteSelect, SafeAutocompleteSelectMultiple
+from newsroom.forms import (
+    ArticleAdminForm,
+    OwnRowsInlineFormSet,
+    SafeAutocompleteSelect,
+    SafeAutocompleteSelectMultiple,
+)
 from newsroom.models import (
     Article,
     Author,
@@ -41,6 +46,7 @@ from newsroom.models import (
     public_q,
 )
 from newsroom.search import fold
+from newsroom.tagging import topic_key
 from newsroom.uploads import IMAGE_UPLOADS
 from newsroom.views import render_article
 
@@ -183,6 +189,7 @@ def error_text(exc: ValidationError | PermissionDenied) -> str:
 
 class BylineInline(SafeAutocompleteMixin, admin.TabularInline):
     model = Byline
+    formset = OwnRowsInlineFormSet
     autocomplete_fields = ["author"]
     fields = ["author", "position"]
     extra = 1
@@ -190,6 +197,7 @@ class BylineInline(SafeAutocompleteMixin, admin.TabularInline):
 
 class SourceInline(admin.TabularInline):
     model = Source
+    formset = OwnRowsInlineFormSet
     formfield_overrides = HTTPS_URLS
     fields = ["outlet", "url", "position"]
     extra = 1
@@ -197,6 +205,7 @@ class SourceInline(admin.TabularInline):
 
 class RelatedVideoInline(admin.TabularInline):
     model = RelatedVideo
+    formset = OwnRowsInlineFormSet
     formfield_overrides = HTTPS_URLS
     fields = ["title", "url", "position"]
     extra = 0
@@ -204,6 +213,7 @@ class RelatedVideoInline(admin.TabularInline):
 
 class ArticleAgreementInline(SafeAutocompleteMixin, admin.TabularInline):
     model = ArticleAgreement
+    formset = OwnRowsInlineFormSet
     autocomplete_fields = ["agreement"]
     fields = ["agreement", "relation", "note"]
     extra = 0
@@ -211,6 +221,7 @@ class ArticleAgreementInline(SafeAutocompleteMixin, admin.TabularInline):
 
 class CorrectionInline(admin.StackedInline):
     model = Correction
+    formset = OwnRowsInlineFormSet
     # Date and author are stamped when the correction is added
     # (ArticleAdmin.save_formset); nobody backdates a correction.
     fields = ["text", "created_at", "created_by"]
@@ -594,6 +605,7 @@ class AuthorAdmin(AccentInsensitiveSearchMixin, ListCountsMixin, admin.ModelAdmi
 
 class TopicAliasInline(admin.TabularInline):
     model = TopicAlias
+    formset = OwnRowsInlineFormSet
     fields = ["name"]
     extra = 0
     verbose_name = _("other name")
@@ -636,6 +648,36 @@ class TopicAdmin(AccentInsensitiveSearchMixin, ListCountsMixin, admin.ModelAdmin
 
     def get_inlines(self, request, obj):
         return self.inlines if request.user.has_perm("newsroom.change_topic") else []
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Its log names the other names editors gave the topic.
+        if not request.user.has_perm("newsroom.change_topic"):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # Django lets a list be filtered on any column of the model by a
+        # hand-made query string (?description__startswith=...), enough to
+        # spell out a text letter by letter: not the columns writers are
+        # not shown.
+        if request is not None and not request.user.has_perm("newsroom.change_topic"):
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def get_search_fields(self, request):
+        if request.user.has_perm("newsroom.change_topic"):
+            return self.search_fields
+        return ["name"]
+
+    def get_search_results(self, request, queryset, search_term):
+        found, duplicates = super().get_search_results(request, queryset, search_term)
+        if request.user.has_perm("newsroom.change_topic") or not topic_key(search_term):
+            return found, duplicates
+        # A writer finds a topic by another name only by typing that name
+        # whole ("EE.UU."): part of one would spell the name out, letter by
+        # letter, and an alias may be a code name.
+        by_alias = TopicAlias.objects.filter(key=topic_key(search_term)).values("topic")
+        return queryset.filter(Q(pk__in=found.values("pk")) | Q(pk__in=by_alias)), duplicates
 
     @admin.display(description=_("articles"), ordering="article_count")
     def article_count(self, obj: Topic) -> int:

@@ -20,6 +20,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
@@ -60,6 +61,21 @@ class SafeAutocompleteSelect(_KnownValuesOnly, AutocompleteSelect):
 
 class SafeAutocompleteSelectMultiple(_KnownValuesOnly, AutocompleteSelectMultiple):
     pass
+
+
+class OwnRowsInlineFormSet(BaseInlineFormSet):
+    """An inline formset whose rows can only be rows of its own record.
+    Django checks a posted row id against every row of the table, so a
+    hand-made row with the id of a colleague's byline or source validated
+    while a missing id was an error: a way to learn which ids exist on
+    articles one may not open. Here any id but one of this record's rows is
+    the same "select a valid choice" error."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        field = form.fields.get(self._pk_field.name)
+        if isinstance(field, forms.ModelChoiceField):
+            field.queryset = self.get_queryset() if self.instance.pk is not None else self.model._default_manager.none()
 
 
 class EditLockFormMixin(forms.Form):

@@ -105,6 +105,11 @@ class Author(KeepsOldAddresses, models.Model):
 
 
 class TopicQuerySet(models.QuerySet):
+    def with_public_story(self) -> TopicQuerySet:
+        """Topics a public story carries: the ones readers may know of (a
+        topic page exists only for those)."""
+        return self.filter(Exists(_public_links()))
+
     def visible_to(self, user) -> TopicQuerySet:
         """Topics ``user`` may know of: every topic for editors; for anyone
         else, the topics of public articles and of the articles they may open
@@ -112,13 +117,17 @@ class TopicQuerySet(models.QuerySet):
         unpublished story carries would give the story away by its name."""
         if can_publish(user):
             return self.all()
-        # The public part reads the links' copies of their article's status
-        # and time (one index, written with the article: newsroom.listings).
-        public = TaggedTopic.objects.filter(public_q("article_"), tag=OuterRef("pk"))
         own = TaggedTopic.objects.filter(
             tag=OuterRef("pk"), content_object__in=Article.objects.editable_by(user).values("pk")
         )
-        return self.filter(Exists(public) | Exists(own))
+        return self.filter(Exists(_public_links()) | Exists(own))
+
+
+def _public_links():
+    """The outer topic's links to public articles, read from the links'
+    copies of their article's status and time (one index, written with the
+    article: newsroom.listings)."""
+    return TaggedTopic.objects.filter(public_q("article_"), tag=OuterRef("pk"))
 
 
 class TopicManager(models.Manager.from_queryset(TopicQuerySet)):
@@ -197,7 +206,7 @@ class Topic(KeepsOldAddresses, TagBase):
         return self.has_public_story()
 
     def has_public_story(self) -> bool:
-        return TaggedTopic.objects.filter(public_q("article_"), tag=self).exists()
+        return Topic.objects.with_public_story().filter(pk=self.pk).exists()
 
 
 class TopicAlias(models.Model):

@@ -717,7 +717,10 @@ def search_view(request):
     if query:
         filters = Filters(
             country=Country.objects.filter(slug=data["country"]).first() if data.get("country") else None,
-            topic=Topic.objects.filter(slug=data["topic"]).first() if data.get("topic") else None,
+            # Only a topic readers may know of: one that only unpublished
+            # stories carry is ignored like a slug that names nothing, so the
+            # answer cannot tell the two apart.
+            topic=Topic.objects.with_public_story().filter(slug=data["topic"]).first() if data.get("topic") else None,
             year=data.get("year"),
         )
         state = {

@@ -150,7 +150,16 @@ def unpublish(*, article: Article, user) -> Article:
     _require_publisher(user)
     if article.status != Status.PUBLISHED:
         raise ValidationError(_("Only a published or scheduled article can be unpublished."))
-    return _transition(article=article, user=user, action="unpublish", to_status=Status.DRAFT, published_at=None)
+    was_public = article.is_visible()
+    with transaction.atomic():
+        article = _transition(article=article, user=user, action="unpublish", to_status=Status.DRAFT, published_at=None)
+        if was_public:
+            # A story pulled from the site may have been pulled for a reason:
+            # links made before it went out must not show it again. A
+            # scheduled story taken back keeps them (its partners still need
+            # to read it before its new time).
+            _revoke_preview_links(article)
+    return article
 
 
 def archive(*, article: Article, user) -> Article:
@@ -166,8 +175,12 @@ def archive(*, article: Article, user) -> Article:
         # Its preview links close for good: an archived story may have been
         # withdrawn for a reason, and whoever holds a link must not read it
         # (nor again if it is ever taken out of the archive).
-        PreviewLink.objects.filter(article=article).active().update(revoked_at=timezone.now())
+        _revoke_preview_links(article)
     return article
+
+
+def _revoke_preview_links(article: Article) -> None:
+    PreviewLink.objects.filter(article=article).active().update(revoked_at=timezone.now())
 
 
 def change_status(*, article: Article, user, status: str, published_at: datetime | None) -> Article:

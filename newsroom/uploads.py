@@ -8,7 +8,8 @@ decoding it. So an upload is refused, as a form error, when
   agency photograph is 5-15 MB as JPEG), or
 - its header declares more than ``MAX_IMAGE_PIXELS`` (40 megapixels: an
   8,000 x 5,000 picture; agency and newsroom cameras deliver 20-45, and a
-  page never shows more than a few), or
+  page never shows more than a few), or a side longer than
+  ``MAX_IMAGE_SIDE`` (20,000 pixels), or
 - it is not a still JPEG, PNG or WebP (what browsers show and photographs
   come as; an animation multiplies its pixels by its frames).
 
@@ -28,6 +29,9 @@ from PIL import Image
 
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000
+# A panorama may run wide, but a side past this is no photograph (and past
+# 32,767 some browsers refuse to draw it at all).
+MAX_IMAGE_SIDE = 20_000
 # Pillow's names. MPO is the JPEG some cameras write with a second, smaller
 # picture inside; browsers show its first.
 IMAGE_FORMATS = {"JPEG", "MPO", "PNG", "WEBP"}
@@ -47,7 +51,8 @@ class LimitedImageField(forms.ImageField):
         "too_large": _("This file is %(size)s; an image may be at most %(limit)s. Save it at a smaller size."),
         "too_many_pixels": _(
             "This image is %(width)d × %(height)d pixels (%(megapixels).1f megapixels); the limit is "
-            "%(limit)d megapixels. Resize it (4,000 pixels across is plenty for the site) and upload it again."
+            "%(limit)d megapixels and %(side)s pixels on a side. Resize it (4,000 pixels across is plenty "
+            "for the site) and upload it again."
         ),
         "format": _("Upload a JPEG, PNG or WebP image."),
         "animated": _("Upload a still image: animated images are not accepted."),
@@ -88,7 +93,7 @@ class LimitedImageField(forms.ImageField):
                 data.seek(0)
         if kind not in IMAGE_FORMATS:
             raise forms.ValidationError(self.error_messages["format"], code="format")
-        if width * height > MAX_IMAGE_PIXELS:
+        if width * height > MAX_IMAGE_PIXELS or max(width, height) > MAX_IMAGE_SIDE:
             raise forms.ValidationError(
                 self.error_messages["too_many_pixels"],
                 code="too_many_pixels",
@@ -97,6 +102,7 @@ class LimitedImageField(forms.ImageField):
                     "height": height,
                     "megapixels": width * height / 1_000_000,
                     "limit": MAX_IMAGE_PIXELS // 1_000_000,
+                    "side": f"{MAX_IMAGE_SIDE:,}",
                 },
             )
         if animated:
