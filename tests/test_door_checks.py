@@ -540,3 +540,118 @@ def test_a_link_of_a_story_taken_out_of_the_archive_and_published_leads_to_it(
     response = client.get(shared.get_absolute_url())
     assert response.status_code == 302
     assert response["Location"] == secret_draft.get_absolute_url()
+
+
+# -- Found by an outside probe of the mended admin ------------------------------------
+
+
+@pytest.fixture
+def public_topic_with_a_code_name(editor_user):
+    topic = ArticleFactory(public=True, topics=["Energy"]).tags.get()
+    services.add_topic_alias(topic=topic, name="Wombat code SEKRIT", user=editor_user)
+    Topic.objects.filter(pk=topic.pk).update(description="Desk note SEKRIT-8")
+    return topic
+
+
+def test_a_writer_cannot_read_a_topics_log(writer_client, public_topic_with_a_code_name):
+    url = reverse("admin:newsroom_topic_history", args=[public_topic_with_a_code_name.pk])
+    response = writer_client.get(url)
+    assert response.status_code == 403
+    assert "SEKRIT" not in text_of(response)
+
+
+def test_a_writer_finds_a_topic_by_another_name_only_typed_whole(writer_client, public_topic_with_a_code_name):
+    def found(term: str) -> list[str]:
+        response = writer_client.get(
+            reverse("admin:autocomplete"),
+            {"app_label": "newsroom", "model_name": "article", "field_name": "tags", "term": term},
+        )
+        return [row["text"] for row in response.json()["results"]]
+
+    assert found("wombat") == []
+    assert found("wombat cod") == []
+    assert found("Wombat code SEKRIT") == ["Energy"]
+    assert found("ener") == ["Energy"]
+    listing = writer_client.get(reverse("admin:newsroom_topic_changelist"), {"q": "womb"})
+    assert "Energy" not in listing.content.decode()
+
+
+def test_a_writer_cannot_filter_topics_on_columns_they_are_not_shown(writer_client, public_topic_with_a_code_name):
+    url = reverse("admin:newsroom_topic_changelist")
+    for lookup in ("description__startswith", "description__contains", "key__contains", "aliases__name__contains"):
+        response = writer_client.get(url, {lookup: "D"})
+        assert response.status_code == 400, lookup
+        assert "SEKRIT" not in text_of(response)
+
+
+def test_search_treats_a_topic_only_unpublished_stories_carry_as_unknown(client, secret_draft):
+    ArticleFactory(public=True, headline="Cuba and its neighbours", country_codes=["CU"])
+    hidden = Topic.objects.get(name="Topic SEKRIT-1")
+    with_hidden = client.get(reverse("newsroom:search"), {"q": "Cuba", "topic": hidden.slug})
+    with_unknown = client.get(reverse("newsroom:search"), {"q": "Cuba", "topic": "no-such-topic"})
+    assert with_hidden.status_code == with_unknown.status_code == 200
+    assert "Cuba and its neighbours" in with_hidden.content.decode()
+    assert "Cuba and its neighbours" in with_unknown.content.decode()
+
+
+def test_a_row_of_a_hidden_article_posted_on_ones_own_draft_answers_as_a_missing_one(
+    writer_client, writer_user, secret_draft, admin_form_data
+):
+    from newsroom.models import Source
+
+    theirs = Source.objects.create(article=secret_draft, outlet="Outlet SEKRIT-9")
+    mine = ArticleFactory(created_by=writer_user)
+    url = reverse("admin:newsroom_article_change", args=[mine.pk])
+    data = admin_form_data(writer_client, url)
+    answers = []
+    for row_id in (theirs.pk, theirs.pk + 1000):
+        sent = {**data, "sources-TOTAL_FORMS": "2", "sources-1-id": str(row_id), "sources-1-outlet": "Extra"}
+        sent.update({"sources-1-article": str(mine.pk), "sources-1-position": "1"})
+        response = writer_client.post(url, sent)
+        answers.append((response.status_code, str(response.context and response.context["errors"])))
+    assert answers[0][0] == answers[1][0] == 200
+    assert answers[0][1] == answers[1][1]  # "Select a valid choice" for both
+    assert "SEKRIT" not in answers[0][1]
+    assert list(mine.sources.values_list("outlet", flat=True)) == []
+
+
+def test_every_inline_in_the_admin_keeps_to_its_own_rows(rf, editor_user):
+    """A new inline is covered the day it is registered."""
+    from django.contrib import admin
+
+    from newsroom.forms import OwnRowsInlineFormSet
+
+    request = rf.get("/admin/")
+    request.user = editor_user
+    inlines = [
+        inline
+        for model in admin.site._registry
+        for inline in admin.site.get_model_admin(model).get_inline_instances(request)
+    ]
+    assert len(inlines) >= 8
+    for inline in inlines:
+        assert issubclass(inline.formset, OwnRowsInlineFormSet), type(inline).__name__
+
+
+def test_pulling_a_public_story_closes_its_preview_links_but_postponing_keeps_them(
+    client, secret_draft, editor_user, colleague
+):
+    link = services.create_preview_link(article=secret_draft, user=colleague)
+    services.schedule(article=secret_draft, user=editor_user, at=timezone.now() + timedelta(hours=5))
+    services.unpublish(article=secret_draft, user=editor_user)  # postponed
+    assert client.get(link.get_absolute_url()).status_code == 200
+    services.publish(article=secret_draft, user=editor_user)
+    services.unpublish(article=secret_draft, user=editor_user)  # pulled from the site
+    response = client.get(link.get_absolute_url())
+    assert response.status_code == 410
+    assert "SEKRIT" not in text_of(response)
+
+
+def test_a_picture_of_a_side_no_browser_draws_is_refused(editor_client, admin_form_data, no_decoding):
+    article = ArticleFactory()
+    url = reverse("admin:newsroom_article_change", args=[article.pk])
+    data = admin_form_data(editor_client, url)
+    data["image"] = SimpleUploadedFile("strip.png", png(40_000, 1), content_type="image/png")
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    assert "on a side" in " ".join(response.context["adminform"].form.errors["image"])
