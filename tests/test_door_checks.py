@@ -16,7 +16,7 @@ from django.utils import timezone
 from PIL import Image
 
 from newsroom import services
-from newsroom.models import Article, Author, PreviewLink, Redirect, Topic
+from newsroom.models import Article, PreviewLink, Redirect, Topic
 from tests.factories import ArticleFactory, AuthorFactory, CorrectionFactory, writer
 from tests.responses import text_of
 
@@ -287,43 +287,37 @@ def no_decoding(monkeypatch):
     assert calls == [], f"the upload was decoded ({calls})"
 
 
+def upload_errors(client, admin_form_data, obj, field: str, name: str, content: bytes) -> str:
+    """Post ``content`` as the image ``field`` of ``obj``'s admin form; the
+    form must come back (nothing saved) with the field's errors, returned."""
+    url = reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+    data = admin_form_data(client, url)
+    data[field] = SimpleUploadedFile(name, content, content_type="image/png")
+    response = client.post(url, data)
+    assert response.status_code == 200
+    obj.refresh_from_db()
+    assert not getattr(obj, field)
+    return " ".join(response.context["adminform"].form.errors[field])
+
+
 @pytest.mark.parametrize("size", [(10_000, 5_000), (10_000, 10_000)])
 def test_a_hero_image_of_too_many_pixels_is_a_form_error_before_decoding(
     editor_client, admin_form_data, size, no_decoding
 ):
-    article = ArticleFactory()
-    url = reverse("admin:newsroom_article_change", args=[article.pk])
-    data = admin_form_data(editor_client, url)
-    data["image"] = SimpleUploadedFile("huge.png", png(*size), content_type="image/png")
-    response = editor_client.post(url, data)
-    assert response.status_code == 200
-    errors = response.context["adminform"].form.errors["image"]
-    assert "megapixels" in " ".join(errors)
-    article.refresh_from_db()
-    assert not article.image
+    errors = upload_errors(editor_client, admin_form_data, ArticleFactory(), "image", "huge.png", png(*size))
+    assert "megapixels" in errors
 
 
 def test_an_image_file_over_the_size_limit_is_a_form_error(editor_client, admin_form_data):
     from newsroom.uploads import MAX_IMAGE_BYTES
 
-    article = ArticleFactory()
-    url = reverse("admin:newsroom_article_change", args=[article.pk])
-    data = admin_form_data(editor_client, url)
-    data["image"] = SimpleUploadedFile("big.png", png(100, 100) + b"\0" * MAX_IMAGE_BYTES, content_type="image/png")
-    response = editor_client.post(url, data)
-    assert response.status_code == 200
-    assert "MB" in " ".join(response.context["adminform"].form.errors["image"])
+    content = png(100, 100) + b"\0" * MAX_IMAGE_BYTES
+    assert "MB" in upload_errors(editor_client, admin_form_data, ArticleFactory(), "image", "big.png", content)
 
 
 def test_an_author_photo_has_the_same_limits(editor_client, admin_form_data, no_decoding):
-    author = AuthorFactory()
-    url = reverse("admin:newsroom_author_change", args=[author.pk])
-    data = admin_form_data(editor_client, url)
-    data["photo"] = SimpleUploadedFile("huge.png", png(10_000, 5_000), content_type="image/png")
-    response = editor_client.post(url, data)
-    assert response.status_code == 200
-    assert "megapixels" in " ".join(response.context["adminform"].form.errors["photo"])
-    assert not Author.objects.get(pk=author.pk).photo
+    errors = upload_errors(editor_client, admin_form_data, AuthorFactory(), "photo", "huge.png", png(10_000, 5_000))
+    assert "megapixels" in errors
 
 
 def test_an_ordinary_photograph_is_still_accepted(editor_client, admin_form_data):
@@ -648,10 +642,5 @@ def test_pulling_a_public_story_closes_its_preview_links_but_postponing_keeps_th
 
 
 def test_a_picture_of_a_side_no_browser_draws_is_refused(editor_client, admin_form_data, no_decoding):
-    article = ArticleFactory()
-    url = reverse("admin:newsroom_article_change", args=[article.pk])
-    data = admin_form_data(editor_client, url)
-    data["image"] = SimpleUploadedFile("strip.png", png(40_000, 1), content_type="image/png")
-    response = editor_client.post(url, data)
-    assert response.status_code == 200
-    assert "on a side" in " ".join(response.context["adminform"].form.errors["image"])
+    errors = upload_errors(editor_client, admin_form_data, ArticleFactory(), "image", "strip.png", png(40_000, 1))
+    assert "on a side" in errors
