@@ -434,9 +434,22 @@ class ArticleAdmin(
         # so a raw POST cannot skip the permission check.
         if change:
             obj.status, obj.published_at = Article.objects.values_list("status", "published_at").get(pk=obj.pk)
+            if "slug" in form.changed_data and not self._stays_public(form):
+                # Renamed and taken off the site in one save: the new address
+                # was never public, and a redirect would hand it (and so the
+                # new headline) to anyone at the old one.
+                obj.forget_address()
         else:
             obj.status, obj.published_at = Article.Status.DRAFT, None
         super().save_model(request, obj, form, change)
+
+    @staticmethod
+    def _stays_public(form) -> bool:
+        """Whether the workflow part of this save (_apply_workflow) leaves
+        the article public: published, at a time that has come."""
+        status = form.cleaned_data.get("status", Article.Status.PUBLISHED)
+        at = form.cleaned_data.get("published_at") if "published_at" in form.changed_data else None
+        return status == Article.Status.PUBLISHED and (at is None or at <= timezone.now())
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -87,6 +87,13 @@ class KeepsOldAddresses:
         finally:
             self.slug = current
 
+    def forget_address(self) -> None:
+        """Let the next save leave no redirect: the caller knows the record
+        will not be public at its new address (an article renamed and
+        pulled in one save), and the old address must not hand that one
+        out."""
+        self._loaded_slug = None
+
     def old_address_was_public(self) -> bool:
         """Asked after a save that changed the slug of an instance whose
         address was public when loaded: whether readers could really open
