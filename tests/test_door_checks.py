@@ -644,3 +644,45 @@ def test_pulling_a_public_story_closes_its_preview_links_but_postponing_keeps_th
 def test_a_picture_of_a_side_no_browser_draws_is_refused(editor_client, admin_form_data, no_decoding):
     errors = upload_errors(editor_client, admin_form_data, ArticleFactory(), "image", "strip.png", png(40_000, 1))
     assert "on a side" in errors
+
+
+# -- Found by the second outside probe --------------------------------------------------
+
+
+def test_a_writer_cannot_filter_reference_lists_by_a_hidden_article(writer_client, secret_draft):
+    from tests.factories import PersonFactory
+
+    secret_draft.people.add(PersonFactory(name="Nadia SEKRIT-10"))
+    for url in (
+        "/admin/alliances/person/?articles={}",
+        "/admin/alliances/country/?articles={}",
+        "/admin/newsroom/author/?articles={}",
+        "/admin/newsroom/author/?bylines={}",
+        "/admin/alliances/country/?tagged_articles__isnull=False&x={}",
+    ):
+        existing = writer_client.get(url.format(secret_draft.pk))
+        missing = writer_client.get(url.format(secret_draft.pk + 1000))
+        assert existing.status_code == missing.status_code == 400, url
+        assert "SEKRIT" not in text_of(existing)
+    # The filters the lists offer still work.
+    assert writer_client.get("/admin/alliances/person/", {"country__id__exact": "1"}).status_code == 200
+
+
+def test_renaming_and_pulling_a_story_in_one_save_hands_out_no_new_address(client, editor_client, admin_form_data):
+    article = ArticleFactory(public=True, slug="first-address")
+    url = reverse("admin:newsroom_article_change", args=[article.pk])
+    data = admin_form_data(editor_client, url)
+    data.update({"slug": "libellous-sekrit-address", "status": "draft"})
+    assert editor_client.post(url, data).status_code == 302
+    article.refresh_from_db()
+    assert (article.slug, article.status) == ("libellous-sekrit-address", "draft")
+    response = client.get("/articles/first-address/")
+    assert response.status_code == 404
+    assert "sekrit" not in text_of(response).lower()
+    # Renaming a story that stays public still leaves its old address working.
+    public = ArticleFactory(public=True, slug="kept-address")
+    url = reverse("admin:newsroom_article_change", args=[public.pk])
+    data = admin_form_data(editor_client, url)
+    data["slug"] = "better-address"
+    assert editor_client.post(url, data).status_code == 302
+    assert client.get("/articles/kept-address/")["Location"] == "/articles/better-address/"
