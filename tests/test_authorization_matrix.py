@@ -570,7 +570,7 @@ class Filler:
     def model_knocks(self, door: Door) -> list[Knock]:
         kind, label = door.kind, door.label
         if kind == "changelist":
-            return [Knock("GET", admin_url(door), {}), *self.action_knocks(door), *self.relation_filter_knocks(door)]
+            return [Knock("GET", admin_url(door), {}), *self.action_knocks(door), *self.hand_made_filter_knocks(door)]
         if kind == "add":
             url = admin_url(door)
             self.form(url)  # the add form's pickers, for the autocomplete doors
@@ -650,21 +650,23 @@ class Filler:
                 copy[model_field.name] = fresh(copy.get(model_field.name, ""), model_field.max_length)
         return subject, copy
 
-    def relation_filter_knocks(self, door: Door) -> list[Knock]:
-        """The list filtered, by a hand-made query string, across each
+    def hand_made_filter_knocks(self, door: Door) -> list[Knock]:
+        """The list filtered, by a hand-made query string, on each column and
         relation of its model that it does not offer as a filter
-        (?articles=<a hidden article's id> named what the story is about)."""
+        (?articles=<a hidden article's id> named what the story is about;
+        ?related__icontains= spelled out a hidden list)."""
         model_admin = admin.site.get_model_admin(apps.get_model(door.label))
-        offered = {
+        offered = {(model_admin.date_hierarchy or "").split("__")[0]} | {
             (entry[0] if isinstance(entry, (list, tuple)) else entry).split("__")[0]
             for entry in model_admin.list_filter
             if isinstance(entry, (list, tuple, str))
         }
         hidden = self.world.subjects["newsroom.article"][0].pk
         return [
-            Knock("GET", admin_url(door), {relation.name: hidden}, note=f"?{relation.name}=")
-            for relation in apps.get_model(door.label)._meta.get_fields()
-            if relation.is_relation and relation.name not in offered
+            Knock("GET", admin_url(door), {f"{field.name}{suffix}": hidden}, note=f"?{field.name}{suffix}=")
+            for field in apps.get_model(door.label)._meta.get_fields()
+            if field.name not in offered
+            for suffix in ("", "__isnull") + (("__icontains",) if not field.is_relation else ())
         ]
 
     def action_knocks(self, door: Door) -> list[Knock]:
@@ -771,7 +773,7 @@ def expect(role: str, door: Door, knock: Knock) -> Expect:
         if "L" not in model_caps:
             return Expect(403)
         if method == "GET":
-            # Filtering across a relation the list does not offer: refused.
+            # Filtering on what the list does not offer: refused.
             return Expect(400 if knock.note.startswith("?") else 200)
         caps = capabilities(role, label, subject)
         # A list with no action for this role treats the POST as a GET.

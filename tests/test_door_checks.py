@@ -686,3 +686,22 @@ def test_renaming_and_pulling_a_story_in_one_save_hands_out_no_new_address(clien
     data["slug"] = "better-address"
     assert editor_client.post(url, data).status_code == 302
     assert client.get("/articles/kept-address/")["Location"] == "/articles/better-address/"
+
+
+# -- Found by the third outside probe ----------------------------------------------------
+
+
+def test_a_writer_cannot_read_hidden_columns_of_their_own_drafts_by_filtering(writer_client, writer_user, editor_user):
+    """Each draft stores its related list (ids and times of other stories,
+    scheduled ones included) in a column nobody is shown; filtering the list
+    on it spelled out an embargoed story's id and time, digit by digit."""
+    embargoed = ArticleFactory(country_codes=["NZ"])
+    services.schedule(article=embargoed, user=editor_user, at=timezone.now() + timedelta(days=5))
+    ArticleFactory(created_by=writer_user, country_codes=["NZ"])
+    url = reverse("admin:newsroom_article_changelist")
+    for lookup in ("related__icontains", "related__contains", "related__regex", "search_vector", "body__contains"):
+        existing = writer_client.get(url, {lookup: f"[{embargoed.pk},"})
+        missing = writer_client.get(url, {lookup: "[999999,"})
+        assert existing.status_code == missing.status_code == 400, lookup
+    # The filters the list offers still work.
+    assert writer_client.get(url, {"status__exact": "draft", "topic": "x", "scheduling": "missed"}).status_code == 200
