@@ -1,5 +1,5 @@
 """The newsroom's admin site: Django's AdminSite with the desk as its start
-page, the desk's publish URL, and the two doors Django leaves open.
+page, the desk's publish URL, and the doors Django leaves open closed.
 
 Installed by ``newsroom.apps.NewsroomAdminConfig`` (``default_site``), so
 ``admin.site`` is this site everywhere and the ModelAdmins register on it
@@ -20,10 +20,14 @@ as usual.
   them (the history page), so a user without any right on a model could
   tell the ids that exist (a 403) from those that do not (a redirect).
   Every ModelAdmin registered here checks the model permission first
-  (``PermissionFirst``): the same 403 for every id. It also refuses (400)
-  a list filtered by a query string on anything but the filters it offers
-  (``?articles=8``, ``?related__icontains=``), which told what hidden
-  stories are about.
+  (``PermissionFirst``): the same 403 for every id.
+- Hand-made query strings (``QueryStringGuard``, on every ModelAdmin too):
+  Django filters a list on any column or relation named in the query
+  string, which told what hidden stories are about (``?articles=8``) and
+  spelled out columns nobody is shown (``?related__icontains=``); here a
+  list is filtered only by the filters it offers (400 otherwise). A popup's
+  ``_to_field`` naming a reverse relation, and a prefilled date and time,
+  were 500s.
 - The autocomplete endpoint answers a 500 when ``field_name`` names a reverse
   relation (it has no ``limit_choices_to``): refused like any field without
   autocomplete.
@@ -31,15 +35,20 @@ as usual.
 
 from __future__ import annotations
 
+from datetime import datetime, time
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.db import models
 from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404, HttpResponseRedirect
 from django.urls import path
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from newsroom import desk
@@ -55,14 +64,43 @@ class GuardedAutocompleteView(AutocompleteJsonView):
 
 class PermissionFirst:
     """Mixed into every ModelAdmin this site registers: no object is looked
-    up for a user who may neither view nor change the model at all, and no
-    list is filtered by a hand-made query string on what it does not offer
-    as a filter."""
+    up for a user who may neither view nor change the model at all."""
 
     def get_object(self, request, object_id, from_field=None):
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
         return super().get_object(request, object_id, from_field)
+
+
+class QueryStringGuard:
+    """Mixed into every ModelAdmin this site registers: what a hand-made
+    query string may do to its pages. A list is filtered only by the filters
+    it offers; a popup refers to a record only by a real column; a prefilled
+    add form gets a time it can show (each was a leak or a 500)."""
+
+    def to_field_allowed(self, request, to_field):
+        # Django's check reads .primary_key of whatever field the name
+        # finds, a reverse relation too: ?_to_field=bylines was a 500.
+        try:
+            field = self.opts.get_field(to_field)
+        except FieldDoesNotExist:
+            return False
+        return field.concrete and super().to_field_allowed(request, to_field)
+
+    def get_changeform_initial_data(self, request):
+        # A date and time prefilled from the query string reaches the split
+        # date/time widget as text, which it cannot show (a 500): it is
+        # read as a date and time in the site's zone, or left out.
+        initial = super().get_changeform_initial_data(request)
+        for field in self.opts.concrete_fields:
+            value = initial.get(field.name)
+            if isinstance(field, models.DateTimeField) and isinstance(value, str):
+                moment = parse_datetime(value) or _midnight(parse_date(value))
+                if moment is None:
+                    del initial[field.name]
+                else:
+                    initial[field.name] = timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+        return initial
 
     def lookup_allowed(self, lookup, value, request=None):
         # Django lets a list be filtered by the query string on any column or
@@ -89,6 +127,10 @@ class PermissionFirst:
         return names
 
 
+def _midnight(day):
+    return datetime.combine(day, time()) if day is not None else None
+
+
 class NewsroomAdminSite(admin.AdminSite):
     # Named for the newsroom rather than "Django administration".
     site_header = site_title = settings.SITE_NAME
@@ -96,7 +138,8 @@ class NewsroomAdminSite(admin.AdminSite):
 
     def register(self, model_or_iterable, admin_class=None, **options):
         admin_class = admin_class or admin.ModelAdmin
-        guarded = type(admin_class.__name__, (PermissionFirst, admin_class), {"__module__": admin_class.__module__})
+        bases = (PermissionFirst, QueryStringGuard, admin_class)
+        guarded = type(admin_class.__name__, bases, {"__module__": admin_class.__module__})
         super().register(model_or_iterable, guarded, **options)
 
     def index(self, request, extra_context=None):

@@ -705,3 +705,32 @@ def test_a_writer_cannot_read_hidden_columns_of_their_own_drafts_by_filtering(wr
         assert existing.status_code == missing.status_code == 400, lookup
     # The filters the list offers still work.
     assert writer_client.get(url, {"status__exact": "draft", "topic": "x", "scheduling": "missed"}).status_code == 200
+
+
+# -- Found by the last re-run of the probes ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/newsroom/article/?_popup=1&_to_field=bylines",
+        "/admin/alliances/country/?_to_field=articles",
+        "/admin/newsroom/topic/?_to_field=aliases",
+        "/admin/newsroom/article/add/?_to_field=bylines",
+    ],
+)
+def test_a_popup_referring_to_a_reverse_relation_is_a_400_not_a_500(editor_client, url):
+    assert editor_client.get(url).status_code == 400
+
+
+def test_a_prefilled_publication_time_is_read_or_left_out_not_a_500(editor_client):
+    url = reverse("admin:newsroom_article_add")
+    response = editor_client.get(url, {"status": "published", "published_at": "2030-01-01"})
+    assert response.status_code == 200
+    assert response.context["adminform"].form.initial["published_at"].year == 2030
+    response = editor_client.get(url, {"published_at": "2030-01-01 18:30"})
+    moment = timezone.localtime(response.context["adminform"].form.initial["published_at"])
+    assert (moment.hour, moment.minute) == (18, 30)  # in the site's zone, as typed
+    response = editor_client.get(url, {"published_at": "next tuesday"})
+    assert response.status_code == 200
+    assert "published_at" not in response.context["adminform"].form.initial
