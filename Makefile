@@ -28,6 +28,8 @@ test: $(BIN)/.installed
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/python .ci/private_internals.py
 
 format: $(BIN)/.installed
 	$(BIN)/ruff format .

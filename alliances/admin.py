@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alliances.forms import AgreementAdminForm, AgreementPartyFormSet
 from alliances.models import Agreement, AgreementParty, AgreementSource, Country, Organization, Person, Sector
-from newsroom.admin import (
+from newsroom.editorial.admin.helpers import (
     HTTPS_URLS,
     AccentInsensitiveSearchMixin,
     ListCountsMixin,
@@ -25,8 +25,8 @@ from newsroom.admin import (
     is_changelist,
     known_articles,
 )
-from newsroom.admin_history import EditLockAdminMixin, HistoryAdminMixin
-from newsroom.forms import OwnRowsInlineFormSet
+from newsroom.editorial.admin_history import EditLockAdminMixin, HistoryAdminMixin
+from newsroom.editorial.forms import OwnRowsInlineFormSet
 from newsroom.models import TaggedCountry
 
 

@@ -2,7 +2,7 @@
 its parties (with their countries), sectors, sources, the agreement it
 replaces and the one it belongs to, the agreements that replace it and
 those it includes. Five prefetches cost more Python time
-than the database spends answering them; see newsroom.db for how the lists
+than the database spends answering them; see newsroom.core.db for how the lists
 are read and where they land (``agreement.parties.all()`` and so on, as
 with ``prefetch_related``)."""
 
@@ -14,7 +14,7 @@ from django.db.models import Subquery
 from django.db.models.functions import JSONObject
 
 from alliances.models import Agreement, AgreementParty, AgreementSource, Country, Sector
-from newsroom.db import CompiledQuery, columns, instance_from_json, json_list, json_rows, set_prefetched
+from newsroom.core.db import CompiledQuery, columns, instance_from_json, json_list, json_rows, set_prefetched
 
 COUNTRY_FIELDS = ("id", "name", "slug", "iso2")
 LINKED_AGREEMENT_FIELDS = ("id", "title", "slug")
@@ -88,7 +88,7 @@ def _column_names() -> tuple[str, ...]:
 def fill(agreement: Agreement, fetched: dict) -> Agreement:
     """Put the lists in ``fetched`` (the columns of :func:`lists`) on
     ``agreement``, in the orders the models give them (names and titles
-    compared by code point: see newsroom.article_page)."""
+    compared by code point: see newsroom.site.article_page)."""
     rows = {name.removeprefix("page_"): json_list(value) for name, value in fetched.items()}
     set_prefetched(agreement, "parties", parties_from_rows(rows.get("parties", [])))
     set_prefetched(

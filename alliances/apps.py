@@ -6,8 +6,3 @@ class AlliancesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "alliances"
     verbose_name = _("Alliances")
-
-    def ready(self):
-        from alliances import overview
-
-        overview.connect(self)

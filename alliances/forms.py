@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from alliances.models import Agreement
-from newsroom.forms import EditLockFormMixin, OwnRowsInlineFormSet
+from newsroom.editorial.forms import EditLockFormMixin, OwnRowsInlineFormSet
 
 
 class AgreementAdminForm(EditLockFormMixin, forms.ModelForm):
@@ -48,6 +48,6 @@ class AgreementPartyFormSet(OwnRowsInlineFormSet):
         parties = [
             (form.cleaned_data["country"].pk, form.cleaned_data.get("role"))
             for form in self.forms
-            if form.cleaned_data.get("country") is not None and not self._should_delete_form(form)
+            if form.cleaned_data.get("country") is not None and not form.cleaned_data.get("DELETE")
         ]
         self.instance.check_parties(parties)

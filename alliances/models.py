@@ -20,8 +20,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase
 
-from newsroom.converters import slug_path
-from newsroom.redirects import KeepsOldAddresses
+from newsroom.core.addresses import KeepsOldAddresses
+from newsroom.core.converters import slug_path
+from newsroom.core.text import FillsSlug
 
 
 @functools.lru_cache(maxsize=4096)
@@ -120,7 +121,11 @@ def choice_label(choices: type[models.TextChoices], value: str) -> str:
         return value
 
 
-class Agreement(KeepsOldAddresses, models.Model):
+class Agreement(FillsSlug, KeepsOldAddresses, models.Model):
+    # The rows each version carries with it (reversion.register below).
+    HISTORY_FOLLOW = ("parties", "sources")
+    slug_source = "title"
+
     class Kind(models.TextChoices):
         TREATY = "treaty", _("Treaty")
         STRATEGIC_PARTNERSHIP = "strategic_partnership", _("Strategic partnership")
@@ -176,7 +181,7 @@ class Agreement(KeepsOldAddresses, models.Model):
         help_text=_("The wider agreement this one belongs to."),
     )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    # Optimistic locking, as on articles (newsroom.services.claim_edit).
+    # Optimistic locking, as on articles (newsroom.editorial.services.claim_edit).
     lock_version = models.PositiveIntegerField(_("version"), default=0, editable=False)
     last_edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -247,10 +252,6 @@ class Agreement(KeepsOldAddresses, models.Model):
         return choice_label(self.Status, self.status)
 
     def save(self, *args, **kwargs):
-        if not self.slug:
-            from newsroom.models import unique_slug
-
-            self.slug = unique_slug(Agreement, self.title, instance_pk=self.pk)
         super().save(*args, **kwargs)
         self.leave_redirect()
 
@@ -357,7 +358,8 @@ class AgreementSource(models.Model):
         return self.outlet
 
 
-class Person(models.Model):
+class Person(FillsSlug, models.Model):
+    slug_max_length = 160
     name = models.CharField(_("name"), max_length=150)
     slug = models.SlugField(_("slug"), max_length=160, unique=True, allow_unicode=True)
     role = models.CharField(_("role"), max_length=200, blank=True, help_text=_("For example: President of Iran."))
@@ -371,15 +373,8 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            from newsroom.models import unique_slug
 
-            self.slug = unique_slug(Person, self.name, instance_pk=self.pk, max_length=160)
-        super().save(*args, **kwargs)
-
-
-class Organization(models.Model):
+class Organization(FillsSlug, models.Model):
     class Kind(models.TextChoices):
         GOVERNMENT = "government", _("Government body")
         MEDIA = "media", _("News outlet")
@@ -400,13 +395,6 @@ class Organization(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            from newsroom.models import unique_slug
-
-            self.slug = unique_slug(Organization, self.name, instance_pk=self.pk)
-        super().save(*args, **kwargs)
 
 
 class ArticleAgreement(models.Model):
@@ -448,4 +436,4 @@ class ArticleAgreement(models.Model):
 
 for _model in (AgreementParty, AgreementSource, ArticleAgreement, Country, Person, Organization):
     reversion.register(_model)
-reversion.register(Agreement, follow=["parties", "sources"])
+reversion.register(Agreement, follow=Agreement.HISTORY_FOLLOW)

@@ -31,14 +31,13 @@ from typing import NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Count, F
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_delete, pre_save
 from django.utils import timezone
 
 from alliances import agreement_page
 from alliances.models import Agreement, AgreementParty, Country, CountryOverview
-from newsroom.converters import slug_path
-from newsroom.db import CompiledQuery, instance_from_json, json_list, set_prefetched
-from newsroom.selectors import agreements_by_recency, partner_countries, party_to
+from alliances.queries import agreements_by_recency, partner_countries, party_to
+from newsroom.core.converters import slug_path
+from newsroom.core.db import CompiledQuery, instance_from_json, json_list, set_prefetched
 
 LATEST_SHOWN = 5
 # What an agreement card prints (templates/jinja2/includes/cards.html).
@@ -206,18 +205,18 @@ def agreement_saved(sender, instance, **kwargs):
 
 def agreement_deleting(sender, instance, **kwargs):
     # The parties go first in the cascade: note their countries now.
-    instance._overview_countries = _countries_of(instance.pk)
+    instance.overview_countries_before_delete = _countries_of(instance.pk)
 
 
 def agreement_deleted(sender, instance, **kwargs):
-    refresh(getattr(instance, "_overview_countries", ()))
+    refresh(getattr(instance, "overview_countries_before_delete", ()))
 
 
 def party_saving(sender, instance, **kwargs):
     # A party moved to another country (or agreement) must also leave the
     # overviews it was in: note where it was.
     if instance.pk:
-        instance._overview_was = (
+        instance.overview_party_before_save = (
             AgreementParty.objects.filter(pk=instance.pk).values_list("agreement_id", "country_id").first()
         )
 
@@ -225,7 +224,7 @@ def party_saving(sender, instance, **kwargs):
 def party_changed(sender, instance, **kwargs):
     # Every country of the agreement: their partner counts change with it.
     countries = _countries_of(instance.agreement_id) | {instance.country_id}
-    was = getattr(instance, "_overview_was", None)
+    was = getattr(instance, "overview_party_before_save", None)
     if was is not None:
         countries |= _countries_of(was[0]) | {was[1]}
     refresh(countries)
@@ -237,9 +236,9 @@ def countries_changed(sender, instance, action, reverse, pk_set, **kwargs):
     party). ``instance`` is the agreement, or the country when ``reverse``."""
     if action == "pre_clear":
         # The rows are about to go: note whose overviews they are in.
-        instance._overview_cleared = _countries_around(instance, reverse)
+        instance.overview_countries_before_clear = _countries_around(instance, reverse)
     elif action in ("post_add", "post_remove", "post_clear"):
-        countries = _countries_around(instance, reverse) | getattr(instance, "_overview_cleared", set())
+        countries = _countries_around(instance, reverse) | getattr(instance, "overview_countries_before_clear", set())
         if reverse:
             for agreement_id in pk_set or ():
                 countries |= _countries_of(agreement_id)
@@ -275,16 +274,3 @@ def fill_missing(sender, using=DEFAULT_DB_ALIAS, apps=None, **kwargs):
     if CountryOverview._meta.db_table not in connections[using].introspection.table_names():
         return
     refresh_all(missing_only=True, using=using)
-
-
-def connect(app_config) -> None:
-    uid = "alliances.overview"
-    post_save.connect(agreement_saved, sender=Agreement, dispatch_uid=f"{uid}.agreement_saved")
-    pre_delete.connect(agreement_deleting, sender=Agreement, dispatch_uid=f"{uid}.agreement_deleting")
-    post_delete.connect(agreement_deleted, sender=Agreement, dispatch_uid=f"{uid}.agreement_deleted")
-    pre_save.connect(party_saving, sender=AgreementParty, dispatch_uid=f"{uid}.party_saving")
-    post_save.connect(party_changed, sender=AgreementParty, dispatch_uid=f"{uid}.party_saved")
-    post_delete.connect(party_changed, sender=AgreementParty, dispatch_uid=f"{uid}.party_deleted")
-    post_save.connect(country_saved, sender=Country, dispatch_uid=f"{uid}.country_saved")
-    m2m_changed.connect(countries_changed, sender=Agreement.countries.through, dispatch_uid=f"{uid}.countries")
-    post_migrate.connect(fill_missing, sender=app_config, dispatch_uid=f"{uid}.fill_missing")

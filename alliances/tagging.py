@@ -12,13 +12,13 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
-from taggit.managers import TaggableManager, _TaggableManager
+from taggit.managers import TaggableManager, _TaggableManager  # private-api: taggit documents subclassing it
+
+from alliances.models import Country
 
 
 def resolve_country_names(names: list[str]):
     """Map each name to a Country; raise ValidationError naming the unknown ones."""
-    from alliances.models import Country
-
     found, unknown = {}, []
     for raw in names:
         name = raw.strip()

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from alliances import views
-from newsroom import converters  # noqa: F401 - registers the "uslug" converter
+from newsroom.core import converters  # noqa: F401 - registers the "uslug" converter
 
 app_name = "alliances"
 

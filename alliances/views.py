@@ -1,5 +1,5 @@
 """Public pages for countries and agreements. Queries live in
-``newsroom.selectors``; every article read starts from
+``newsroom.site.selectors``; every article read starts from
 ``Article.objects.published()``."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 
 from django import forms
+from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.text import Truncator
@@ -15,8 +16,8 @@ from django.utils.translation import gettext_lazy
 
 from alliances import overview
 from alliances.models import Agreement, Sector
-from newsroom import selectors
-from newsroom.views import moved_or_404, page_meta, paginate, paginate_articles
+from newsroom.site import selectors
+from newsroom.site.views import page_meta, paginate, paginate_articles
 
 
 def country_list(request):
@@ -34,7 +35,7 @@ def country_list(request):
 def country_detail(request, slug):
     country = overview.country_for_page(slug)
     if country is None:
-        return moved_or_404(request)
+        raise Http404("No such page")
     page = paginate_articles(request, page_rows=functools.partial(selectors.country_article_ids, country))
     return render(
         request,
@@ -131,8 +132,8 @@ def agreement_list(request):
 def agreement_detail(request, slug):
     agreement = selectors.agreement_for_page(slug)
     if agreement is None:
-        # A renamed agreement's old address answers 301 (newsroom.redirects).
-        return moved_or_404(request)
+        # A renamed agreement's old address answers 301 (newsroom.site.middleware).
+        raise Http404("No such page")
     page = paginate_articles(
         request,
         page_rows=functools.partial(selectors.agreement_article_rows, agreement),

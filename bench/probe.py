@@ -35,7 +35,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 
 from alliances.models import Agreement, ArticleAgreement  # noqa: E402
-from newsroom.management.commands.bench_data import PREFIX, SELECTIVE_TERMS  # noqa: E402
+from bench.management.commands.bench_data import PREFIX, SELECTIVE_TERMS  # noqa: E402
 from newsroom.models import Article, TaggedCountry, TaggedTopic  # noqa: E402
 
 DEEP_PAGE = 200
@@ -53,7 +53,7 @@ def url_for(name: str, fallback: str, **kwargs) -> str:
 
 
 def page_size() -> int:
-    from newsroom import views
+    from newsroom.site import views
 
     return getattr(views, "PAGE_SIZE", 20)
 

@@ -608,8 +608,9 @@ class Bench:
             started = time.monotonic()
             # 5,000 agreements at full size; proportionally fewer in a small trial run.
             agreements = min(5_000, max(50, args.articles // 20))
+            # The generator is a bench-only app: only bench.settings installs it.
             manage("bench_data", "--clear", "--articles", str(args.articles), "--agreements", str(agreements),
-                   env=self.env, timeout=3 * 3600, log=log)  # fmt: skip
+                   env={**self.env, "DJANGO_SETTINGS_MODULE": "bench.settings"}, timeout=3 * 3600, log=log)  # fmt: skip
             say(f"data generated in {time.monotonic() - started:.0f}s")
             count = probe("count", env=self.env)["articles"]
         manage("collectstatic", "--noinput", "-v0", env=self.env, log=log)

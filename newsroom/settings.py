@@ -75,7 +75,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "newsroom.middleware.DatabaseUnavailableMiddleware",
+    "newsroom.core.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag and 304 answers, for cached and fresh pages alike.
     "django.middleware.http.ConditionalGetMiddleware",
@@ -83,15 +83,17 @@ MIDDLEWARE = [
     # A hit is answered with the headers the page was stored with, among them
     # those set by the middleware below (the security policy, X-Frame-Options):
     # rebuilding the policy for every hit cost a sixth of the hit.
-    "newsroom.cache.PageCacheMiddleware",
-    "newsroom.security.NewsroomCSPMiddleware",
+    "newsroom.pagecache.pages.PageCacheMiddleware",
+    "newsroom.core.security.NewsroomCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # A page not found at an address that moved: 301 to the new one.
+    "newsroom.site.middleware.MovedPagesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "newsroom.middleware.AdminInputGuardMiddleware",
+    "newsroom.core.middleware.AdminInputGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into a 429 page.
     "axes.middleware.AxesMiddleware",
@@ -106,14 +108,14 @@ ROOT_URLCONF = "newsroom.urls"
 WSGI_APPLICATION = "newsroom.wsgi.application"
 
 TEMPLATES = [
-    # The public site (newsroom.jinja2 says why Jinja2); asked first.
+    # The public site (newsroom.site.jinja2 says why Jinja2); asked first.
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates" / "jinja2"],
         "APP_DIRS": False,
         "OPTIONS": {
-            "environment": "newsroom.jinja2.environment",
-            "context_processors": ["newsroom.context_processors.site"],
+            "environment": "newsroom.site.jinja2.environment",
+            "context_processors": ["newsroom.site.context_processors.site"],
         },
     },
     # The admin, the sitemaps and robots.txt.
@@ -126,7 +128,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "newsroom.context_processors.site",
+                "newsroom.site.context_processors.site",
             ],
         },
     },
@@ -148,22 +150,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
     # and planning it. Planning was most of the database time of the short
     # queries a page makes (the article page's list query: 3.6 ms unprepared,
     # 1.1 ms prepared). Search, whose best plan depends on how common the
-    # words are, asks for a fresh plan each time (search.custom_plans). Turn
+    # words are, asks for a fresh plan each time (newsroom.discovery.search.postgres.custom_plans). Turn
     # it off behind a pooler in transaction mode (PgBouncer before 1.21),
     # which cannot keep prepared statements.
     DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=2)
-    # psycopg remembers how it parsed a statement (where its placeholders
-    # are) only for statements under 4 kB and 50 parameters. The compiled
-    # read queries of the article, agreement and search pages are longer, so
-    # psycopg parsed them again on every request (about a quarter of a
-    # millisecond, 5% of an article page). These limits are module constants
-    # of psycopg 3 (psycopg/_queries.py); with a psycopg that no longer has
-    # them this does nothing.
-    import psycopg._queries as _psycopg_queries
-
-    for _name, _limit in (("MAX_CACHED_STATEMENT_LENGTH", 32_768), ("MAX_CACHED_STATEMENT_PARAMS", 500)):
-        if isinstance(getattr(_psycopg_queries, _name, None), int):
-            setattr(_psycopg_queries, _name, max(getattr(_psycopg_queries, _name), _limit))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -172,11 +162,11 @@ if REDIS_URL:
     CACHES = {
         "default": {
             # Django's, reusing its Redis client between calls (see the module).
-            "BACKEND": "newsroom.redis_cache.RedisCache",
+            "BACKEND": "newsroom.core.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsroom",
             # A Redis that is down or slow must fail fast: the pages are then
-            # served uncached (newsroom/cache.py) instead of hanging.
+            # served uncached (newsroom/pagecache/pages.py) instead of hanging.
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
@@ -188,7 +178,7 @@ else:
         }
     }
 
-# Whole-page cache for anonymous readers (newsroom/cache.py). On by default
+# Whole-page cache for anonymous readers (newsroom/pagecache/pages.py). On by default
 # when Redis is configured: a per-process local-memory cache could not be
 # invalidated across gunicorn workers.
 PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE", default=bool(REDIS_URL))
@@ -279,7 +269,7 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 )
 
 # Content-Security-Policy (django-csp); the admin's policy is in
-# newsroom/security.py's middleware.
+# newsroom/core/security.py's middleware.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -304,9 +294,9 @@ ADMIN_CONTENT_SECURITY_POLICY = {
 }
 
 
-# WhiteNoise answers /static/ before the policy middleware (newsroom/security.py).
+# WhiteNoise answers /static/ before the policy middleware (newsroom/core/security.py).
 def _static_file_headers(headers, path, url):
-    from newsroom.security import static_file_headers  # imported late: it reads these settings
+    from newsroom.core.security import static_file_headers  # imported late: it reads these settings
 
     static_file_headers(headers, path, url)
 

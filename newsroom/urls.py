@@ -5,7 +5,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from newsroom import converters, discovery_urls, views  # noqa: F401 - converters registers "uslug"
+from newsroom.core import converters  # noqa: F401 - registers "uslug"
+from newsroom.discovery import urls as discovery_urls
+from newsroom.site import views
 
 app_patterns = [
     path("", views.home, name="home"),
@@ -21,10 +23,23 @@ app_patterns = [
     *discovery_urls.urlpatterns,
 ]
 
+# The admin's pages, plus the staff preview of an article: a page of the
+# reader site (newsroom.site), shown at the admin's address and behind its
+# login, so the editorial layer never imports the reader layer.
+admin_patterns, admin_app, admin_namespace = admin.site.urls
+admin_patterns = [
+    path(
+        "newsroom/article/<path:object_id>/preview/",
+        admin.site.admin_view(views.staff_preview),
+        name="newsroom_article_preview",
+    ),
+    *admin_patterns,
+]
+
 urlpatterns = [
     # Liveness for load balancers and the benchmark's floor: no database.
     path("health/", views.health, name="health"),
-    path("admin/", admin.site.urls),
+    path("admin/", include((admin_patterns, admin_app), namespace=admin_namespace)),
     path("", include((app_patterns, "newsroom"))),
     path("", include("alliances.urls")),
 ]
@@ -34,5 +49,5 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-handler404 = "newsroom.views.page_not_found"
-handler500 = "newsroom.views.server_error"
+handler404 = "newsroom.site.views.page_not_found"
+handler500 = "newsroom.site.views.server_error"

@@ -5,8 +5,8 @@ from django.core.cache import cache
 from django.template.backends import jinja2 as jinja2_backend
 from django.test.signals import template_rendered
 
-from newsroom import cache as page_cache
-from newsroom import selectors
+from newsroom.pagecache import pages as page_cache
+from newsroom.site import selectors
 from tests import factories
 
 
@@ -38,6 +38,13 @@ def _clear_cache():
 
 
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+
+
+@pytest.fixture
+def no_page_cache(settings):
+    """Every request reaches its view, before and after an edit (modules
+    that test views, feeds or search list it in their pytestmark)."""
+    settings.PAGE_CACHE_ENABLED = False
 
 
 @pytest.fixture

@@ -1,6 +1,36 @@
-"""Reading a response the way an attacker would: everything it tells."""
+"""Reading responses and pages in tests: what they tell a reader, an editor
+or an attacker. Helpers shared by the test modules."""
+
+import xml.etree.ElementTree as ET
+from html import unescape
 
 from django.contrib.messages import get_messages
+from django.urls import reverse
+
+
+def change_url(obj) -> str:
+    """The admin change page of ``obj``."""
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def messages_of(response) -> list[str]:
+    """The messages a rendered admin page shows."""
+    return [str(m) for m in response.context["messages"]]
+
+
+def page_text(response) -> str:
+    """The body with HTML entities decoded."""
+    return unescape(response.content.decode())
+
+
+def parse_xml(content: bytes) -> ET.Element:
+    return ET.fromstring(content)  # noqa: S314 - the site's own output, parsed to prove it is valid XML
+
+
+def no_horizontal_overflow(page, width: int) -> None:
+    """A Playwright page fits its viewport's width."""
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll_width <= width, f"{page.url} is {scroll_width}px wide at a {width}px viewport"  # noqa: S101
 
 
 def queued_messages(response) -> list[str]:

@@ -19,3 +19,4 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 AXES_ENABLED = False  # client.login() in tests has no request; test_security.py turns it on
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]  # noqa: F405 - the data generator is under test

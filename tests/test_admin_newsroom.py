@@ -12,10 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from alliances.models import ArticleAgreement, Country
-from newsroom import services
+from newsroom.editorial import services
 from newsroom.models import Article, Author, Byline, EditorialEvent, Topic
 from tests import factories
 from tests.factories import AgreementFactory, ArticleFactory, AuthorFactory, CorrectionFactory
+from tests.responses import change_url, messages_of
 
 pytestmark = pytest.mark.django_db
 
@@ -23,16 +24,8 @@ ADD_URL = reverse("admin:newsroom_article_add")
 LIST_URL = reverse("admin:newsroom_article_changelist")
 
 
-def change_url(article) -> str:
-    return reverse("admin:newsroom_article_change", args=[article.pk])
-
-
 def preview_url(article) -> str:
     return reverse("admin:newsroom_article_preview", args=[article.pk])
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in response.context["messages"]]
 
 
 def new_article_data(client, admin_form_data, **fields) -> dict:

@@ -1,4 +1,4 @@
-"""The article page reads all its lists in one query (newsroom.article_page);
+"""The article page reads all its lists in one query (newsroom.site.article_page);
 what it hands the templates must be what the ORM would have fetched: the same
 rows, in the same order, with the same values and types."""
 
@@ -11,8 +11,8 @@ from django.utils import timezone
 from alliances import agreement_page
 from alliances.display import party_countries
 from alliances.models import Agreement, AgreementParty, AgreementSource
-from newsroom import article_page, selectors
 from newsroom.models import Article, Topic
+from newsroom.site import article_page, selectors
 from tests import factories
 from tests.factories import (
     AgreementFactory,
@@ -243,7 +243,7 @@ def test_the_page_reads_build_no_query_once_compiled(db, monkeypatch):
 
 
 def test_cards_by_id_are_the_public_ones_newest_first_from_one_query(db, django_assert_num_queries, monkeypatch):
-    """selectors.cards() runs a query compiled once (newsroom.db.CompiledQuery):
+    """selectors.cards() runs a query compiled once (newsroom.core.db.CompiledQuery):
     it must still apply the visibility rule at the current time."""
     author = AuthorFactory(name="Ann")
     old = ArticleFactory(public=True, headline="Old", topics=["oil"], authors=[author])

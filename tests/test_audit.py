@@ -4,7 +4,6 @@ admin; and scheduling that cannot fail in silence (what goes out next,
 what missed its time)."""
 
 from datetime import timedelta
-from html import unescape
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,18 +11,15 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from newsroom import history, services
+from newsroom.editorial import history, restore, services
 from newsroom.models import Article, EditorialEvent, Topic
 from tests.factories import ArticleFactory
+from tests.responses import page_text
 
 pytestmark = pytest.mark.django_db
 
 EVENTS = reverse("admin:newsroom_editorialevent_changelist")
 ARTICLES = reverse("admin:newsroom_article_changelist")
-
-
-def text(response) -> str:
-    return unescape(response.content.decode())
 
 
 # -- The audit trail ---------------------------------------------------------------------
@@ -35,13 +31,13 @@ def test_every_kind_of_editorial_act_is_in_the_audit_list(editor_client, editor_
     services.unpublish(article=story, user=editor_user)
     services.publish(article=story, user=editor_user)
     history.record_version(story, user=editor_user)
-    services.restore_version(version=history.versions_of(story).last(), user=editor_user)
+    restore.restore_version(version=history.versions_of(story).last(), user=editor_user)
     energy, power = Topic.objects.create(name="Energy"), Topic.objects.create(name="Power")
     services.merge_topics(sources=[power], target=energy, user=editor_user)
     services.rename_topic(topic=energy, name="Energy policy", user=editor_user)
     doomed = ArticleFactory(headline="Doomed story")
-    services.delete_with_history(instance=doomed, user=editor_user)
-    services.restore_version(version=Version.objects.get_deleted(Article).get(), user=editor_user)
+    restore.delete_with_history(instance=doomed, user=editor_user)
+    restore.restore_version(version=Version.objects.get_deleted(Article).get(), user=editor_user)
 
     actions = set(EditorialEvent.objects.values_list("action", flat=True))
     assert {"schedule", "unpublish", "publish", "restore", "merge_topics", "rename_topic", "delete", "recover"} <= (
@@ -49,7 +45,7 @@ def test_every_kind_of_editorial_act_is_in_the_audit_list(editor_client, editor_
     )
     assert set(EditorialEvent.objects.values_list("user__username", flat=True)) == {"eddie"}
 
-    page = text(editor_client.get(EVENTS))
+    page = page_text(editor_client.get(EVENTS))
     for label in ("Scheduled", "Unpublished", "Published", "Version restored", "Topics merged", "Topic renamed"):
         assert label in page, label
     assert "“Power” merged into “Energy”" in page
@@ -59,7 +55,7 @@ def test_every_kind_of_editorial_act_is_in_the_audit_list(editor_client, editor_
 def test_the_audit_trail_outlives_a_deleted_article(editor_user):
     story = ArticleFactory(headline="Short-lived")
     services.publish(article=story, user=editor_user)
-    services.delete_with_history(instance=story, user=editor_user)
+    restore.delete_with_history(instance=story, user=editor_user)
     published = EditorialEvent.objects.get(action="publish")
     assert (published.article, published.subject) == (None, "Short-lived")
     assert EditorialEvent.objects.get(action="delete").user == editor_user
@@ -70,7 +66,7 @@ def test_the_audit_list_is_filtered_by_action(editor_client, editor_user):
     services.publish(article=story, user=editor_user)
     Topic.objects.create(name="Lonely")
     services.rename_topic(topic=Topic.objects.get(name="Lonely"), name="Alone", user=editor_user)
-    page = text(editor_client.get(EVENTS, {"action__exact": "rename_topic"}))
+    page = page_text(editor_client.get(EVENTS, {"action__exact": "rename_topic"}))
     assert "“Lonely” (lonely) is now “Alone” (alone)." in page
     assert "Filtered story" not in page
 
@@ -87,7 +83,7 @@ def test_the_audit_trail_stays_read_only(editor_client, editor_user):
 def test_an_articles_history_page_shows_its_workflow_events(editor_client, editor_user):
     story = ArticleFactory(headline="Story with a past")
     services.publish(article=story, user=editor_user)
-    page = text(editor_client.get(reverse("admin:newsroom_article_history", args=[story.pk])))
+    page = page_text(editor_client.get(reverse("admin:newsroom_article_history", args=[story.pk])))
     assert "Workflow and audit trail" in page
     assert "Published (draft → published)" in page
 
@@ -129,7 +125,7 @@ def test_missed_time_flags_only_articles_whose_time_passed_without_them_going_pu
 
 
 def test_the_article_list_says_what_goes_out_next_and_what_missed_its_time(editor_client, schedule):
-    page = text(editor_client.get(ARTICLES))
+    page = page_text(editor_client.get(ARTICLES))
     assert "2 articles missed their publication time" in page
     summary = page.split('class="scheduling-summary"')[1].split("</section>")[0]
     assert summary.index("Goes out soon") < summary.index("Goes out later")
@@ -199,6 +195,6 @@ def test_writers_cannot_plan(writer_user):
 
 
 def test_a_writer_sees_no_scheduling_of_articles_they_cannot_edit(writer_client, schedule):
-    page = text(writer_client.get(ARTICLES))
+    page = page_text(writer_client.get(ARTICLES))
     assert "Goes out soon" not in page
     assert "missed their publication time" not in page

@@ -51,7 +51,8 @@ from django.utils import timezone
 from reversion.models import Version
 
 from alliances.models import Agreement, Country
-from newsroom import history, services
+from newsroom.discovery.sitemaps import SITEMAPS
+from newsroom.editorial import history, restore, services
 from newsroom.models import (
     Article,
     Correction,
@@ -63,7 +64,6 @@ from newsroom.models import (
     Topic,
     TopicAlias,
 )
-from newsroom.sitemaps import SITEMAPS
 from tests import factories
 from tests.conftest import parse_admin_form
 from tests.responses import body_of, queued_messages
@@ -297,7 +297,7 @@ def build_world() -> World:
         subjects.setdefault("newsroom.article", []).append(Subject("newsroom.article", article.pk, state))
         subjects.setdefault("newsroom.correction", []).append(Subject("newsroom.correction", correction.pk, state))
         if state == "deleted":
-            services.delete_with_history(instance=article, user=editor)
+            restore.delete_with_history(instance=article, user=editor)
         subjects.setdefault("newsroom.topic", []).append(Subject("newsroom.topic", topic.pk, state))
     deleted_versions = {"newsroom.article": Version.objects.get_deleted(Article).first().pk}
 
@@ -324,7 +324,7 @@ def build_world() -> World:
     one(AccessFailureLog.objects.create(username="x", ip_address="10.0.0.1", locked_out=False))
     gone = factories.AgreementFactory(title="Withdrawn agreement")
     history.record_version(gone, user=editor)
-    services.delete_with_history(instance=gone, user=editor)
+    restore.delete_with_history(instance=gone, user=editor)
     deleted_versions["alliances.agreement"] = Version.objects.get_deleted(Agreement).first().pk
     return World(users, subjects, links, versions, deleted_versions, public_slugs)
 
@@ -472,9 +472,13 @@ class Door:
 
 
 def admin_doors() -> list[Door]:
-    """Every URL pattern of the admin, as the resolver holds them."""
+    """Every URL pattern served under /admin/, as the root resolver holds
+    them (the admin site's own, and what newsroom.urls mounts beside them)."""
     doors = []
-    for entry in admin.site.get_urls():
+    mounted = next(
+        entry for entry in get_resolver().url_patterns if isinstance(entry, URLResolver) and entry.namespace == "admin"
+    )
+    for entry in mounted.url_patterns:
         if isinstance(entry, URLResolver):
             label = next(
                 (
@@ -490,7 +494,20 @@ def admin_doors() -> list[Door]:
                 kind = pattern.name.removeprefix(prefix) if pattern.name else "object"
                 doors.append(Door(pattern.name or "", kind, label, kwargs_of(pattern)))
         else:
-            doors.append(Door(entry.name or "", entry.name or "catch_all", None, kwargs_of(entry)))
+            # A page mounted beside a model's own (the article's staff preview)
+            # is named after that model, and held to the same policy.
+            label = next(
+                (
+                    model._meta.label_lower
+                    for model in apps.get_models()
+                    if admin.site.is_registered(model)
+                    and (entry.name or "").startswith(f"{model._meta.app_label}_{model._meta.model_name}_")
+                ),
+                None,
+            )
+            prefix = (label or "").replace(".", "_") + "_"
+            kind = (entry.name or "catch_all").removeprefix(prefix) if label else entry.name or "catch_all"
+            doors.append(Door(entry.name or "", kind, label, kwargs_of(entry)))
     return doors
 
 

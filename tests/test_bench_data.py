@@ -8,9 +8,9 @@ from django.core.management import call_command
 from django.db.models import Count
 
 from alliances.models import Agreement, AgreementParty, ArticleAgreement, Country
-from newsroom.management.commands.bench_data import SELECTIVE_TERMS
+from bench.management.commands.bench_data import SELECTIVE_TERMS
+from newsroom.discovery.search import matching_articles
 from newsroom.models import Article, Author, TaggedCountry, TaggedTopic, Topic
-from newsroom.search import matching_articles
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +87,33 @@ def test_generated_articles_are_searchable_by_their_rare_place_names():
         found = matching_articles(term)
         assert found.exists()
         assert found.count() < Article.objects.published().count() / 10
+
+
+def test_stored_copies_are_what_the_app_itself_would_store():
+    """The rows go in around the signals; the bulk form of the refresh table
+    must leave every stored copy as the app's own refresh would."""
+    from alliances import overview
+    from alliances.models import CountryOverview
+    from newsroom.stored import related
+    from newsroom.stored.search_vector import refresh_search_vector
+
+    generate(articles=80)
+    articles = Article.objects.filter(slug__startswith="bench-").order_by("pk")
+    # Related lists: each ranked by the rule a save applies.
+    stored = dict(articles.values_list("pk", "related"))
+    assert any(stored.values())
+    assert stored == {pk: related.rank(pk)[: related.KEPT] for pk in stored}
+    # Listing copies: each link carries its article's status and time.
+    for model in (TaggedTopic, TaggedCountry):
+        for link in model.objects.filter(content_object__slug__startswith="bench-").select_related("content_object"):
+            assert (link.article_status, link.article_published_at) == (
+                link.content_object.status,
+                link.content_object.published_at,
+            )
+    # Search vectors: as the app's own refresh writes them.
+    vectors = dict(articles.values_list("pk", "search_vector"))
+    refresh_search_vector(list(vectors))
+    assert dict(articles.values_list("pk", "search_vector")) == vectors
+    # Country overviews: as computed from the rows now.
+    for row in CountryOverview.objects.filter(country__agreement_parties__isnull=False).distinct()[:20]:
+        assert row.data == overview.compute(row.country_id)

@@ -18,6 +18,7 @@ from django.utils import timezone
 from newsroom.models import Article
 from tests import factories
 from tests.conftest import serve_media
+from tests.responses import no_horizontal_overflow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -100,11 +101,6 @@ def editor_html(page) -> str:
 
 def shot(page, artifacts, name: str) -> None:
     page.screenshot(path=artifacts / f"{name}.png", full_page=True)
-
-
-def no_horizontal_overflow(page, width: int) -> None:
-    scroll_width = page.evaluate("document.documentElement.scrollWidth")
-    assert scroll_width <= width, f"{page.url} is {scroll_width}px wide at a {width}px viewport"
 
 
 def live_server_site_url() -> str:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from tests import factories
 from tests.conftest import serve_media
 from tests.factories import ArticleFactory
+from tests.responses import no_horizontal_overflow
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -41,11 +42,6 @@ def launch(db):
         )
     ArticleFactory(status="draft", headline="Draft nobody should see", country_codes=["IR"])
     return records
-
-
-def no_horizontal_overflow(page, width: int) -> None:
-    scroll_width = page.evaluate("document.documentElement.scrollWidth")
-    assert scroll_width <= width, f"{page.url} is {scroll_width}px wide at a {width}px viewport"
 
 
 def walk(page, live_server, launch, artifacts, label: str, width: int) -> None:

@@ -12,17 +12,14 @@ from django.test import Client
 from django.urls import reverse
 
 from alliances.models import Agreement
-from newsroom import services
-from newsroom.forms import EditLockFormMixin
+from newsroom.editorial import services
+from newsroom.editorial.forms import EditLockFormMixin
 from newsroom.models import Article
 from tests import factories
 from tests.factories import AgreementFactory, ArticleFactory
+from tests.responses import change_url
 
 pytestmark = pytest.mark.django_db
-
-
-def change_url(obj) -> str:
-    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])
 
 
 def logged_in(user) -> Client:

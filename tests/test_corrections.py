@@ -12,9 +12,10 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from newsroom import services
+from newsroom.editorial import services
 from newsroom.models import Article, Correction
 from tests.factories import ArticleFactory, CorrectionFactory
+from tests.responses import change_url
 
 pytestmark = pytest.mark.django_db
 
@@ -24,10 +25,6 @@ _JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.
 def json_ld(response) -> dict:
     [block] = _JSON_LD.findall(response.content.decode())
     return json.loads(block)
-
-
-def change_url(article) -> str:
-    return reverse("admin:newsroom_article_change", args=[article.pk])
 
 
 def when(value: str):

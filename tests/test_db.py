@@ -1,4 +1,4 @@
-"""The query helpers of newsroom.db that the read paths share, on both
+"""The query helpers of newsroom.core.db that the read paths share, on both
 databases: the ``any`` lookup, several lists from one round trip, and
 queries compiled once."""
 
@@ -7,7 +7,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models import Count
 
-from newsroom.db import CompiledQuery, rows_of
+from newsroom.core.db import CompiledQuery, rows_of
 from newsroom.models import Article, TaggedTopic
 from tests.factories import ArticleFactory
 
@@ -88,7 +88,7 @@ def test_ids_small_and_large_share_one_prepared_statement():
     and would send an id under 32,768 as smallint and a larger one as
     integer: a list page's cards were then a new statement nearly every
     time, parsed and planned on every request."""
-    from newsroom import selectors
+    from newsroom.site import selectors
 
     small, large = 7, 40_000
     for ids in ([small, large], [large, small], [large, large], [small, small]) * 2:
@@ -106,7 +106,7 @@ def test_ids_small_and_large_share_one_prepared_statement():
 def test_compiled_rows_become_instances_whatever_order_the_columns_come_in():
     """Model.from_db() takes values in the model's field order; a query that
     selects them in another order must not put a headline in the slug."""
-    from newsroom.db import _Instances
+    from newsroom.core.db import _Instances
 
     (built,) = _Instances(Article, "default", ["headline", "n", "slug", "id"]).build([("Oil deal", 3, "oil-deal", 7)])
     assert (built.pk, built.headline, built.slug, built.n) == (7, "Oil deal", "oil-deal", 3)

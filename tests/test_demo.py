@@ -15,8 +15,8 @@ from django.core.management.base import CommandError
 from PIL import Image
 
 from alliances.models import Agreement, Country, Organization, Person
-from newsroom import services
 from newsroom.demo import content
+from newsroom.editorial import services
 from newsroom.models import Article, EditorialEvent
 
 pytestmark = pytest.mark.django_db

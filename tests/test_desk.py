@@ -19,20 +19,17 @@ from django.utils import timezone
 from PIL import Image
 
 from alliances.models import Country
-from newsroom import desk, services
+from newsroom.editorial import desk, services
 from newsroom.models import Article, EditorialEvent, Topic
 from tests import factories
 from tests.factories import AgreementFactory, ArticleFactory, AuthorFactory
+from tests.responses import change_url, messages_of
 
 pytestmark = pytest.mark.django_db
 
 DESK_URL = reverse("admin:index")
 ADD_URL = reverse("admin:newsroom_article_add")
 LIST_URL = reverse("admin:newsroom_article_changelist")
-
-
-def change_url(article) -> str:
-    return reverse("admin:newsroom_article_change", args=[article.pk])
 
 
 def publish_url(article) -> str:
@@ -52,10 +49,6 @@ def section_html(html: str, key: str) -> str:
     match = re.search(rf'<section[^>]*id="desk-{key}".*?</section>', html, re.S)
     assert match, f"no section {key}"
     return match.group(0)
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in response.context["messages"]]
 
 
 def png_bytes() -> bytes:

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from newsroom import services
+from newsroom.editorial import services
 from newsroom.models import Article, PreviewLink, Redirect, Topic
 from tests.factories import ArticleFactory, AuthorFactory, CorrectionFactory, writer
 from tests.responses import text_of
@@ -309,7 +309,7 @@ def test_a_hero_image_of_too_many_pixels_is_a_form_error_before_decoding(
 
 
 def test_an_image_file_over_the_size_limit_is_a_form_error(editor_client, admin_form_data):
-    from newsroom.uploads import MAX_IMAGE_BYTES
+    from newsroom.editorial.uploads import MAX_IMAGE_BYTES
 
     content = png(100, 100) + b"\0" * MAX_IMAGE_BYTES
     assert "MB" in upload_errors(editor_client, admin_form_data, ArticleFactory(), "image", "big.png", content)
@@ -425,7 +425,7 @@ def test_every_image_field_in_the_admin_has_the_upload_limits(rf, editor_user):
     from django.contrib import admin
     from django.db import models
 
-    from newsroom.uploads import LimitedImageField
+    from newsroom.editorial.uploads import LimitedImageField
 
     request = rf.get("/admin/")
     request.user = editor_user
@@ -505,7 +505,7 @@ def test_merging_a_topic_no_public_story_carries_leaves_no_trail(client, secret_
 def test_history_does_not_name_the_hidden_topic_a_topic_was_merged_into(
     writer_client, writer_user, secret_draft, editor_user
 ):
-    from newsroom import history
+    from newsroom.editorial import history
 
     mine = ArticleFactory(created_by=writer_user, topics=["Energy"])
     history.record_version(mine, user=writer_user)
@@ -613,7 +613,7 @@ def test_every_inline_in_the_admin_keeps_to_its_own_rows(rf, editor_user):
     """A new inline is covered the day it is registered."""
     from django.contrib import admin
 
-    from newsroom.forms import OwnRowsInlineFormSet
+    from newsroom.editorial.forms import OwnRowsInlineFormSet
 
     request = rf.get("/admin/")
     request.user = editor_user

@@ -1,7 +1,6 @@
 """RSS and Atom feeds: only public articles, every field a feed reader
 shows, valid XML whatever an editor typed, and a fixed number of queries."""
 
-import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 
@@ -18,35 +17,27 @@ from tests.factories import (
     hero_image,
     non_public_states,
 )
+from tests.responses import parse_xml
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 HIDDEN = list(non_public_states().values())
 
 
-def parse(content: bytes) -> ET.Element:
-    return ET.fromstring(content)  # noqa: S314 - the site's own output, parsed to prove it is valid XML
-
-
-@pytest.fixture(autouse=True)
-def _no_page_cache(settings):
-    settings.PAGE_CACHE_ENABLED = False
-
-
 def rss_items(client, url):
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/rss+xml")
-    return parse(response.content).find("channel").findall("item")
+    return parse_xml(response.content).find("channel").findall("item")
 
 
 def atom_entries(client, url):
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/atom+xml")
-    return parse(response.content).findall(f"{ATOM}entry")
+    return parse_xml(response.content).findall(f"{ATOM}entry")
 
 
 def public_and_hidden(headline="Public story", **links):
@@ -144,7 +135,7 @@ def test_control_characters_never_break_the_xml(client, url):
     topic.save()
     response = client.get(url)
     assert response.status_code == 200
-    root = parse(response.content)  # raises if the XML is invalid
+    root = parse_xml(response.content)  # raises if the XML is invalid
     titles = [t.text for t in root.iter() if t.tag in ("title", f"{ATOM}title")]
     assert "Badheadline" in titles
 

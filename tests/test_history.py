@@ -1,10 +1,9 @@
 """History (django-reversion): every admin save is a version with who and
 when; editors compare two versions and restore one in a click; deleted
 articles and agreements come back. Restores go through
-services.restore_version and its rules."""
+restore.restore_version and its rules."""
 
 from datetime import timedelta
-from html import unescape
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,10 +13,11 @@ from django.utils import timezone
 from reversion.models import Version
 
 from alliances.models import Agreement, AgreementParty, ArticleAgreement, Country, Person
-from newsroom import history, services
+from newsroom.editorial import history, restore, services
 from newsroom.models import Article, EditorialEvent, Topic
 from tests import factories
 from tests.factories import AgreementFactory, ArticleFactory, AuthorFactory, PersonFactory, country
+from tests.responses import page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -54,10 +54,6 @@ def save(client, admin_form_data, obj, **changes) -> None:
             data[key] = value
     response = client.post(change_url(obj), data)
     assert response.status_code == 302, response.context["adminform"].form.errors
-
-
-def text(response) -> str:
-    return unescape(response.content.decode())
 
 
 @pytest.fixture
@@ -146,7 +142,7 @@ def test_history_page_lists_versions_with_who_and_restore_buttons(editor_client,
     save(editor_client, admin_form_data, linked_article, headline="Second headline")
     response = editor_client.get(history_url(linked_article))
     assert response.status_code == 200
-    page = text(response)
+    page = page_text(response)
     assert page.count("eddie") >= 2
     assert "Restore this version" in page
     assert "Changed Headline" in page
@@ -204,7 +200,7 @@ def test_history_of_someone_elses_draft_is_closed_to_a_writer(writer_user, linke
     response = as_user(writer_user).get(history_url(linked_article))
     # The same answer as for an article that does not exist.
     assert response.status_code == 404
-    assert "Iran and Russia sign" not in text(response)
+    assert "Iran and Russia sign" not in page_text(response)
 
 
 # -- Restoring ---------------------------------------------------------------------------
@@ -249,7 +245,7 @@ def test_restore_leaves_the_workflow_state_alone(editor_user, linked_article):
     draft_version = versions(linked_article)[0]
     services.publish(article=linked_article, user=editor_user)
     published_at = Article.objects.get(pk=linked_article.pk).published_at
-    services.restore_version(version=draft_version, user=editor_user)
+    restore.restore_version(version=draft_version, user=editor_user)
     article = Article.objects.get(pk=linked_article.pk)
     assert (article.status, article.published_at) == ("published", published_at)
     assert article.is_public
@@ -261,7 +257,7 @@ def test_restoring_a_published_version_never_publishes_a_draft(writer_user, edit
     published_version = versions(article)[0]
     services.unpublish(article=article, user=editor_user)
     # The writer may edit the draft again and restores the published text.
-    result = services.restore_version(version=published_version, user=writer_user)
+    result = restore.restore_version(version=published_version, user=writer_user)
     article.refresh_from_db()
     assert result.obj.pk == article.pk
     assert (article.status, article.published_at) == ("draft", None)
@@ -271,7 +267,7 @@ def test_restoring_a_published_version_never_publishes_a_draft(writer_user, edit
 def test_a_writer_cannot_restore_an_article_they_may_not_edit(writer_user, editor_user, linked_article):
     services.publish(article=linked_article, user=editor_user)
     with pytest.raises(PermissionDenied):
-        services.restore_version(version=versions(linked_article)[-1], user=writer_user)
+        restore.restore_version(version=versions(linked_article)[-1], user=writer_user)
     response = as_user(writer_user).post(restore_url(linked_article, versions(linked_article)[-1]))
     assert response.status_code == 404
     assert Article.objects.get(pk=linked_article.pk).status == "published"
@@ -284,9 +280,9 @@ def test_a_restore_that_breaks_a_rule_is_refused_and_changes_nothing(editor_clie
     # Another article took the old address in the meantime.
     ArticleFactory(slug="iran-and-russia-sign")
     with pytest.raises(ValidationError):
-        services.restore_version(version=original, user=editor_user)
+        restore.restore_version(version=original, user=editor_user)
     response = editor_client.post(restore_url(linked_article, original), follow=True)
-    assert "was not restored" in text(response)
+    assert "was not restored" in page_text(response)
     assert Article.objects.get(pk=linked_article.pk).slug == "a-new-address"
     assert not EditorialEvent.objects.filter(action="restore").exists()
 
@@ -308,7 +304,7 @@ def test_restore_after_a_topic_merge_uses_the_topic_it_was_merged_into(editor_us
     energy, sanctions = Topic.objects.get(name="Energy"), Topic.objects.get(name="Sanctions")
     services.merge_topics(sources=[energy], target=sanctions, user=editor_user)
     linked_article.tags.set([])
-    services.restore_version(version=original, user=editor_user)
+    restore.restore_version(version=original, user=editor_user)
     assert list(Article.objects.get(pk=linked_article.pk).tags.names()) == ["Sanctions"]
 
 
@@ -319,7 +315,7 @@ def test_a_restored_link_to_a_deleted_agreement_is_left_out_and_said_so(editor_u
     link.delete()
     AgreementParty.objects.filter(agreement=agreement).delete()
     agreement.delete()
-    result = services.restore_version(version=original, user=editor_user)
+    result = restore.restore_version(version=original, user=editor_user)
     assert not ArticleAgreement.objects.filter(article=linked_article).exists()
     assert any("agreement" in note for note in result.notes)
     assert sorted(Article.objects.get(pk=linked_article.pk).tags.names()) == ["Energy", "Sanctions"]
@@ -348,7 +344,7 @@ def test_an_agreement_version_with_fewer_than_two_parties_is_refused(editor_user
     lonely = versions(agreement)[0]
     AgreementParty.objects.create(agreement=agreement, country=country("CU"))
     with pytest.raises(ValidationError):
-        services.restore_version(version=lonely, user=editor_user)
+        restore.restore_version(version=lonely, user=editor_user)
     assert agreement.parties.count() == 2
 
 
@@ -384,7 +380,7 @@ def test_a_deleted_article_is_recovered_as_a_draft_with_its_links(editor_client,
     assert not Article.objects.filter(pk=pk).exists()
 
     recover_list = reverse("admin:newsroom_article_recover_list")
-    page = text(editor_client.get(recover_list))
+    page = page_text(editor_client.get(recover_list))
     assert "Iran and Russia sign" in page
     version = Version.objects.get_deleted(Article).get(object_id=str(pk))
     response = editor_client.post(reverse("admin:newsroom_article_recover", args=[version.pk]))
@@ -403,10 +399,10 @@ def test_a_deleted_article_is_recovered_as_a_draft_with_its_links(editor_client,
 
 def test_a_recovered_article_whose_address_was_taken_gets_a_new_one(editor_user, linked_article):
     pk = linked_article.pk
-    services.delete_with_history(instance=linked_article, user=editor_user)
+    restore.delete_with_history(instance=linked_article, user=editor_user)
     ArticleFactory(slug="iran-and-russia-sign")
     version = Version.objects.get_deleted(Article).get(object_id=str(pk))
-    result = services.restore_version(version=version, user=editor_user)
+    result = restore.restore_version(version=version, user=editor_user)
     assert result.obj.slug != "iran-and-russia-sign"
     assert result.notes
 
@@ -418,7 +414,7 @@ def test_a_deleted_agreement_is_recovered_with_its_parties(editor_client, editor
     assert editor_client.post(delete, {"post": "yes"}).status_code == 302
     assert not Agreement.objects.filter(pk=pk).exists()
     version = Version.objects.get_deleted(Agreement).get(object_id=str(pk))
-    page = text(editor_client.get(reverse("admin:alliances_agreement_recover_list")))
+    page = page_text(editor_client.get(reverse("admin:alliances_agreement_recover_list")))
     assert "Short-lived MoU" in page
     assert editor_client.post(reverse("admin:alliances_agreement_recover", args=[version.pk])).status_code == 302
     agreement = Agreement.objects.get(pk=pk)
@@ -427,7 +423,7 @@ def test_a_deleted_agreement_is_recovered_with_its_parties(editor_client, editor
 
 def test_writers_cannot_recover_deleted_articles(writer_client, editor_user):
     article = ArticleFactory()
-    services.delete_with_history(instance=article, user=editor_user)
+    restore.delete_with_history(instance=article, user=editor_user)
     version = Version.objects.get_deleted(Article).get()
     assert writer_client.get(reverse("admin:newsroom_article_recover_list")).status_code == 403
     assert writer_client.post(reverse("admin:newsroom_article_recover", args=[version.pk])).status_code in (302, 403)

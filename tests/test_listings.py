@@ -1,5 +1,5 @@
 """Topic and country pages read their ids from copies of each article's
-status and time on the link rows (newsroom.listings): they follow every
+status and time on the link rows (newsroom.stored.listings): they follow every
 change, page in date order, and never show a hidden story even when a copy
 is wrong."""
 
@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from newsroom import history, services
+from newsroom.editorial import history, restore, services
 from newsroom.models import TaggedCountry, TaggedTopic
 from tests.factories import ArticleFactory, editor
 
@@ -74,7 +74,7 @@ def test_restoring_a_version_restores_the_listing(client):
     history.record_version(story, user=user, comment="with oil")
     story.tags.set(["sugar"])
     assert "Restored story" not in page(client, "/topics/oil/")
-    services.restore_version(version=history.versions_of(story).last(), user=user)
+    restore.restore_version(version=history.versions_of(story).last(), user=user)
     assert "Restored story" in page(client, "/topics/oil/")
 
 

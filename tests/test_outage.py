@@ -29,7 +29,7 @@ def test_site_answers_normally_once_the_database_is_back(client, monkeypatch):
 def test_database_failure_in_a_middleware_is_a_503_too(client, monkeypatch, settings):
     """The page cache asks the database for the next scheduled time before
     any view runs; an outage there must not become a 500."""
-    from newsroom import cache
+    from newsroom.pagecache import pages as cache
 
     settings.PAGE_CACHE_ENABLED = True
 

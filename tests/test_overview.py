@@ -8,14 +8,10 @@ from django.db import transaction
 
 from alliances import overview
 from alliances.models import Agreement, AgreementParty, Country, CountryOverview
+from newsroom.editorial import restore
 from tests.factories import AgreementFactory, country
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _no_page_cache(settings):
-    settings.PAGE_CACHE_ENABLED = False
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
 
 
 def side(client, slug: str) -> str:
@@ -116,7 +112,7 @@ def test_rows_written_around_the_orm_are_caught_up_by_refresh_all(client):
 
 
 def test_a_restored_agreement_version_is_shown_where_it_belongs(client, editor_user):
-    from newsroom import history, services
+    from newsroom.editorial import history
 
     deal = AgreementFactory(title="Credit line", party_codes=["RU", "CU"])
     history.record_version(deal, user=editor_user)
@@ -128,7 +124,7 @@ def test_a_restored_agreement_version_is_shown_where_it_belongs(client, editor_u
     assert "Credit line for Venezuela" in side(client, "venezuela")
     assert "Credit line" not in side(client, "cuba")
 
-    services.restore_version(version=history.versions_of(deal).last(), user=editor_user)
+    restore.restore_version(version=history.versions_of(deal).last(), user=editor_user)
     assert ">Credit line<" in side(client, "cuba")
     assert "Credit line" not in side(client, "venezuela")
 

@@ -9,8 +9,8 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 
-from newsroom import cache as page_cache
-from newsroom import services
+from newsroom.editorial import services
+from newsroom.pagecache import pages as page_cache
 from tests.factories import ArticleFactory, editor
 
 # Transactional so that on-commit invalidation really runs; serialized_rollback
@@ -103,7 +103,7 @@ def test_a_cached_page_keeps_its_security_headers(client):
 def redis_caches(url: str) -> dict:
     return {
         "default": {
-            "BACKEND": "newsroom.redis_cache.RedisCache",
+            "BACKEND": "newsroom.core.redis_cache.RedisCache",
             "LOCATION": url,
             "KEY_PREFIX": "test",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
@@ -125,33 +125,66 @@ def test_pages_are_cached_in_a_real_redis_with_one_client_per_server(client, liv
         fresh = client.get("/")
         assert fresh["X-Page-Cache"] == "miss"
         assert "Changed in Redis" in fresh.content.decode()
-        backend = caches["default"]._cache
+        backend = caches["default"]
         assert backend.get_client() is backend.get_client(write=True)
-        assert len(backend._clients) == 1
+        assert len(backend.clients) == 1
 
 
 def test_each_reused_redis_client_talks_to_the_server_it_was_kept_for():
     """With replicas, reads pick a server at random: every client handed out
     must wrap the pool of a server, one client per pool, whichever server
     the pick chose. (No command is sent: building clients does not connect.)"""
-    from newsroom.redis_cache import RedisCache
+    from newsroom.core.redis_cache import RedisCache
 
     servers = [f"redis://127.0.0.1:1/{db}" for db in (1, 2, 3)]
     for _ in range(20):
-        backend = RedisCache(",".join(servers), {})._cache
+        backend = RedisCache(",".join(servers), {})
         for write in (True, False, False, False):
             client = backend.get_client(write=write)
-            assert client.connection_pool in backend._pools.values()
-            assert backend.get_client(write=True).connection_pool is backend._pools[0]
-        for index, pool in backend._pools.items():
-            assert pool.connection_kwargs["db"] == index + 1
-            assert backend._clients[id(pool)].connection_pool is pool
-        assert len(backend._clients) == len(backend._pools)
+            assert backend.get_client(write=True).connection_pool.connection_kwargs["db"] == 1
+        for index, client in backend.clients.items():
+            assert client.connection_pool.connection_kwargs["db"] == index + 1
+        pools = [client.connection_pool for client in backend.clients.values()]
+        assert len({id(pool) for pool in pools}) == len(pools)
+
+
+def test_the_redis_backend_keeps_the_cache_api_promises(live_redis):
+    """newsroom.core.redis_cache is the site's own backend: what the page
+    cache and Django rely on (add only when absent, expiry, counters, many
+    keys at once, versions) behaves as Django documents it."""
+    from newsroom.core.redis_cache import RedisCache
+
+    backend = RedisCache(live_redis, {"KEY_PREFIX": "api-test", "TIMEOUT": 60})
+    backend.clear()
+    assert backend.get("missing", "fallback") == "fallback"
+    assert backend.add("k", {"a": 1}) is True
+    assert backend.add("k", "other") is False
+    assert backend.get("k") == {"a": 1}
+    backend.set("n", 5)
+    assert backend.incr("n", 3) == 8
+    with pytest.raises(ValueError):
+        backend.incr("absent")
+    backend.set_many({"x": "ex", "y": ("why",)})
+    assert backend.get_many(["x", "y", "nope"]) == {"x": "ex", "y": ("why",)}
+    backend.set("gone", 1, timeout=0)
+    assert backend.has_key("gone") is False
+    backend.set("short", 1, timeout=0.05)
+    time.sleep(0.1)
+    assert backend.get("short") is None
+    backend.set("forever", 1, timeout=None)
+    assert backend.get_client().pttl(backend.make_key("forever")) == -1
+    assert backend.touch("forever", 30) is True
+    assert 0 < backend.get_client().pttl(backend.make_key("forever")) <= 30_000
+    backend.set("v", "one", version=1)
+    assert backend.get("v", version=2) is None
+    assert backend.delete("v", version=1) is True
+    backend.delete_many(["x", "y"])
+    assert backend.get_many(["x", "y"]) == {}
 
 
 DEAD_REDIS = {
     "default": {
-        "BACKEND": "newsroom.redis_cache.RedisCache",
+        "BACKEND": "newsroom.core.redis_cache.RedisCache",
         # Nothing listens on port 1: every cache call fails at once.
         "LOCATION": "redis://127.0.0.1:1/0",
         "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
@@ -205,7 +238,7 @@ def test_a_redis_that_is_down_is_left_alone_for_a_few_seconds(client, monkeypatc
 def test_with_redis_down_the_header_counts_are_not_recounted_on_every_page(
     client, monkeypatch, django_assert_max_num_queries
 ):
-    from newsroom import selectors
+    from newsroom.site import selectors
 
     ArticleFactory(public=True, topics=["oil"])
     monkeypatch.setattr(page_cache, "cache", _DownCache())
@@ -221,7 +254,7 @@ def test_with_redis_down_the_header_counts_are_not_recounted_on_every_page(
 def test_once_the_header_counts_are_due_one_worker_counts_again_and_the_rest_serve_the_last(monkeypatch):
     from django.core.cache import cache
 
-    from newsroom import selectors
+    from newsroom.site import selectors
 
     ArticleFactory(public=True, topics=["oil"])
     counted = []

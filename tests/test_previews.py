@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from newsroom import services
+from newsroom.editorial import services
 from newsroom.models import PreviewLink
 from tests.factories import ArticleFactory
 

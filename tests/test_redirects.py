@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from alliances.models import Agreement
-from newsroom import services
+from newsroom.editorial import services
 from newsroom.models import Redirect, Topic
 from tests.factories import AgreementFactory, ArticleFactory, AuthorFactory
 

@@ -1,4 +1,4 @@
-"""The related-articles box, ranked on write (newsroom.related): what a
+"""The related-articles box, ranked on write (newsroom.stored.related): what a
 reader sees in it as stories are published, relinked, hidden and edited."""
 
 import io
@@ -12,9 +12,10 @@ from django.test import override_settings
 from django.urls import reverse, set_script_prefix
 from django.utils import timezone
 
-from newsroom import related, services
-from newsroom.converters import slug_path
+from newsroom.core.converters import slug_path
+from newsroom.editorial import restore, services
 from newsroom.models import Article, Topic
+from newsroom.stored import related
 from tests.factories import ArticleFactory, editor
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +87,7 @@ def test_the_box_stays_full_when_some_stored_stories_are_hidden(client):
 def test_the_box_reads_only_the_cards_it_shows_and_one_more_query_when_some_are_hidden(
     django_assert_num_queries, monkeypatch
 ):
-    from newsroom import selectors
+    from newsroom.site import selectors
 
     article = ArticleFactory(public=True, headline="The article", topics=["oil"])
     others = [ArticleFactory(public=True, headline=f"Story {i}", topics=["oil"]) for i in range(8)]
@@ -154,7 +155,7 @@ def test_slug_paths_follow_a_changed_urlconf():
 
 
 def test_restoring_an_older_version_ranks_the_box_again(client):
-    from newsroom import history
+    from newsroom.editorial import history
 
     article = ArticleFactory(public=True, headline="The article", topics=["oil"])
     ArticleFactory(public=True, headline="About oil", topics=["oil"])
@@ -165,5 +166,5 @@ def test_restoring_an_older_version_ranks_the_box_again(client):
     assert box(client, article) == ["About sugar"]
 
     version = history.versions_of(article).last()
-    services.restore_version(version=version, user=user)
+    restore.restore_version(version=version, user=user)
     assert box(client, article) == ["About oil"]

@@ -9,11 +9,15 @@ from django.db import connection
 from django.utils import timezone
 
 from alliances.models import ArticleAgreement
-from newsroom import search
+from newsroom.discovery import search
+from newsroom.discovery.search import query as search_query
+from newsroom.discovery.search import snippets
 from newsroom.models import Article, Topic
+from newsroom.stored import search_vector
+from newsroom.stored.search_vector import HIGHLIGHT_START, HIGHLIGHT_STOP
 from tests.factories import AgreementFactory, ArticleAgreementFactory, ArticleFactory, AuthorFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
 
 ON_POSTGRES = connection.vendor == "postgresql"
 # The search itself (at most): two facet lookups, the matching ids, their
@@ -29,12 +33,6 @@ QUERY_BUDGET = 7 + (4 if ON_POSTGRES else 0) + 3
 def postgres_only(test):
     reason = "needs PostgreSQL full-text search (stemming, ranking); SQLite matches plain words only"
     return pytest.mark.postgres(pytest.mark.skipif(not ON_POSTGRES, reason=reason)(test))
-
-
-@pytest.fixture(autouse=True)
-def _no_page_cache(settings):
-    # Requests in these tests must reach the view, before and after edits.
-    settings.PAGE_CACHE_ENABLED = False
 
 
 def results(client, query, **params):
@@ -207,7 +205,7 @@ def test_refresh_rebuilds_vectors_changed_behind_the_orm(client):
     article = ArticleFactory(public=True, headline="Tobacco harvest")
     Article.objects.filter(pk=article.pk).update(headline="Sugar harvest")
     assert results(client, "sugar") == []
-    search.refresh_search_vector(None)
+    search_vector.refresh_search_vector(None)
     assert results(client, "sugar") == ["Sugar harvest"]
 
 
@@ -275,8 +273,8 @@ def test_words_are_highlighted_by_their_stem_as_they_were_found(client):
 
 
 def test_highlight_html_only_ever_produces_balanced_marks():
-    marked = f"a {search._STOP}<b>{search._START}x{search._START} &amp; y"
-    assert str(search.highlight_html(marked)) == "a &lt;b&gt;<mark>x &amp; y</mark>"
+    marked = f"a {HIGHLIGHT_STOP}<b>{HIGHLIGHT_START}x{HIGHLIGHT_START} &amp; y"
+    assert str(snippets.highlight_html(marked)) == "a &lt;b&gt;<mark>x &amp; y</mark>"
 
 
 def test_facets_count_matches_and_narrow_the_search(client):
@@ -329,7 +327,7 @@ def test_results_are_paginated_twenty_a_page(client):
 
 
 def test_only_the_newest_matches_are_ranked(client, monkeypatch):
-    monkeypatch.setattr(search, "RANK_LIMIT", 2)
+    monkeypatch.setattr(search_query, "RANK_LIMIT", 2)
     now = timezone.now()
     for i in range(3):
         ArticleFactory(public=True, headline=f"Tariff story {i}", published_at=now - timedelta(days=i))
@@ -381,7 +379,7 @@ def test_hostile_queries_answer_200_cheaply(client, django_assert_max_num_querie
     with django_assert_max_num_queries(QUERY_BUDGET):
         response = client.get("/search/", {"q": query})
     assert response.status_code == 200
-    assert len(response.context["query"]) <= search.MAX_QUERY_LENGTH
+    assert len(response.context["query"]) <= search_query.MAX_QUERY_LENGTH
     assert "\x00" not in response.context["query"]
     assert "<script>alert" not in response.content.decode()
 
@@ -400,8 +398,8 @@ def test_unknown_and_repeated_parameters_are_ignored(client):
 
 
 def test_clean_query_drops_control_characters_and_cuts_long_input():
-    assert search.clean_query("  cuba\x00 \x1f havana\n") == "cuba havana"
-    assert search.clean_query("word " * 1000) == " ".join(["word"] * 40)[: search.MAX_QUERY_LENGTH].strip()
+    assert search_query.clean_query("  cuba\x00 \x1f havana\n") == "cuba havana"
+    assert search_query.clean_query("word " * 1000) == " ".join(["word"] * 40)[: search_query.MAX_QUERY_LENGTH].strip()
 
 
 # --- Query budget ------------------------------------------------------------------------
@@ -438,6 +436,6 @@ def test_search_queries_get_plans_made_for_their_words():
             return cursor.fetchone()[0]
 
     before = plan_cache_mode()
-    with search.custom_plans():
+    with search.engine().custom_plans():
         assert plan_cache_mode() == "force_custom_plan"
     assert plan_cache_mode() == before != "force_custom_plan"

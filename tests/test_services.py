@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from newsroom import services
+from newsroom.editorial import services
 from newsroom.models import Article, EditorialEvent
 from tests import factories
 from tests.factories import ArticleFactory, AuthorFactory

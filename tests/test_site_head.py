@@ -145,7 +145,7 @@ def test_editor_text_cannot_close_the_json_ld_script(client):
 
 
 def test_preview_is_marked_and_kept_out_of_search_engines(rf, settings, story):
-    from newsroom.views import render_article
+    from newsroom.site.views import render_article
 
     draft = ArticleFactory(status="draft", headline="Draft under review")
     request = rf.get("/preview/")
@@ -205,7 +205,7 @@ def test_reader_templates_print_nothing_for_a_missing_variable():
     hands the environment DebugUndefined) not the tag printed into the page."""
     import jinja2
 
-    from newsroom.jinja2 import environment
+    from newsroom.site.jinja2 import environment
 
     for undefined in (jinja2.Undefined, jinja2.DebugUndefined):
         env = environment(undefined=undefined, loader=jinja2.DictLoader({}))
@@ -231,7 +231,7 @@ def test_counts_are_grouped_by_thousands_as_django_groups_them(value, language, 
     from django.contrib.humanize.templatetags.humanize import intcomma
     from django.utils import translation
 
-    from newsroom.jinja2 import environment
+    from newsroom.site.jinja2 import environment
 
     env = environment(loader=jinja2.DictLoader({}))
     with translation.override(language):

@@ -236,7 +236,7 @@ def test_custom_404_page(client):
 
 
 def test_500_page_renders_without_database_or_context(rf, django_assert_num_queries):
-    from newsroom.views import server_error
+    from newsroom.site.views import server_error
 
     with django_assert_num_queries(0):
         response = server_error(rf.get("/"))

@@ -2,13 +2,12 @@
 public pages only, an index that pages past the URL limit, and a fixed number
 of queries."""
 
-import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
 
-from newsroom import sitemaps
+from newsroom.discovery import sitemaps
 from tests.factories import (
     AgreementFactory,
     ArticleAgreementFactory,
@@ -16,28 +15,20 @@ from tests.factories import (
     AuthorFactory,
     non_public_states,
 )
+from tests.responses import parse_xml
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 NEWS = "{http://www.google.com/schemas/sitemap-news/0.9}"
 HIDDEN = list(non_public_states().values())
 
 
-def parse(content: bytes) -> ET.Element:
-    return ET.fromstring(content)  # noqa: S314 - the site's own output, parsed to prove it is valid XML
-
-
-@pytest.fixture(autouse=True)
-def _no_page_cache(settings):
-    settings.PAGE_CACHE_ENABLED = False
-
-
 def get_xml(client, url):
     response = client.get(url)
     assert response.status_code == 200, url
     assert "xml" in response["Content-Type"]
-    return parse(response.content)
+    return parse_xml(response.content)
 
 
 def locations(client, url):

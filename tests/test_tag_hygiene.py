@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.urls import reverse
 
-from newsroom import services
+from newsroom.core.text import topic_key
+from newsroom.editorial import services
 from newsroom.models import Article, EditorialEvent, Redirect, TaggedTopic, Topic, TopicAlias
-from newsroom.tagging import topic_key
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ links, only when it is missing. A record that exists is left exactly as it is,
 so an editor's later changes survive any number of runs; a demo record that
 was deleted comes back on the next run. Everything is validated with
 ``full_clean()`` and written in one transaction. Articles are published and
-scheduled through ``newsroom.services`` by the demo editor, as an editor would.
+scheduled through ``newsroom.editorial.services`` by the demo editor, as an editor would.
 """
 
 from __future__ import annotations
@@ -32,9 +32,9 @@ from alliances.models import (
     Person,
     Sector,
 )
-from newsroom import services
 from newsroom.demo import content
 from newsroom.demo.image import hero_image_png
+from newsroom.editorial import services
 from newsroom.models import Article, Author, Byline, Source
 
 

@@ -4,7 +4,7 @@ Writer: drafts articles and hands them to the desk; reads the reference data
 (countries, agreements, people) to tag and link stories. Editor: everything on
 articles including publishing, and the topics, authors and alliance records.
 Which articles a writer may change (own drafts only) is enforced in code, in
-``newsroom.services.can_edit``; these groups only grant the model rights.
+``newsroom.editorial.services.can_edit``; these groups only grant the model rights.
 """
 
 from django.contrib.auth.management import create_permissions

@@ -9,7 +9,7 @@ and stores text in it). The rest is PostgreSQL only:
   built-in spanish and english ones that pass words through unaccent before
   the stemmer. English articles are indexed and searched with newsroom_en;
   newsroom_es supplies the accent-free stems a Spanish article's vector adds
-  to the built-in spanish ones (see newsroom/search.py);
+  to the built-in spanish ones (see newsroom/stored/search_vector.py);
 - a GIN index on the column. It is created here with SQL rather than declared
   in Article.Meta.indexes: SQLite cannot build a GIN index, and SQLite rebuilds
   a table with every index in Meta whenever a later migration alters it.
@@ -49,7 +49,7 @@ def drop_search_objects(apps, schema_editor):
 
 
 def fill_search_vectors(apps, schema_editor):
-    from newsroom.search import refresh_search_vector
+    from newsroom.stored.search_vector import refresh_search_vector
 
     refresh_search_vector(None, registry=apps, using=schema_editor.connection.alias)
 

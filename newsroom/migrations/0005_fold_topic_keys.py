@@ -1,4 +1,4 @@
-"""Give every topic its folded key (newsroom.tagging.topic_key) before the
+"""Give every topic its folded key (newsroom.core.text.topic_key) before the
 key becomes unique. Topics that only differed in case, accents or spacing
 ("Cuba", "Cúba") become one: the oldest keeps its name and address, the
 others' articles move to it and the duplicates are deleted. The merge
@@ -6,7 +6,7 @@ cannot be undone; going back only clears the keys."""
 
 from django.db import migrations
 
-from newsroom.tagging import topic_key
+from newsroom.core.text import topic_key
 
 
 def fold_keys(apps, schema_editor):

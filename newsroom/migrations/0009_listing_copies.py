@@ -5,7 +5,7 @@ from django.db.models import OuterRef, Subquery
 
 
 def copy_article_state(apps, schema_editor):
-    """Fill the new copies from the articles (newsroom.listings.sync keeps
+    """Fill the new copies from the articles (newsroom.stored.listings.sync keeps
     them current from here on)."""
     Article = apps.get_model("newsroom", "Article")
     article = Article.objects.filter(pk=OuterRef("content_object_id"))

@@ -7,9 +7,9 @@ imported by other means or upgraded from a version without the column.
 
 from django.core.management.base import BaseCommand
 
-from newsroom import related
-from newsroom.cache import invalidate_pages
 from newsroom.models import Article
+from newsroom.pagecache.pages import invalidate_pages
+from newsroom.stored import related
 
 
 class Command(BaseCommand):

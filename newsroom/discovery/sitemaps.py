@@ -1,0 +1,160 @@
+"""What search engines read: the sitemaps, the Google News sitemap and
+robots.txt.
+
+/sitemap.xml is always a sitemap index pointing at one sitemap per section
+(/sitemap-articles.xml, /sitemap-topics.xml, ...). A section past the
+protocol's 50,000 URLs is split into pages (?p=2, ...) and the index lists
+each page. Listing pages (topics, countries, authors) appear only once they
+have a public article. Every article read starts from
+``Article.objects.published()``.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.db.models import F, Max, QuerySet
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+
+from alliances.models import Agreement
+from newsroom.discovery.feeds import xml_text
+from newsroom.models import Article, Byline, TaggedCountry, TaggedTopic
+
+# Google News reads articles of the last two days, at most 1,000 of them.
+NEWS_WINDOW = timedelta(hours=48)
+NEWS_LIMIT = 1000
+
+
+class PageSitemap(Sitemap):
+    """The fixed entry points: front page and the three directories."""
+
+    def items(self):
+        return ["newsroom:home", "newsroom:topic-list", "alliances:country-list", "alliances:agreement-list"]
+
+    def location(self, name: str) -> str:
+        return reverse(name)
+
+
+class ArticleSitemap(Sitemap):
+    def items(self):
+        # Ordered by id so that a page of the sitemap keeps its articles as
+        # new ones are published.
+        return Article.objects.published().only("slug", "updated_at").order_by("pk")
+
+    def lastmod(self, article: Article):
+        return article.updated_at
+
+    def get_latest_lastmod(self):
+        # Django's default walks every item in Python; one aggregate instead.
+        return Article.objects.published().aggregate(latest=Max("updated_at"))["latest"]
+
+
+class _CoverageSitemap(Sitemap):
+    """Pages that list articles (a topic, a country, an author), each with
+    the time of its newest public article. Read from the link table in one
+    grouped query: items are {"slug": ..., "latest": ...}."""
+
+    link_model = None
+    slug_path = ""
+    article_path = ""
+    url_name = ""
+
+    def links(self) -> QuerySet:
+        return self.link_model.objects.filter(**{f"{self.article_path}__in": Article.objects.published()})
+
+    def items(self):
+        return (
+            self.links()
+            .values(slug=F(self.slug_path))
+            .annotate(latest=Max(f"{self.article_path}__published_at"))
+            .order_by("slug")
+        )
+
+    def location(self, item) -> str:
+        return reverse(self.url_name, kwargs={"slug": item["slug"]})
+
+    def lastmod(self, item):
+        return item["latest"]
+
+    def get_latest_lastmod(self):
+        return self.links().aggregate(latest=Max(f"{self.article_path}__published_at"))["latest"]
+
+
+class TopicSitemap(_CoverageSitemap):
+    link_model, slug_path, article_path = TaggedTopic, "tag__slug", "content_object"
+    url_name = "newsroom:topic-detail"
+
+
+class CountrySitemap(_CoverageSitemap):
+    link_model, slug_path, article_path = TaggedCountry, "tag__slug", "content_object"
+    url_name = "alliances:country-detail"
+
+
+class AuthorSitemap(_CoverageSitemap):
+    link_model, slug_path, article_path = Byline, "author__slug", "article"
+    url_name = "newsroom:author-detail"
+
+
+class AgreementSitemap(Sitemap):
+    """Every agreement has a public page, covered or not."""
+
+    def items(self):
+        return Agreement.objects.only("slug", "updated_at").order_by("pk")
+
+    def lastmod(self, agreement: Agreement):
+        return agreement.updated_at
+
+    def get_latest_lastmod(self):
+        return Agreement.objects.aggregate(latest=Max("updated_at"))["latest"]
+
+
+SITEMAPS = {
+    "pages": PageSitemap,
+    "articles": ArticleSitemap,
+    "topics": TopicSitemap,
+    "countries": CountrySitemap,
+    "agreements": AgreementSitemap,
+    "authors": AuthorSitemap,
+}
+
+
+def news_sitemap(request):
+    """Google News sitemap: public articles of the last 48 hours."""
+    since = timezone.now() - NEWS_WINDOW
+    articles = (
+        Article.objects.published()
+        .filter(published_at__gte=since)
+        .only("slug", "headline", "language", "published_at")
+        .order_by("-published_at", "-pk")[:NEWS_LIMIT]
+    )
+    entries = [
+        {
+            "loc": request.build_absolute_uri(article.get_absolute_url()),
+            "language": article.language,
+            "date": article.published_at.isoformat(timespec="seconds"),
+            "title": xml_text(article.headline),
+        }
+        for article in articles
+    ]
+    return render(
+        request,
+        "sitemaps/news.xml",
+        {"entries": entries, "publication": xml_text(settings.SITE_NAME)},
+        content_type="application/xml; charset=utf-8",
+    )
+
+
+def robots_txt(request):
+    return render(
+        request,
+        "robots.txt",
+        {
+            "sitemap_url": request.build_absolute_uri(reverse("newsroom:sitemap")),
+            "news_sitemap_url": request.build_absolute_uri(reverse("newsroom:news-sitemap")),
+        },
+        content_type="text/plain; charset=utf-8",
+    )

@@ -1,0 +1,37 @@
+"""Routes for search, feeds and sitemaps, part of the "newsroom" namespace.
+
+The feed of a topic, country, agreement or author page lives under that
+page's address (/countries/cuba/feed/), even for the pages that the alliances
+app serves."""
+
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import path
+
+from newsroom.discovery import feeds, sitemaps
+from newsroom.discovery.search import views as search
+
+urlpatterns = [
+    path("search/", search.search_view, name="search"),
+    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
+    path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed-atom"),
+    path("topics/<uslug:slug>/feed/", feeds.TOPIC, name="topic-feed"),
+    path("countries/<uslug:slug>/feed/", feeds.COUNTRY, name="country-feed"),
+    path("agreements/<uslug:slug>/feed/", feeds.AGREEMENT, name="agreement-feed"),
+    path("authors/<uslug:slug>/feed/", feeds.AUTHOR, name="author-feed"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": sitemaps.SITEMAPS, "sitemap_url_name": "newsroom:sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<str:section>.xml",
+        sitemap_views.sitemap,
+        # Django's own template gives lastmod as a date; a news site's pages
+        # change within the day, so ours gives the full time.
+        {"sitemaps": sitemaps.SITEMAPS, "template_name": "sitemaps/sitemap.xml"},
+        name="sitemap-section",
+    ),
+    path("news-sitemap.xml", sitemaps.news_sitemap, name="news-sitemap"),
+    path("robots.txt", sitemaps.robots_txt, name="robots"),
+]

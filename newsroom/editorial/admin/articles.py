@@ -1,0 +1,429 @@
+"""The article screens: the story form with its inlines, the list with its
+filters and bulk actions. State changes go through
+``newsroom.editorial.services``; which articles a writer may touch is
+``Article.objects.editable_by`` plus ``services.can_edit``."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import router, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from alliances.models import ArticleAgreement
+from newsroom.editorial import desk, restore, services
+from newsroom.editorial.admin.helpers import (
+    HTTPS_URLS,
+    SafeAutocompleteMixin,
+    count_of,
+    error_text,
+    is_changelist,
+)
+from newsroom.editorial.admin_history import EditLockAdminMixin, HistoryAdminMixin, PreviewLinksAdminMixin
+from newsroom.editorial.forms import (
+    ArticleAdminForm,
+    OwnRowsInlineFormSet,
+)
+from newsroom.editorial.uploads import IMAGE_UPLOADS
+from newsroom.models import (
+    Article,
+    Author,
+    Byline,
+    Correction,
+    RelatedVideo,
+    Source,
+    TaggedTopic,
+    Topic,
+)
+from newsroom.stored import related
+
+# -- Article -----------------------------------------------------------------
+
+
+class BylineInline(SafeAutocompleteMixin, admin.TabularInline):
+    model = Byline
+    formset = OwnRowsInlineFormSet
+    autocomplete_fields = ["author"]
+    fields = ["author", "position"]
+    extra = 1
+
+
+class SourceInline(admin.TabularInline):
+    model = Source
+    formset = OwnRowsInlineFormSet
+    formfield_overrides = HTTPS_URLS
+    fields = ["outlet", "url", "position"]
+    extra = 1
+
+
+class RelatedVideoInline(admin.TabularInline):
+    model = RelatedVideo
+    formset = OwnRowsInlineFormSet
+    formfield_overrides = HTTPS_URLS
+    fields = ["title", "url", "position"]
+    extra = 0
+
+
+class ArticleAgreementInline(SafeAutocompleteMixin, admin.TabularInline):
+    model = ArticleAgreement
+    formset = OwnRowsInlineFormSet
+    autocomplete_fields = ["agreement"]
+    fields = ["agreement", "relation", "note"]
+    extra = 0
+
+
+class CorrectionInline(admin.StackedInline):
+    model = Correction
+    formset = OwnRowsInlineFormSet
+    # Date and author are stamped when the correction is added
+    # (ArticleAdmin.save_formset); nobody backdates a correction.
+    fields = ["text", "created_at", "created_by"]
+    readonly_fields = ["created_at", "created_by"]
+    extra = 0
+
+
+class TopicListFilter(admin.SimpleListFilter):
+    """Filter by topic. The sidebar offers the most used topics; any topic
+    works through ?topic=<slug> (the topic page's admin link uses it)."""
+
+    title = _("topic")
+    parameter_name = "topic"
+    offered = 30
+
+    def lookups(self, request, model_admin):
+        # The topics of the articles this list can show: every article for
+        # an editor, a writer's own drafts for a writer.
+        only = None
+        if not services.can_publish(request.user):
+            only = Q(content_object__in=Article.objects.editable_by(request.user).values("pk"))
+        topics = (
+            Topic.objects.annotate(n=count_of(TaggedTopic, "tag", only=only))
+            .filter(n__gt=0)
+            .order_by("-n", "name")
+            .values_list("slug", "name")[: self.offered]
+        )
+        return list(topics)
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(tags__slug=self.value())
+        return queryset
+
+
+class SchedulingFilter(admin.SimpleListFilter):
+    """What is due to go out, and what missed its time
+    (``ArticleQuerySet.scheduled``, ``planned`` and ``missed_time``)."""
+
+    title = _("scheduling")
+    parameter_name = "scheduling"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("scheduled", _("Scheduled (next first)")),
+            ("planned", _("Planned, not yet approved")),
+            ("missed", _("Missed its time")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "scheduled":
+            return queryset.scheduled()
+        if self.value() == "planned":
+            return queryset.planned()
+        if self.value() == "missed":
+            return queryset.missed_time()
+        return queryset
+
+
+@admin.register(Article)
+class ArticleAdmin(
+    EditLockAdminMixin, HistoryAdminMixin, PreviewLinksAdminMixin, SafeAutocompleteMixin, admin.ModelAdmin
+):
+    form = ArticleAdminForm
+    formfield_overrides = IMAGE_UPLOADS
+    recoverable = True
+    list_display = ["headline", "status_label", "author_names", "published_at", "language", "topic_names"]
+    list_filter = [
+        "status",
+        ("authors", admin.RelatedOnlyFieldListFilter),
+        TopicListFilter,
+        SchedulingFilter,
+        "language",
+        "published_at",
+    ]
+    search_fields = ["headline", "dek", "slug"]
+    search_help_text = _("Searches headline, dek and slug.")
+    prepopulated_fields = {"slug": ["headline"]}
+    autocomplete_fields = ["people", "organizations"]
+    inlines = [BylineInline, RelatedVideoInline, ArticleAgreementInline, SourceInline, CorrectionInline]
+    actions = ["submit_selected_for_review", "publish_selected", "unpublish_selected", "archive_selected"]
+    list_per_page = 50
+    # A filtered list would otherwise count the whole archive a second time
+    # just to print "of N total".
+    show_full_result_count = False
+    # The form in the order a story is written. Django puts inlines after
+    # all fieldsets; ``inline_after`` places each one (by formset prefix)
+    # after a fieldset instead (desk.arrange_form and the change_form
+    # template). An inline not listed there comes last.
+    fieldsets = [
+        (_("Story"), {"fields": ["headline", "slug", "dek", "body"]}),
+        (_("Media"), {"fields": ["image", "image_alt", "image_caption", "image_credit"]}),
+        (_("Topics and countries"), {"fields": ["tags", "new_topics", "countries"]}),
+        (_("People and organisations"), {"fields": ["people", "organizations"]}),
+        (_("Publishing"), {"fields": ["status", "published_at", "language", "updated_at"]}),
+    ]
+    inline_after = {
+        "bylines": _("Story"),
+        "videos": _("Media"),
+        "agreement_links": _("Topics and countries"),
+        "sources": _("People and organisations"),
+        "corrections": _("People and organisations"),
+    }
+
+    # -- who sees and changes what
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).editable_by(request.user)
+        if is_changelist(request, self):
+            qs = qs.for_admin_list().annotate(
+                missed_time=Exists(Article.objects.missed_time().filter(pk=OuterRef("pk")))
+            )
+        return qs
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if obj is None:
+            return allowed
+        return allowed and services.can_edit(request.user, obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # The form offers only the topics this user may know of.
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def has_publish_permission(self, request) -> bool:
+        return services.can_publish(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = ["updated_at"]
+        if not services.can_publish(request.user):
+            # Writers never set the workflow fields; "Save and submit for
+            # review" is their one step, and it goes through the service.
+            readonly += ["status", "published_at"]
+        return readonly
+
+    # -- list columns (all read from the prefetch of for_admin_list)
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_label(self, obj: Article) -> str:
+        if obj.is_scheduled:
+            return _("Scheduled")
+        if getattr(obj, "missed_time", False):
+            return format_html(
+                '<strong class="missed-time">{}</strong>',
+                _("%(status)s: missed its time") % {"status": obj.get_status_display()},
+            )
+        if obj.status in (Article.Status.DRAFT, Article.Status.REVIEW) and obj.published_at:
+            return _("%(status)s, planned") % {"status": obj.get_status_display()}
+        return obj.get_status_display()
+
+    # -- scheduling at a glance
+
+    def get_ordering(self, request):
+        if request.GET.get(SchedulingFilter.parameter_name) in ("scheduled", "planned"):
+            return ["published_at", "pk"]
+        return super().get_ordering(request)
+
+    def changelist_view(self, request, extra_context=None):
+        """Above the list: what goes out next and how many articles missed
+        their time (two queries, whatever the list shows)."""
+        mine = Article.objects.editable_by(request.user)
+        changelist = reverse("admin:newsroom_article_changelist")
+        extra = {
+            "scheduling": {
+                "upcoming": list(
+                    mine.scheduled().order_by("published_at", "pk").only("pk", "headline", "published_at")[:3]
+                ),
+                "missed": mine.missed_time().count(),
+                "scheduled_url": f"{changelist}?{SchedulingFilter.parameter_name}=scheduled",
+                "missed_url": f"{changelist}?{SchedulingFilter.parameter_name}=missed",
+            },
+        }
+        if restore.may_restore(request.user, Article, None):
+            extra["recover_url"] = reverse("admin:newsroom_article_recover_list")
+        return super().changelist_view(request, {**extra, **(extra_context or {})})
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is not None and obj.status == Article.Status.PUBLISHED and fieldsets:
+            # "Substantive update" means something only for a published
+            # story; it sits with the publishing fields (the last fieldset).
+            name, options = fieldsets[-1]
+            fieldsets[-1] = (name, {**options, "fields": [*options["fields"], "substantive_update"]})
+        return fieldsets
+
+    @admin.display(description=_("authors"))
+    def author_names(self, obj: Article) -> str:
+        return ", ".join(author.name for author in obj.ordered_authors())
+
+    @admin.display(description=_("topics"))
+    def topic_names(self, obj: Article) -> str:
+        return ", ".join(sorted(topic.name for topic in obj.tags.all()))
+
+    # -- saving: content first, then the workflow through the services
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # One save changes topics, countries, agreement links and perhaps the
+        # status; the related-articles ranking runs once, at the end, inside
+        # the same transaction (a failure there rolls the whole save back).
+        with transaction.atomic(using=router.db_for_write(self.model)), related.batch():
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        # The form never writes status or publication time itself. The
+        # content is saved with the state the article already has; then
+        # save_related() asks the service for the change that was requested,
+        # so a raw POST cannot skip the permission check.
+        if change:
+            obj.status, obj.published_at = Article.objects.values_list("status", "published_at").get(pk=obj.pk)
+            if "slug" in form.changed_data and not self._stays_public(form):
+                # Renamed and taken off the site in one save: the new address
+                # was never public, and a redirect would hand it (and so the
+                # new headline) to anyone at the old one.
+                obj.forget_address()
+        else:
+            obj.status, obj.published_at = Article.Status.DRAFT, None
+        super().save_model(request, obj, form, change)
+
+    @staticmethod
+    def _stays_public(form) -> bool:
+        """Whether the workflow part of this save (_apply_workflow) leaves
+        the article public: published, at a time that has come."""
+        status = form.cleaned_data.get("status", Article.Status.PUBLISHED)
+        at = form.cleaned_data.get("published_at") if "published_at" in form.changed_data else None
+        return status == Article.Status.PUBLISHED and (at is None or at <= timezone.now())
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        article = form.instance
+        if not change and not services.can_publish(request.user):
+            self._add_own_byline(request, article)
+        try:
+            self._apply_workflow(request, form, article)
+        except (ValidationError, PermissionDenied) as exc:
+            self.message_user(
+                request,
+                _("The article was saved, but its status did not change: %(reason)s") % {"reason": error_text(exc)},
+                messages.ERROR,
+            )
+        if change and form.cleaned_data.get("substantive_update"):
+            services.mark_substantive_update(article=article, user=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Correction:
+            return super().save_formset(request, form, formset, change)
+        # New corrections are stamped with now and their author, and make
+        # the article's dateModified move (services.stamp_correction).
+        for correction in formset.save(commit=False):
+            is_new = correction.pk is None
+            if is_new:
+                correction.created_by = request.user
+                correction.created_at = timezone.now()
+            correction.save()
+            if is_new:
+                services.stamp_correction(correction=correction, user=request.user)
+        for correction in formset.deleted_objects:
+            correction.delete()
+        formset.save_m2m()
+
+    def _add_own_byline(self, request, article: Article) -> None:
+        own = Author.objects.filter(user=request.user).first()
+        if own is not None and not article.bylines.exists():
+            Byline.objects.create(article=article, author=own, position=0)
+
+    def _apply_workflow(self, request, form, article: Article) -> None:
+        if "status" in form.cleaned_data:
+            status = form.cleaned_data["status"]
+            # The split date/time widget drops microseconds, so an untouched
+            # field is compared through changed_data, not by value.
+            typed = "published_at" in form.changed_data
+            at = form.cleaned_data.get("published_at") if typed else article.published_at
+            if status in (Article.Status.DRAFT, Article.Status.REVIEW):
+                # For a draft or review the time is the planned one
+                # (services.plan): the one typed, or the one it already has.
+                if not typed and article.status not in (Article.Status.DRAFT, Article.Status.REVIEW):
+                    at = None
+            elif status == Article.Status.ARCHIVED:
+                at = article.published_at
+            elif not typed and article.status != Article.Status.PUBLISHED and at and at <= timezone.now():
+                # A planned time that has passed is not a publication time:
+                # publishing a story that missed its slot publishes it now.
+                at = None
+            services.change_status(article=article, user=request.user, status=status, published_at=at)
+        elif "_submit_for_review" in request.POST and article.status == Article.Status.DRAFT:
+            services.submit_for_review(article=article, user=request.user)
+            self.message_user(request, _("Submitted for review."), messages.SUCCESS)
+
+    # -- actions
+
+    def _run_service(self, request, queryset, service, done: str) -> None:
+        succeeded = 0
+        for article in queryset:
+            try:
+                service(article=article, user=request.user)
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(request, f"“{article}”: {error_text(exc)}", messages.ERROR)
+            else:
+                succeeded += 1
+        if succeeded:
+            self.message_user(request, done % {"count": succeeded}, messages.SUCCESS)
+
+    @admin.action(description=_("Submit selected drafts for review"), permissions=["change"])
+    def submit_selected_for_review(self, request, queryset):
+        self._run_service(
+            request,
+            queryset,
+            services.submit_for_review,
+            _("Submitted for review: %(count)d."),
+        )
+
+    @admin.action(description=_("Publish selected articles"), permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        self._run_service(request, queryset, services.publish, _("Published: %(count)d."))
+
+    @admin.action(description=_("Unpublish selected articles (back to draft)"), permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        self._run_service(request, queryset, services.unpublish, _("Unpublished: %(count)d."))
+
+    @admin.action(description=_("Archive selected articles"), permissions=["publish"])
+    def archive_selected(self, request, queryset):
+        self._run_service(request, queryset, services.archive, _("Archived: %(count)d."))
+
+    # -- view on site and staff preview
+
+    def view_on_site(self, obj: Article):
+        # Django's "View on site" only for what readers can open; anything
+        # else gets the "Preview" link (change_form_object_tools.html).
+        return obj.get_absolute_url() if obj.is_public else None
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk and not obj.is_public:
+            context["preview_url"] = reverse("admin:newsroom_article_preview", args=[obj.pk])
+        context["show_submit_for_review"] = (
+            not services.can_publish(request.user)
+            and (obj is None or obj.status == Article.Status.DRAFT)
+            and (obj is None or self.has_change_permission(request, obj))
+        )
+        context["form_sections"] = desk.arrange_form(
+            context["adminform"], context["inline_admin_formsets"], self.inline_after
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # The staff preview (admin:newsroom_article_preview) renders the reader
+    # page, so it belongs to the site layer: newsroom.urls mounts
+    # newsroom.site.views.staff_preview among the admin's addresses.

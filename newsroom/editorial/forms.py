@@ -1,0 +1,330 @@
+"""Admin forms for articles.
+
+Topics and countries are both taggit managers on Article, but the admin edits
+them as pick lists, not as taggit's comma-separated text box:
+
+- ``tags`` is an autocomplete over existing topics (the admin's own
+  autocomplete view, fed by TopicAdmin.search_fields), so a writer finds
+  "Sanctions" instead of typing a near-duplicate. A new topic goes in the
+  separate ``new_topics`` text field; the topic tag manager
+  (newsroom.models.tagging) turns "cuba", " CUBA " or "Cúba" into the existing
+  "Cuba", and an alias into its topic, rather than a second topic.
+- ``countries`` is an autocomplete over the seeded ISO list only. A raw POST
+  with anything but the id of an existing country is a field error; no code
+  path here can create a country.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from alliances.models import Country
+from newsroom.core.text import topic_key
+from newsroom.editorial import services
+from newsroom.models import Article, Topic, TopicAlias
+
+TOPIC_NAME_MAX = Topic._meta.get_field("name").max_length
+
+
+class _KnownValuesOnly:
+    """Django's autocomplete widgets look up the submitted values to label
+    them when a form is shown again with errors; a raw POST carrying "abc"
+    for an id makes that lookup raise (a 500). Values that cannot be ids are
+    left out of the redisplay; the field's own error already names them."""
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        opts = remote.model._meta
+        target = opts.get_field(getattr(remote, "field_name", None) or opts.pk.name)
+        return super().optgroups(name, [v for v in value if self._is_valid(target, v)], attr)
+
+    @staticmethod
+    def _is_valid(target, value) -> bool:
+        try:
+            target.to_python(value)
+        except ValidationError:
+            return False
+        return True
+
+
+class SafeAutocompleteSelect(_KnownValuesOnly, AutocompleteSelect):
+    pass
+
+
+class SafeAutocompleteSelectMultiple(_KnownValuesOnly, AutocompleteSelectMultiple):
+    pass
+
+
+class OwnRowsInlineFormSet(BaseInlineFormSet):
+    """An inline formset whose rows can only be rows of its own record.
+    Django checks a posted row id against every row of the table, so a
+    hand-made row with the id of a colleague's byline or source validated
+    while a missing id was an error: a way to learn which ids exist on
+    articles one may not open. Here any id but one of this record's rows is
+    the same "select a valid choice" error."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        field = form.fields.get(self.model._meta.pk.name)
+        if isinstance(field, forms.ModelChoiceField):
+            field.queryset = self.get_queryset() if self.instance.pk is not None else self.model._default_manager.none()
+
+
+class EditLockFormMixin(forms.Form):
+    """For the change forms of records two editors may open at once
+    (articles, agreements): the form carries, as ``loaded_version``, the
+    ``lock_version`` the record had when the form was loaded, and a save is
+    refused when the record has moved on since, with an error that names who
+    saved first and when. The editor's own text stays in the form; nothing
+    is written.
+
+    The check here gives the friendly error; ``services.claim_edit`` repeats
+    it in the UPDATE itself, for two saves that pass this check at the same
+    moment (the admin then shows this same error, ``known_conflict``)."""
+
+    # Not named like the model field: a form field for a non-editable model
+    # field would be refused by the admin's form factory.
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    # Set by the admin when the database refused the save (EditConflict).
+    known_conflict = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["loaded_version"].initial = self.instance.lock_version
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is not None:
+            self._check_edit_lock(cleaned_data.get("loaded_version"))
+        return cleaned_data
+
+    def _check_edit_lock(self, sent: int | None) -> None:
+        model = type(self.instance)
+        current = (
+            model._default_manager.filter(pk=self.instance.pk)
+            .values("lock_version", "updated_at", "last_edited_by")
+            .first()
+        )
+        if current is None:
+            return
+        if sent is not None and sent == current["lock_version"] and not self.known_conflict:
+            return
+        self.add_error(None, ValidationError(self._conflict_message(current), code="edit_conflict"))
+
+    def _conflict_message(self, current: dict) -> str:
+        from django.contrib.auth import get_user_model
+
+        user = get_user_model()._default_manager.filter(pk=current["last_edited_by"]).first()
+        who = (user.get_full_name() or user.get_username()) if user else gettext("Someone")
+        when = date_format(timezone.localtime(current["updated_at"]), "j F Y, H:i")
+        return gettext(
+            "%(who)s saved this %(what)s at %(when)s, after you opened it. Your changes were not saved and "
+            "nothing was overwritten: they are still in the form below. Open the %(what)s in a new tab (or "
+            "compare the versions in its history) to see what changed, then reload this page and make your "
+            "changes again."
+        ) % {"who": who, "when": when, "what": self.instance._meta.verbose_name}
+
+
+class ArticleAdminForm(EditLockFormMixin, forms.ModelForm):
+    tags = forms.ModelMultipleChoiceField(
+        label=_("Topics"),
+        queryset=Topic.objects.all(),
+        required=False,
+        widget=SafeAutocompleteSelectMultiple(Article._meta.get_field("tags"), admin.site),
+        help_text=_("Start typing to pick topics; capitals and accents do not matter."),
+    )
+    new_topics = forms.CharField(
+        label=_("New topics"),
+        required=False,
+        max_length=500,
+        help_text=_(
+            "Only for a topic that does not exist yet. Separate topics with commas; "
+            "a name that matches an existing topic in any case is added as that topic."
+        ),
+    )
+    substantive_update = forms.BooleanField(
+        label=_("Substantive update"),
+        required=False,
+        help_text=_(
+            "Tick when this save changes what a published story says (new facts, a changed figure or "
+            "conclusion): readers then see “Updated” with today's date. Leave it unticked for typo fixes."
+        ),
+    )
+    countries = forms.ModelMultipleChoiceField(
+        label=_("Countries"),
+        queryset=Country.objects.all(),
+        required=False,
+        widget=SafeAutocompleteSelectMultiple(Article._meta.get_field("countries"), admin.site),
+        help_text=_(
+            "The countries the story is about, picked from the list: type a name in English or Spanish "
+            "(“iran” finds Irán) or a code such as CU."
+        ),
+    )
+
+    #: The person filling the form in (set by ArticleAdmin.get_form, and
+    #: required): the topic picker offers only the topics they may know of
+    #: (TopicQuerySet.visible_to), so no topic id posted by hand can attach,
+    #: and then show, a topic that only a colleague's draft carries.
+    user = None
+
+    class Meta:
+        model = Article
+        fields = [
+            "headline",
+            "slug",
+            "dek",
+            "body",
+            "image",
+            "image_alt",
+            "image_caption",
+            "image_credit",
+            "status",
+            "published_at",
+            "language",
+            "tags",
+            "countries",
+            "people",
+            "organizations",
+        ]
+        # Headlines and deks run long; give them room to be read whole.
+        widgets = {
+            "headline": forms.TextInput(attrs={"size": 80}),
+            "dek": forms.TextInput(attrs={"size": 80}),
+        }
+        # Written for the journalists filling the form in, in the order they
+        # meet the fields.
+        help_texts = {
+            "headline": _(
+                "What readers see first. Search engines show about 60 characters, so put the key words early."
+            ),
+            "slug": _(
+                "The end of the article's web address, filled in from the headline. Keep it short; "
+                "once published, it is the link readers share."
+            ),
+            "dek": _(
+                "One sentence under the headline that says why the story matters. Search engines show "
+                "about 155 characters of it under the link."
+            ),
+            "body": _(
+                "Use headings for sections, quotes for quoted passages and links to your sources. Text "
+                "pasted from a document or a web page keeps its headings, lists and links and drops fonts "
+                "and colours."
+            ),
+            "image": _("A wide photograph that leads the story (at least 1200 pixels across)."),
+            "image_alt": _(
+                "Say what the photograph shows, for readers who cannot see it. Needed to publish or "
+                "schedule an article with a photograph."
+            ),
+            "image_caption": _("What is happening in the photograph: who, where and when."),
+            "image_credit": _("Who took the photograph or owns it, e.g. “Reuters” or “Photo: Ana Pérez”."),
+            "status": _(
+                "Draft: still being written. In review: waiting for an editor. Published: on the site from "
+                "the publication time. Archived: taken off the site, kept in the archive."
+            ),
+            "published_at": _(
+                "When the article goes public. Leave empty to publish now; a time in the future schedules "
+                "it, and it appears by itself at that time."
+            ),
+            "language": _("The language the article is written in."),
+            "people": _("People the story is about. Start typing a name; accents do not matter."),
+            "organizations": _(
+                "Governments, companies and other bodies the story is about. Start typing a name; accents "
+                "do not matter."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.user is None:
+            # Offering every topic would show hidden ones; offering none would
+            # drop the article's topics on save. Neither is safe.
+            raise TypeError("ArticleAdminForm needs the user filling it in (ArticleAdmin.get_form sets it).")
+        self.fields["tags"].queryset = Topic.objects.visible_to(self.user)
+
+    def clean(self):
+        cleaned_data = super().clean()
+        # Only when the article is to be public: a draft may wait for its
+        # alt text. ``image`` is the new upload, the kept file, or False
+        # when the editor ticked "Clear".
+        if cleaned_data.get("status") == Article.Status.PUBLISHED:
+            try:
+                services.require_alt_text(image=cleaned_data.get("image"), image_alt=cleaned_data.get("image_alt"))
+            except ValidationError as exc:
+                self.add_error(None, exc)
+        return cleaned_data
+
+    def clean_published_at(self):
+        value = self.cleaned_data.get("published_at")
+        first, last = Article.PUBLICATION_YEARS
+        if value is not None and not first <= value.year <= last:
+            raise forms.ValidationError(
+                _("Choose a publication time between the years %(first)d and %(last)d."),
+                params={"first": first, "last": last},
+            )
+        return value
+
+    def clean_new_topics(self) -> list[str]:
+        # Commas only, as the help text says: taggit's parse_tags would turn
+        # "energy crisis" (no comma) into two topics, "crisis" and "energy".
+        typed = self.cleaned_data.get("new_topics", "")
+        names = list(dict.fromkeys(name.strip() for name in typed.split(",") if name.strip()))
+        too_long = [name for name in names if len(name) > TOPIC_NAME_MAX]
+        if too_long:
+            raise forms.ValidationError(
+                _("A topic name can have at most %(max)d characters: %(names)s"),
+                params={"max": TOPIC_NAME_MAX, "names": ", ".join(too_long)},
+            )
+        reserved = [name for name in names if self._reserved(name)]
+        if reserved:
+            raise forms.ValidationError(
+                _(
+                    "The newsroom keeps %(names)s for a topic you cannot use yet. "
+                    "Choose another name, or ask an editor."
+                ),
+                params={"names": ", ".join(f"“{name}”" for name in reserved)},
+            )
+        return names
+
+    def _reserved(self, name: str) -> bool:
+        """Whether ``name`` is another name (an alias) of a topic the user
+        may not know of. A name that is the topic's own, up to case and
+        accents, attaches that topic: the user typed it and learns nothing
+        more. An alias would attach a topic by a name they never typed, so
+        it is refused, without naming the topic."""
+        key = topic_key(name)
+        if Topic.objects.filter(key=key).exists():
+            return False
+        alias = TopicAlias.objects.filter(key=key).first()
+        return alias is not None and not Topic.objects.visible_to(self.user).filter(pk=alias.topic_id).exists()
+
+    def save(self, commit=True):
+        # tags and countries are saved by the TaggableManagers' own
+        # save_form_data (tags.set / countries.set with the picked rows);
+        # the typed new topics are added on top, once the many-to-many
+        # fields are saved: now, or when the admin calls save_m2m() later.
+        article = super().save(commit=commit)
+        if commit:
+            self.add_new_topics()
+        else:
+            save_picked = self.save_m2m
+
+            def save_m2m():
+                save_picked()
+                self.add_new_topics()
+
+            self.save_m2m = save_m2m
+        return article
+
+    def add_new_topics(self) -> None:
+        names = self.cleaned_data.get("new_topics") or []
+        if names:
+            self.instance.tags.add(*names)

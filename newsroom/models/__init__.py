@@ -1,0 +1,81 @@
+"""The newsroom's editorial records, one module per kind (people, topics,
+articles, workflow), all under the "newsroom" app label: their tables and
+migrations are those of the single models.py they were split from.
+"""
+
+import reversion
+
+from newsroom.models.articles import (
+    BODY_EXTENSIONS,
+    CARD_FIELDS,
+    Article,
+    ArticleQuerySet,
+    Byline,
+    Correction,
+    Kicker,
+    RelatedVideo,
+    Source,
+    card_bylines,
+    card_kicker,
+)
+from newsroom.models.people import Author, can_publish
+from newsroom.models.topics import ArticleTagLink, TaggedCountry, TaggedTopic, Topic, TopicAlias, TopicQuerySet
+from newsroom.models.visibility import public_q
+from newsroom.models.workflow import (
+    PREVIEW_DAYS,
+    PREVIEW_SALT,
+    EditorialEvent,
+    PreviewLink,
+    PreviewLinkQuerySet,
+    Redirect,
+    default_preview_expiry,
+)
+
+__all__ = [
+    "BODY_EXTENSIONS",
+    "CARD_FIELDS",
+    "PREVIEW_DAYS",
+    "PREVIEW_SALT",
+    "Article",
+    "ArticleQuerySet",
+    "Author",
+    "Byline",
+    "Correction",
+    "EditorialEvent",
+    "Kicker",
+    "ArticleTagLink",
+    "PreviewLink",
+    "PreviewLinkQuerySet",
+    "Redirect",
+    "RelatedVideo",
+    "Source",
+    "TaggedCountry",
+    "TaggedTopic",
+    "Topic",
+    "TopicAlias",
+    "TopicQuerySet",
+    "can_publish",
+    "card_bylines",
+    "card_kicker",
+    "default_preview_expiry",
+    "public_q",
+]
+
+# -- History (django-reversion) ------------------------------------------------
+# An article's version holds the rows that make up the story: bylines,
+# sources, videos, corrections, its topic and country links and its
+# agreement links (ArticleAgreement is registered in alliances.models).
+# People and organisations are plain many-to-many fields, saved inside the
+# article's own version. The search vector and the related list are derived
+# data, rebuilt on save.
+
+for _model in (Byline, Source, RelatedVideo, Correction):
+    reversion.register(_model)
+for _model in (TaggedTopic, TaggedCountry):
+    # The listing copies are derived (newsroom.stored.listings), refreshed on restore.
+    reversion.register(_model, exclude=["article_status", "article_published_at"])
+reversion.register(
+    Article,
+    exclude=["search_vector", "related"],
+    follow=Article.HISTORY_FOLLOW,
+)

@@ -1,0 +1,49 @@
+"""Who writes: authors, and the one test of who publishes."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from newsroom.core.addresses import KeepsOldAddresses
+from newsroom.core.converters import slug_path
+from newsroom.core.text import FillsSlug
+
+
+def can_publish(user) -> bool:
+    """Editors and superusers publish (and so may open and know of every
+    article); writers never do. The one test of "is an editor": the
+    querysets below and ``newsroom.editorial.services`` use it."""
+    return bool(user and user.is_active and user.has_perm("newsroom.publish_article"))
+
+
+class Author(FillsSlug, KeepsOldAddresses, models.Model):
+    slug_max_length = 140
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=140, unique=True, allow_unicode=True)
+    bio = models.TextField(_("bio"), blank=True, help_text=_("One or two sentences shown on the author page."))
+    photo = models.ImageField(_("photo"), upload_to="authors/", blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author",
+        help_text=_("The staff account that writes as this author, if any."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return slug_path("newsroom:author-detail", self.slug)
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.leave_redirect()

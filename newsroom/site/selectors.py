@@ -1,0 +1,303 @@
+"""Read queries for the public site.
+
+Every article read starts from ``Article.objects.published()``. Counts and
+rankings group on the link tables (topic links, country links, agreement
+links) and fetch only the winning rows, so each page runs a fixed number of
+queries however many items it lists.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models import Count, Prefetch, QuerySet
+
+from alliances import agreement_page
+from alliances.models import Agreement, AgreementParty, ArticleAgreement, Country
+from alliances.queries import agreements_by_recency, party_to
+from newsroom.core.db import CompiledQuery
+from newsroom.models import Article, Author, TaggedCountry, TaggedTopic, Topic, public_q
+from newsroom.pagecache import pages as page_cache
+from newsroom.site import article_page
+from newsroom.stored import listings, related
+
+NAV_CACHE_KEY = "site:active-sections:v2:{generation}"
+# Short enough that counts follow the clock (scheduled stories) within a
+# minute; any content change moves to a new key at once (see active_sections).
+NAV_CACHE_SECONDS = 60
+# How long a counted entry is kept past that, for the other workers to serve
+# while one counts again; and how long that one may take.
+NAV_STALE_SECONDS = 600
+NAV_RECOUNT_SECONDS = 30
+NAV_FALLBACK_SECONDS = 10
+_nav_fallback: tuple[float, dict | None] = (0.0, None)
+ACTIVE_LIMIT = 10
+
+
+def _now() -> float:
+    """The wall clock the header-count entries carry (its own name, for tests)."""
+    return time.time()
+
+
+# Topics and countries ---------------------------------------------------------
+
+
+def topics_with_counts() -> QuerySet[Topic]:
+    """Topics with at least one public article, each with ``article_count``
+    (public articles only). Counted on the link table alone, through the
+    copies of each article's status and time that the links carry
+    (newsroom.stored.listings, kept in the same transaction as the article): joining
+    every link to its article cost PostgreSQL twice as long at 100,000
+    articles."""
+    return (
+        Topic.objects.filter(public_q("tagged_articles__article_"))
+        .annotate(article_count=Count("tagged_articles"))
+        .order_by("name")
+    )
+
+
+def countries_with_counts() -> QuerySet[Country]:
+    """Countries with public coverage, each with ``article_count`` (as
+    :func:`topics_with_counts`)."""
+    return (
+        Country.objects.filter(public_q("tagged_articles__article_"))
+        .annotate(article_count=Count("tagged_articles"))
+        .order_by("name")
+    )
+
+
+@dataclass(frozen=True)
+class SectionLink:
+    """A topic or country as the header and the front page show it. Plain
+    values, so it caches in Redis as well as in memory."""
+
+    name: str
+    url: str
+    count: int
+
+
+def active_sections() -> dict[str, list[SectionLink]]:
+    """The most covered topics and countries, by public article count,
+    cached for a short time: the header shows them on every page.
+
+    The key carries the page cache's generation, which every content change
+    bumps, so an unpublished story never lingers in a count; and the entry
+    is fresh no later than the next scheduled publication. Past that, the
+    first worker to notice counts again and the others go on serving the
+    entry until it has: within one generation the counts can only be short
+    of a story whose time has just come, never show a hidden one.
+
+    While the shared cache is down (no generation to key on), the counts are
+    kept in this process for ``NAV_FALLBACK_SECONDS``: counting the archive
+    on every page would slow a site already without its cache to a crawl.
+    """
+    global _nav_fallback
+    generation = page_cache.current_generation()
+    if generation is None:
+        if _nav_fallback[0] <= time.monotonic():
+            _nav_fallback = (time.monotonic() + NAV_FALLBACK_SECONDS, _count_sections())
+        return _nav_fallback[1]
+
+    key = NAV_CACHE_KEY.format(generation=generation)
+    entry = page_cache.safely(lambda: cache.get(key))
+    if entry is not None:
+        fresh_until, sections = entry
+        # Past its time, one worker counts again while the others keep
+        # serving it: four workers counting the archive at once, every
+        # minute, stalled the site for a moment.
+        if fresh_until > _now() or not page_cache.safely(lambda: cache.add(f"{key}:recount", 1, NAV_RECOUNT_SECONDS)):
+            return sections
+    sections = _count_sections()
+    timeout = NAV_CACHE_SECONDS
+    until_next = page_cache.seconds_until_next_publication(generation)
+    if until_next is not None:
+        # At least a second: an entry stored already due would be counted
+        # again by the very next request.
+        timeout = min(timeout, max(int(until_next), 1))
+    page_cache.safely(lambda: cache.set(key, (_now() + timeout, sections), timeout + NAV_STALE_SECONDS))
+    page_cache.safely(lambda: cache.delete(f"{key}:recount"))
+    return sections
+
+
+def _count_sections() -> dict[str, list[SectionLink]]:
+    return {
+        "topics": [
+            SectionLink(t.name, t.get_absolute_url(), t.article_count)
+            for t in topics_with_counts().order_by("-article_count", "name")[:ACTIVE_LIMIT]
+        ],
+        "countries": [
+            SectionLink(c.name, c.get_absolute_url(), c.article_count)
+            for c in countries_with_counts().order_by("-article_count", "name")[:ACTIVE_LIMIT]
+        ],
+    }
+
+
+# Article lists -----------------------------------------------------------------
+
+
+def _cards(ids, now=None, key=None) -> QuerySet[Article]:
+    return Article.objects.published(now=now).for_listing().filter(pk__in=ids)
+
+
+# The cards of a list page (a page of twenty, plus one to know whether an
+# older page exists) or of a related-stories box, by id.
+CARDS = CompiledQuery(Article, _cards, size=24)
+
+
+def cards(ids: list[int]) -> list[Article]:
+    """The public articles among ``ids`` as cards (``for_listing()``),
+    newest first, from a query compiled once per process (built afresh for
+    a longer list)."""
+    if len(ids) > CARDS.size:
+        return list(_cards(ids))
+    return CARDS.run(ids) if ids else []
+
+
+def latest_articles(limit: int) -> list[Article]:
+    return list(Article.objects.published().for_listing()[:limit])
+
+
+def topic_article_ids(topic: Topic, offset: int, limit: int) -> list[int]:
+    """Ids ``offset`` to ``offset + limit`` of the public articles on
+    ``topic``, newest first, from the listing index (newsroom.stored.listings);
+    :func:`cards` reads their cards."""
+    return listings.page_ids(TaggedTopic, topic.pk, offset, limit)
+
+
+def country_article_ids(country: Country, offset: int, limit: int) -> list[int]:
+    """As :func:`topic_article_ids`, for the articles about ``country``."""
+    return listings.page_ids(TaggedCountry, country.pk, offset, limit)
+
+
+def author_articles(author: Author) -> QuerySet[Article]:
+    return Article.objects.published().for_listing().filter(bylines__author=author)
+
+
+def _agreement_links(ids, now, key) -> QuerySet:
+    return (
+        ArticleAgreement.objects.filter(public_q("article__", now=now), agreement_id=key)
+        .order_by("-article__published_at", "-article_id")
+        .values_list("article_id", "relation")
+    )
+
+
+AGREEMENT_LINKS = CompiledQuery(ArticleAgreement, _agreement_links, key="int", paged=True)
+
+
+def agreement_article_rows(agreement: Agreement, offset: int, limit: int) -> list[tuple[int, str]]:
+    """Rows ``offset`` to ``offset + limit`` of the public articles about or
+    mentioning ``agreement``, newest first: (article id, the link's
+    ``relation``). An article links an agreement at most once,
+    so no article comes twice."""
+    return AGREEMENT_LINKS.rows(key=agreement.pk, offset=offset, limit=limit)
+
+
+# Pages by address ---------------------------------------------------------------
+
+
+_TOPIC_BY_SLUG = CompiledQuery(
+    Topic, lambda ids, now, key: Topic.objects.filter(slug=key).order_by()[:1], key="text", clock=False
+)
+
+
+def topic_by_slug(slug: str) -> Topic | None:
+    """The topic at ``slug``, or None (a query compiled once per process;
+    the country and agreement pages read theirs with what they print)."""
+    found = _TOPIC_BY_SLUG.run(key=slug)
+    return found[0] if found else None
+
+
+# The article page --------------------------------------------------------------
+
+
+PUBLIC_ARTICLE = CompiledQuery(
+    Article,
+    lambda ids, now, key: (
+        Article.objects.published(now=now).filter(slug=key).defer("search_vector").annotate(**article_page.lists())[:1]
+    ),
+    key="text",
+)
+
+
+def public_article(slug: str) -> Article | None:
+    """The public article at ``slug`` with everything its page lists (see
+    :mod:`newsroom.site.article_page`), or None: one query, compiled once."""
+    found = PUBLIC_ARTICLE.run(key=slug)
+    return article_page.fill_from_columns(found[0]) if found else None
+
+
+def load_article_page(article: Article) -> Article:
+    """Fetch everything the article page prints onto ``article`` in one query
+    (see :mod:`newsroom.site.article_page`). Works on any instance, so the
+    admin's preview of a draft renders through the same path as the public
+    page."""
+    return article_page.load(article)
+
+
+def related_articles(article: Article, limit: int = related.SHOWN) -> list[Article]:
+    """The public articles of ``article``'s stored related list (ranked on
+    write by :mod:`newsroom.stored.related`), best first, as compact cards: one
+    query, the kicker topic included."""
+    ids = related.shown_ids(article)
+    # The first ``limit`` stored ids are nearly always all public: read only
+    # their cards, and the rest only when some of those have been hidden
+    # since the list was ranked (a second query, in that case only).
+    shown = _cards_in_order(ids[:limit])
+    if len(shown) < limit and len(ids) > limit:
+        shown += _cards_in_order(ids[limit:])
+    return shown[:limit]
+
+
+def _cards_in_order(ids: list[int]) -> list[Article]:
+    if not ids:
+        return []
+    found = {card.pk: card for card in cards(ids)}
+    return [found[pk] for pk in ids if pk in found]
+
+
+# Countries and agreements ------------------------------------------------------
+
+PARTIES_WITH_COUNTRY = Prefetch("parties", queryset=AgreementParty.objects.select_related("country"))
+
+
+def agreements_for_listing(queryset: QuerySet[Agreement] | None = None) -> QuerySet[Agreement]:
+    queryset = Agreement.objects.all() if queryset is None else queryset
+    return agreements_by_recency(queryset).prefetch_related(PARTIES_WITH_COUNTRY, "sectors")
+
+
+def filter_agreements(
+    *,
+    country: Country | None = None,
+    kind: str = "",
+    status: str = "",
+    sector=None,
+) -> QuerySet[Agreement]:
+    """Agreements matching every filter given. Callers pass validated values
+    (model instances and known choices), never raw request data."""
+    queryset = Agreement.objects.all()
+    if country is not None:
+        queryset = queryset.filter(party_to(country.pk))
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if status:
+        queryset = queryset.filter(status=status)
+    if sector is not None:
+        queryset = queryset.filter(sectors=sector)
+    return agreements_for_listing(queryset)
+
+
+# Agreements of a country ------------------------------------------------------
+
+
+def countries_in_agreements() -> QuerySet[Country]:
+    """Countries that are party to at least one agreement: the choices of the
+    agreements index's country filter."""
+    return Country.objects.filter(pk__in=AgreementParty.objects.values("country_id")).order_by("name")
+
+
+def agreement_for_page(slug: str) -> Agreement | None:
+    """The agreement at ``slug`` with what its page prints read ahead (see
+    alliances.agreement_page), or None: one query."""
+    return agreement_page.for_page(slug)

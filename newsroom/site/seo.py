@@ -1,0 +1,97 @@
+"""Structured data for search engines: the article's JSON-LD, built as a
+dict in Python and written out with json_script's escaping, so no text an
+editor typed can close the <script> element."""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime
+
+from alliances.models import ArticleAgreement
+from newsroom.models import Article
+from newsroom.site.views import absolute_url
+
+# The same escapes Django's json_script applies: with <, > and & written as
+# \u escapes, "</script>" or "<!--" inside a string cannot end the element.
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def json_for_script(data) -> str:
+    return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
+
+
+def json_ld(data):
+    """``data`` as a <script type="application/ld+json"> element."""
+    # mark_safe is sound here: every <, > and & was escaped just above.
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(json_for_script(data)))  # noqa: S308
+
+
+def _country(country) -> dict:
+    node = {"@type": "Country", "name": country.name, "url": absolute_url(country.get_absolute_url())}
+    if country.wikidata_id:
+        node["sameAs"] = f"https://www.wikidata.org/wiki/{country.wikidata_id}"
+    return node
+
+
+def _agreement(agreement) -> dict:
+    return {
+        "@type": "Legislation",
+        "name": agreement.title,
+        "url": absolute_url(agreement.get_absolute_url()),
+        "legislationType": agreement.get_kind_display(),
+    }
+
+
+def article_structured_data(article: Article) -> dict:
+    """schema.org NewsArticle for ``article``, from what the article page has
+    already fetched (no queries of its own)."""
+    url = absolute_url(article.get_absolute_url())
+    links = list(article.agreement_links.all())
+    about = [_country(c) for c in article.countries.all()]
+    about += [_agreement(link.agreement) for link in links if link.relation == ArticleAgreement.Relation.ABOUT]
+    mentions = [_agreement(link.agreement) for link in links if link.relation == ArticleAgreement.Relation.MENTIONS]
+    mentions += [
+        {"@type": "Person", "name": p.name, **({"jobTitle": p.role} if p.role else {})} for p in article.people.all()
+    ]
+    mentions += [{"@type": "Organization", "name": o.name} for o in article.organizations.all()]
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "url": url,
+        "headline": article.headline,
+        "description": article.dek,
+        "inLanguage": article.language,
+        "author": [
+            {"@type": "Person", "name": a.name, "url": absolute_url(a.get_absolute_url())}
+            for a in article.ordered_authors()
+        ],
+        "publisher": {"@type": "NewsMediaOrganization", "name": settings.SITE_NAME, "url": settings.SITE_URL + "/"},
+        "keywords": [t.name for t in article.tags.all()],
+        "about": about,
+        "mentions": mentions,
+    }
+    if article.image:
+        data["image"] = [absolute_url(article.image.url)]
+    if article.published_at:
+        data["datePublished"] = localtime(article.published_at).isoformat()
+        # The last substantive update (a correction, or an edit marked so),
+        # not the last save: a typo fix does not make a story look fresh.
+        data["dateModified"] = localtime(article.date_modified).isoformat()
+    corrections = list(article.corrections.all())
+    if corrections:
+        data["correction"] = [
+            {"@type": "CorrectionComment", "text": c.text, "datePublished": localtime(c.created_at).isoformat()}
+            for c in corrections
+        ]
+    return data
+
+
+def article_json_ld(article: Article):
+    """The article's JSON-LD as a <script> element, for the article page."""
+    return json_ld(article_structured_data(article))

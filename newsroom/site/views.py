@@ -1,0 +1,434 @@
+"""Public pages of the newsroom app. Every article query starts from
+``Article.objects.published()``; the queries themselves live in
+``newsroom.site.selectors``."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from dataclasses import dataclass, field
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import EmptyPage, Page, Paginator
+from django.db import InterfaceError, OperationalError
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseRedirect,
+    HttpResponseServerError,
+)
+from django.shortcuts import render
+from django.template import loader
+from django.urls import reverse
+from django.utils.encoding import iri_to_uri
+from django.utils.translation import gettext as _
+
+from newsroom.core.addresses import is_site_path
+from newsroom.core.middleware import database_unavailable
+from newsroom.models import Article, Author, Correction, PreviewLink, Redirect
+from newsroom.site import selectors
+
+logger = logging.getLogger(__name__)
+
+PAGE_SIZE = 20
+HOME_LATEST = 20
+UPDATE_GRACE = timedelta(minutes=10)
+
+
+def paginate(request, queryset, per_page: int = PAGE_SIZE) -> Page:
+    """Page ``queryset`` by ``?page=``, counted (for short lists that print
+    their total); anything but a page that exists is a 404."""
+    paginator = Paginator(queryset, per_page, allow_empty_first_page=True)
+    try:
+        return paginator.page(page_number(request))
+    except EmptyPage as exc:
+        raise Http404("No such page") from exc
+
+
+class ListPage:
+    """One page of a long list of articles, fetched without counting the
+    list. A count of a busy topic or country (tens of thousands of public
+    stories) costs PostgreSQL more than the page itself, and readers of a
+    news archive page by "newer" and "older", not by "page 37 of 1,460". One
+    row more than a page is fetched to know whether an older page exists.
+
+    Offers what the templates and ``page_meta`` use of Django's ``Page``."""
+
+    paginator = None  # no total: the template prints "Page N" alone
+
+    def __init__(self, object_list: list, number: int, has_next: bool):
+        self.object_list = object_list
+        self.number = number
+        self._has_next = has_next
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    def has_next(self) -> bool:
+        return self._has_next
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+def page_number(request) -> int:
+    """``?page=`` as a page number, or a 404 for anything else."""
+    number = request.GET.get("page", "1")
+    # ASCII digits only: str.isdigit() also accepts "²" or "①", which int()
+    # refuses, and full-width digits, which would duplicate page 1.
+    if not (number.isascii() and number.isdigit() and len(number) <= 9) or int(number) < 1:
+        raise Http404("No such page")
+    return int(number)
+
+
+def paginate_articles(
+    request, queryset=None, per_page: int = PAGE_SIZE, *, page_rows=None, row_attributes=()
+) -> ListPage:
+    """Page an ordered article list by ``?page=`` without a count: either
+    ``queryset`` (cards), or ``page_rows(offset, limit)``, the list's rows
+    from the listing index (newsroom.stored.listings) or a link table: each an
+    article id, then the values ``row_attributes`` names, which are set on
+    that article's card (cards are read by id: selectors.cards). Page 1 may
+    be empty (the template says so); an empty later page is a 404."""
+    number = page_number(request)
+    start = (number - 1) * per_page
+    # The ids first, then the cards: a deep page skips thousands of rows, and
+    # PostgreSQL computes every selected column (the kicker subqueries too)
+    # for each row it skips.
+    if page_rows is not None:
+        found = page_rows(start, per_page + 1)
+        page_ids = [row[0] if row_attributes else row for row in found]
+        rows = selectors.cards(page_ids[:per_page]) if page_ids else []
+        if row_attributes:
+            extra = {row[0]: row[1:] for row in found}
+            for card in rows:
+                for name, value in zip(row_attributes, extra[card.pk], strict=True):
+                    setattr(card, name, value)
+    else:
+        page_ids = list(queryset.values_list("pk", flat=True)[start : start + per_page + 1])
+        rows = list(queryset.filter(pk__in=page_ids[:per_page])) if page_ids else []
+    if number > 1 and not page_ids:
+        raise Http404("No such page")
+    return ListPage(rows, number, has_next=len(page_ids) > per_page)
+
+
+def absolute_url(url: str) -> str:
+    """``url`` as a full address on the public site (SITE_URL), for canonical
+    links and social cards. Addresses that already name a host are kept."""
+    if not url or url.startswith(("http://", "https://", "//")):
+        return url
+    return settings.SITE_URL + iri_to_uri(url)
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """What the <head> says about a page: title, description, canonical
+    address and the social-card fields. Editors' text goes in as is; the
+    template escapes it."""
+
+    title: str = ""
+    description: str = ""
+    canonical: str = ""
+    type: str = "website"
+    image: str = ""
+    image_alt: str = ""
+    noindex: bool = False
+    extra: dict = field(default_factory=dict)
+
+
+def page_meta(
+    request,
+    *,
+    title: str = "",
+    description: str = "",
+    page: Page | None = None,
+    query=(),
+    path: str = "",
+    **kwargs,
+) -> PageMeta:
+    """PageMeta whose canonical address is ``path`` (by default the request's)
+    plus only the query parameters that select different content (validated
+    filters, a page number beyond the first); stray parameters never reach it."""
+    params = list(query)
+    if page is not None and page.number > 1:
+        params.append(("page", page.number))
+    canonical = absolute_url(path or request.path) + (f"?{urlencode(params)}" if params else "")
+    return PageMeta(title=title, description=description, canonical=canonical, **kwargs)
+
+
+def home(request):
+    articles = selectors.latest_articles(HOME_LATEST + 1)
+    sections = selectors.active_sections()
+    return render(
+        request,
+        "newsroom/home.html",
+        {
+            "lead": articles[0] if articles else None,
+            "articles": articles[1:],
+            "active_topics": sections["topics"],
+            "active_countries": sections["countries"],
+            "meta": page_meta(request, description=_("News and analysis on Cuba and world politics.")),
+        },
+    )
+
+
+def moved_to(path: str) -> str | None:
+    """Where the page at ``path`` moved (services.record_redirect keeps the
+    table), as an address for a Location header, or None. One query, on the
+    unique old_path index. A stored target that is not a path on this site
+    (written past the checks, by SQL or an import) is never answered: it
+    could send readers to another site."""
+    target = Redirect.objects.filter(old_path=path).values_list("new_path", flat=True).first()
+    if target is None:
+        return None
+    if not is_site_path(target):
+        logger.warning("Redirect from %r to %r ignored: not a path on this site", path, target)
+        return None
+    return iri_to_uri(target)
+
+
+def article_detail(request, slug):
+    article = selectors.public_article(slug)
+    if article is None:
+        raise Http404("No such page")
+    return render_article(request, article)
+
+
+def preview(request, token):
+    """An unpublished article, as it is now, for whoever holds a valid
+    preview link (no account needed): the article page with the "Preview"
+    banner, kept out of search engines and out of every cache.
+
+    - A token that is not ours, or whose article was deleted: 404.
+    - A link whose article was archived (taken off the site, perhaps for
+      legal reasons): 410, with a page that says so and nothing of the
+      story.
+    - Once the article is public, the link leads to it, even a link that
+      was revoked or expired since (nothing there is secret any more).
+    - A revoked or expired link: 410.
+    - A scheduled (embargoed) article stays visible to the link's holders
+      until its time, so partners can prepare; that is what the link is for.
+    """
+    link_id = PreviewLink.id_from_token(token)
+    link = PreviewLink.objects.select_related("article").filter(pk=link_id).first() if link_id else None
+    if link is None:
+        raise Http404("No such preview")
+    if link.article.status == Article.Status.ARCHIVED:
+        response = _preview_gone(request, link, reason="withdrawn")
+    elif link.article.is_public:
+        # Whatever became of the link: the story is there for everyone.
+        response = HttpResponseRedirect(link.article.get_absolute_url())
+    elif not link.is_active:
+        response = _preview_gone(request, link, reason="revoked" if link.revoked_at else "expired")
+    else:
+        response = render_article(request, link.article, preview=True, extra_context={"preview_link": link})
+    return private_preview(response)
+
+
+def _preview_gone(request, link: PreviewLink, *, reason: str):
+    return render(
+        request,
+        "newsroom/preview_gone.html",
+        {"link": link, "reason": reason, "meta": PageMeta(title=_("Preview link no longer valid"), noindex=True)},
+        status=410,
+    )
+
+
+def private_preview(response):
+    """Headers for a page only link holders may see: no search engine, no
+    shared or browser cache, and no Referer carrying the token elsewhere."""
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def staff_preview(request, object_id: str):
+    """The article as readers will see it, for staff who may open it: the
+    admin's preview button (mounted under /admin/ by newsroom.urls, behind
+    the admin's login). The same doors as the admin's change page: the model
+    permission first, then only articles the user may edit."""
+    user = request.user
+    if not (user.has_perm("newsroom.view_article") or user.has_perm("newsroom.change_article")):
+        raise PermissionDenied
+    # Ids are integers; anything else (or too long for the column) is no article.
+    article = None
+    if object_id.isdigit() and len(object_id) < 19:
+        article = Article.objects.editable_by(user).filter(pk=int(object_id)).first()
+    if article is None:
+        raise Http404(_("No such article, or not one you can open."))
+    response = render_article(request, article, preview=True)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def render_article(request, article: Article, *, preview: bool = False, extra_context: dict | None = None):
+    """The article page for ``article``. The public view passes a published
+    article; the admin's staff preview and the shareable preview links pass
+    any article with ``preview=True``, which marks the page "not public" and
+    keeps it out of search engines. Related articles are public ones in both
+    cases."""
+    selectors.load_article_page(article)
+    image = article.image.url if article.image else ""
+    meta = page_meta(
+        request,
+        title=article.headline,
+        description=article.dek,
+        type="article",
+        image=absolute_url(image),
+        image_alt=article.image_alt,
+        noindex=preview,
+        # The preview is served from the admin; its canonical address is
+        # still the public one.
+        path=article.get_absolute_url(),
+    )
+    links = article.agreement_links.all()
+    context = {
+        "article": article,
+        "authors": article.ordered_authors(),
+        "agreement_links": links,
+        "related": selectors.related_articles(article),
+        "show_updated": _was_updated(article),
+        "preview": preview,
+        "meta": meta,
+        "breadcrumbs": _article_breadcrumbs(article),
+        "last_update": _last_update(article),
+        **(extra_context or {}),
+    }
+    return render(request, "newsroom/article_detail.html", context)
+
+
+def _last_update(article: Article):
+    """The update time readers see: the same substantive-update time that
+    JSON-LD's dateModified and the feeds carry. A typo fix (a save without
+    "substantive update") does not move it."""
+    return article.date_modified
+
+
+def _was_updated(article: Article) -> bool:
+    """Whether to print "Updated": only for an edit well after publication,
+    not for the save that published it."""
+    return bool(article.published_at) and _last_update(article) - article.published_at > UPDATE_GRACE
+
+
+def _article_breadcrumbs(article: Article) -> list[tuple[str, str]]:
+    topics = list(article.tags.all())
+    crumbs = [(_("Topics"), reverse("newsroom:topic-list"))]
+    if topics:
+        crumbs.append((topics[0].name, topics[0].get_absolute_url()))
+    return crumbs
+
+
+def topic_list(request):
+    return render(
+        request,
+        "newsroom/topic_list.html",
+        {
+            "topics": selectors.topics_with_counts(),
+            "meta": page_meta(request, title=_("Topics"), description=_("Every topic we cover, A to Z.")),
+            "breadcrumbs": [(_("Topics"), "")],
+        },
+    )
+
+
+def topic_detail(request, slug):
+    topic = selectors.topic_by_slug(slug)
+    if topic is None:
+        raise Http404("No such page")
+    page = paginate_articles(request, page_rows=functools.partial(selectors.topic_article_ids, topic))
+    if not page.object_list:
+        # A topic that only unpublished stories carry stays unknown: its name
+        # alone could give away an embargoed story.
+        raise Http404("No public stories on this topic")
+    description = topic.description or _("Stories on %(topic)s.") % {"topic": topic.name}
+    return render(
+        request,
+        "newsroom/topic_detail.html",
+        {
+            "topic": topic,
+            "page": page,
+            "meta": page_meta(request, title=topic.name, description=description, page=page),
+            "breadcrumbs": [(_("Topics"), reverse("newsroom:topic-list")), (topic.name, "")],
+        },
+    )
+
+
+def author_detail(request, slug):
+    author = Author.objects.filter(slug=slug).first()
+    if author is None:
+        raise Http404("No such page")
+    page = paginate_articles(request, selectors.author_articles(author))
+    return render(
+        request,
+        "newsroom/author_detail.html",
+        {
+            "author": author,
+            "page": page,
+            "meta": page_meta(
+                request,
+                title=author.name,
+                description=author.bio or _("Stories by %(name)s.") % {"name": author.name},
+                type="profile",
+                page=page,
+            ),
+            "breadcrumbs": [(author.name, "")],
+        },
+    )
+
+
+def corrections(request):
+    """Every correction on a public article, newest first: what was wrong,
+    when it was put right, and the story it belongs to."""
+    public_corrections = (
+        Correction.objects.filter(article__in=Article.objects.published().values("pk"))
+        .select_related("article")
+        .defer("article__body", "article__search_vector")
+        .order_by("-created_at", "-pk")
+    )
+    page = paginate(request, public_corrections)
+    return render(
+        request,
+        "newsroom/corrections.html",
+        {
+            "page": page,
+            "meta": page_meta(
+                request,
+                title=_("Corrections"),
+                description=_("Every correction we have made to a published story, newest first."),
+                page=page,
+            ),
+            "breadcrumbs": [(_("Corrections"), "")],
+        },
+    )
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", {"meta": PageMeta(title=_("Page not found"), noindex=True)}, status=404)
+
+
+def server_error(request):
+    # No request context: context processors and the header's navigation may
+    # need the database, and the database may be why we are here.
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        # The database failed outside a view (in a middleware): same answer
+        # as DatabaseUnavailableMiddleware gives for views.
+        return database_unavailable()
+    return HttpResponseServerError(loader.get_template("500.html").render({"SITE_NAME": settings.SITE_NAME}))
+
+
+def health(request):
+    """Liveness check: answers without touching the database or the cache."""
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,63 @@
+"""Topic and country pages read their article ids from the link tables.
+
+Each topic or country link carries a copy of its article's status and
+publication time (``ArticleTagLink``), behind an index on (tag, status, time,
+article). Page N of a topic is then a short range of one index, however deep,
+where ordering the join of links and articles by time read and skipped every
+earlier row (page 200 of the busiest topic cost PostgreSQL 60-80 ms).
+
+The copies are refreshed here whenever they could change: the article is
+saved with a new status or time, links are added, a version is restored
+(newsroom.stored.refresh and services call :func:`sync`). They only order and narrow
+the list; the cards are fetched with ``Article.objects.published()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from newsroom.core.db import CompiledQuery
+from newsroom.models import Article, TaggedCountry, TaggedTopic, public_q
+
+LINK_MODELS = (TaggedTopic, TaggedCountry)
+
+
+def sync(article_ids: Iterable[int]) -> None:
+    """Copy the articles' status and publication time onto their topic and
+    country links: one UPDATE per link table."""
+    ids = list(article_ids)
+    if not ids:
+        return
+    article = Article.objects.filter(pk=OuterRef("content_object_id"))
+    for model in LINK_MODELS:
+        model.objects.filter(content_object_id__in=ids).update(
+            article_status=Subquery(article.values("status")[:1]),
+            article_published_at=Subquery(article.values("published_at")[:1]),
+        )
+
+
+def listed_ids(model, tag_id: int, now=None) -> QuerySet:
+    """Ids of the public articles linked to the tag ``tag_id`` through
+    ``model``, newest first: the order of ``for_listing()``."""
+    return (
+        model.objects.filter(public_q("article_", now=now), tag_id=tag_id)
+        .order_by("-article_published_at", "-content_object_id")
+        .values_list("content_object_id", flat=True)
+    )
+
+
+# One page of a list, from a query compiled once per process (see
+# newsroom.core.db.CompiledQuery): building it cost more than running it.
+_PAGES = {
+    model: CompiledQuery(
+        model, lambda ids, now, key, model=model: listed_ids(model, key, now=now), key="int", paged=True
+    )
+    for model in LINK_MODELS
+}
+
+
+def page_ids(model, tag_id: int, offset: int, limit: int) -> list[int]:
+    """Ids ``offset`` to ``offset + limit`` of :func:`listed_ids`."""
+    return [row[0] for row in _PAGES[model].rows(key=tag_id, offset=offset, limit=limit)]
