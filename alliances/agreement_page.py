@@ -1,23 +1,33 @@
-"""Everything the agreement page lists about an agreement, in one query:
-its parties (with their countries), sectors, sources, the agreement it
+"""What the agreement page lists about an agreement, stored with it.
+
+Its parties (with their countries), sectors and sources, the agreement it
 replaces and the one it belongs to, the agreements that replace it and
-those it includes. Five prefetches cost more Python time
-than the database spends answering them; see newsroom.core.db for how the lists
-are read and where they land (``agreement.parties.all()`` and so on, as
-with ``prefetch_related``)."""
+those it includes: computed when any of them changes (the refresh table,
+newsroom.stored.refresh) into ``Agreement.page_lists``, a JSON document, so
+the page reads one row. Five prefetches cost more Python time than the
+database spent answering them, and building the lists' query on every view
+cost a millisecond more.
+
+The page gets them as ``agreement.lists`` (:class:`AgreementLists`), plain
+lists of model instances; ``agreement.party_list`` too, as every agreement
+shown with its parties has (display.party_countries).
+"""
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
-from django.db.models import Subquery
+from django.db.models import Q, Subquery
 from django.db.models.functions import JSONObject
 
 from alliances.models import Agreement, AgreementParty, AgreementSource, Country, Sector
-from newsroom.core.db import CompiledQuery, columns, instance_from_json, json_list, json_rows, set_prefetched
+from newsroom.core.db import columns, instance_from_json, json_list, json_rows
 
 COUNTRY_FIELDS = ("id", "name", "slug", "iso2")
 LINKED_AGREEMENT_FIELDS = ("id", "title", "slug")
+BATCH = 500
 
 
 def party_rows(outer: str = "pk") -> Subquery:
@@ -46,69 +56,131 @@ def parties_from_rows(rows: list) -> list[AgreementParty]:
 
 def lists() -> dict:
     return {
-        "page_parties": party_rows(),
-        "page_sectors": json_rows(
+        "parties": party_rows(),
+        "sectors": json_rows(
             Agreement.sectors.through.objects.all(), "agreement", **columns(*("id", "name", "slug"), prefix="sector__")
         ),
-        "page_sources": json_rows(
+        "sources": json_rows(
             AgreementSource.objects.all(), "agreement", id="id", outlet="outlet", url="url", published_on="published_on"
         ),
         # The agreement's own two links, as lists of one (or none).
-        "page_supersedes": json_rows(
+        "supersedes": json_rows(
             Agreement.objects.all(), "pk", outer="supersedes_id", **columns(*LINKED_AGREEMENT_FIELDS)
         ),
-        "page_part_of": json_rows(
-            Agreement.objects.all(), "pk", outer="part_of_id", **columns(*LINKED_AGREEMENT_FIELDS)
-        ),
-        "page_superseded_by": json_rows(Agreement.objects.all(), "supersedes", **columns(*LINKED_AGREEMENT_FIELDS)),
-        "page_parts": json_rows(Agreement.objects.all(), "part_of", **columns(*LINKED_AGREEMENT_FIELDS)),
+        "part_of": json_rows(Agreement.objects.all(), "pk", outer="part_of_id", **columns(*LINKED_AGREEMENT_FIELDS)),
+        "superseded_by": json_rows(Agreement.objects.all(), "supersedes", **columns(*LINKED_AGREEMENT_FIELDS)),
+        "parts": json_rows(Agreement.objects.all(), "part_of", **columns(*LINKED_AGREEMENT_FIELDS)),
     }
 
 
-# The page's own read: the agreement at a slug with its lists, in one query.
-_PAGE = CompiledQuery(
-    Agreement, lambda ids, now, key: Agreement.objects.filter(slug=key).annotate(**lists())[:1], key="text", clock=False
-)
-
-
-def for_page(slug: str) -> Agreement | None:
-    """The agreement at ``slug`` with its lists filled, or None: one query."""
-    found = _PAGE.run(key=slug)
-    if not found:
-        return None
-    agreement = found[0]
-    return fill(agreement, {name: agreement.__dict__.pop(name, None) for name in _column_names()})
-
-
 @functools.cache
-def _column_names() -> tuple[str, ...]:
+def _names() -> tuple[str, ...]:
     return tuple(lists())
 
 
-def fill(agreement: Agreement, fetched: dict) -> Agreement:
-    """Put the lists in ``fetched`` (the columns of :func:`lists`) on
-    ``agreement``, in the orders the models give them (names and titles
-    compared by code point: see newsroom.site.article_page)."""
-    rows = {name.removeprefix("page_"): json_list(value) for name, value in fetched.items()}
-    set_prefetched(agreement, "parties", parties_from_rows(rows.get("parties", [])))
-    set_prefetched(
-        agreement, "sectors", [instance_from_json(Sector, row) for row in sorted(rows.get("sectors", []), key=_name)]
+# -- Writing ----------------------------------------------------------------------
+
+
+def compute(agreement_ids: Iterable[int]) -> dict[int, dict]:
+    """The stored document of each agreement, by id: one query a batch."""
+    rows = (
+        Agreement.objects.filter(pk__in=list(agreement_ids))
+        .order_by()
+        .values("pk", **{f"l_{n}": e for n, e in lists().items()})
     )
-    sources = [instance_from_json(AgreementSource, row) for row in rows.get("sources", [])]
+    return {row["pk"]: {name: json_list(row[f"l_{name}"]) for name in _names()} for row in rows}
+
+
+def refresh(agreement_ids: Iterable[int]) -> None:
+    """Write the documents of these agreements again (``update()``: no
+    signals, no ``updated_at``)."""
+    ids = sorted({int(pk) for pk in agreement_ids if pk is not None})
+    for start in range(0, len(ids), BATCH):
+        documents = compute(ids[start : start + BATCH])
+        Agreement.objects.bulk_update(
+            [Agreement(pk=pk, page_lists=document) for pk, document in documents.items()], ["page_lists"]
+        )
+
+
+def refresh_missing() -> int:
+    """The documents of agreements that have none yet (after ``migrate``)."""
+    ids = list(Agreement.objects.filter(page_lists__isnull=True).values_list("pk", flat=True))
+    refresh(ids)
+    return len(ids)
+
+
+def refresh_all() -> int:
+    ids = list(Agreement.objects.values_list("pk", flat=True))
+    refresh(ids)
+    return len(ids)
+
+
+def linked_with(agreement_ids: Iterable[int]) -> set[int]:
+    """The agreements whose pages print these agreements' titles: those they
+    replace or belong to, and those that replace them or belong to them."""
+    ids = set(agreement_ids)
+    if not ids:
+        return set()
+    own = Agreement.objects.filter(pk__in=ids).values_list("supersedes_id", "part_of_id")
+    linked = {pk for pair in own for pk in pair if pk is not None}
+    linked |= set(Agreement.objects.filter(Q(supersedes__in=ids) | Q(part_of__in=ids)).values_list("pk", flat=True))
+    return linked
+
+
+# -- Reading ----------------------------------------------------------------------
+
+
+@dataclass
+class AgreementLists:
+    parties: list[AgreementParty] = field(default_factory=list)
+    sectors: list[Sector] = field(default_factory=list)
+    sources: list[AgreementSource] = field(default_factory=list)
+    supersedes: Agreement | None = None
+    part_of: Agreement | None = None
+    superseded_by: list[Agreement] = field(default_factory=list)
+    parts: list[Agreement] = field(default_factory=list)
+
+
+def for_page(slug: str) -> Agreement | None:
+    """The agreement at ``slug`` with its lists, or None: one query (two for
+    an agreement whose document was never written)."""
+    agreement = Agreement.objects.filter(slug=slug).first()
+    if agreement is None:
+        return None
+    document = agreement.page_lists
+    if document is None:
+        document = compute([agreement.pk]).get(agreement.pk, {})
+    return fill(agreement, document)
+
+
+def fill(agreement: Agreement, document: dict) -> Agreement:
+    """Put the lists of ``document`` on ``agreement`` (``.lists``,
+    ``.party_list``), in the orders the models give them (names and titles
+    compared by code point: see newsroom.site.article_page)."""
+    rows = {name: json_list(document.get(name)) for name in _names()}
+    sources = [instance_from_json(AgreementSource, row) for row in rows["sources"]]
     # Undated sources last, as PostgreSQL sorts them.
     sources.sort(key=lambda s: (s.published_on is None, s.published_on or 0, s.pk))
-    set_prefetched(agreement, "sources", sources)
-    for name in ("supersedes", "part_of"):
-        # Where select_related() would have put the linked agreement.
-        found = rows.get(name)
-        field = Agreement._meta.get_field(name)
-        if getattr(agreement, field.attname) is not None and found:
-            field.set_cached_value(agreement, instance_from_json(Agreement, found[0]))
-    for name in ("superseded_by", "parts"):
-        linked = sorted(rows.get(name, []), key=lambda row: (row["title"], row["id"]))
-        set_prefetched(agreement, name, [instance_from_json(Agreement, row) for row in linked])
+
+    def one(name: str) -> Agreement | None:
+        # Only while the agreement still points there (the document may be a
+        # moment older than the row).
+        found = rows[name]
+        return instance_from_json(Agreement, found[0]) if getattr(agreement, f"{name}_id") and found else None
+
+    def linked(name: str) -> list[Agreement]:
+        return [instance_from_json(Agreement, row) for row in sorted(rows[name], key=lambda r: (r["title"], r["id"]))]
+
+    agreement.lists = AgreementLists(
+        parties=parties_from_rows(rows["parties"]),
+        sectors=[
+            instance_from_json(Sector, row) for row in sorted(rows["sectors"], key=lambda r: (r["name"], r["id"]))
+        ],
+        sources=sources,
+        supersedes=one("supersedes"),
+        part_of=one("part_of"),
+        superseded_by=linked("superseded_by"),
+        parts=linked("parts"),
+    )
+    agreement.party_list = agreement.lists.parties
     return agreement
-
-
-def _name(row: dict) -> tuple:
-    return (row["name"], row["id"])

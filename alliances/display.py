@@ -30,10 +30,14 @@ def agreement_date(agreement, name: str) -> dict | None:
 
 
 def party_countries(agreement) -> list:
-    """The distinct countries among ``agreement``'s parties, in order, from
-    the prefetched parties (a country may hold two roles)."""
+    """The distinct countries among ``agreement``'s parties, in order (a
+    country may hold two roles): from ``party_list`` where a stored document
+    gave it (alliances.agreement_page), else the prefetched parties."""
+    parties = getattr(agreement, "party_list", None)
+    if parties is None:
+        parties = agreement.parties.all()
     seen, countries = set(), []
-    for party in agreement.parties.all():
+    for party in parties:
         if party.country_id not in seen:
             seen.add(party.country_id)
             countries.append(party.country)

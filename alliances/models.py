@@ -193,6 +193,11 @@ class Agreement(FillsSlug, KeepsOldAddresses, models.Model):
         verbose_name=_("last edited by"),
     )
 
+    # What the agreement's page prints from other rows (parties, sectors,
+    # sources, the agreements it is linked with), written on change by
+    # alliances.agreement_page; NULL until first written.
+    page_lists = models.JSONField(null=True, blank=True, editable=False)
+
     class Meta:
         ordering = ["title"]
         verbose_name = _("agreement")
@@ -436,4 +441,4 @@ class ArticleAgreement(models.Model):
 
 for _model in (AgreementParty, AgreementSource, ArticleAgreement, Country, Person, Organization):
     reversion.register(_model)
-reversion.register(Agreement, follow=Agreement.HISTORY_FOLLOW)
+reversion.register(Agreement, follow=Agreement.HISTORY_FOLLOW, exclude=["page_lists"])

@@ -37,7 +37,7 @@ from alliances import agreement_page
 from alliances.models import Agreement, AgreementParty, Country, CountryOverview
 from alliances.queries import agreements_by_recency, partner_countries, party_to
 from newsroom.core.converters import slug_path
-from newsroom.core.db import CompiledQuery, instance_from_json, json_list, set_prefetched
+from newsroom.core.db import instance_from_json, json_list
 
 LATEST_SHOWN = 5
 # What an agreement card prints (templates/jinja2/includes/cards.html).
@@ -84,36 +84,15 @@ class Overview:
         return sum(status.count for status in self.statuses)
 
 
-# Computing one: three queries compiled once per process.
-
-_STATUS_COUNTS = CompiledQuery(
-    Agreement,
-    lambda ids, now, key: Agreement.objects.filter(party_to(key))
-    .order_by()
-    .values("status")
-    .annotate(n=Count("pk"))
-    .values_list("status", "n"),
-    key="int",
-    clock=False,
-)
-_LATEST = CompiledQuery(
-    Agreement,
-    lambda ids, now, key: agreements_by_recency(Agreement.objects.filter(party_to(key))).annotate(
-        card_parties=agreement_page.party_rows()
-    )[:LATEST_SHOWN],
-    key="int",
-    clock=False,
-)
-_PARTNERS = CompiledQuery(
-    Country,
-    lambda ids, now, key: partner_countries(key).values_list("name", "slug", "agreement_count"),
-    key="int",
-    clock=False,
-)
+# Computing one: three queries.
 
 
 def compute(country_id: int, using: str = DEFAULT_DB_ALIAS) -> dict:
     """The overview of the country ``country_id`` as JSON-ready data."""
+    agreements = Agreement.objects.using(using).filter(party_to(country_id))
+    statuses = agreements.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n")
+    latest = agreements_by_recency(agreements).annotate(card_parties=agreement_page.party_rows())[:LATEST_SHOWN]
+    partners = partner_countries(country_id).using(using).values_list("name", "slug", "agreement_count")
 
     def card(agreement: Agreement) -> dict:
         row = {name: getattr(agreement, name) for name in CARD_FIELDS}
@@ -121,9 +100,9 @@ def compute(country_id: int, using: str = DEFAULT_DB_ALIAS) -> dict:
         return {**row, "parties": json_list(agreement.card_parties)}
 
     return {
-        "statuses": [[status, count] for status, count in _STATUS_COUNTS.rows(key=country_id, alias=using)],
-        "latest": [card(agreement) for agreement in _LATEST.run(key=country_id, alias=using)],
-        "partners": [list(row) for row in _PARTNERS.rows(key=country_id, alias=using)],
+        "statuses": [[status, count] for status, count in statuses],
+        "latest": [card(agreement) for agreement in latest],
+        "partners": [list(row) for row in partners],
     }
 
 
@@ -153,18 +132,10 @@ def refresh_all(*, missing_only: bool = False, using: str = DEFAULT_DB_ALIAS) ->
 
 # Reading one: with the country, in one query.
 
-_COUNTRY_PAGE = CompiledQuery(
-    Country,
-    lambda ids, now, key: Country.objects.filter(slug=key).annotate(overview_data=F("overview__data"))[:1],
-    key="text",
-    clock=False,
-)
-
 
 def country_for_page(slug: str) -> Country | None:
     """The country at ``slug`` carrying its stored overview, or None."""
-    found = _COUNTRY_PAGE.run(key=slug)
-    return found[0] if found else None
+    return Country.objects.filter(slug=slug).annotate(overview_data=F("overview__data")).first()
 
 
 def for_page(country: Country) -> Overview:
@@ -179,7 +150,7 @@ def for_page(country: Country) -> Overview:
     latest = []
     for row in data["latest"]:
         agreement = instance_from_json(Agreement, {k: v for k, v in row.items() if k != "parties"})
-        set_prefetched(agreement, "parties", agreement_page.parties_from_rows(row["parties"]))
+        agreement.party_list = agreement_page.parties_from_rows(row["parties"])
         latest.append(agreement)
     counts = dict(data["statuses"])
     return Overview(

@@ -114,6 +114,14 @@ def test_stored_copies_are_what_the_app_itself_would_store():
     vectors = dict(articles.values_list("pk", "search_vector"))
     refresh_search_vector(list(vectors))
     assert dict(articles.values_list("pk", "search_vector")) == vectors
+    # Card and page documents, agreement pages: as the app computes them.
+    from alliances import agreement_page
+    from newsroom.stored import documents
+
+    computed = documents.compute(list(stored))
+    assert {pk: (card, lists) for pk, card, lists in articles.values_list("pk", "card", "page_lists")} == computed
+    pages = agreement_page.compute(Agreement.objects.values_list("pk", flat=True))
+    assert dict(Agreement.objects.values_list("pk", "page_lists")) == pages
     # Country overviews: as computed from the rows now.
     for row in CountryOverview.objects.filter(country__agreement_parties__isnull=False).distinct()[:20]:
         assert row.data == overview.compute(row.country_id)

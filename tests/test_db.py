@@ -1,13 +1,10 @@
-"""The query helpers of newsroom.core.db that the read paths share, on both
-databases: the ``any`` lookup, several lists from one round trip, and
-queries compiled once."""
+"""The database helpers of newsroom.core.db, on both databases: the ``any``
+lookup, stored rows turned back into instances, and steady parameter types
+for PostgreSQL's prepared statements."""
 
 import pytest
-from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
-from django.db.models import Count
 
-from newsroom.core.db import CompiledQuery, rows_of
 from newsroom.models import Article, TaggedTopic
 from tests.factories import ArticleFactory
 
@@ -27,57 +24,29 @@ def test_any_finds_the_rows_whose_value_is_among_those_given():
     ]
 
 
-def test_rows_of_gives_each_querysets_rows_in_its_order_from_one_query(django_assert_num_queries):
-    ArticleFactory(headline="Oil", topics=["oil", "trade"])
-    ArticleFactory(headline="Gas", topics=["oil"])
-    by_topic = (
-        TaggedTopic.objects.values("tag__name").annotate(n=Count("pk")).order_by("-n", "tag__name")
-    ).values_list("tag__name", "n")
-    headlines = Article.objects.order_by("headline").values_list("headline", "pk")
-    nothing = Article.objects.filter(headline="none").values_list("pk")
-    with django_assert_num_queries(1):
-        topics, articles, empty = rows_of(by_topic, headlines, nothing)
-    assert topics == [("oil", 2), ("trade", 1)]
-    assert [headline for headline, _pk in articles] == ["Gas", "Oil"]
-    assert empty == []
+def test_a_stored_row_becomes_the_instance_the_orm_gives(django_assert_num_queries):
+    """instance_from_json turns a stored document's row back into a model
+    instance: fields typed as the database types them (aware datetimes,
+    JSON), the fields the row lacks deferred and loaded on demand."""
+    from newsroom.core.db import instance_from_json
 
-
-def test_a_compiled_query_gives_the_instances_the_orm_gives(django_assert_num_queries):
-    """CompiledQuery.run builds instances itself (not through ``raw()``):
-    model fields come through their converters (JSON, dates), deferred
-    fields stay deferred, annotations are plain attributes."""
     story = ArticleFactory(public=True, headline="Oil deal", topics=["oil"])
     story.related = [[story.pk + 1, 1, 0, 2, 1700000000]]
     story.save(update_fields=["related"])
-    query = CompiledQuery(
-        Article,
-        lambda ids, now, key: Article.objects.published(now=now)
-        .filter(slug=key)
-        .only("headline", "published_at", "related")
-        .annotate(n_topics=Count("topic_links")),
-        key="text",
-    )
-    with django_assert_num_queries(1):
-        (found,) = query.run(key=story.slug)
     orm = Article.objects.get(pk=story.pk)
+    row = {"id": orm.pk, "headline": orm.headline, "published_at": orm.published_at.isoformat(), "related": orm.related}
     with django_assert_num_queries(0):
-        assert (found.pk, found.headline, found.published_at, found.related) == (
+        built = instance_from_json(Article, row)
+        assert (built.pk, built.headline, built.published_at, built.related) == (
             orm.pk,
             orm.headline,
             orm.published_at,
             orm.related,
         )
-        assert found.n_topics == 1
-        assert found.get_deferred_fields() >= {"body", "dek"}
-        assert found._state.adding is False
-    assert found.dek == orm.dek  # a deferred field loads on demand
-    assert query.run(key="no-such-slug") == []
-
-    no_pk = CompiledQuery(
-        Article, lambda ids, now, key: Article.objects.filter(slug=key).values("headline"), key="text", clock=False
-    )
-    with pytest.raises(ImproperlyConfigured, match="primary key"):
-        no_pk.run(key=story.slug)
+        assert built.published_at.tzinfo is not None
+        assert built.get_deferred_fields() >= {"body", "dek"}
+        assert built._state.adding is False
+    assert built.dek == orm.dek  # a deferred field loads on demand
 
 
 @pytest.mark.skipif(
@@ -96,19 +65,8 @@ def test_ids_small_and_large_share_one_prepared_statement():
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*), min(parameter_types::text) FROM pg_prepared_statements WHERE statement LIKE %s",
-            ['%"card_kicker"%'],
+            ['%"newsroom_article"."card"%ANY(%'],
         )
         prepared, types = cursor.fetchone()
     assert prepared == 1
     assert "smallint" not in types
-
-
-def test_compiled_rows_become_instances_whatever_order_the_columns_come_in():
-    """Model.from_db() takes values in the model's field order; a query that
-    selects them in another order must not put a headline in the slug."""
-    from newsroom.core.db import _Instances
-
-    (built,) = _Instances(Article, "default", ["headline", "n", "slug", "id"]).build([("Oil deal", 3, "oil-deal", 7)])
-    assert (built.pk, built.headline, built.slug, built.n) == (7, "Oil deal", "oil-deal", 3)
-    with pytest.raises(ImproperlyConfigured, match="more than once"):
-        _Instances(Article, "default", ["id", "slug", "slug"])

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from reversion.models import Version
 
+from alliances import agreement_page
 from alliances.models import Agreement, AgreementParty, ArticleAgreement
 from newsroom.core.text import unique_slug
 from newsroom.editorial import history, services
@@ -40,7 +41,7 @@ from newsroom.models import (  # can_publish: the one test of "is an editor"
     TopicAlias,
     can_publish,
 )
-from newsroom.stored import listings, related
+from newsroom.stored import documents, listings, related
 from newsroom.stored.search_vector import refresh_search_vector
 
 Status = Article.Status
@@ -272,6 +273,9 @@ def restore_version(*, version, user) -> Reverted:
         refresh_search_vector([result.obj.pk])
         listings.sync([result.obj.pk])
         related.refresh([result.obj.pk])
+        documents.refresh([result.obj.pk])
+    elif isinstance(result.obj, Agreement):
+        agreement_page.refresh({result.obj.pk} | agreement_page.linked_with([result.obj.pk]))
     return result
 
 

@@ -29,6 +29,7 @@ from newsroom.models import (  # can_publish: the one test of "is an editor"
     can_publish,
     public_q,
 )
+from newsroom.stored import documents
 from newsroom.stored.search_vector import refresh_search_vector
 
 Status = Article.Status
@@ -388,7 +389,9 @@ def merge_topics(*, sources: list[Topic], target: Topic, user) -> Topic:
                 % {"old": old_name, "new": target.name, "count": len(moved)},
             )
             if moved:
+                # The links moved by update(): no signal told the stored copies.
                 refresh_search_vector(moved)
+                documents.refresh(moved)
     return target
 
 

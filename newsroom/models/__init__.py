@@ -15,8 +15,6 @@ from newsroom.models.articles import (
     Kicker,
     RelatedVideo,
     Source,
-    card_bylines,
-    card_kicker,
 )
 from newsroom.models.people import Author, can_publish
 from newsroom.models.topics import ArticleTagLink, TaggedCountry, TaggedTopic, Topic, TopicAlias, TopicQuerySet
@@ -55,8 +53,6 @@ __all__ = [
     "TopicAlias",
     "TopicQuerySet",
     "can_publish",
-    "card_bylines",
-    "card_kicker",
     "default_preview_expiry",
     "public_q",
 ]
@@ -76,6 +72,6 @@ for _model in (TaggedTopic, TaggedCountry):
     reversion.register(_model, exclude=["article_status", "article_published_at"])
 reversion.register(
     Article,
-    exclude=["search_vector", "related"],
+    exclude=["search_vector", "related", "card", "page_lists"],
     follow=Article.HISTORY_FOLLOW,
 )

@@ -14,8 +14,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import JSONField, OuterRef, Q, Subquery
-from django.db.models.functions import JSONArray, JSONObject
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
@@ -24,7 +23,6 @@ from taggit.managers import TaggableManager
 from alliances.tagging import CountryTaggableManager
 from newsroom.core.addresses import KeepsOldAddresses
 from newsroom.core.converters import slug_path
-from newsroom.core.db import JSONList, json_list
 from newsroom.core.text import FillsSlug
 from newsroom.models.people import Author, can_publish
 from newsroom.models.tagging import TopicTagManager
@@ -62,8 +60,8 @@ class ArticleQuerySet(models.QuerySet):
         itself when its time comes; no job has to flip it.
 
         This is the only place the rule is written (``public_q`` below also
-        serves the copies on the topic and country links). ``now`` is for
-        queries compiled ahead of time (newsroom.core.db.CompiledQuery).
+        serves the copies on the topic and country links). ``now`` asks the
+        question at another time than the present.
         """
         return self.filter(public_q(now=now))
 
@@ -102,23 +100,18 @@ class ArticleQuerySet(models.QuerySet):
             | Q(status=Article.Status.ARCHIVED, published_at__gt=Subquery(last_archived))
         )
 
-    def for_listing(self, *, kicker: bool = True) -> ArticleQuerySet:
+    def for_listing(self) -> ArticleQuerySet:
         """What a list of article cards prints, newest first, in one query
-        however long the list: the cards, each with its kicker topic
-        (``card_kicker``: the article's first topic as a JSON [name, slug])
-        and its authors' names and addresses (``card_bylines``, a JSON
-        list), as subqueries: prefetching bylines or topics would cost a
-        query each and build a queryset per card. No body, search vector or
-        related list: only the columns a card prints (``CARD_FIELDS``).
-        ``kicker=False`` for lists that print no kicker (search results)."""
-        queryset = self.only(*CARD_FIELDS).annotate(card_bylines=card_bylines()).order_by("-published_at", "-pk")
-        if not kicker:
-            return queryset
-        return queryset.annotate(card_kicker=card_kicker())
+        however long the list: only the columns a card prints
+        (``CARD_FIELDS``), with the stored card document (the kicker topic
+        and the bylines, kept by newsroom.stored.documents) instead of a
+        prefetch or a subquery per list. No body, search vector or related
+        list."""
+        return self.only(*CARD_FIELDS, "card").order_by("-published_at", "-pk")
 
     def for_feed(self) -> ArticleQuerySet:
         """for_listing() and every topic and country (the feed's categories)."""
-        return self.for_listing().only(*CARD_FIELDS, "modified_at").prefetch_related("tags", "countries")
+        return self.for_listing().only(*CARD_FIELDS, "card", "modified_at").prefetch_related("tags", "countries")
 
     def for_admin_list(self) -> ArticleQuerySet:
         return self.defer("body", "search_vector").prefetch_related(
@@ -147,6 +140,10 @@ class ArticleQuerySet(models.QuerySet):
         if can_publish(user):
             return self.all()
         return self.filter(public_q() | Q(pk__in=Article.objects.editable_by(user).values("pk")))
+
+
+# Columns newsroom.stored writes; a plain save of an article leaves them be.
+STORED_ELSEWHERE = {"related", "card", "page_lists"}
 
 
 class Article(FillsSlug, KeepsOldAddresses, models.Model):
@@ -240,6 +237,12 @@ class Article(FillsSlug, KeepsOldAddresses, models.Model):
     # The related-articles box, ranked on write by newsroom.stored.related (entries
     # [id, shared agreements, shared countries, shared topics, timestamp]).
     related = models.JSONField(default=list, blank=True, editable=False)
+    # What a card and the article page print from other rows (the kicker
+    # topic and bylines; the page's nine lists), written on change by
+    # newsroom.stored.documents so that reading a page is reading this row.
+    # NULL until first written: readers then compute it (never a wrong value).
+    card = models.JSONField(null=True, blank=True, editable=False)
+    page_lists = models.JSONField(null=True, blank=True, editable=False)
     # The last substantive change readers were told about (a correction, or
     # an edit the editor marked as substantive): the page's "Updated" line
     # and dateModified. A typo fix leaves it alone; updated_at does not.
@@ -335,49 +338,56 @@ class Article(FillsSlug, KeepsOldAddresses, models.Model):
             and kwargs.get("update_fields") is None
             and not kwargs.get("force_insert")
         ):
-            # The stored related list has its own writer (newsroom.stored.related),
-            # which also merges newer stories into it: an instance loaded
-            # before such a merge must not write its old copy back. Deferred
-            # fields stay out too, as in Django's own save().
+            # The stored related list and documents have their own writers
+            # (newsroom.stored), which also change them when other rows do:
+            # an instance loaded before such a write must not write its old
+            # copy back. Deferred fields stay out too, as in Django's own save().
             deferred = self.get_deferred_fields()
             kwargs["update_fields"] = [
                 f.name
                 for f in self._meta.concrete_fields
-                if not f.primary_key and f.name != "related" and f.attname not in deferred
+                if not f.primary_key and f.name not in STORED_ELSEWHERE and f.attname not in deferred
             ]
         super().save(*args, **kwargs)
         self.leave_redirect()
 
+    def _card(self) -> dict | None:
+        # The stored card document, when this instance read it and it was
+        # written (newsroom.stored.documents); None sends readers to the rows.
+        return self.__dict__.get("card")
+
     @property
     def kicker(self) -> Topic | Kicker | None:
-        """The topic printed above the headline: the article's first topic.
-        Cards from ``for_listing()`` carry it as ``card_kicker`` and need no
-        topic query; otherwise the (prefetched) topics are read."""
-        if "card_kicker" in self.__dict__:
-            pair = json_list(self.card_kicker)
+        """The topic printed above the headline: the article's first topic,
+        from the stored card, else from the article's topics."""
+        card = self._card()
+        if card is not None:
+            pair = card.get("kicker")
             return Kicker(*pair) if pair else None
-        topics = self.tags.all()
+        lists = getattr(self, "lists", None)
+        topics = lists.topics if lists is not None else self.tags.all()
         return topics[0] if topics else None
 
     def ordered_authors(self) -> list[Author]:
-        """Authors in byline order: from ``card_bylines`` on cards from
-        ``for_listing()`` (instances carrying name and slug, the rest
-        deferred), else from the (prefetched) bylines."""
-        if "card_bylines" in self.__dict__:
+        """Authors in byline order: from the stored card (instances carrying
+        name and slug, the rest deferred), else from the bylines."""
+        card = self._card()
+        if card is not None:
             return [
                 Author.from_db(self._state.db, ["id", "name", "slug"], [row["author_id"], row["name"], row["slug"]])
-                for row in self._card_byline_rows()
+                for row in card.get("bylines", [])
             ]
+        lists = getattr(self, "lists", None)
+        if lists is not None:
+            return lists.authors
         return [b.author for b in sorted(self.bylines.all(), key=lambda b: b.position)]
 
     def author_names(self) -> list[str]:
         """The byline's names, in order: what a card prints."""
-        if "card_bylines" in self.__dict__:
-            return [row["name"] for row in self._card_byline_rows()]
+        card = self._card()
+        if card is not None:
+            return [row["name"] for row in card.get("bylines", [])]
         return [author.name for author in self.ordered_authors()]
-
-    def _card_byline_rows(self) -> list[dict]:
-        return sorted(json_list(self.card_bylines), key=lambda row: (row["position"], row["id"]))
 
 
 class Kicker(NamedTuple):
@@ -389,40 +399,6 @@ class Kicker(NamedTuple):
 
     def get_absolute_url(self) -> str:
         return slug_path("newsroom:topic-detail", self.slug)
-
-
-def card_kicker() -> Subquery:
-    """An article's first topic (in the order taggit gives them: the order
-    they were added) as a JSON [name, slug], for cards. The first link's
-    topic id is found first and the topic then read by its key: joining the
-    links with the topics made PostgreSQL hash the whole topic table once per
-    card (2 ms a page of twenty, against 0.3)."""
-    first_topic = (
-        TaggedTopic.objects.filter(content_object_id=OuterRef(OuterRef("pk"))).order_by("pk").values("tag_id")[:1]
-    )
-    return Subquery(
-        Topic.objects.filter(pk=Subquery(first_topic)).order_by().values(pair=JSONArray("name", "slug"))[:1],
-        output_field=JSONField(),
-    )
-
-
-def card_bylines() -> Subquery:
-    """An article's bylines as a JSON list of {id, position, author_id,
-    name, slug}, for cards (``ArticleQuerySet.for_listing``)."""
-    return Subquery(
-        Byline.objects.filter(article=OuterRef("pk"))
-        .order_by()
-        .values("article")
-        .annotate(
-            rows=JSONList(
-                JSONObject(
-                    id="id", position="position", author_id="author_id", name="author__name", slug="author__slug"
-                )
-            )
-        )
-        .values("rows"),
-        output_field=models.JSONField(),
-    )
 
 
 class Byline(models.Model):

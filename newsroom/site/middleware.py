@@ -9,6 +9,7 @@ old_path index, before the 404 goes out. Views only say "not found".
 
 from django.http import Http404, HttpResponsePermanentRedirect
 
+from newsroom.core.addresses import is_site_path
 from newsroom.site.views import moved_to
 
 
@@ -32,10 +33,14 @@ class MovedPagesMiddleware:
 
     @staticmethod
     def _may_have_moved(request) -> bool:
+        # Only an address that could be a stored old path is looked up: one
+        # with a NUL or other control character never is (and PostgreSQL
+        # refuses NUL in a query).
         return (
             request.method in ("GET", "HEAD")
             and not request.path.startswith("/admin/")
             and not getattr(request, "newsroom_moved_checked", False)
+            and is_site_path(request.path)
         )
 
     @staticmethod

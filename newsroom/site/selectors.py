@@ -17,7 +17,6 @@ from django.db.models import Count, Prefetch, QuerySet
 from alliances import agreement_page
 from alliances.models import Agreement, AgreementParty, ArticleAgreement, Country
 from alliances.queries import agreements_by_recency, party_to
-from newsroom.core.db import CompiledQuery
 from newsroom.models import Article, Author, TaggedCountry, TaggedTopic, Topic, public_q
 from newsroom.pagecache import pages as page_cache
 from newsroom.site import article_page
@@ -137,22 +136,13 @@ def _count_sections() -> dict[str, list[SectionLink]]:
 # Article lists -----------------------------------------------------------------
 
 
-def _cards(ids, now=None, key=None) -> QuerySet[Article]:
-    return Article.objects.published(now=now).for_listing().filter(pk__in=ids)
-
-
-# The cards of a list page (a page of twenty, plus one to know whether an
-# older page exists) or of a related-stories box, by id.
-CARDS = CompiledQuery(Article, _cards, size=24)
-
-
 def cards(ids: list[int]) -> list[Article]:
     """The public articles among ``ids`` as cards (``for_listing()``),
-    newest first, from a query compiled once per process (built afresh for
-    a longer list)."""
-    if len(ids) > CARDS.size:
-        return list(_cards(ids))
-    return CARDS.run(ids) if ids else []
+    newest first. The ids go as one array parameter (the ``any`` lookup), so
+    the statement is the same for every list and PostgreSQL keeps its plan."""
+    if not ids:
+        return []
+    return list(Article.objects.published().for_listing().filter(pk__any=frozenset(ids)))
 
 
 def latest_articles(limit: int) -> list[Article]:
@@ -175,65 +165,46 @@ def author_articles(author: Author) -> QuerySet[Article]:
     return Article.objects.published().for_listing().filter(bylines__author=author)
 
 
-def _agreement_links(ids, now, key) -> QuerySet:
-    return (
-        ArticleAgreement.objects.filter(public_q("article__", now=now), agreement_id=key)
-        .order_by("-article__published_at", "-article_id")
-        .values_list("article_id", "relation")
-    )
-
-
-AGREEMENT_LINKS = CompiledQuery(ArticleAgreement, _agreement_links, key="int", paged=True)
-
-
 def agreement_article_rows(agreement: Agreement, offset: int, limit: int) -> list[tuple[int, str]]:
     """Rows ``offset`` to ``offset + limit`` of the public articles about or
     mentioning ``agreement``, newest first: (article id, the link's
     ``relation``). An article links an agreement at most once,
     so no article comes twice."""
-    return AGREEMENT_LINKS.rows(key=agreement.pk, offset=offset, limit=limit)
+    links = (
+        ArticleAgreement.objects.filter(public_q("article__"), agreement=agreement)
+        .order_by("-article__published_at", "-article_id")
+        .values_list("article_id", "relation")
+    )
+    return list(links[offset : offset + limit])
 
 
 # Pages by address ---------------------------------------------------------------
 
 
-_TOPIC_BY_SLUG = CompiledQuery(
-    Topic, lambda ids, now, key: Topic.objects.filter(slug=key).order_by()[:1], key="text", clock=False
-)
-
-
 def topic_by_slug(slug: str) -> Topic | None:
-    """The topic at ``slug``, or None (a query compiled once per process;
-    the country and agreement pages read theirs with what they print)."""
-    found = _TOPIC_BY_SLUG.run(key=slug)
-    return found[0] if found else None
+    """The topic at ``slug``, or None."""
+    return Topic.objects.filter(slug=slug).first()
 
 
 # The article page --------------------------------------------------------------
 
 
-PUBLIC_ARTICLE = CompiledQuery(
-    Article,
-    lambda ids, now, key: (
-        Article.objects.published(now=now).filter(slug=key).defer("search_vector").annotate(**article_page.lists())[:1]
-    ),
-    key="text",
-)
-
-
 def public_article(slug: str) -> Article | None:
-    """The public article at ``slug`` with everything its page lists (see
-    :mod:`newsroom.site.article_page`), or None: one query, compiled once."""
-    found = PUBLIC_ARTICLE.run(key=slug)
-    return article_page.fill_from_columns(found[0]) if found else None
+    """The public article at ``slug``, with everything its page lists
+    (``article.lists``, from the stored document: see
+    :mod:`newsroom.site.article_page`), or None: one query."""
+    article = Article.objects.published().filter(slug=slug).defer("search_vector").first()
+    if article is not None:
+        article_page.load(article)
+    return article
 
 
 def load_article_page(article: Article) -> Article:
-    """Fetch everything the article page prints onto ``article`` in one query
-    (see :mod:`newsroom.site.article_page`). Works on any instance, so the
-    admin's preview of a draft renders through the same path as the public
-    page."""
-    return article_page.load(article)
+    """Give ``article`` everything the article page prints (``article.lists``).
+    Works on any instance, so the admin's preview of a draft renders through
+    the same path as the public page."""
+    article_page.load(article)
+    return article
 
 
 def related_articles(article: Article, limit: int = related.SHOWN) -> list[Article]:

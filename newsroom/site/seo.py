@@ -14,6 +14,7 @@ from django.utils.timezone import localtime
 
 from alliances.models import ArticleAgreement
 from newsroom.models import Article
+from newsroom.site import article_page
 from newsroom.site.views import absolute_url
 
 # The same escapes Django's json_script applies: with <, > and & written as
@@ -51,14 +52,13 @@ def article_structured_data(article: Article) -> dict:
     """schema.org NewsArticle for ``article``, from what the article page has
     already fetched (no queries of its own)."""
     url = absolute_url(article.get_absolute_url())
-    links = list(article.agreement_links.all())
-    about = [_country(c) for c in article.countries.all()]
+    lists = article_page.load(article)
+    links = lists.agreement_links
+    about = [_country(c) for c in lists.countries]
     about += [_agreement(link.agreement) for link in links if link.relation == ArticleAgreement.Relation.ABOUT]
     mentions = [_agreement(link.agreement) for link in links if link.relation == ArticleAgreement.Relation.MENTIONS]
-    mentions += [
-        {"@type": "Person", "name": p.name, **({"jobTitle": p.role} if p.role else {})} for p in article.people.all()
-    ]
-    mentions += [{"@type": "Organization", "name": o.name} for o in article.organizations.all()]
+    mentions += [{"@type": "Person", "name": p.name, **({"jobTitle": p.role} if p.role else {})} for p in lists.people]
+    mentions += [{"@type": "Organization", "name": o.name} for o in lists.organizations]
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -72,7 +72,7 @@ def article_structured_data(article: Article) -> dict:
             for a in article.ordered_authors()
         ],
         "publisher": {"@type": "NewsMediaOrganization", "name": settings.SITE_NAME, "url": settings.SITE_URL + "/"},
-        "keywords": [t.name for t in article.tags.all()],
+        "keywords": [t.name for t in lists.topics],
         "about": about,
         "mentions": mentions,
     }
@@ -83,7 +83,7 @@ def article_structured_data(article: Article) -> dict:
         # The last substantive update (a correction, or an edit marked so),
         # not the last save: a typo fix does not make a story look fresh.
         data["dateModified"] = localtime(article.date_modified).isoformat()
-    corrections = list(article.corrections.all())
+    corrections = lists.corrections
     if corrections:
         data["correction"] = [
             {"@type": "CorrectionComment", "text": c.text, "datePublished": localtime(c.created_at).isoformat()}

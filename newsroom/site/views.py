@@ -281,7 +281,7 @@ def render_article(request, article: Article, *, preview: bool = False, extra_co
     any article with ``preview=True``, which marks the page "not public" and
     keeps it out of search engines. Related articles are public ones in both
     cases."""
-    selectors.load_article_page(article)
+    lists = selectors.load_article_page(article).lists
     image = article.image.url if article.image else ""
     meta = page_meta(
         request,
@@ -295,11 +295,11 @@ def render_article(request, article: Article, *, preview: bool = False, extra_co
         # still the public one.
         path=article.get_absolute_url(),
     )
-    links = article.agreement_links.all()
     context = {
         "article": article,
-        "authors": article.ordered_authors(),
-        "agreement_links": links,
+        "lists": lists,
+        "authors": lists.authors,
+        "agreement_links": lists.agreement_links,
         "related": selectors.related_articles(article),
         "show_updated": _was_updated(article),
         "preview": preview,
@@ -325,7 +325,7 @@ def _was_updated(article: Article) -> bool:
 
 
 def _article_breadcrumbs(article: Article) -> list[tuple[str, str]]:
-    topics = list(article.tags.all())
+    topics = article.lists.topics
     crumbs = [(_("Topics"), reverse("newsroom:topic-list"))]
     if topics:
         crumbs.append((topics[0].name, topics[0].get_absolute_url()))

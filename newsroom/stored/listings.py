@@ -18,7 +18,6 @@ from collections.abc import Iterable
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
-from newsroom.core.db import CompiledQuery
 from newsroom.models import Article, TaggedCountry, TaggedTopic, public_q
 
 LINK_MODELS = (TaggedTopic, TaggedCountry)
@@ -48,16 +47,6 @@ def listed_ids(model, tag_id: int, now=None) -> QuerySet:
     )
 
 
-# One page of a list, from a query compiled once per process (see
-# newsroom.core.db.CompiledQuery): building it cost more than running it.
-_PAGES = {
-    model: CompiledQuery(
-        model, lambda ids, now, key, model=model: listed_ids(model, key, now=now), key="int", paged=True
-    )
-    for model in LINK_MODELS
-}
-
-
 def page_ids(model, tag_id: int, offset: int, limit: int) -> list[int]:
     """Ids ``offset`` to ``offset + limit`` of :func:`listed_ids`."""
-    return [row[0] for row in _PAGES[model].rows(key=tag_id, offset=offset, limit=limit)]
+    return list(listed_ids(model, tag_id)[offset : offset + limit])

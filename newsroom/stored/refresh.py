@@ -6,32 +6,41 @@ The stored copies (derived data written on save, so pages read it ready):
 * listing copies: each topic and country link's copy of its article's
   status and time (newsroom.stored.listings);
 * related lists: ``Article.related`` (newsroom.stored.related);
+* article documents: ``Article.card`` and ``Article.page_lists``, what a
+  card and the page print from other rows (newsroom.stored.documents);
+* agreement pages: ``Agreement.page_lists`` (alliances.agreement_page);
 * country overviews: ``alliances.CountryOverview`` (alliances.overview);
 * page cache: every cached page, by one generation counter
   (newsroom.pagecache, a reader: it listens to every write of the newsroom,
   alliances and taggit tables itself, after the transaction commits).
 
-| Change                                         | Refreshes, in this order                        |
-|------------------------------------------------|-------------------------------------------------|
-| article saved: headline, dek, body, language   | search vector, then page cache                  |
-| article saved: status or publication time      | listing copies, related lists, then page cache  |
-| topics, countries or agreements (un)linked     | search vector, related lists, listing copies    |
-|                                                | (when added), then page cache                   |
-| agreement link row saved or deleted (inline)   | search vector, related lists, then page cache   |
-| topic renamed or deleted                       | search vector of its articles, then page cache  |
-| country renamed                                | search vector of its articles, country          |
-|                                                | overviews around it, then page cache            |
-| agreement saved                                | search vector of its articles, country          |
-|                                                | overviews of its parties, then page cache       |
-| agreement deleted                              | country overviews of its parties, page cache    |
-| party added, moved or removed                  | country overviews, then page cache              |
-| ``manage.py migrate``                          | country overviews not stored yet                |
+| Change                                     | Refreshes, in this order                      |
+|--------------------------------------------|-----------------------------------------------|
+| article saved: headline, dek, body, lang.  | search vector                                 |
+| article saved: status or publication time  | listing copies, related lists                 |
+| article created                            | article documents                             |
+| topics, countries, agreements (un)linked   | search vector, related lists, listing copies  |
+|                                            | (when added), article documents               |
+| byline, source, video, correction changed  | article documents                             |
+| people or organisations (un)linked         | article documents                             |
+| author, person, organisation renamed       | article documents of its articles             |
+| topic renamed or deleted                   | search vector, article documents              |
+| country renamed                            | search vector, article documents, agreement   |
+|                                            | pages, country overviews                      |
+| agreement saved                            | search vector, article documents, agreement   |
+|                                            | pages (its own and linked ones), overviews    |
+| agreement deleted                          | linked agreement pages, country overviews     |
+| party added, moved or removed              | agreement page, article documents, overviews  |
+| agreement source, sectors, sector changed  | agreement pages                               |
+| ``manage.py migrate``                      | documents and overviews not stored yet        |
+| every write of the three apps              | page cache, last, after the commit            |
 
-A saved record's own fields go first, the lists that rank or count it next,
+A saved record's own copies go first, the lists that rank or count it next,
 the page cache last. Writes that bypass signals call the same functions:
-restoring a version (services.restore: search vector, listing copies,
-related lists) and merging topics (search vector). Bulk loads (bench_data,
-imports) use ``refresh_bulk()``, the same steps over many articles at once.
+restoring a version (restore.restore_version: search vector, listing copies,
+related lists, documents) and merging topics (search vector, documents).
+Bulk loads (bench_data, imports) use ``refresh_bulk()``, the same steps
+over many articles at once.
 
 ``RULES`` below is the table as code: ``connect()`` (NewsroomConfig.ready)
 connects each rule in order, so Django runs them in that order.
@@ -40,13 +49,23 @@ connects each rule in order, so Django runs them in that order.
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_delete, pre_save
 from django.dispatch import Signal
 
-from alliances import overview
-from alliances.models import Agreement, AgreementParty, ArticleAgreement, Country
-from newsroom.models import Article, TaggedCountry, TaggedTopic, Topic
-from newsroom.stored import listings, related
+from alliances import agreement_page, overview
+from alliances.models import (
+    Agreement,
+    AgreementParty,
+    AgreementSource,
+    ArticleAgreement,
+    Country,
+    Organization,
+    Person,
+    Sector,
+)
+from newsroom.models import Article, Author, Byline, Correction, RelatedVideo, Source, TaggedCountry, TaggedTopic, Topic
+from newsroom.stored import documents, listings, related
 from newsroom.stored.search_vector import refresh_search_vector
 
 # The fields the vector is built from; saving only other fields (a status
@@ -56,7 +75,17 @@ TEXT_FIELDS = {"headline", "dek", "body", "language"}
 PUBLICATION_FIELDS = {"status", "published_at"}
 
 
-def article_saved(sender, instance, update_fields=None, **kwargs):
+def _articles_of(model, field: str, value) -> list[int]:
+    """Ids of the articles whose link rows in ``model`` have ``field`` = ``value``."""
+    article_field = "content_object_id" if model in (TaggedTopic, TaggedCountry) else "article_id"
+    return list(model.objects.filter(**{field: value}).values_list(article_field, flat=True))
+
+
+def _articles_showing_agreements(agreement_ids) -> list[int]:
+    return list(ArticleAgreement.objects.filter(agreement_id__in=agreement_ids).values_list("article_id", flat=True))
+
+
+def article_saved(sender, instance, created=False, update_fields=None, **kwargs):
     fields = set(update_fields) if update_fields is not None else None
     if fields is None or TEXT_FIELDS & fields:
         refresh_search_vector([instance.pk])
@@ -65,6 +94,10 @@ def article_saved(sender, instance, update_fields=None, **kwargs):
         # Published or scheduled: it enters its neighbours' boxes; anything
         # else: it leaves them.
         related.request_refresh([instance.pk])
+    if created:
+        # Its documents print other rows only: written now (empty), then as
+        # those rows come.
+        documents.refresh([instance.pk])
 
 
 def links_changed(sender, instance, action, reverse, pk_set, **kwargs):
@@ -80,49 +113,185 @@ def links_changed(sender, instance, action, reverse, pk_set, **kwargs):
             related.request_refresh(pk_set)
             if action == "post_add":
                 listings.sync(pk_set)
+            documents.refresh(pk_set)
     else:
         refresh_search_vector([instance.pk])
         related.request_refresh([instance.pk])
         if action == "post_add":
             listings.sync([instance.pk])
+        documents.refresh([instance.pk])
 
 
 def link_row_changed(sender, instance, origin=None, **kwargs):
     """An agreement link saved or deleted row by row (the admin inline, a
     cascade, or a related manager's remove/clear)."""
+    if isinstance(origin, Article):
+        return  # the article itself is going away
     refresh_search_vector([instance.article_id])
-    # A deletion that cascades from the article (it is going away) or from
-    # the agreement (hundreds of articles at once) leaves the related lists
-    # as they are: their ids stay valid, and each is ranked again at its
-    # article's next save.
+    # A deletion that cascades from the agreement (hundreds of articles at
+    # once) leaves the related lists as they are: their ids stay valid, and
+    # each is ranked again at its article's next save.
     if origin is None or origin is instance:
         related.request_refresh([instance.article_id])
+    documents.refresh([instance.article_id])
+
+
+def article_row_changed(sender, instance, origin=None, **kwargs):
+    """A byline, source, video or correction saved or deleted."""
+    if not isinstance(origin, Article):
+        documents.refresh([instance.article_id])
+
+
+def people_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """People or organisations added to or removed from an article."""
+    if action in ("post_add", "post_remove"):
+        documents.refresh(pk_set if reverse else [instance.pk])
+    elif action == "pre_clear" and reverse:
+        instance.articles_before_clear = list(
+            sender.objects.filter(**{sender_field(sender, instance): instance.pk}).values_list("article_id", flat=True)
+        )
+    elif action == "post_clear":
+        documents.refresh(getattr(instance, "articles_before_clear", []) if reverse else [instance.pk])
+
+
+def sender_field(through, instance) -> str:
+    """The column of ``through`` that points at ``instance``'s model."""
+    return next(f.attname for f in through._meta.fields if f.is_relation and f.related_model is type(instance))
+
+
+def author_saved(sender, instance, created, **kwargs):
+    if not created:
+        documents.refresh(Byline.objects.filter(author=instance).values_list("article_id", flat=True))
+
+
+def named_saved(sender, instance, created, **kwargs):
+    """A person or organisation renamed: the articles that list it."""
+    if not created:
+        for through in (Article.people.through, Article.organizations.through):
+            if any(f.related_model is sender for f in through._meta.fields if f.is_relation):
+                documents.refresh(
+                    through.objects.filter(**{sender_field(through, instance): instance.pk}).values_list(
+                        "article_id", flat=True
+                    )
+                )
+
+
+def named_deleting(sender, instance, **kwargs):
+    ids = []
+    for through in (Article.people.through, Article.organizations.through):
+        if any(f.related_model is sender for f in through._meta.fields if f.is_relation):
+            field = sender_field(through, instance)
+            ids += through.objects.filter(**{field: instance.pk}).values_list("article_id", flat=True)
+    instance.articles_before_delete = ids
+
+
+def named_deleted(sender, instance, **kwargs):
+    documents.refresh(getattr(instance, "articles_before_delete", []))
 
 
 def topic_saved(sender, instance, created, **kwargs):
     if not created:
-        refresh_search_vector(TaggedTopic.objects.filter(tag=instance).values_list("content_object_id", flat=True))
+        ids = _articles_of(TaggedTopic, "tag", instance)
+        refresh_search_vector(ids)
+        documents.refresh(ids)
 
 
 def topic_deleting(sender, instance, **kwargs):
     # The links are gone by the time post_delete runs: note the articles now.
-    instance.search_article_ids_before_delete = list(
-        TaggedTopic.objects.filter(tag=instance).values_list("content_object_id", flat=True)
-    )
+    instance.articles_before_delete = _articles_of(TaggedTopic, "tag", instance)
 
 
 def topic_deleted(sender, instance, **kwargs):
-    refresh_search_vector(getattr(instance, "search_article_ids_before_delete", []))
+    ids = getattr(instance, "articles_before_delete", [])
+    refresh_search_vector(ids)
+    documents.refresh(ids)
 
 
 def country_saved(sender, instance, created, **kwargs):
     if not created:
-        refresh_search_vector(TaggedCountry.objects.filter(tag=instance).values_list("content_object_id", flat=True))
+        ids = _articles_of(TaggedCountry, "tag", instance)
+        refresh_search_vector(ids)
+        # Its name is printed by its articles and by the agreement boxes and
+        # pages of the agreements it is party to.
+        agreements = list(AgreementParty.objects.filter(country=instance).values_list("agreement_id", flat=True))
+        documents.refresh(ids + _articles_showing_agreements(agreements))
+        agreement_page.refresh(agreements)
+
+
+def agreement_saving(sender, instance, raw=False, **kwargs):
+    # The agreements it pointed at list it too: note them before it moves.
+    if instance.pk:
+        instance.linked_before_save = set(
+            Agreement.objects.filter(pk=instance.pk).values_list("supersedes_id", "part_of_id").first() or ()
+        ) - {None}
 
 
 def agreement_saved(sender, instance, created, **kwargs):
     if not created:
-        refresh_search_vector(ArticleAgreement.objects.filter(agreement=instance).values_list("article_id", flat=True))
+        ids = _articles_of(ArticleAgreement, "agreement", instance)
+        refresh_search_vector(ids)
+        documents.refresh(ids)
+    agreement_page.refresh(
+        {instance.pk} | agreement_page.linked_with([instance.pk]) | getattr(instance, "linked_before_save", set())
+    )
+
+
+def agreement_deleting(sender, instance, **kwargs):
+    instance.linked_before_delete = agreement_page.linked_with([instance.pk]) - {instance.pk}
+
+
+def agreement_deleted(sender, instance, **kwargs):
+    agreement_page.refresh(getattr(instance, "linked_before_delete", set()))
+
+
+def party_changed(sender, instance, origin=None, **kwargs):
+    """A party added, changed or removed: the agreement's page, and the
+    agreement boxes of the articles that link it."""
+    if isinstance(origin, Agreement):
+        return  # the agreement itself is going away
+    agreement_page.refresh([instance.agreement_id])
+    documents.refresh(_articles_showing_agreements([instance.agreement_id]))
+
+
+def agreement_countries_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """Parties written through ``agreement.countries`` (no signal per party)."""
+    if action.startswith("post_"):
+        agreements = (
+            list(AgreementParty.objects.filter(country=instance).values_list("agreement_id", flat=True))
+            + list(pk_set or ())
+            if reverse
+            else [instance.pk]
+        )
+        agreement_page.refresh(agreements)
+        documents.refresh(_articles_showing_agreements(agreements))
+
+
+def agreement_row_changed(sender, instance, origin=None, **kwargs):
+    """An agreement's source saved or deleted."""
+    if not isinstance(origin, Agreement):
+        agreement_page.refresh([instance.agreement_id])
+
+
+def sectors_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if action in ("post_add", "post_remove"):
+        agreement_page.refresh(pk_set if reverse else [instance.pk])
+    elif action == "pre_clear" and reverse:
+        instance.agreements_before_clear = list(instance.agreements.values_list("pk", flat=True))
+    elif action == "post_clear":
+        agreement_page.refresh(getattr(instance, "agreements_before_clear", []) if reverse else [instance.pk])
+
+
+def sector_saved(sender, instance, created, **kwargs):
+    if not created:
+        agreement_page.refresh(instance.agreements.values_list("pk", flat=True))
+
+
+def sector_deleting(sender, instance, **kwargs):
+    instance.agreements_before_delete = list(instance.agreements.values_list("pk", flat=True))
+
+
+def sector_deleted(sender, instance, **kwargs):
+    agreement_page.refresh(getattr(instance, "agreements_before_delete", []))
 
 
 @dataclass(frozen=True)
@@ -133,7 +302,11 @@ class Rule:
     receiver: object
 
 
+PEOPLE = (Article.people.through, Article.organizations.through)
+PARTIES = Agreement.countries.through
+
 RULES = (
+    # The article and its own rows.
     Rule("article saved", post_save, Article, article_saved),
     *(
         Rule(f"{through.__name__} rows (un)linked", m2m_changed, through, links_changed)
@@ -141,19 +314,50 @@ RULES = (
     ),
     Rule("agreement link saved", post_save, ArticleAgreement, link_row_changed),
     Rule("agreement link deleted", post_delete, ArticleAgreement, link_row_changed),
+    *(
+        Rule(f"{model.__name__} {verb}", signal, model, article_row_changed)
+        for model in (Byline, Source, RelatedVideo, Correction)
+        for verb, signal in (("saved", post_save), ("deleted", post_delete))
+    ),
+    *(Rule(f"{through.__name__} (un)linked", m2m_changed, through, people_changed) for through in PEOPLE),
+    # What articles print of other records.
+    Rule("author renamed", post_save, Author, author_saved),
+    *(Rule(f"{model.__name__} renamed", post_save, model, named_saved) for model in (Person, Organization)),
+    *(
+        Rule(f"{model.__name__} about to be deleted", pre_delete, model, named_deleting)
+        for model in (Person, Organization)
+    ),
+    *(Rule(f"{model.__name__} deleted", post_delete, model, named_deleted) for model in (Person, Organization)),
     Rule("topic renamed", post_save, Topic, topic_saved),
     Rule("topic about to be deleted", pre_delete, Topic, topic_deleting),
     Rule("topic deleted", post_delete, Topic, topic_deleted),
-    Rule("country renamed: search vector", post_save, Country, country_saved),
+    Rule("country renamed: search vector, documents", post_save, Country, country_saved),
     Rule("country renamed: overviews", post_save, Country, overview.country_saved),
-    Rule("agreement saved: search vector", post_save, Agreement, agreement_saved),
+    # Agreements: their pages, their articles' boxes, the country overviews.
+    Rule("agreement about to be saved", pre_save, Agreement, agreement_saving),
+    Rule("agreement saved: search vector, documents", post_save, Agreement, agreement_saved),
     Rule("agreement saved: overviews", post_save, Agreement, overview.agreement_saved),
-    Rule("agreement about to be deleted", pre_delete, Agreement, overview.agreement_deleting),
-    Rule("agreement deleted", post_delete, Agreement, overview.agreement_deleted),
+    Rule("agreement about to be deleted: linked pages", pre_delete, Agreement, agreement_deleting),
+    Rule("agreement about to be deleted: overviews", pre_delete, Agreement, overview.agreement_deleting),
+    Rule("agreement deleted: linked pages", post_delete, Agreement, agreement_deleted),
+    Rule("agreement deleted: overviews", post_delete, Agreement, overview.agreement_deleted),
     Rule("party about to be saved", pre_save, AgreementParty, overview.party_saving),
-    Rule("party saved", post_save, AgreementParty, overview.party_changed),
-    Rule("party deleted", post_delete, AgreementParty, overview.party_changed),
-    Rule("agreement countries changed", m2m_changed, Agreement.countries.through, overview.countries_changed),
+    Rule("party saved: documents", post_save, AgreementParty, party_changed),
+    Rule("party saved: overviews", post_save, AgreementParty, overview.party_changed),
+    Rule("party deleted: documents", post_delete, AgreementParty, party_changed),
+    Rule("party deleted: overviews", post_delete, AgreementParty, overview.party_changed),
+    Rule(
+        "agreement countries changed: documents", m2m_changed, Agreement.countries.through, agreement_countries_changed
+    ),
+    Rule(
+        "agreement countries changed: overviews", m2m_changed, Agreement.countries.through, overview.countries_changed
+    ),
+    Rule("agreement source saved", post_save, AgreementSource, agreement_row_changed),
+    Rule("agreement source deleted", post_delete, AgreementSource, agreement_row_changed),
+    Rule("agreement sectors changed", m2m_changed, Agreement.sectors.through, sectors_changed),
+    Rule("sector renamed", post_save, Sector, sector_saved),
+    Rule("sector about to be deleted", pre_delete, Sector, sector_deleting),
+    Rule("sector deleted", post_delete, Sector, sector_deleted),
 )
 
 
@@ -165,16 +369,36 @@ def connect() -> None:
             dispatch_uid=f"newsroom.stored.refresh:{rule.change}:{rule.sender.__name__}",
         )
     post_migrate.connect(
+        fill_missing_documents, sender=apps.get_app_config("newsroom"), dispatch_uid="newsroom.stored.documents:migrate"
+    )
+    post_migrate.connect(
         overview.fill_missing, sender=apps.get_app_config("alliances"), dispatch_uid="newsroom.stored.refresh:migrate"
     )
+
+
+def fill_missing_documents(sender, apps=None, **kwargs):
+    """After ``migrate``: the documents of articles and agreements that have
+    none (all of them, the first time). Not when migrating back to before
+    the documents existed."""
+    if apps is not None:
+        try:
+            apps.get_model("newsroom", "Article")._meta.get_field("card")
+            apps.get_model("alliances", "Agreement")._meta.get_field("page_lists")
+        except (LookupError, FieldDoesNotExist):
+            return
+    documents.refresh_missing()
+    agreement_page.refresh_missing()
 
 
 def refresh_bulk(article_ids: list[int]) -> None:
     """Every stored copy of these articles, for rows written around the ORM
     (bench_data's COPY, an import): the steps the table runs per save, over
     many articles at once. Related lists are ranked by the app's own rule
-    (related.rank_bulk); country overviews are all written again."""
+    (related.rank_bulk); agreement pages and country overviews are all
+    written again."""
     refresh_search_vector(article_ids)
     listings.sync(article_ids)
+    documents.refresh(article_ids)
     related.rank_bulk(article_ids)
+    agreement_page.refresh_all()
     overview.refresh_all()

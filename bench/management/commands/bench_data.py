@@ -17,8 +17,9 @@ Stored copies: the rows go in around the ORM's signals, so the command runs
 the bulk form of the refresh table (newsroom.stored.refresh): the listing
 copies are written with the link rows (the values ``listings.sync`` would
 copy), search vectors by the app's ``refresh_search_vector`` batch by batch,
-related lists by ``related.rank_bulk`` once the whole archive is in, and the
-country overviews by ``overview.refresh_all``. tests/test_bench_data.py
+article documents, agreement pages and related lists (``related.rank_bulk``)
+once the whole archive is in, and the country overviews by
+``overview.refresh_all``. tests/test_bench_data.py
 checks each against what the app itself computes.
 """
 
@@ -36,10 +37,10 @@ from django.db import IntegrityError, connection, connections, models, transacti
 from django.utils import timezone
 from django.utils.text import slugify
 
-from alliances import overview
+from alliances import agreement_page, overview
 from alliances.models import Agreement, AgreementParty, AgreementSource, ArticleAgreement, Country, Sector
 from newsroom.models import Article, Author, Byline, TaggedCountry, TaggedTopic, Topic
-from newsroom.stored import related
+from newsroom.stored import documents, related
 from newsroom.stored.search_vector import refresh_search_vector
 
 PREFIX = "bench-"
@@ -640,13 +641,18 @@ class Command(BaseCommand):
         if pending is not None:
             pending.result()
             self.log("search vectors: done")
-        self.rank_related()
+        self.refresh_stored()
 
-    def rank_related(self) -> None:
-        """Every benchmark article's related list, ranked by the app's own
-        rule (newsroom.stored.related.rank_bulk: the bulk form of what a
-        save does), now that the whole archive is in."""
+    def refresh_stored(self) -> None:
+        """The copies the app keeps on write, now that the whole archive is
+        in: each article's card and page documents (newsroom.stored.documents)
+        and related list, ranked by the app's own rule (related.rank_bulk:
+        the bulk form of what a save does), and every agreement's page."""
         ids = list(Article.objects.filter(slug__startswith=PREFIX).order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(ids), 5_000):
+            documents.refresh(ids[start : start + 5_000])
+            self.log(f"article documents: {min(start + 5_000, len(ids))}/{len(ids)}")
+        self.log(f"agreement pages: {agreement_page.refresh_all()}")
         for start in range(0, len(ids), 5_000):
             related.rank_bulk(ids[start : start + 5_000])
             self.log(f"related lists: {min(start + 5_000, len(ids))}/{len(ids)}")

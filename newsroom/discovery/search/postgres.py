@@ -24,7 +24,6 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from alliances.models import Country
 from newsroom.core.db import json_list
 from newsroom.core.text import fold
 from newsroom.discovery.search.query import (
@@ -32,10 +31,11 @@ from newsroom.discovery.search.query import (
     Filters,
     Matches,
     candidate_ids,
+    facet_sql,
     filtered,
     positive_words,
 )
-from newsroom.models import Article, TaggedCountry, TaggedTopic, Topic
+from newsroom.models import Article
 from newsroom.stored.search_vector import (
     SEARCH_CONFIGS,
     SPANISH_UNACCENTED,
@@ -117,17 +117,7 @@ _TAG_FACET_SQL = """(SELECT json_agg(json_build_array(f.slug, f.name, f.n) ORDER
 
 @functools.cache
 def _rank_and_facets_sql() -> str:
-    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
-
-    def tag_facet(link_model, tag_model) -> str:
-        return _TAG_FACET_SQL.format(links=quote(link_model._meta.db_table), tags=quote(tag_model._meta.db_table))
-
-    return _RANK_AND_FACETS_SQL.format(
-        pk=quote(Article._meta.pk.column),
-        articles=quote(Article._meta.db_table),
-        countries=tag_facet(TaggedCountry, Country),
-        topics=tag_facet(TaggedTopic, Topic),
-    )
+    return facet_sql(_RANK_AND_FACETS_SQL, _TAG_FACET_SQL)
 
 
 def find_matches(query: str, filters: Filters) -> Matches:

@@ -7,13 +7,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import (
     QuerySet,
 )
 
 from alliances.models import Country
 from newsroom.core.text import fold
-from newsroom.models import Topic
+from newsroom.models import Article, TaggedCountry, TaggedTopic, Topic
 from newsroom.stored.search_vector import (
     HIGHLIGHT_START,
     HIGHLIGHT_STOP,
@@ -117,3 +118,20 @@ class Matches:
     countries: list
     topics: list
     years: list
+
+
+def facet_sql(statement: str, tag_facet: str) -> str:
+    """An engine's facet statement with the site's table and column names
+    filled in: ``statement`` takes {pk}, {articles}, {countries} and
+    {topics}; ``tag_facet`` (one per tag table) takes {links} and {tags}."""
+    quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
+
+    def tags(link_model, tag_model) -> str:
+        return tag_facet.format(links=quote(link_model._meta.db_table), tags=quote(tag_model._meta.db_table))
+
+    return statement.format(
+        pk=quote(Article._meta.pk.column),
+        articles=quote(Article._meta.db_table),
+        countries=tags(TaggedCountry, Country),
+        topics=tags(TaggedTopic, Topic),
+    )

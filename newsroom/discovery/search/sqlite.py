@@ -4,28 +4,33 @@ in order of where the first word appears (headline first), then newest."""
 
 from __future__ import annotations
 
+import functools
+import json
+from collections import Counter
 from contextlib import contextmanager
+from datetime import UTC
 
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import (
-    Count,
     Q,
     QuerySet,
     Value,
 )
-from django.db.models.functions import ExtractYear, StrIndex
+from django.db.models.functions import StrIndex
+from django.utils import timezone
 
-from newsroom.core.db import rows_of
+from newsroom.core.db import json_list
 from newsroom.discovery.search.query import (
     FACET_SIZE,
     Filters,
     Matches,
     candidate_ids,
+    facet_sql,
     filtered,
     parse_query,
     positive_words,
 )
-from newsroom.models import Article, TaggedCountry, TaggedTopic
+from newsroom.models import Article
 
 
 def _fallback_condition(query: str) -> Q:
@@ -65,35 +70,38 @@ def query_stems(query: str) -> list[str]:
     return sorted(set(positive_words(query)))
 
 
+# Over the candidates: the commonest countries and topics (slug, name,
+# count) and every candidate's publication time, in one statement.
+_FACETS_SQL = """
+WITH c AS (SELECT {pk} AS pk, "published_at" FROM {articles} WHERE {pk} IN (SELECT value FROM json_each(%s)))
+SELECT {countries}, {topics}, (SELECT json_group_array(c."published_at") FROM c)
+"""
+_TAG_FACET_SQL = """(SELECT json_group_array(json_array(f.slug, f.name, f.n)) FROM (
+    SELECT t."slug" AS slug, t."name" AS name, count(*) AS n FROM {links} l JOIN {tags} t ON t."id" = l."tag_id"
+    WHERE l."content_object_id" IN (SELECT pk FROM c) GROUP BY t."id" ORDER BY n DESC, t."name" LIMIT %s) f)"""
+
+
+@functools.cache
+def _facets_sql() -> str:
+    return facet_sql(_FACETS_SQL, _TAG_FACET_SQL)
+
+
 def facet_rows(ids: list[int]) -> tuple[list, list, list]:
     """How many of the articles ``ids`` fall in each country and topic (the
-    FACET_SIZE commonest: slug, name, count) and in each year (year, count),
-    in one round trip. PostgreSQL's searches get these from
-    :func:`find_matches`' one query instead."""
+    FACET_SIZE commonest: slug, name, count) and in each year of the site's
+    time zone (year, count, newest first), in one round trip."""
     if not ids:
         return [], [], []
-    among = frozenset(ids)
-
-    def tags(link_model):
-        return (
-            link_model.objects.filter(content_object_id__any=among)
-            .values("tag__slug", "tag__name")
-            .annotate(n=Count("pk"))
-            .order_by("-n", "tag__name")[:FACET_SIZE]
-            .values_list("tag__slug", "tag__name", "n")
-        )
-
-    years = (
-        Article.objects.published()
-        .filter(pk__any=among)
-        .annotate(year=ExtractYear("published_at"))
-        .values("year")
-        .annotate(n=Count("pk"))
-        .order_by("-year")
-        .values_list("year", "n")
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(_facets_sql(), [json.dumps(list(ids)), FACET_SIZE, FACET_SIZE])
+        countries, topics, times = cursor.fetchone()
+    # SQLite keeps times as UTC text without a zone.
+    field = Article._meta.get_field("published_at")
+    years = Counter(
+        timezone.localtime(field.to_python(value).replace(tzinfo=UTC)).year for value in json_list(times) if value
     )
-    countries, topics, years = rows_of(tags(TaggedCountry), tags(TaggedTopic), years)
-    return countries, topics, years
+    rows = [[tuple(row) for row in json_list(value)] for value in (countries, topics)]
+    return rows[0], rows[1], sorted(years.items(), reverse=True)
 
 
 def find_matches(query: str, filters: Filters) -> Matches:

@@ -1,0 +1,173 @@
+"""An article's card and page documents: what its card and its page print
+from other rows, stored on the article.
+
+``Article.card``: the kicker (the first topic, as [name, slug]) and the
+bylines (each author's id, name and slug, in order). ``Article.page_lists``:
+the nine lists of the article page (bylines, topics, countries, sources,
+corrections, videos, agreement links with each agreement's parties, people,
+organisations), as JSON rows.
+
+Both are computed here, with one query per batch of articles, whenever
+something they print changes (the table in newsroom.stored.refresh): the
+article's own rows, or the name of an author, topic, country, agreement,
+person or organisation it shows. A card list or an article page then reads
+its own rows and nothing else; building these lists' subqueries on every
+view cost more than the rest of the page. newsroom.site.article_page turns
+the document back into model instances.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+
+from django.db.models import JSONField, OuterRef, Subquery
+from django.db.models.functions import JSONArray, JSONObject
+
+from alliances import agreement_page
+from alliances.models import ArticleAgreement
+from newsroom.core.db import JSONList, columns, json_list, json_rows
+from newsroom.models import Article, Byline, Correction, RelatedVideo, Source, TaggedCountry, TaggedTopic, Topic
+
+# The fields each list carries; anything else on its instances is deferred.
+AUTHOR_FIELDS = ("id", "name", "slug")
+TOPIC_FIELDS = ("id", "name", "slug")
+COUNTRY_FIELDS = ("id", "name", "slug", "iso2", "iso3", "name_en", "name_es", "wikidata_id")
+AGREEMENT_FIELDS = ("id", "title", "slug", "kind", "status")
+BATCH = 500
+
+
+def card_kicker() -> Subquery:
+    """An article's first topic (in the order taggit gives them: the order
+    they were added) as a JSON [name, slug]."""
+    first_topic = (
+        TaggedTopic.objects.filter(content_object_id=OuterRef(OuterRef("pk"))).order_by("pk").values("tag_id")[:1]
+    )
+    return Subquery(
+        Topic.objects.filter(pk=Subquery(first_topic)).order_by().values(pair=JSONArray("name", "slug"))[:1],
+        output_field=JSONField(),
+    )
+
+
+def card_bylines() -> Subquery:
+    """An article's bylines as a JSON list of {id, position, author_id,
+    name, slug}."""
+    return Subquery(
+        Byline.objects.filter(article=OuterRef("pk"))
+        .order_by()
+        .values("article")
+        .annotate(
+            rows=JSONList(
+                JSONObject(
+                    id="id", position="position", author_id="author_id", name="author__name", slug="author__slug"
+                )
+            )
+        )
+        .values("rows"),
+        output_field=JSONField(),
+    )
+
+
+def page_lists() -> dict[str, Subquery]:
+    """The subqueries that give the page's lists, by list name."""
+    return {
+        "bylines": json_rows(
+            Byline.objects.all(),
+            "article",
+            id="id",
+            author_id="author_id",
+            position="position",
+            author=JSONObject(**columns(*AUTHOR_FIELDS, prefix="author__")),
+        ),
+        "tags": json_rows(
+            TaggedTopic.objects.all(), "content_object", link_id="id", **columns(*TOPIC_FIELDS, prefix="tag__")
+        ),
+        "countries": json_rows(
+            TaggedCountry.objects.all(),
+            "content_object",
+            link_id="id",
+            **columns(*COUNTRY_FIELDS, prefix="tag__"),
+        ),
+        "sources": json_rows(Source.objects.all(), "article", id="id", outlet="outlet", url="url", position="position"),
+        "corrections": json_rows(
+            Correction.objects.all(),
+            "article",
+            id="id",
+            text="text",
+            created_at="created_at",
+            created_by_id="created_by_id",
+        ),
+        "videos": json_rows(
+            RelatedVideo.objects.all(), "article", id="id", title="title", url="url", position="position"
+        ),
+        "agreement_links": json_rows(
+            ArticleAgreement.objects.all(),
+            "article",
+            id="id",
+            agreement_id="agreement_id",
+            relation="relation",
+            note="note",
+            agreement=JSONObject(
+                **columns(*AGREEMENT_FIELDS, prefix="agreement__"),
+                parties=agreement_page.party_rows(outer="agreement_id"),
+            ),
+        ),
+        "people": json_rows(
+            Article.people.through.objects.all(),
+            "article",
+            id="person__id",
+            name="person__name",
+            slug="person__slug",
+            role="person__role",
+            country_id="person__country_id",
+        ),
+        "organizations": json_rows(
+            Article.organizations.through.objects.all(),
+            "article",
+            id="organization__id",
+            name="organization__name",
+            slug="organization__slug",
+            kind="organization__kind",
+            country_id="organization__country_id",
+        ),
+    }
+
+
+@functools.cache
+def list_names() -> tuple[str, ...]:
+    return tuple(page_lists())
+
+
+def compute(article_ids: Iterable[int]) -> dict[int, tuple[dict, dict]]:
+    """Each article's (card, page lists) documents, by id: one query."""
+    annotations = {f"l_{name}": expression for name, expression in page_lists().items()}
+    rows = (
+        Article.objects.filter(pk__in=list(article_ids))
+        .order_by()
+        .values("pk", c_kicker=card_kicker(), c_bylines=card_bylines(), **annotations)
+    )
+    documents = {}
+    for row in rows:
+        bylines = sorted(json_list(row["c_bylines"]), key=lambda b: (b["position"], b["id"]))
+        card = {"kicker": json_list(row["c_kicker"]) or None, "bylines": bylines}
+        documents[row["pk"]] = (card, {name: json_list(row[f"l_{name}"]) for name in list_names()})
+    return documents
+
+
+def refresh(article_ids: Iterable[int]) -> None:
+    """Write the documents of these articles again (``update()``: no
+    signals, no ``updated_at``, no version)."""
+    ids = sorted({int(pk) for pk in article_ids if pk is not None})
+    for start in range(0, len(ids), BATCH):
+        documents = compute(ids[start : start + BATCH])
+        Article.objects.bulk_update(
+            [Article(pk=pk, card=card, page_lists=lists) for pk, (card, lists) in documents.items()],
+            ["card", "page_lists"],
+        )
+
+
+def refresh_missing() -> int:
+    """The documents of articles that have none yet (after ``migrate``)."""
+    ids = list(Article.objects.filter(card__isnull=True).values_list("pk", flat=True))
+    refresh(ids)
+    return len(ids)
