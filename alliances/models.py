@@ -248,8 +248,8 @@ class Agreement(FillsSlug, KeepsOldAddresses, models.Model):
         return slug_path("alliances:agreement-detail", self.slug)
 
     # Django's generated get_FOO_display() hashes every choice's (lazy,
-    # translated) label on each call: about 0.1 ms for these long lists,
-    # and a busy country's page prints dozens of agreement cards.
+    # translated) label on each call, dear for these long lists, and a busy
+    # country's page prints dozens of agreement cards.
     def get_kind_display(self) -> str:
         return choice_label(self.Kind, self.kind)
 

@@ -1,6 +1,6 @@
-"""Demo content for ``manage.py load_demo``: the launch story of
-/work/shared/STORY.md told in the project's own words, with the records of the
-agreements, people and organisations it reports on.
+"""Demo content for ``manage.py load_demo``: the launch story of STORY.md
+(the shared notes) told in the project's own words, with the records of
+the agreements, people and organisations it reports on.
 
 Language: the outlet is Cuban and publishes in Spanish, so everything a reader
 reads as its journalism (articles, topic tags, agreement titles and summaries,

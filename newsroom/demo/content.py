@@ -1,6 +1,7 @@
 """The demo's records as plain data; ``newsroom.demo.loader`` writes them.
 
-Every fact comes from /work/shared/STORY.md and the prose is the project's own.
+Every fact comes from STORY.md (the shared notes) and the prose is the
+project's own.
 Where STORY.md is silent the record says so: dates stay blank and the status
 is "unknown". No URL appears anywhere: the story gives none and an invented
 one would send readers to a page that does not say what we claim.

@@ -1,12 +1,11 @@
 """The Jinja2 environment of the public site's templates (templates/jinja2/).
 
 Why Jinja2 for the reader pages: they are the hot path, and Django's own
-template language interprets every variable lookup and tag at render time.
-At 100,000 articles rendering took more Python time than all of a page's
-queries; compiled by Jinja2, a topic page (twenty cards) renders in under
-half the time (about 10 ms down to 4 on the benchmark machine, with the
-same output). The admin and the sitemaps stay on Django templates, which
-the admin requires.
+template language interprets every variable lookup and tag at render time,
+which cost more Python time than all of a page's queries; compiled by
+Jinja2, a page of cards renders in under half the time with the same output
+(README, "Benchmark"). The admin and the sitemaps stay on Django templates,
+which the admin requires.
 
 What the templates may call is listed here: URL reversing, static files,
 the header's sections, pagination links and a few formatting filters that

@@ -4,7 +4,7 @@ Each topic or country link carries a copy of its article's status and
 publication time (``ArticleTagLink``), behind an index on (tag, status, time,
 article). Page N of a topic is then a short range of one index, however deep,
 where ordering the join of links and articles by time read and skipped every
-earlier row (page 200 of the busiest topic cost PostgreSQL 60-80 ms).
+earlier row (deep pages of the busiest topics were the slowest pages).
 
 The copies are refreshed here whenever they could change: the article is
 saved with a new status or time, links are added, a version is restored

@@ -1,8 +1,8 @@
 """Related articles, ranked when links change rather than when a page is read.
 
 Ranking the archive for every page view groups the topic and country link
-tables, and at 100,000 articles a busy topic has tens of thousands of rows:
-that query alone cost the article page most of its time. So the ranking runs
+tables, and a busy topic has tens of thousands of rows: that query alone
+cost the article page most of its time. So the ranking runs
 on write and its result is stored on the article (``Article.related``); the
 page reads the ids and fetches the cards.
 

@@ -121,7 +121,7 @@ def _refresh_tsvector(articles: QuerySet, registry) -> None:
     # Then the accent-free stems the Spanish vector lacks, and only those, so
     # that no word counts twice in the ranking. A second UPDATE because it
     # reads the first one's result: in a single statement PostgreSQL would
-    # stem the whole text (the dearest part, ~2.5 ms for 6 kB) twice.
+    # stem the whole text (the dearest part of the update) twice.
     stored = F("search_vector")
     spanish.update(
         search_vector=CombinedExpression(

@@ -151,8 +151,8 @@ def find_matches(query: str, filters: Filters) -> Matches:
 def custom_plans(using: str = DEFAULT_DB_ALIAS):
     """Plan each search query for its own words. A prepared statement may
     settle on one generic plan, and for full-text search no plan suits both
-    a rare word and a common one: with a generic plan, a search for a common
-    word took 0.7 s instead of 0.1 s at 100,000 articles. The setting is
+    a rare word and a common one: with a generic plan a common word was
+    several times slower (bench/README.md). The setting is
     the transaction's: inside an outer transaction it lasts until that one
     ends."""
     if not uses_postgres(using):

@@ -99,9 +99,9 @@ def add_snippets(articles: list[Article], stems: list[str]) -> None:
 
     Written in Python from the body, the query's words and their stems
     (query_stems), not by PostgreSQL's ts_headline: that parses and stems
-    the whole body of every result, about 0.8 ms an article (over half of a
-    search's time at 100,000 articles), where this reads the text once with
-    a regular expression. The highlighted words are the ones beginning with
+    the whole body of every result (most of a search's time, see
+    bench/README.md), where this reads the text once with a regular
+    expression. The highlighted words are the ones beginning with
     a stem, which is how PostgreSQL matched them."""
     ids = [a.pk for a in articles]
     if not ids:
