@@ -88,7 +88,12 @@ def compute(agreement_ids: Iterable[int]) -> dict[int, dict]:
         .order_by()
         .values("pk", **{f"l_{n}": e for n, e in lists().items()})
     )
-    return {row["pk"]: {name: json_list(row[f"l_{name}"]) for name in _names()} for row in rows}
+    # In one order whatever order the database aggregated them in (readers
+    # sort again for display).
+    return {
+        row["pk"]: {name: sorted(json_list(row[f"l_{name}"]), key=lambda r: r["id"]) for name in _names()}
+        for row in rows
+    }
 
 
 def refresh(agreement_ids: Iterable[int]) -> None:

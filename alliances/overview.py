@@ -97,7 +97,8 @@ def compute(country_id: int, using: str = DEFAULT_DB_ALIAS) -> dict:
     def card(agreement: Agreement) -> dict:
         row = {name: getattr(agreement, name) for name in CARD_FIELDS}
         row = {name: value.isoformat() if isinstance(value, date) else value for name, value in row.items()}
-        return {**row, "parties": json_list(agreement.card_parties)}
+        # In one order whatever order the database aggregated them in.
+        return {**row, "parties": sorted(json_list(agreement.card_parties), key=lambda party: party["id"])}
 
     return {
         "statuses": [[status, count] for status, count in statuses],

@@ -138,6 +138,17 @@ def list_names() -> tuple[str, ...]:
     return tuple(page_lists())
 
 
+def _ordered(rows: list) -> list:
+    """``rows`` in one order whatever order the database aggregated them in
+    (PostgreSQL's jsonb_agg promises none): by link or row id, and an
+    agreement's parties too. Readers sort again for display."""
+    for row in rows:
+        agreement = row.get("agreement")
+        if isinstance(agreement, dict) and agreement.get("parties"):
+            agreement["parties"] = sorted(json_list(agreement["parties"]), key=lambda party: party["id"])
+    return sorted(rows, key=lambda row: (row.get("link_id", 0), row.get("id", 0)))
+
+
 def compute(article_ids: Iterable[int]) -> dict[int, tuple[dict, dict]]:
     """Each article's (card, page lists) documents, by id: one query."""
     annotations = {f"l_{name}": expression for name, expression in page_lists().items()}
@@ -150,7 +161,7 @@ def compute(article_ids: Iterable[int]) -> dict[int, tuple[dict, dict]]:
     for row in rows:
         bylines = sorted(json_list(row["c_bylines"]), key=lambda b: (b["position"], b["id"]))
         card = {"kicker": json_list(row["c_kicker"]) or None, "bylines": bylines}
-        documents[row["pk"]] = (card, {name: json_list(row[f"l_{name}"]) for name in list_names()})
+        documents[row["pk"]] = (card, {name: _ordered(json_list(row[f"l_{name}"])) for name in list_names()})
     return documents
 
 

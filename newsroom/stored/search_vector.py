@@ -66,13 +66,14 @@ def refresh_search_vector(article_ids: Iterable[int] | None, *, registry=None, u
 
 
 def _names(registry, app_label: str, model_name: str, article_fk: str, name) -> Subquery:
-    """The names linked to the outer article, as one space-separated string."""
+    """The names linked to the outer article, as one space-separated string,
+    in the order of the links (so the same rows always give the same vector)."""
     link_model = registry.get_model(app_label, model_name)
     return Subquery(
         link_model._base_manager.filter(**{article_fk: OuterRef("pk")})
         .order_by()
         .values(article_fk)
-        .annotate(names=StringAgg(name, " "))
+        .annotate(names=StringAgg(name, " ", order_by=("id",)))
         .values("names"),
         output_field=TextField(),
     )
