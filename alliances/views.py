@@ -36,7 +36,7 @@ def country_detail(request, slug):
     country = overview.country_for_page(slug)
     if country is None:
         raise Http404("No such page")
-    page = paginate_articles(request, page_rows=functools.partial(selectors.country_article_ids, country))
+    page = paginate_articles(request, page_cards=functools.partial(selectors.country_cards, country))
     return render(
         request,
         "alliances/country_detail.html",

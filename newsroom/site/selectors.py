@@ -149,16 +149,22 @@ def latest_articles(limit: int) -> list[Article]:
     return list(Article.objects.published().for_listing()[:limit])
 
 
-def topic_article_ids(topic: Topic, offset: int, limit: int) -> list[int]:
-    """Ids ``offset`` to ``offset + limit`` of the public articles on
-    ``topic``, newest first, from the listing index (newsroom.stored.listings);
-    :func:`cards` reads their cards."""
-    return listings.page_ids(TaggedTopic, topic.pk, offset, limit)
+def topic_cards(topic: Topic, offset: int, limit: int) -> list[Article]:
+    """Cards ``offset`` to ``offset + limit`` of the public articles on
+    ``topic``, newest first, in one query: the ids come from the listing
+    index (newsroom.stored.listings) as a subquery, so a deep page skips
+    index entries, never cards."""
+    return _listing_cards(TaggedTopic, topic.pk, offset, limit)
 
 
-def country_article_ids(country: Country, offset: int, limit: int) -> list[int]:
-    """As :func:`topic_article_ids`, for the articles about ``country``."""
-    return listings.page_ids(TaggedCountry, country.pk, offset, limit)
+def country_cards(country: Country, offset: int, limit: int) -> list[Article]:
+    """As :func:`topic_cards`, for the articles about ``country``."""
+    return _listing_cards(TaggedCountry, country.pk, offset, limit)
+
+
+def _listing_cards(model, tag_id: int, offset: int, limit: int) -> list[Article]:
+    ids = listings.listed_ids(model, tag_id)[offset : offset + limit]
+    return list(Article.objects.published().for_listing().filter(pk__in=ids))
 
 
 def author_articles(author: Author) -> QuerySet[Article]:

@@ -95,16 +95,22 @@ def page_number(request) -> int:
 
 
 def paginate_articles(
-    request, queryset=None, per_page: int = PAGE_SIZE, *, page_rows=None, row_attributes=()
+    request, queryset=None, per_page: int = PAGE_SIZE, *, page_rows=None, row_attributes=(), page_cards=None
 ) -> ListPage:
     """Page an ordered article list by ``?page=`` without a count: either
-    ``queryset`` (cards), or ``page_rows(offset, limit)``, the list's rows
-    from the listing index (newsroom.stored.listings) or a link table: each an
-    article id, then the values ``row_attributes`` names, which are set on
-    that article's card (cards are read by id: selectors.cards). Page 1 may
-    be empty (the template says so); an empty later page is a 404."""
+    ``queryset`` (cards), ``page_cards(offset, limit)`` (the page's cards in
+    order, from one query), or ``page_rows(offset, limit)``, the list's rows
+    from a link table: each an article id, then the values ``row_attributes``
+    names, which are set on that article's card (cards are read by id:
+    selectors.cards). Page 1 may be empty (the template says so); an empty
+    later page is a 404."""
     number = page_number(request)
     start = (number - 1) * per_page
+    if page_cards is not None:
+        found = page_cards(start, per_page + 1)
+        if number > 1 and not found:
+            raise Http404("No such page")
+        return ListPage(found[:per_page], number, has_next=len(found) > per_page)
     # The ids first, then the cards: a deep page skips thousands of rows, and
     # PostgreSQL computes every selected column (the kicker subqueries too)
     # for each row it skips.
@@ -348,7 +354,7 @@ def topic_detail(request, slug):
     topic = selectors.topic_by_slug(slug)
     if topic is None:
         raise Http404("No such page")
-    page = paginate_articles(request, page_rows=functools.partial(selectors.topic_article_ids, topic))
+    page = paginate_articles(request, page_cards=functools.partial(selectors.topic_cards, topic))
     if not page.object_list:
         # A topic that only unpublished stories carry stays unknown: its name
         # alone could give away an embargoed story.

@@ -45,8 +45,3 @@ def listed_ids(model, tag_id: int, now=None) -> QuerySet:
         .order_by("-article_published_at", "-content_object_id")
         .values_list("content_object_id", flat=True)
     )
-
-
-def page_ids(model, tag_id: int, offset: int, limit: int) -> list[int]:
-    """Ids ``offset`` to ``offset + limit`` of :func:`listed_ids`."""
-    return list(listed_ids(model, tag_id)[offset : offset + limit])
