@@ -161,8 +161,10 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's, reusing its Redis client between calls (see the module).
-            "BACKEND": "newsroom.core.redis_cache.RedisCache",
+            # Django's own backend, as SPEC.md asks. (It builds a Redis client
+            # per call; keeping one needs its private internals, which the
+            # project does not touch: README, "How the code is laid out".)
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsroom",
             # A Redis that is down or slow must fail fast: the pages are then
