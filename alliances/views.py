@@ -15,9 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from alliances import overview
-from alliances.models import Agreement, Sector
+from alliances.models import Agreement, Country, Sector
+from newsroom.pagecache import tags
+from newsroom.pagecache.pages import depends_on
 from newsroom.site import selectors
-from newsroom.site.views import page_meta, paginate, paginate_articles
+from newsroom.site.views import cards_shown, page_meta, paginate, paginate_articles
 
 
 def country_list(request):
@@ -37,6 +39,7 @@ def country_detail(request, slug):
     if country is None:
         raise Http404("No such page")
     page = paginate_articles(request, page_cards=functools.partial(selectors.country_cards, country))
+    depends_on(request, tags.tag(Country, country.pk), cards_shown(page))
     return render(
         request,
         "alliances/country_detail.html",
@@ -138,6 +141,14 @@ def agreement_detail(request, slug):
         request,
         page_rows=functools.partial(selectors.agreement_article_rows, agreement),
         row_attributes=("relation",),
+    )
+    lists = agreement.lists
+    linked = [lists.supersedes, lists.part_of, *lists.superseded_by, *lists.parts]
+    depends_on(
+        request,
+        tags.tag(Agreement, agreement.pk),
+        tags.tags_of(Agreement, [other.pk for other in linked if other is not None]),
+        cards_shown(page),
     )
     return render(
         request,

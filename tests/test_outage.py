@@ -27,16 +27,17 @@ def test_site_answers_normally_once_the_database_is_back(client, monkeypatch):
 
 
 def test_database_failure_in_a_middleware_is_a_503_too(client, monkeypatch, settings):
-    """The page cache asks the database for the next scheduled time before
-    any view runs; an outage there must not become a 500."""
+    """The page cache asks the database for the stories scheduled within a
+    page's lifetime before it stores the page; an outage there must not
+    become a 500."""
     from newsroom.pagecache import pages as cache
 
     settings.PAGE_CACHE_ENABLED = True
 
-    def fail(generation):
+    def fail():
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(cache, "seconds_until_next_publication", fail)
+    monkeypatch.setattr(cache, "_scheduled", fail)
     client.raise_request_exception = False
     response = client.get("/")
     assert response.status_code == 503

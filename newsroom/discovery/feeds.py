@@ -26,6 +26,8 @@ from django.utils.html import escape
 
 from alliances.models import Agreement, Country
 from newsroom.models import Article, Author, Topic
+from newsroom.pagecache import tags
+from newsroom.pagecache.pages import depends_on
 from newsroom.site.views import moved_to
 
 FEED_ITEMS = 30
@@ -108,6 +110,19 @@ class LatestArticlesFeed(Feed):
         # three queries whatever the number of items, no body or search vector.
         return self.articles(obj).for_feed()[:FEED_ITEMS]
 
+    def item_extra_kwargs(self, item: Article) -> dict:
+        # Kept on the generator's item for get_feed(); no writer prints it.
+        return {"article_id": item.pk}
+
+    def feed_tags(self, obj) -> set[str]:
+        """The page-cache tag of the list this feed carries."""
+        return {tags.LATEST}
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        depends_on(request, self.feed_tags(obj), tags.tags_of(Article, [item["article_id"] for item in feed.items]))
+        return feed
+
     def item_title(self, article: Article) -> str:
         # RSS readers show titles as HTML (Django escapes them for the same
         # reason); Atom titles are plain text.
@@ -178,6 +193,9 @@ class PageFeed(LatestArticlesFeed):
 
     def get_object(self, request, slug):
         return get_object_or_404(self.model, slug=slug)
+
+    def feed_tags(self, obj) -> set[str]:
+        return {tags.tag(self.model, obj.pk)}
 
     def name(self, obj) -> str:
         return getattr(obj, self.name_field)

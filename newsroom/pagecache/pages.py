@@ -1,74 +1,118 @@
-"""Whole-page caching for anonymous readers, invalidated the moment content changes.
+"""Whole-page caching for anonymous readers, invalidated by what each page shows.
 
-How it stays correct without purging keys one by one:
+Every page is stored with the tags of what it prints (newsroom.pagecache.tags:
+``article-12``, ``topic-3``, ``latest``...), and every change marks the tags
+it touches. Publishing a story about Cuba so makes stale the pages that show
+that story or list Cuba's stories, and leaves the Iran agreement pages and
+most of the archive cached.
 
-* Every cached page is stored with the *generation* number current when it
-  was made; the number lives in the cache too, and a hit reads both in one
-  round trip. Any write to a newsroom or alliances record bumps the
-  generation (after the transaction commits), so every page cached before the
-  change is never served again: it is replaced at the next request or ages
-  out. One increment invalidates the whole site at once:
-  a headline shows up on the home page, its topic, country, agreement and
-  author pages, feeds and search, so per-page purging would be fragile.
-* A scheduled article appears by itself at its time (the visibility rule
-  reads the clock). So a page is never cached past the next scheduled
-  publication time: the entry's timeout is cut to end at that moment.
+How a tag is marked, and what may never lag:
+
+* A clock (one integer in the cache) counts changes. Each tag keeps the
+  clock value of its last change; a page is stored with the clock value read
+  *before* it was rendered, and is current while every tag it carries is no
+  newer than that. A page rendered while a change commits read the clock
+  before the change, so the change's tags are newer: it is never stored as
+  current, nor served.
+* While a transaction that touches a tag is open, the tag is *held* (a
+  counter in the cache, taken inside the transaction when the row is written,
+  released after the commit): no page carrying it is served from the cache or
+  stored. So a request that starts after the commit never gets the pre-save
+  page, even in the instant between the commit and the clock's move. A
+  transaction that rolls back leaves its hold to expire (``HOLD_SECONDS``):
+  those pages go uncached for that long, nothing worse.
+* A scheduled story appears by itself at its time (the visibility rule reads
+  the clock). A page that shows a tag of a story scheduled before its entry
+  would expire (its topics, countries, agreements, authors, ``latest``) is
+  stored only until that time.
+* Allowed to lag: the header's most covered topics and countries (counted
+  once a minute, newsroom.site.selectors.active_sections, which marks ``nav``
+  when the list changes), and related lists, which the stored copies re-rank
+  after the commit.
 * Readers with a session cookie (editors who logged in) bypass the cache both
   ways and get ``Cache-Control: private``. Anonymous readers carry no cookie,
   so the cache is consulted before the session and auth middleware run and a
-  hit costs one round trip to the cache and no database query.
+  hit costs two round trips to the cache and no database query.
 * A hit is answered with the headers the page was stored with, the
   Content-Security-Policy among them (its middleware runs inside this one).
   So no cached page may carry a per-request CSP nonce: none does, the reader
   templates run no inline script; a page that needed one would have to mark
   its response private.
 * A cache that is down must not take the site with it: every cache call here
-  is wrapped, so pages are served uncached and saves still succeed.
+  is wrapped, so pages are served uncached and saves still succeed. A change
+  whose tags could not be marked is made up for when the cache answers again:
+  that process marks ``all``, so nothing cached before the outage is served.
+
+The tags also go out as ``Surrogate-Key`` and ``Cache-Tag`` headers for a CDN
+(README, "Page cache and CDN").
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
+import weakref
+from collections.abc import Iterable
+from datetime import timedelta
 from hashlib import sha256
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.dispatch import receiver
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.dispatch import Signal, receiver
 from django.http import HttpResponse
 from django.test.signals import setting_changed
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, set_response_etag
 
 from newsroom.models import Article
+from newsroom.pagecache import tags as page_tags
+from newsroom.pagecache.tags import ALL, ANY, LATEST, NAV
 
 logger = logging.getLogger(__name__)
 
-GENERATION_KEY = "pages:generation"
-NEXT_PUBLICATION_KEY = "pages:next-publication:{generation}"
+CLOCK_KEY = "pages:clock"
+TAG_KEY = "pages:tag:{}"
+HOLD_KEY = "pages:hold:{}"
+SCHEDULE_KEY = "pages:schedule"
+# Longer than any save's transaction; a rolled-back hold lasts this long.
+HOLD_SECONDS = 60
+# The scheduled stories are looked up again at least this often.
+SCHEDULE_REFRESH_SECONDS = 60
 WATCHED_APPS = {"newsroom", "alliances", "taggit"}
 
+# Sent after tags are marked (tests, a CDN purge hook: README).
+tags_marked = Signal()
 
 # After a failure the cache is left alone for a few seconds (per process):
-# the Redis client retries each call with a back-off, and a page makes about
-# ten calls, so a Redis that is down would otherwise add most of a second to
+# the Redis client retries each call with a back-off, and a page makes a few
+# calls, so a Redis that is down would otherwise add most of a second to
 # every page.
 RETRY_AFTER_SECONDS = 5.0
 _unavailable_until = 0.0
+_missed_marks = False
 
 
 def reset_availability() -> None:
     """Forget an earlier failure (tests; a changed CACHES setting)."""
-    global _unavailable_until
+    global _unavailable_until, _missed_marks
     _unavailable_until = 0.0
+    _missed_marks = False
 
 
 @receiver(setting_changed)
 def _caches_changed(*, setting, **kwargs):
     if setting == "CACHES":
         reset_availability()
+
+
+class _Failed:
+    pass
+
+
+FAILED = _Failed()
 
 
 def safely(call, default=None):
@@ -85,59 +129,226 @@ def safely(call, default=None):
         return default
 
 
-def current_generation() -> int | None:
-    generation = safely(lambda: cache.get(GENERATION_KEY))
-    if generation is None:
-        generation = safely(lambda: cache.add(GENERATION_KEY, 1, timeout=None) and 1)
-        if generation is None:
-            return None
-        generation = safely(lambda: cache.get(GENERATION_KEY))
-    return generation
+# -- marking changes ---------------------------------------------------------------
+
+
+def _clock() -> int | _Failed:
+    """The change clock, started at 1 the first time."""
+    value = safely(lambda: cache.get(CLOCK_KEY), FAILED)
+    if value is None:
+        safely(lambda: cache.add(CLOCK_KEY, 1, timeout=None))
+        value = safely(lambda: cache.get(CLOCK_KEY), FAILED)
+    return FAILED if value is None else value
+
+
+def _tick() -> int | _Failed:
+    def incr():
+        try:
+            return cache.incr(CLOCK_KEY)
+        except ValueError:  # no clock yet (a new or emptied cache)
+            cache.add(CLOCK_KEY, 1, timeout=None)
+            return cache.incr(CLOCK_KEY)
+
+    return safely(incr, FAILED)
+
+
+def _hold(tags: set[str]) -> None:
+    for tag in tags:
+        key = HOLD_KEY.format(tag)
+        safely(lambda key=key: cache.add(key, 0, timeout=HOLD_SECONDS))
+        safely(lambda key=key: cache.incr(key))
+
+
+def _release(tags: set[str]) -> None:
+    def decr(key):
+        with contextlib.suppress(ValueError):  # expired: a very long transaction
+            cache.decr(key)
+
+    for tag in tags:
+        safely(lambda tag=tag: decr(HOLD_KEY.format(tag)))
+
+
+def _mark(tags: set[str], *, held: bool) -> None:
+    """Move the tags to a new clock value; then let go of their hold."""
+    global _missed_marks
+    clock = _tick()
+    marked = clock is not FAILED and safely(
+        lambda: cache.set_many({TAG_KEY.format(tag): clock for tag in tags}, timeout=None) == [], False
+    )
+    if LATEST in tags:
+        safely(lambda: cache.delete(SCHEDULE_KEY))
+    if held:
+        _release(tags)
+    if not marked:
+        _missed_marks = True
+        logger.warning("page cache: could not mark %s; everything is marked once the cache answers", sorted(tags))
+    tags_marked.send(sender=None, tags=frozenset(tags))
+
+
+def invalidate(tags: Iterable[str]) -> None:
+    """Make stale every cached page that carries one of ``tags`` (and every
+    untagged page): held at once if a transaction is open, marked when it
+    commits (at once outside a transaction, whose write is committed)."""
+    tags = set(tags) | {ANY}
+    if transaction.get_connection().in_atomic_block:
+        _hold(tags)
+        transaction.on_commit(lambda: _mark(tags, held=True))
+    else:
+        _mark(tags, held=False)
 
 
 def invalidate_pages() -> None:
-    """Make every cached page stale. Called after any content change commits."""
-
-    def bump():
-        try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:
-            cache.set(GENERATION_KEY, 2, timeout=None)
-
-    safely(bump)
+    """Make every cached page stale (a bulk rewrite that sends no signal)."""
+    invalidate({ALL})
 
 
-def _on_change(sender, **kwargs):
+def _made_up() -> None:
+    """Marks lost while the cache was down are made up once it answers."""
+    global _missed_marks
+    if _missed_marks and time.monotonic() >= _unavailable_until:
+        _missed_marks = False
+        _mark({ALL, ANY}, held=False)
+
+
+# -- which changes mark which tags ----------------------------------------------
+
+# Each article being saved: (the instance, its status and time before the save).
+_before: dict[int, tuple[weakref.ref, tuple | None]] = {}
+
+
+def _article_saving(sender, instance, update_fields=None, raw=False, **kwargs):
+    """What decides where the article is listed, before the save."""
+    if update_fields is not None and not {"status", "published_at"} & set(update_fields):
+        return
+    if instance.pk is None or raw:
+        return
+    listed = Article.objects.filter(pk=instance.pk).values_list("status", "published_at").first()
+    _before[id(instance)] = (weakref.ref(instance), listed)
+
+
+def _listed_before(instance):
+    """The status and time ``instance`` had before this save, or "unknown"
+    (a save of other fields only)."""
+    ref, listed = _before.pop(id(instance), (None, None))
+    return listed if ref is not None and ref() is instance else "unknown"
+
+
+def _on_save(sender, instance, created=False, raw=False, **kwargs):
+    if sender._meta.app_label not in WATCHED_APPS or raw:
+        return
+    visibility_changed = True
+    if isinstance(instance, Article) and not created:
+        before = _listed_before(instance)
+        # "unknown": saved with update_fields other than status and time.
+        visibility_changed = before != "unknown" and before != (instance.status, instance.published_at)
+    invalidate(page_tags.tags_for_change(instance, created=created, visibility_changed=visibility_changed))
+
+
+def _on_delete(sender, instance, **kwargs):
     if sender._meta.app_label in WATCHED_APPS:
-        transaction.on_commit(invalidate_pages)
+        invalidate(page_tags.tags_for_change(instance))
 
 
-def _on_m2m_change(sender, action, **kwargs):
-    if action.startswith("post_"):
-        _on_change(sender, **kwargs)
+def _on_links(sender, instance, action, pk_set, **kwargs):
+    if sender._meta.app_label not in WATCHED_APPS:
+        return
+    if action in ("post_add", "post_remove"):
+        invalidate(page_tags.tags_for_links(sender, instance, pk_set))
+    elif action == "pre_clear":
+        # The rows are still there to say what the clear touches.
+        side = next((f for f in sender._meta.fields if f.is_relation and isinstance(instance, f.related_model)), None)
+        other = next((f for f in sender._meta.fields if f.is_relation and f is not side), None)
+        if side is None or other is None:
+            invalidate({ALL})
+        else:
+            rows = sender.objects.filter(**{side.attname: instance.pk}).values_list(other.attname, flat=True)
+            invalidate(page_tags.tags_for_links(sender, instance, list(rows)))
+
+
+def _on_rows_rewritten(sender, model: str, ids, **kwargs):
+    invalidate(page_tags.tags_for_rows(model, ids))
 
 
 def connect_signals() -> None:
-    post_save.connect(_on_change, dispatch_uid="page-cache-save")
-    post_delete.connect(_on_change, dispatch_uid="page-cache-delete")
-    m2m_changed.connect(_on_m2m_change, dispatch_uid="page-cache-m2m")
+    from newsroom.stored.refresh import rows_rewritten
+
+    pre_save.connect(_article_saving, sender=Article, dispatch_uid="page-cache-article-before")
+    post_save.connect(_on_save, dispatch_uid="page-cache-save")
+    post_delete.connect(_on_delete, dispatch_uid="page-cache-delete")
+    m2m_changed.connect(_on_links, dispatch_uid="page-cache-m2m")
+    rows_rewritten.connect(_on_rows_rewritten, dispatch_uid="page-cache-rows-rewritten")
 
 
-def seconds_until_next_publication(generation: int) -> float | None:
-    """Seconds until the next scheduled article goes public (None if none is
-    scheduled), remembered per generation so it costs one query per change,
-    and looked up again once that time has come: until then a remembered
-    time in the past cut every page's timeout to nothing, and pages went
-    uncached for minutes after each scheduled story."""
-    key = NEXT_PUBLICATION_KEY.format(generation=generation)
-    stamp = safely(lambda: cache.get(key))
-    if stamp is None or 0 < stamp <= timezone.now().timestamp():
-        upcoming = Article.objects.scheduled().order_by("published_at").values_list("published_at", flat=True).first()
-        stamp = upcoming.timestamp() if upcoming else 0
-        safely(lambda: cache.set(key, stamp, timeout=settings.PAGE_CACHE_SECONDS))
-    if not stamp:
-        return None
-    return stamp - timezone.now().timestamp()
+# -- what a page shows --------------------------------------------------------------
+
+
+def depends_on(request, *tags: str | Iterable[str]) -> None:
+    """Record that the page being rendered for ``request`` shows ``tags``
+    (strings, or iterables of them). A page that records none is made stale
+    by every change."""
+    found = request.__dict__.setdefault("page_tags", set())
+    for tag in tags:
+        if isinstance(tag, str):
+            found.add(tag)
+        else:
+            found.update(tag)
+
+
+def tags_of_page(request) -> set[str]:
+    return set(request.__dict__.get("page_tags") or {ANY}) | {ALL, NAV}
+
+
+def _unchanged_since(tags: Iterable[str], clock: int) -> bool:
+    """No tag changed after ``clock``, and none is held by an open change."""
+    tags = list(tags)
+    keys = [TAG_KEY.format(tag) for tag in tags] + [HOLD_KEY.format(tag) for tag in tags]
+    found = safely(lambda: cache.get_many(keys))
+    if found is None:
+        return False
+    for tag in tags:
+        if found.get(HOLD_KEY.format(tag), 0) > 0 or found.get(TAG_KEY.format(tag), 0) > clock:
+            return False
+    return True
+
+
+# -- scheduled stories ----------------------------------------------------------------
+
+
+def _scheduled() -> list[tuple[float, frozenset[str]]]:
+    """Each story scheduled to go public within the life of a page stored
+    now, with the tags of the pages it will appear on; looked up again after
+    any article changes and at least every ``SCHEDULE_REFRESH_SECONDS``."""
+    now = timezone.now().timestamp()
+    entry = safely(lambda: cache.get(SCHEDULE_KEY))
+    if entry is not None and entry[0] > now:
+        return entry[1]
+    horizon = settings.PAGE_CACHE_SECONDS + SCHEDULE_REFRESH_SECONDS
+    upcoming = (
+        Article.objects.scheduled()
+        .filter(published_at__lte=timezone.now() + timedelta(seconds=horizon))
+        .order_by("published_at")
+        .values_list("pk", "published_at")
+    )
+    items = [
+        (when.timestamp(), frozenset({page_tags.tag(Article, pk), LATEST} | page_tags.article_links([pk])))
+        for pk, when in upcoming
+    ]
+    safely(lambda: cache.set(SCHEDULE_KEY, (now + SCHEDULE_REFRESH_SECONDS, items), SCHEDULE_REFRESH_SECONDS))
+    return items
+
+
+def lifetime(tags: set[str]) -> int:
+    """Seconds a page with ``tags`` may be kept: until the first scheduled
+    story that would appear on it goes public."""
+    timeout = settings.PAGE_CACHE_SECONDS
+    now = timezone.now().timestamp()
+    for when, shows in _scheduled():
+        if ANY in tags or shows & tags:
+            timeout = min(timeout, int(when - now))
+    return max(timeout, 0)
+
+
+# -- the middleware -----------------------------------------------------------------
 
 
 def _page_key(request) -> str:
@@ -149,29 +360,27 @@ def _page_key(request) -> str:
 
 
 def _lookup(request) -> tuple[int | None, str, HttpResponse | None]:
-    """The current generation, the page's key and the cached page if it was
-    stored under this generation: one round trip to Redis for a hit."""
+    """The clock before rendering, the page's key and the cached page if it
+    is current."""
+    _made_up()
     key = _page_key(request)
-    found = safely(lambda: cache.get_many([GENERATION_KEY, key]), default=None)
+    found = safely(lambda: cache.get_many([CLOCK_KEY, key]))
     if found is None:
         return None, key, None
-    generation = found.get(GENERATION_KEY)
-    if generation is None:
-        return current_generation(), key, None
+    clock = found.get(CLOCK_KEY)
+    if clock is None:
+        clock = _clock()
+        return (None if clock is FAILED else clock), key, None
     entry = found.get(key)
-    if entry is None or entry[0] != generation:
-        return generation, key, None
-    _, status, headers, content = entry
+    if entry is None:
+        return clock, key, None
+    stamp, tags, status, headers, content = entry
+    if not _unchanged_since(tags, stamp):
+        return clock, key, None
     response = HttpResponse(content, status=status)
     for name, value in headers:
         response.headers[name] = value
-    return generation, key, response
-
-
-def _entry(generation: int, response) -> tuple:
-    """What is stored: the generation it belongs to and the bare response
-    (status, headers, body), cheaper to load than a pickled response."""
-    return (generation, response.status_code, list(response.items()), response.content)
+    return clock, key, response
 
 
 def _is_anonymous(request) -> bool:
@@ -191,28 +400,28 @@ class PageCacheMiddleware:
             and _is_anonymous(request)
             and not request.path.startswith(settings.PAGE_CACHE_EXCLUDE)
         )
-        generation, key, cached = _lookup(request) if cacheable else (None, "", None)
+        clock, key, cached = _lookup(request) if cacheable else (None, "", None)
         if cached is not None:
             cached["X-Page-Cache"] = "hit"
             return cached
 
         response = self.get_response(request)
-        storable = generation is not None and self._storable(response)
-        self._set_cache_control(request, response)
-
-        if storable:
-            timeout = settings.PAGE_CACHE_SECONDS
-            until_next = seconds_until_next_publication(generation)
-            if until_next is not None:
-                timeout = min(timeout, max(int(until_next), 0))
-            if timeout > 0:
+        public = self._set_cache_control(request, response)
+        tags = tags_of_page(request)
+        if public:
+            ordered = sorted(tags)
+            response["Surrogate-Key"] = " ".join(ordered)
+            response["Cache-Tag"] = ",".join(ordered)
+        if clock is not None and self._storable(response):
+            timeout = lifetime(tags)
+            if timeout > 0 and _unchanged_since(tags, clock):
                 if hasattr(response, "render") and callable(response.render):
                     response.render()
                 # The ETag goes in with the page, so a hit does not hash the
                 # body again (ConditionalGetMiddleware keeps an ETag it finds).
                 set_response_etag(response)
                 response["X-Page-Cache"] = "miss"
-                entry = _entry(generation, response)
+                entry = (clock, tuple(sorted(tags)), response.status_code, list(response.items()), response.content)
                 safely(lambda: cache.set(key, entry, timeout=timeout))
         return response
 
@@ -226,12 +435,16 @@ class PageCacheMiddleware:
         )
 
     @staticmethod
-    def _set_cache_control(request, response) -> None:
-        if response.has_header("Cache-Control") or request.path.startswith(settings.PAGE_CACHE_EXCLUDE):
-            return
-        if _is_anonymous(request) and response.status_code in (200, 301, 404):
-            patch_cache_control(
-                response, public=True, max_age=settings.PAGE_BROWSER_SECONDS, s_maxage=settings.PAGE_CDN_SECONDS
-            )
-        else:
-            patch_cache_control(response, private=True, no_cache=True)
+    def _set_cache_control(request, response) -> bool:
+        """Cache-Control for a page that has none; whether shared caches may keep it."""
+        if request.path.startswith(settings.PAGE_CACHE_EXCLUDE):
+            return False
+        if not response.has_header("Cache-Control"):
+            if _is_anonymous(request) and response.status_code in (200, 301, 404):
+                patch_cache_control(
+                    response, public=True, max_age=settings.PAGE_BROWSER_SECONDS, s_maxage=settings.PAGE_CDN_SECONDS
+                )
+            else:
+                patch_cache_control(response, private=True, no_cache=True)
+        control = response.get("Cache-Control", "")
+        return "public" in control and "private" not in control and "no-store" not in control

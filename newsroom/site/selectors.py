@@ -22,9 +22,8 @@ from newsroom.pagecache import pages as page_cache
 from newsroom.site import article_page
 from newsroom.stored import listings, related
 
-NAV_CACHE_KEY = "site:active-sections:v2:{generation}"
-# Short enough that counts follow the clock (scheduled stories) within a
-# minute; any content change moves to a new key at once (see active_sections).
+NAV_CACHE_KEY = "site:active-sections:v3"
+# The header may be this old (the page cache's docstring: what may lag).
 NAV_CACHE_SECONDS = 60
 # How long a counted entry is kept past that, for the other workers to serve
 # while one counts again; and how long that one may take.
@@ -79,45 +78,42 @@ class SectionLink:
 
 def active_sections() -> dict[str, list[SectionLink]]:
     """The most covered topics and countries, by public article count,
-    cached for a short time: the header shows them on every page.
+    counted at most once a minute: the header shows them on every page.
 
-    The key carries the page cache's generation, which every content change
-    bumps, so an unpublished story never lingers in a count; and the entry
-    is fresh no later than the next scheduled publication. Past that, the
-    first worker to notice counts again and the others go on serving the
-    entry until it has: within one generation the counts can only be short
-    of a story whose time has just come, never show a hidden one.
+    Past its minute, the first worker to notice counts again and the others
+    go on serving the entry until it has: four workers counting the archive
+    at once, every minute, stalled the site for a moment. When the sections
+    the header links to change, the page cache's ``nav`` tag is marked, so
+    cached pages never show a header more than about a minute old.
 
-    While the shared cache is down (no generation to key on), the counts are
-    kept in this process for ``NAV_FALLBACK_SECONDS``: counting the archive
-    on every page would slow a site already without its cache to a crawl.
+    While the shared cache is down, the counts are kept in this process for
+    ``NAV_FALLBACK_SECONDS``: counting the archive on every page would slow a
+    site already without its cache to a crawl.
     """
     global _nav_fallback
-    generation = page_cache.current_generation()
-    if generation is None:
+    entry = page_cache.safely(lambda: cache.get(NAV_CACHE_KEY), page_cache.FAILED)
+    if entry is page_cache.FAILED:
         if _nav_fallback[0] <= time.monotonic():
             _nav_fallback = (time.monotonic() + NAV_FALLBACK_SECONDS, _count_sections())
         return _nav_fallback[1]
-
-    key = NAV_CACHE_KEY.format(generation=generation)
-    entry = page_cache.safely(lambda: cache.get(key))
     if entry is not None:
         fresh_until, sections = entry
-        # Past its time, one worker counts again while the others keep
-        # serving it: four workers counting the archive at once, every
-        # minute, stalled the site for a moment.
-        if fresh_until > _now() or not page_cache.safely(lambda: cache.add(f"{key}:recount", 1, NAV_RECOUNT_SECONDS)):
+        recount = f"{NAV_CACHE_KEY}:recount"
+        if fresh_until > _now() or not page_cache.safely(lambda: cache.add(recount, 1, NAV_RECOUNT_SECONDS)):
             return sections
-    sections = _count_sections()
-    timeout = NAV_CACHE_SECONDS
-    until_next = page_cache.seconds_until_next_publication(generation)
-    if until_next is not None:
-        # At least a second: an entry stored already due would be counted
-        # again by the very next request.
-        timeout = min(timeout, max(int(until_next), 1))
-    page_cache.safely(lambda: cache.set(key, (_now() + timeout, sections), timeout + NAV_STALE_SECONDS))
-    page_cache.safely(lambda: cache.delete(f"{key}:recount"))
-    return sections
+    counted = _count_sections()
+    page_cache.safely(
+        lambda: cache.set(NAV_CACHE_KEY, (_now() + NAV_CACHE_SECONDS, counted), NAV_CACHE_SECONDS + NAV_STALE_SECONDS)
+    )
+    page_cache.safely(lambda: cache.delete(f"{NAV_CACHE_KEY}:recount"))
+    if entry is not None and _links(entry[1]) != _links(counted):
+        page_cache.invalidate({page_cache.NAV})
+    return counted
+
+
+def _links(sections: dict[str, list[SectionLink]]) -> dict[str, list[tuple[str, str]]]:
+    """What the header prints of the sections (no counts)."""
+    return {kind: [(link.name, link.url) for link in links] for kind, links in sections.items()}
 
 
 def _count_sections() -> dict[str, list[SectionLink]]:
@@ -211,6 +207,11 @@ def load_article_page(article: Article) -> Article:
     the same path as the public page."""
     article_page.load(article)
     return article
+
+
+def related_ids(article: Article) -> list[int]:
+    """The ids of ``article``'s stored related list, shown or not."""
+    return related.shown_ids(article)
 
 
 def related_articles(article: Article, limit: int = related.SHOWN) -> list[Article]:

@@ -27,9 +27,12 @@ from django.urls import reverse
 from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext as _
 
+from alliances.models import Agreement
 from newsroom.core.addresses import is_site_path
 from newsroom.core.middleware import database_unavailable
-from newsroom.models import Article, Author, Correction, PreviewLink, Redirect
+from newsroom.models import Article, Author, Correction, PreviewLink, Redirect, Topic
+from newsroom.pagecache import tags
+from newsroom.pagecache.pages import depends_on
 from newsroom.site import selectors
 
 logger = logging.getLogger(__name__)
@@ -131,6 +134,11 @@ def paginate_articles(
     return ListPage(rows, number, has_next=len(page_ids) > per_page)
 
 
+def cards_shown(page) -> set[str]:
+    """The page-cache tags of the stories a list page shows."""
+    return tags.tags_of(Article, [card.pk for card in page.object_list])
+
+
 def absolute_url(url: str) -> str:
     """``url`` as a full address on the public site (SITE_URL), for canonical
     links and social cards. Addresses that already name a host are kept."""
@@ -178,6 +186,7 @@ def page_meta(
 def home(request):
     articles = selectors.latest_articles(HOME_LATEST + 1)
     sections = selectors.active_sections()
+    depends_on(request, tags.LATEST, tags.tags_of(Article, [a.pk for a in articles]))
     return render(
         request,
         "newsroom/home.html",
@@ -288,6 +297,15 @@ def render_article(request, article: Article, *, preview: bool = False, extra_co
     keeps it out of search engines. Related articles are public ones in both
     cases."""
     lists = selectors.load_article_page(article).lists
+    related = selectors.related_articles(article)
+    # The stored related ids too, not only those shown: one of them made
+    # public again takes its place at once.
+    depends_on(
+        request,
+        tags.tag(Article, article.pk),
+        tags.tags_of(Article, selectors.related_ids(article)),
+        tags.tags_of(Agreement, [link.agreement_id for link in lists.agreement_links]),
+    )
     image = article.image.url if article.image else ""
     meta = page_meta(
         request,
@@ -306,7 +324,7 @@ def render_article(request, article: Article, *, preview: bool = False, extra_co
         "lists": lists,
         "authors": lists.authors,
         "agreement_links": lists.agreement_links,
-        "related": selectors.related_articles(article),
+        "related": related,
         "show_updated": _was_updated(article),
         "preview": preview,
         "meta": meta,
@@ -355,6 +373,7 @@ def topic_detail(request, slug):
     if topic is None:
         raise Http404("No such page")
     page = paginate_articles(request, page_cards=functools.partial(selectors.topic_cards, topic))
+    depends_on(request, tags.tag(Topic, topic.pk), cards_shown(page))
     if not page.object_list:
         # A topic that only unpublished stories carry stays unknown: its name
         # alone could give away an embargoed story.
@@ -377,6 +396,7 @@ def author_detail(request, slug):
     if author is None:
         raise Http404("No such page")
     page = paginate_articles(request, selectors.author_articles(author))
+    depends_on(request, tags.tag(Author, author.pk), cards_shown(page))
     return render(
         request,
         "newsroom/author_detail.html",

@@ -68,6 +68,11 @@ from newsroom.models import Article, Author, Byline, Correction, RelatedVideo, S
 from newsroom.stored import documents, listings, related
 from newsroom.stored.search_vector import refresh_search_vector
 
+# Sent after stored copies of rows other than the one saved were rewritten
+# (kwargs: model, a label such as "newsroom.article"; ids): the page cache
+# makes stale the pages that show them.
+rows_rewritten = Signal()
+
 # The fields the vector is built from; saving only other fields (a status
 # change from the workflow services, for one) leaves it as it is.
 TEXT_FIELDS = {"headline", "dek", "body", "language"}

@@ -1,0 +1,169 @@
+"""What a page shows, as tags, and which tags a change touches.
+
+A cached page is stored with the tags of what it prints: ``article-12`` for
+a story whose page or card it shows, ``topic-3`` / ``country-7`` /
+``agreement-5`` / ``author-2`` for the list of stories a topic, country,
+agreement or author page shows, ``latest`` for the newest stories site-wide
+(home page, main feed), ``nav`` for the header's sections, and ``all``, which
+every page carries. A page whose view names no tags depends on ``any`` as
+well, which every change touches: it is invalidated by every write, as the
+whole site was before pages said what they show.
+
+A change touches (``tags_for_change``):
+
+| Change                                  | Tags                                           |
+|-----------------------------------------|------------------------------------------------|
+| article saved or deleted                | article-N, latest; when its status or          |
+|                                         | publication time changed, also its topics,     |
+|                                         | countries, agreements and authors              |
+| topic or country link added or removed  | topic-N / country-N, article-N                 |
+| agreement link, byline                  | agreement-N / author-N, article-N              |
+| correction, source, video, people links | article-N                                      |
+| agreement saved or deleted              | agreement-N, country-N of its parties          |
+| party, agreement source, sectors        | agreement-N (and the party's country-N)        |
+| country overview rewritten              | country-N                                      |
+| topic, country, author, person,         | all (renames reach every card and page that    |
+| organisation or sector renamed/deleted  | prints the name; rare, so simplest is safest)  |
+| created without links (a new topic)     | nothing but ``any``                            |
+| editorial log, preview links, redirects | nothing (no cached page prints them; redirects |
+|                                         | answer 301, which is never stored)             |
+| anything else in the three apps         | all                                            |
+| every change                            | any                                            |
+
+Stored copies rewritten outside a save (``newsroom.stored.refresh.rows_rewritten``:
+related lists of neighbours, documents restating a renamed name, overviews)
+touch the tags of the rows they rewrote.
+
+The same tags go out in ``Surrogate-Key`` (Fastly, Varnish xkey) and
+``Cache-Tag`` (Cloudflare) headers, so a CDN can purge exactly what the app
+invalidates (README, "Page cache and CDN").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from alliances.models import (
+    Agreement,
+    AgreementParty,
+    AgreementSource,
+    ArticleAgreement,
+    Country,
+    CountryOverview,
+    Organization,
+    Person,
+    Sector,
+)
+from newsroom.models import (
+    Article,
+    Author,
+    Byline,
+    EditorialEvent,
+    PreviewLink,
+    Redirect,
+    TaggedCountry,
+    TaggedTopic,
+    Topic,
+    TopicAlias,
+)
+
+ALL = "all"
+ANY = "any"
+LATEST = "latest"
+NAV = "nav"
+
+# The prefix of each model whose rows have a page (or a list on one).
+PREFIXES = {Article: "article", Topic: "topic", Country: "country", Agreement: "agreement", Author: "author"}
+NAMED = (Topic, Country, Author, Person, Organization, Sector, TopicAlias)
+UNSHOWN = (EditorialEvent, PreviewLink, Redirect)
+
+
+def tag(model: type, pk) -> str:
+    return f"{PREFIXES[model]}-{pk}"
+
+
+def tags_of(model: type, pks: Iterable) -> set[str]:
+    return {tag(model, pk) for pk in pks}
+
+
+def article_links(article_ids: Iterable[int]) -> set[str]:
+    """The list pages an article appears on: its topics, countries,
+    agreements and authors."""
+    ids = list(article_ids)
+    if not ids:
+        return set()
+    return (
+        tags_of(Topic, TaggedTopic.objects.filter(content_object_id__in=ids).values_list("tag_id", flat=True))
+        | tags_of(Country, TaggedCountry.objects.filter(content_object_id__in=ids).values_list("tag_id", flat=True))
+        | tags_of(Agreement, ArticleAgreement.objects.filter(article_id__in=ids).values_list("agreement_id", flat=True))
+        | tags_of(Author, Byline.objects.filter(article_id__in=ids).values_list("author_id", flat=True))
+    )
+
+
+def _party_countries(agreement_id) -> set[str]:
+    parties = AgreementParty.objects.filter(agreement_id=agreement_id)
+    return tags_of(Country, parties.values_list("country_id", flat=True))
+
+
+def tags_for_change(instance, *, created: bool = False, visibility_changed: bool = True) -> set[str]:
+    """The tags a saved or deleted ``instance`` touches (the table above),
+    ``any`` not included."""
+    model = type(instance)
+    if isinstance(instance, UNSHOWN):
+        return set()
+    if isinstance(instance, Article):
+        tags = {tag(Article, instance.pk), LATEST}
+        if visibility_changed:
+            tags |= article_links([instance.pk])
+        return tags
+    if isinstance(instance, TaggedTopic | TaggedCountry):
+        tag_model = Topic if isinstance(instance, TaggedTopic) else Country
+        return {tag(tag_model, instance.tag_id), tag(Article, instance.content_object_id)}
+    if isinstance(instance, ArticleAgreement):
+        return {tag(Agreement, instance.agreement_id), tag(Article, instance.article_id)}
+    if isinstance(instance, Byline):
+        return {tag(Author, instance.author_id), tag(Article, instance.article_id)}
+    if isinstance(instance, Agreement):
+        return {tag(Agreement, instance.pk)} | _party_countries(instance.pk)
+    if isinstance(instance, AgreementParty):
+        return {tag(Agreement, instance.agreement_id), tag(Country, instance.country_id)}
+    if isinstance(instance, AgreementSource):
+        return {tag(Agreement, instance.agreement_id)}
+    if isinstance(instance, CountryOverview):
+        return {tag(Country, instance.country_id)}
+    if isinstance(instance, NAMED):
+        return set() if created else {ALL}
+    article_id = getattr(instance, "article_id", None)
+    if article_id is not None and model._meta.app_label == "newsroom":
+        return {tag(Article, article_id)}  # a correction, source or video
+    return {ALL}
+
+
+def tags_for_links(through: type, instance, pk_set: Iterable | None) -> set[str]:
+    """The tags an m2m change touches: ``instance`` on one side, the rows
+    ``pk_set`` names on the other (people and organisations of an article,
+    an agreement's sectors, taggit's topics and countries)."""
+    tags: set[str] = set()
+    for model, pks in ((type(instance), [instance.pk]), (_other_side(through, type(instance)), pk_set or [])):
+        if model in PREFIXES:
+            tags |= tags_of(model, pks)
+        elif model is None or model not in (Person, Organization, Sector):
+            tags.add(ALL)
+    return tags
+
+
+def _other_side(through: type, model: type) -> type | None:
+    sides = [f.related_model for f in through._meta.fields if f.is_relation]
+    others = [side for side in sides if side is not model]
+    return others[0] if len(others) == 1 else None
+
+
+def tags_for_rows(label: str, ids: Iterable[int]) -> set[str]:
+    """The tags of rows whose stored copies were rewritten outside a save."""
+    if label == "newsroom.article":
+        return tags_of(Article, ids)
+    if label == "alliances.agreement":
+        return tags_of(Agreement, ids)
+    if label in ("alliances.country", "alliances.countryoverview"):
+        return tags_of(Country, ids)  # an overview's key is its country's
+    return {ALL}
