@@ -2,8 +2,11 @@
 
 Serves the site with gunicorn on PostgreSQL and drives it with wrk, one page
 kind at a time, over many different URLs per kind. Every number is also given
-as a ratio to a plain "ok" view (/health/) measured in the same run, because
-absolute requests per second drift between machines and runs.
+as a ratio to the true floor measured in the same run, because absolute
+requests per second drift between machines and runs: a plain Django view
+under ``startproject``'s default middleware (bench/floor), served by a second
+gunicorn with the same settings. The site's own /health/ view is measured as
+a page like the others, so what the site's middleware costs shows beside it.
 
 Steps: create the database if needed, migrate, generate the data set
 (``manage.py bench_data``) when it has fewer articles than asked for, collect
@@ -35,8 +38,7 @@ Settings (environment variable, or the flag in brackets):
     BENCH_MAX_REQUESTS   gunicorn max_requests during the run, default 0 (workers are never
                          recycled mid-measurement, so memory and pids stay comparable)
     BENCH_URLS           URLs per page kind, default 2000
-    BENCH_KINDS          comma-separated page kinds to run (default all; "health" always runs)
-    BENCH_FLOOR_URL      path of the floor view, default /health/ (a plain view answering "ok")
+    BENCH_KINDS          comma-separated page kinds to run (default all; "floor" and "health" always run)
     BENCH_PORT           gunicorn port, default a free one
     BENCH_REDIS_PORT     port of the run's own redis-server, default a free one
     BENCH_CACHE          auto | on | off: second pass with PAGE_CACHE=on and the run's Redis
@@ -44,6 +46,11 @@ Settings (environment variable, or the flag in brackets):
                          redis-server is missing or PAGE_CACHE=on changes nothing.
     BENCH_CACHE_WARM     seconds at most for requesting every URL once before the cached pass
                          measures (a warm cache), default 300
+    BENCH_LIVE           seconds of the live-newsroom phase [--live], default 60, 0 = none: readers
+                         under wrk over every page kind with the page cache on while a writer
+                         (bench/live_writer.py) saves a story every BENCH_LIVE_INTERVAL seconds
+                         (default 5); reports the hit ratio and throughput, and checks after
+                         every save that no page still shows what the save changed
     BENCH_FAULTS         1 = fault phase: stop the run's own Redis under load and check that
                          pages still answer 200 and an editor can still save [--faults]
     BENCH_PG_RESTART     1 = fault phase: restart PostgreSQL under load [--pg-restart].
@@ -99,18 +106,20 @@ class Kind:
 
 
 KINDS = [
-    Kind("health", "health (floor)", None, None),
+    Kind("floor", "plain Django view (floor)", None, None),
+    Kind("health", "/health/ (the site's middleware)", None, None),
     Kind("article", "article", 0.10),
     Kind("topic_p1", "topic, page 1", 0.08),
     Kind("topic_p200", "topic, page 200", 0.08),
     Kind("country_p1", "country, page 1", 0.08),
     Kind("country_p200", "country, page 200", 0.08),
     Kind("agreement", "agreement", 0.08),
-    Kind("home", "home", None),
-    Kind("search", "search", None),
+    Kind("home", "home", 0.06),
+    Kind("search", "search", 0.03),
     Kind("feed", "feed", None),
 ]
 SEARCH_TARGET_MS = 20.0
+LIVE_TARGET = 0.5  # readers' throughput with a save every 5 s, as a ratio to the floor
 TARGET_ARTICLES = 100_000
 
 
@@ -144,6 +153,8 @@ def parse_args() -> argparse.Namespace:
     cache.add_argument("--no-cache", dest="cache", action="store_const", const="off")
     parser.set_defaults(cache=env_str("BENCH_CACHE", "auto"))
     parser.add_argument("--cache-warm", type=int, default=int(env_str("BENCH_CACHE_WARM", "300")))
+    parser.add_argument("--live", type=int, default=int(env_str("BENCH_LIVE", "60")))
+    parser.add_argument("--live-interval", type=float, default=float(env_str("BENCH_LIVE_INTERVAL", "5")))
     parser.add_argument("--faults", action="store_true", default=env_flag("BENCH_FAULTS"))
     parser.add_argument("--pg-restart", action="store_true", default=env_flag("BENCH_PG_RESTART"))
     args = parser.parse_args()
@@ -386,12 +397,45 @@ end
 """
 
 
+# The live phase's script: the same, also counting what the page cache
+# answered (X-Page-Cache), per thread, summed in done().
+_COUNTING = """local threads = {}
+
+function setup(thread)
+  table.insert(threads, thread)
+end
+
+function response(status, headers, body)
+  local state = headers["X-Page-Cache"]
+  if state == "hit" then hits = (hits or 0) + 1
+  elseif state == "miss" then misses = (misses or 0) + 1
+  else uncached = (uncached or 0) + 1 end
+end
+
+function totals()
+  local h, m, u = 0, 0, 0
+  for _, thread in ipairs(threads) do
+    h = h + (thread:get("hits") or 0); m = m + (thread:get("misses") or 0); u = u + (thread:get("uncached") or 0)
+  end
+  return h, m, u
+end
+
+function done(summary, latency, requests)
+  local h, m, u = totals()
+"""
+LIVE_LUA_TEMPLATE = (
+    LUA_TEMPLATE.replace("function done(summary, latency, requests)\n", _COUNTING)
+    .replace('"mean_us":%%.1f,', '"mean_us":%%.1f,"hits":%%d,"misses":%%d,"uncached":%%d,')
+    .replace("latency.max, latency.mean,", "latency.max, latency.mean, h, m, u,")
+)
+
+
 def lua_string(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def write_lua(urls: list[str], path: Path) -> Path:
-    path.write_text(LUA_TEMPLATE % {"urls": ",\n".join(lua_string(u) for u in urls)})
+def write_lua(urls: list[str], path: Path, template: str = LUA_TEMPLATE) -> Path:
+    path.write_text(template % {"urls": ",\n".join(lua_string(u) for u in urls)})
     return path
 
 
@@ -423,6 +467,7 @@ class Row:
     queries: list[int] | None = None  # fewest and most over the URLs counted in-process
     rss_mb: float | None = None
     non_2xx: int = 0
+    urls: int = 0  # the size of the URL set the rounds cycle through
     ratio: float | None = None
     raw: dict = field(default_factory=dict)
 
@@ -459,7 +504,45 @@ def queries_text(counts: list[int] | None) -> str:
     return f"{low}" if low == high else f"{low}–{high}"
 
 
-def markdown(passes: list[Pass], meta: dict, faults: list[str]) -> str:
+def live_lines(live: dict) -> list[str]:
+    if not live:
+        return []
+    if live.get("skipped"):
+        return ["", "## A live newsroom", "", f"Skipped: {live['skipped']}"]
+    ratio = live.get("ratio")
+    verdict = "pass" if ratio is not None and ratio >= LIVE_TARGET and not live["violations"] else "FAIL"
+    saves = [ms for ms in live["save_ms"] if ms is not None]
+    lines = [
+        "",
+        "## A live newsroom",
+        "",
+        f"Readers under wrk for {live['seconds']} s over {live['urls']:,} URLs of every page kind but search, page "
+        f"cache on, while a writer published, edited and unpublished {live['saves']} stories through the services "
+        f"(one save every {meta_interval(live)}): {fmt(live['rps'], ',.0f')} req/s, "
+        f"x{fmt(ratio, '.3f')} the floor (target {LIVE_TARGET}), hit ratio {fmt(live['hit_ratio'], '.2f')}, "
+        f"p50 {fmt(live['p50_ms'], '.1f')} ms, p99 {fmt(live['p99_ms'], '.1f')} ms, "
+        f"{live.get('non_2xx') or 0} non-2xx: {verdict}.",
+        "",
+        f"After each save committed, {live['checked']} requests for the pages it changed: "
+        + (
+            "every one showed the change."
+            if not live["violations"]
+            else f"{len(live['violations'])} did not: " + "; ".join(live["violations"][:10])
+        )
+        + (
+            f" Writer's save time: median {statistics.median(saves):.0f} ms, worst {max(saves):.0f} ms."
+            if saves
+            else ""
+        ),
+    ]
+    return lines
+
+
+def meta_interval(live: dict) -> str:
+    return f"{live.get('interval', 5):g} s"
+
+
+def markdown(passes: list[Pass], meta: dict, faults: list[str], live: dict | None = None) -> str:
     lines = [
         "# Newsroom benchmark: latest run",
         "",
@@ -485,21 +568,21 @@ def markdown(passes: list[Pass], meta: dict, faults: list[str]) -> str:
             lines.append(f"Skipped: {p.skipped}")
             continue
         lines += [
-            "| page | req/s | p50 ms | p99 ms | queries/request | worker RSS MB | x floor | target | result |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+            "| page | URLs | req/s | p50 ms | p99 ms | queries/request | worker RSS MB | x floor | target | result |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
         ]
         for row in p.rows:
             target = row.target(p.cached)
             label = row.kind.label + (f" ({row.note})" if row.note else "")
             if row.error:
-                lines.append(f"| {label} | – | – | – | {queries_text(row.queries)} | – | – | {fmt(target, '.2f')} | "
-                             f"error: {row.error} |")  # fmt: skip
+                lines.append(f"| {label} | {row.urls:,} | – | – | – | {queries_text(row.queries)} | – | – | "
+                             f"{fmt(target, '.2f')} | error: {row.error} |")  # fmt: skip
                 continue
             result = row.verdict(p.cached) + (f", {row.non_2xx} non-2xx" if row.non_2xx else "")
             lines.append(
-                f"| {label} | {fmt(row.rps, ',.0f')} | {fmt(row.p50_ms, '.1f')} | {fmt(row.p99_ms, '.1f')} | "
-                f"{queries_text(row.queries)} | {fmt(row.rss_mb, '.0f')} | {fmt(row.ratio, '.3f')} | "
-                f"{fmt(target, '.2f')} | {result} |"
+                f"| {label} | {row.urls:,} | {fmt(row.rps, ',.0f')} | {fmt(row.p50_ms, '.1f')} | "
+                f"{fmt(row.p99_ms, '.1f')} | {queries_text(row.queries)} | {fmt(row.rss_mb, '.0f')} | "
+                f"{fmt(row.ratio, '.3f')} | {fmt(target, '.2f')} | {result} |"
             )
         if p.search:
             s = p.search
@@ -513,6 +596,7 @@ def markdown(passes: list[Pass], meta: dict, faults: list[str]) -> str:
                 f"(target under {SEARCH_TARGET_MS:.0f} ms): {verdict}.",
             ]
         lines += ["", f"Peak memory of a gunicorn worker under load (VmHWM): {p.peak_hwm_mb:.0f} MB."]
+    lines += live_lines(live or {})
     if faults:
         lines += ["", "## Faults", "", *[f"- {line}" for line in faults]]
     return "\n".join(lines) + "\n"
@@ -527,7 +611,7 @@ def chart(passes: list[Pass], path: Path) -> str:
     except ImportError:
         return "matplotlib is not installed (pip install -r bench/requirements.txt); no chart"
     measured = [p for p in passes if not p.skipped]
-    kinds = [k for k in KINDS if k.key != "health"]
+    kinds = [k for k in KINDS if k.key != "floor"]
     fig, ax = plt.subplots(figsize=(11, 5))
     width = 0.8 / max(1, len(measured))
     for n, p in enumerate(measured):
@@ -542,12 +626,12 @@ def chart(passes: list[Pass], path: Path) -> str:
                 ax.hlines(target, x - width / 2, x + width / 2, colors="black", linewidth=2)
     ax.plot([], [], color="black", linewidth=2, label="target")
     ax.set_xticks(range(len(kinds)), [k.label for k in kinds], rotation=30, ha="right")
-    ax.set_ylabel("requests/s as a ratio to the /health/ floor")
+    ax.set_ylabel("requests/s as a ratio to a plain Django view")
     ax.set_title("Newsroom benchmark: throughput relative to a plain Django view")
-    highest = max((r.ratio or 0 for p in measured for r in p.rows if r.kind.key != "health"), default=0)
+    highest = max((r.ratio or 0 for p in measured for r in p.rows if r.kind.key != "floor"), default=0)
     ax.set_ylim(0, max(1.05, highest * 1.1))
     if not any(r.ratio for p in measured for r in p.rows):
-        ax.text(0.5, 0.5, "no ratios: the /health/ floor could not be measured", transform=ax.transAxes, ha="center")
+        ax.text(0.5, 0.5, "no ratios: the floor could not be measured", transform=ax.transAxes, ha="center")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
     fig.savefig(path, dpi=110)
@@ -565,9 +649,12 @@ class Bench:
         self.work = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
         self.port = args.port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
+        self.floor_port = free_port()
+        self.floor_base = f"http://127.0.0.1:{self.floor_port}"
         self.redis: subprocess.Popen | None = None
         self.redis_port = 0
         self.faults: list[str] = []
+        self.live_result: dict = {}
         self.env = self.base_env()
 
     def base_env(self) -> dict:
@@ -634,12 +721,14 @@ class Bench:
             time.sleep(0.1)
         return "redis-server did not start"
 
-    def start_gunicorn(self, env: dict, name: str) -> subprocess.Popen:
+    def start_gunicorn(self, env: dict, name: str, *, app: str = "", base: str = "") -> subprocess.Popen:
         gunicorn = Path(PYTHON).parent / "gunicorn"
         proc = self.procs.start(
-            [str(gunicorn), "-c", str(ROOT / "gunicorn.conf.py")], env=env, log=self.work / f"gunicorn-{name}.log"
+            [str(gunicorn), "-c", str(ROOT / "gunicorn.conf.py"), *([app] if app else [])],
+            env=env,
+            log=self.work / f"gunicorn-{name}.log",
         )
-        wait_until_up(self.base, proc)
+        wait_until_up(base or self.base, proc)
         # Wait for every worker, so the first measurement does not pay for boots.
         deadline = time.monotonic() + 30
         while len(children_of(proc.pid)) < self.args.workers and time.monotonic() < deadline:
@@ -661,6 +750,7 @@ class Bench:
                 return result
         result.search = inproc.get("search", {}) if not cached else {}
         server = self.start_gunicorn(env, name.replace(" ", "-"))
+        floor = self.floor
         try:
             if cached:
                 urls = self.warm_cache(urls)
@@ -673,12 +763,14 @@ class Bench:
             floors: list[float | None] = []  # every floor sample of the pass, None where one failed
             for kind in self.selected_kinds():
                 info = urls.get(kind.key, {"urls": [], "note": "no URLs"})
-                if kind.key == "health":
-                    row = self.measure_kind(kind, info, server.pid, rounds=1, duration=self.args.floor_sample)
+                if kind.key == "floor":
+                    row = self.measure_kind(
+                        kind, info, floor.pid, rounds=1, duration=self.args.floor_sample, base=self.floor_base
+                    )
                     row.ratio = 1.0 if row.rps else None
                     floors.append(row.rps if row.rps and not row.error else None)
                 else:
-                    row = self.measure_kind(kind, info, server.pid, floors=floors, health=urls["health"])
+                    row = self.measure_kind(kind, info, server.pid, floors=floors, floor=urls["floor"])
                 # Cached: what a repeat read of the same page costs.
                 counted = inproc["kinds"].get(kind.key, {})
                 row.queries = counted.get("queries_repeat_range" if cached else "queries_range")
@@ -689,7 +781,7 @@ class Bench:
                     f"(rounds {', '.join(fmt(r.get('ratio'), '.3f') for r in row.raw.get('rounds', []))})  "
                     f"{row.error}"
                 )
-            floor_row = next((r for r in result.rows if r.kind.key == "health"), None)
+            floor_row = next((r for r in result.rows if r.kind.key == "floor"), None)
             measured = [x for x in floors if x]
             if floor_row is not None and measured:
                 floor_row.raw["floor_samples"] = floors
@@ -745,12 +837,20 @@ class Bench:
 
     def selected_kinds(self) -> list[Kind]:
         wanted = {k.strip() for k in self.args.kinds.split(",") if k.strip()}
-        return [k for k in KINDS if not wanted or k.key in wanted or k.key == "health"]
+        return [k for k in KINDS if not wanted or k.key in wanted or k.key in ("floor", "health")]
+
+    def start_floor(self) -> subprocess.Popen:
+        """The true floor (bench/floor): startproject's middleware and one
+        view, under the same gunicorn settings as the site, on its own port
+        for the whole run."""
+        env = {**self.env, "DJANGO_SETTINGS_MODULE": "bench.floor.settings",
+               "GUNICORN_BIND": f"127.0.0.1:{self.floor_port}"}  # fmt: skip
+        return self.start_gunicorn(env, "floor", app="bench.floor.wsgi:application", base=self.floor_base)
 
     def sample_floor(self, script: Path) -> float | None:
         """A short measurement of the floor, between two page samples."""
         try:
-            data = run_wrk(self.base, script, duration=self.args.floor_sample, args=self.args)
+            data = run_wrk(self.floor_base, script, duration=self.args.floor_sample, args=self.args)
         except (RuntimeError, subprocess.TimeoutExpired):
             return None
         return data["rps"] if data["errors"]["status"] == 0 else None
@@ -764,10 +864,11 @@ class Bench:
         rounds: int | None = None,
         duration: int | None = None,
         floors: list[float] | None = None,
-        health: dict | None = None,
+        floor: dict | None = None,
+        base: str = "",
     ) -> Row:
         """Measure one page kind in rounds of ``duration`` seconds. With
-        ``floors`` (the floor samples so far) and ``health``, every round is
+        ``floors`` (the floor samples so far) and ``floor`` (its URLs), every round is
         followed by a floor sample, appended to ``floors``, and each round's
         ratio is its rate over the mean of the floors just before and after.
         The row gives the medians over the rounds (rate, p50, ratio) and the
@@ -777,25 +878,27 @@ class Bench:
             notes.insert(0, f"page {info['page']}, the deepest in this data set")
         row = Row(kind=kind, note="; ".join(filter(None, notes)))
         url_list = info.get("urls", [])
+        row.urls = len(url_list)
         if not url_list:
             row.error = info.get("note") or "no URLs to request"
             return row
-        statuses = Counter(http_status(self.base, u) for u in url_list[:5])
+        base = base or self.base
+        statuses = Counter(http_status(base, u) for u in url_list[:5])
         if statuses.get(200, 0) == 0:
             row.error = "HTTP " + ", ".join(f"{s}" for s in statuses)
             return row
         script = write_lua(url_list, self.work / f"{kind.key}.lua")
-        floor_script = write_lua(health["urls"], self.work / "health.lua") if health else None
+        floor_script = write_lua(floor["urls"], self.work / "floor.lua") if floor else None
         samples = []
         # The floor sample just before the next page run: the last one taken
         # (after the previous kind, or the floor row's), None if it failed.
         before = floors[-1] if floors else None
         try:
             if self.args.warmup:
-                run_wrk(self.base, script, duration=self.args.warmup, args=self.args)
+                run_wrk(base, script, duration=self.args.warmup, args=self.args)
             with MemorySampler(master_pid) as memory:
                 for _ in range(rounds or self.args.rounds):
-                    data = run_wrk(self.base, script, duration=duration or self.args.duration, args=self.args)
+                    data = run_wrk(base, script, duration=duration or self.args.duration, args=self.args)
                     if floor_script is not None:
                         after = self.sample_floor(floor_script)
                         floors.append(after)
@@ -825,6 +928,89 @@ class Bench:
         if transport > requests * 0.01 or row.non_2xx > requests * 0.5:
             row.error = f"{row.non_2xx} non-2xx and {transport} socket errors in {requests} requests"
         return row
+
+    # -- a live newsroom
+
+    def live(self, urls: dict, url_file: Path) -> dict:
+        """Readers over every page kind with the page cache on, while a writer
+        saves a story every few seconds; after each save commits, the pages
+        it changed are requested at once and must show the change."""
+        if not self.redis_port:
+            return {"skipped": "no Redis for the page cache"}
+        env = self.pass_env(cached=True)
+        server = self.start_gunicorn(env, "live")
+        kinds = ("article", "topic_p1", "topic_p200", "country_p1", "country_p200", "agreement", "home", "feed")
+        mix = [pair for group in itertools.zip_longest(*[urls.get(k, {}).get("urls", []) for k in kinds])
+               for pair in group if pair]  # fmt: skip
+        script = write_lua(mix, self.work / "live.lua", LIVE_LUA_TEMPLATE)
+        floor_script = write_lua(urls["floor"]["urls"], self.work / "floor.lua")
+        checks = {"saves": 0, "checked": 0, "violations": [], "save_ms": []}
+        try:
+            say(f"live newsroom: warming {len(mix)} URLs")
+            deadline = time.monotonic() + self.args.cache_warm
+            with ThreadPoolExecutor(max_workers=self.args.connections) as pool:
+                list(pool.map(lambda u: time.monotonic() < deadline and http_status(self.base, u), mix))
+            before = self.sample_floor(floor_script)
+            with (self.work / "live-writer.log").open("wb") as log:
+                writer = subprocess.Popen(
+                    [PYTHON, str(ROOT / "bench" / "live_writer.py"), str(url_file), str(self.args.live),
+                     str(self.args.live_interval)],
+                    env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=log, text=True,
+                )  # fmt: skip
+            loaded: dict = {}
+            load = threading.Thread(
+                target=lambda: loaded.update(run_wrk(self.base, script, duration=self.args.live, args=self.args))
+            )
+            load.start()
+            for line in writer.stdout:
+                if not line.startswith("WRITE_JSON "):
+                    continue
+                save = json.loads(line.removeprefix("WRITE_JSON "))
+                checks["saves"] += 1
+                checks["save_ms"].append(save.get("save_ms"))
+                for path, status, text in save["checks"]:
+                    checks["checked"] += 1
+                    problem = self.check_page(path, status, text)
+                    if problem:
+                        checks["violations"].append(f"{save['kind']} {path}: {problem}")
+            writer.wait(60)
+            load.join(self.args.live + 60)
+            after = self.sample_floor(floor_script)
+        finally:
+            self.procs.stop(server)
+        floors = [x for x in (before, after) if x]
+        answered = loaded.get("hits", 0) + loaded.get("misses", 0) + loaded.get("uncached", 0)
+        result = {
+            "seconds": self.args.live,
+            "urls": len(mix),
+            "rps": loaded.get("rps"),
+            "p50_ms": loaded.get("p50_us", 0) / 1000,
+            "p99_ms": loaded.get("p99_us", 0) / 1000,
+            "non_2xx": loaded.get("errors", {}).get("status"),
+            "hit_ratio": loaded.get("hits", 0) / answered if answered else None,
+            "ratio": loaded.get("rps", 0) / statistics.mean(floors) if floors and loaded.get("rps") else None,
+            **checks,
+        }
+        say(f"live newsroom: {result}")
+        return result
+
+    def check_page(self, path: str, status: int, text: str | None) -> str:
+        """ "" if an anonymous request for ``path`` now answers ``status`` and
+        shows ``text`` ("!text": does not show it); else what went wrong."""
+        try:
+            with OPENER.open(self.base + path, timeout=10) as response:
+                got, body = response.status, response.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as exc:
+            got, body = exc.code, ""
+        except (urllib.error.URLError, OSError) as exc:
+            return f"no answer ({exc})"
+        if got != status:
+            return f"HTTP {got}, expected {status}"
+        if text and text.startswith("!") and text[1:] in body:
+            return "still shows what was unpublished"
+        if text and not text.startswith("!") and text not in body:
+            return "does not show the change yet"
+        return ""
 
     # -- faults
 
@@ -948,12 +1134,16 @@ class Bench:
             say(f"no dedicated Redis: {redis_problem}")
 
         urls = probe("urls", str(args.urls), env=self.env)
+        urls["floor"] = {"urls": ["/floor/"], "note": "bench/floor: startproject's middleware, one view"}
+        self.floor = self.start_floor()
         url_file = self.work / "urls.json"
         url_file.write_text(json.dumps(urls))
 
         passes = [self.measure_pass("cache off", False, urls, url_file)]
         if args.cache != "off":
             passes.append(self.measure_pass("cache on", True, urls, url_file))
+        live = self.live(urls, url_file) if args.live > 0 and args.cache != "off" else {}
+        self.live_result = {**live, "interval": args.live_interval}
         if args.faults:
             self.redis_fault(urls, url_file)
         if args.pg_restart:
@@ -971,10 +1161,10 @@ class Bench:
             "floor_sample": args.floor_sample,
             "urls": args.urls,
             "pg_version": self.pg_version(),
-            "floor_url": urls["health"]["urls"][0],
+            "floor_url": "/floor/ of bench/floor (startproject's middleware)",
         }
         RESULTS.mkdir(parents=True, exist_ok=True)
-        table = markdown(passes, meta, self.faults)
+        table = markdown(passes, meta, self.faults, self.live_result if live else {})
         (RESULTS / "latest.md").write_text(table)
         (RESULTS / "latest.json").write_text(json.dumps(self.as_json(passes, meta), indent=2) + "\n")
         problem = chart(passes, RESULTS / "latest.png")
@@ -1009,6 +1199,7 @@ class Bench:
                             "queries": r.queries,
                             "worker_rss_mb": r.rss_mb,
                             "ratio": r.ratio,
+                            "urls": r.urls,
                             "target": r.target(p.cached),
                             "result": r.verdict(p.cached),
                             "wrk": r.raw,
@@ -1019,6 +1210,7 @@ class Bench:
                 for p in passes
             ],
             "faults": self.faults,
+            "live": self.live_result,
         }
 
 
