@@ -169,3 +169,16 @@ def test_marks_lost_while_the_cache_was_down_are_made_up(client, monkeypatch):
     story.save()
     monkeypatch.undo()
     assert "New words" in client.get(url).content.decode()
+
+
+@cached
+def test_a_hit_reads_the_page_and_its_tags_in_one_round_trip(client, monkeypatch):
+    story = ArticleFactory(public=True, topics=["economy"])
+    url = story.get_absolute_url()
+    client.get(url)  # stored: this process now knows the page's tags
+    calls = []
+    real = page_cache.cache.get_many
+    monkeypatch.setattr(page_cache.cache, "get_many", lambda keys: calls.append(keys) or real(keys))
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    assert len(calls) == 1
+    assert f"pages:tag:article-{story.pk}" in calls[0]

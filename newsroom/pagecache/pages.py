@@ -53,6 +53,7 @@ import contextlib
 import logging
 import time
 import weakref
+from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import timedelta
 from hashlib import sha256
@@ -298,17 +299,36 @@ def tags_of_page(request) -> set[str]:
     return set(request.__dict__.get("page_tags") or {ANY}) | {ALL, NAV}
 
 
-def _unchanged_since(tags: Iterable[str], clock: int) -> bool:
-    """No tag changed after ``clock``, and none is held by an open change."""
-    tags = list(tags)
-    keys = [TAG_KEY.format(tag) for tag in tags] + [HOLD_KEY.format(tag) for tag in tags]
-    found = safely(lambda: cache.get_many(keys))
-    if found is None:
-        return False
+def _tag_keys(tags: Iterable[str]) -> list[str]:
+    return [key for tag in tags for key in (TAG_KEY.format(tag), HOLD_KEY.format(tag))]
+
+
+def _current(tags: Iterable[str], clock: int, found: dict) -> bool:
+    """Given the tag keys ``found`` in the cache: no tag changed after
+    ``clock``, and none is held by an open change."""
     for tag in tags:
         if found.get(HOLD_KEY.format(tag), 0) > 0 or found.get(TAG_KEY.format(tag), 0) > clock:
             return False
     return True
+
+
+def _unchanged_since(tags: Iterable[str], clock: int) -> bool:
+    tags = list(tags)
+    found = safely(lambda: cache.get_many(_tag_keys(tags)))
+    return found is not None and _current(tags, clock, found)
+
+
+# The tags each page was last stored with, per process (most recent last), so
+# that a hit reads the page and its tags' marks in one round trip.
+_known_tags: OrderedDict[str, tuple[str, ...]] = OrderedDict()
+KNOWN_PAGES = 10_000
+
+
+def _remember(key: str, tags: tuple[str, ...]) -> None:
+    _known_tags[key] = tags
+    _known_tags.move_to_end(key)
+    while len(_known_tags) > KNOWN_PAGES:
+        _known_tags.popitem(last=False)
 
 
 # -- scheduled stories ----------------------------------------------------------------
@@ -361,10 +381,12 @@ def _page_key(request) -> str:
 
 def _lookup(request) -> tuple[int | None, str, HttpResponse | None]:
     """The clock before rendering, the page's key and the cached page if it
-    is current."""
+    is current: one round trip when this process knows the page's tags, a
+    second one otherwise."""
     _made_up()
     key = _page_key(request)
-    found = safely(lambda: cache.get_many([CLOCK_KEY, key]))
+    known = _known_tags.get(key, ())
+    found = safely(lambda: cache.get_many([CLOCK_KEY, key, *_tag_keys(known)]))
     if found is None:
         return None, key, None
     clock = found.get(CLOCK_KEY)
@@ -375,7 +397,9 @@ def _lookup(request) -> tuple[int | None, str, HttpResponse | None]:
     if entry is None:
         return clock, key, None
     stamp, tags, status, headers, content = entry
-    if not _unchanged_since(tags, stamp):
+    current = _current(tags, stamp, found) if tags == known else _unchanged_since(tags, stamp)
+    _remember(key, tags)
+    if not current:
         return clock, key, None
     response = HttpResponse(content, status=status)
     for name, value in headers:
@@ -423,6 +447,7 @@ class PageCacheMiddleware:
                 response["X-Page-Cache"] = "miss"
                 entry = (clock, tuple(sorted(tags)), response.status_code, list(response.items()), response.content)
                 safely(lambda: cache.set(key, entry, timeout=timeout))
+                _remember(key, entry[1])
         return response
 
     @staticmethod
