@@ -68,6 +68,7 @@ from __future__ import annotations
 import argparse
 import atexit
 import contextlib
+import gzip
 import itertools
 import json
 import os
@@ -88,8 +89,9 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -292,6 +294,38 @@ def http_status(base: str, path: str, timeout: float = 10) -> int | str:
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         return type(reason).__name__ if isinstance(reason, BaseException) else str(reason)
+
+
+def fetch_bytes(url: str, timeout: float = 10) -> bytes | None:
+    try:
+        with OPENER.open(url, timeout=timeout) as response:
+            return response.read()
+    except (urllib.error.URLError, OSError):
+        return None
+
+
+class AssetFinder(HTMLParser):
+    """The style sheets, scripts and images a page makes a browser load
+    (an image's ``src``: the fallback a phone without srcset support takes)."""
+
+    def __init__(self):
+        super().__init__()
+        self.assets: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "link" and "stylesheet" in (attrs.get("rel") or "") and attrs.get("href"):
+            self.assets.append((attrs["href"], "css_js"))
+        elif tag == "script" and attrs.get("src"):
+            self.assets.append((attrs["src"], "css_js"))
+        elif tag == "img" and attrs.get("src") and attrs.get("loading") != "lazy":
+            self.assets.append((attrs["src"], "images"))
+
+    @classmethod
+    def find(cls, html: str) -> list[tuple[str, str]]:
+        finder = cls()
+        finder.feed(html)
+        return list(dict.fromkeys(finder.assets))
 
 
 def wait_until_up(base: str, proc: subprocess.Popen, timeout: float = 60) -> None:
@@ -538,6 +572,39 @@ def live_lines(live: dict) -> list[str]:
     return lines
 
 
+def extras_markdown(extras: dict) -> str:
+    lines = []
+    cold = extras.get("cold")
+    if cold:
+        lines += [
+            "",
+            "## A new worker's first requests",
+            "",
+            f"One gunicorn worker, just started, page cache off: its first article page took "
+            f"{cold['first_ms']:.0f} ms, the second {cold['second_ms']:.0f} ms, then {cold['steady_ms']:.0f} ms "
+            "(median of the next twenty).",
+        ]
+    weights = extras.get("weights")
+    if weights:
+        lines += [
+            "",
+            "## Page weight on a phone",
+            "",
+            "Bytes a first view downloads (HTML gzipped as a proxy sends it, style sheets and scripts gzipped, "
+            "images not lazy-loaded as served); a repeat view downloads the HTML alone.",
+            "",
+            "| page | HTML (gzip) | CSS and JS (gzip) | images | first view | repeat view |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
+        labels = {k.key: k.label for k in KINDS}
+        for key, w in weights.items():
+            lines.append(
+                f"| {labels.get(key, key)} | {w['html']:,} | {w['css_js']:,} | {w['images']:,} | "
+                f"{w['first_view']:,} | {w['html']:,} |"
+            )
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
 def meta_interval(live: dict) -> str:
     return f"{live.get('interval', 5):g} s"
 
@@ -655,6 +722,7 @@ class Bench:
         self.redis_port = 0
         self.faults: list[str] = []
         self.live_result: dict = {}
+        self.extras: dict = {}
         self.env = self.base_env()
 
     def base_env(self) -> dict:
@@ -929,6 +997,57 @@ class Bench:
             row.error = f"{row.non_2xx} non-2xx and {transport} socket errors in {requests} requests"
         return row
 
+    # -- first requests and page weight
+
+    def cold_start(self, urls: dict) -> dict:
+        """The first requests a new worker serves: one gunicorn worker is
+        started, then an article it has never rendered is requested, then
+        another; steady state is the median of the next twenty."""
+        env = {**self.pass_env(cached=False), "WEB_CONCURRENCY": "1"}
+        articles = urls.get("article", {}).get("urls", [])[-25:]
+        if len(articles) < 22:
+            return {}
+        server = self.start_gunicorn(env, "cold")
+        try:
+            timings = []
+            for path in articles[:22]:
+                started = time.perf_counter()
+                http_status(self.base, path)
+                timings.append((time.perf_counter() - started) * 1000)
+        finally:
+            self.procs.stop(server)
+        result = {"first_ms": timings[0], "second_ms": timings[1], "steady_ms": statistics.median(timings[2:])}
+        say(f"cold start: {result}")
+        return result
+
+    def page_weights(self, urls: dict) -> dict:
+        """What a phone downloads for the first page of each kind: the HTML
+        (gzip, as the proxy sends it), then the style sheets, scripts and
+        images it references; a repeat view downloads the HTML alone (static
+        files have hashed names and a year's lifetime)."""
+        server = self.start_gunicorn(self.pass_env(cached=False), "weight")
+        weights = {}
+        try:
+            for kind in self.selected_kinds():
+                path = next(iter(urls.get(kind.key, {}).get("urls", [])), None)
+                if path is None or kind.key in ("floor", "health"):
+                    continue
+                html = fetch_bytes(self.base + path)
+                if html is None:
+                    continue
+                assets = AssetFinder.find(html.decode("utf-8", "replace"))
+                sizes = {"html": len(gzip.compress(html, 6)), "css_js": 0, "images": 0}
+                for asset, group in assets:
+                    body = fetch_bytes(urljoin(self.base + path, asset))
+                    if body is not None:
+                        sizes[group] += len(gzip.compress(body, 6)) if group == "css_js" else len(body)
+                sizes["first_view"] = sizes["html"] + sizes["css_js"] + sizes["images"]
+                weights[kind.key] = sizes
+        finally:
+            self.procs.stop(server)
+        say(f"page weights: {weights}")
+        return weights
+
     # -- a live newsroom
 
     def live(self, urls: dict, url_file: Path) -> dict:
@@ -1134,14 +1253,15 @@ class Bench:
             say(f"no dedicated Redis: {redis_problem}")
 
         urls = probe("urls", str(args.urls), env=self.env)
-        urls["floor"] = {"urls": ["/floor/"], "note": "bench/floor: startproject's middleware, one view"}
-        self.floor = self.start_floor()
         url_file = self.work / "urls.json"
         url_file.write_text(json.dumps(urls))
+        urls["floor"] = {"urls": ["/floor/"], "note": "bench/floor: startproject's middleware, one view"}
+        self.floor = self.start_floor()
 
         passes = [self.measure_pass("cache off", False, urls, url_file)]
         if args.cache != "off":
             passes.append(self.measure_pass("cache on", True, urls, url_file))
+        self.extras = {"cold": self.cold_start(urls), "weights": self.page_weights(urls)}
         live = self.live(urls, url_file) if args.live > 0 and args.cache != "off" else {}
         self.live_result = {**live, "interval": args.live_interval}
         if args.faults:
@@ -1164,7 +1284,7 @@ class Bench:
             "floor_url": "/floor/ of bench/floor (startproject's middleware)",
         }
         RESULTS.mkdir(parents=True, exist_ok=True)
-        table = markdown(passes, meta, self.faults, self.live_result if live else {})
+        table = markdown(passes, meta, self.faults, self.live_result if live else {}) + extras_markdown(self.extras)
         (RESULTS / "latest.md").write_text(table)
         (RESULTS / "latest.json").write_text(json.dumps(self.as_json(passes, meta), indent=2) + "\n")
         problem = chart(passes, RESULTS / "latest.png")
@@ -1211,6 +1331,7 @@ class Bench:
             ],
             "faults": self.faults,
             "live": self.live_result,
+            **self.extras,
         }
 
 
