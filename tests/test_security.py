@@ -62,6 +62,21 @@ def test_public_pages_carry_a_strict_content_security_policy(client):
 
 
 @pytest.mark.django_db
+def test_the_readers_policy_built_once_still_follows_the_settings(client, settings):
+    """The readers' header is built once, not per response: it must still be
+    django-csp's own rendering of the settings, and change with them."""
+    from csp.utils import build_policy
+
+    assert client.get("/")["Content-Security-Policy"] == build_policy()
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+    assert client.get("/")["Content-Security-Policy"] == "default-src 'none'"
+    settings.CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": {"img-src": ["'self'"]}}
+    response = client.get("/")
+    assert response["Content-Security-Policy-Report-Only"].startswith("img-src 'self'")
+    assert response["Content-Security-Policy"] == "default-src 'none'"
+
+
+@pytest.mark.django_db
 def test_admin_has_its_own_policy_that_still_refuses_other_origins(client):
     client.force_login(editor())
     policy = client.get("/admin/")["Content-Security-Policy"]
