@@ -70,3 +70,41 @@ def test_ids_small_and_large_share_one_prepared_statement():
         prepared, types = cursor.fetchone()
     assert prepared == 1
     assert "smallint" not in types
+
+
+def test_a_compiled_statement_reads_what_the_orm_reads():
+    """Statement compiles the queryset once and sends it again with new
+    values: the instances must be the ORM's, field for field, typed alike
+    (aware datetimes, decoded JSON), with the other fields deferred."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from newsroom.models import CARD_FIELDS
+    from newsroom.site.selectors import CARDS as statement
+
+    shown = ArticleFactory(public=True, topics=["oil"])
+    older = ArticleFactory(public=True, published_at=timezone.now() - timedelta(days=3))
+    later = ArticleFactory(status="published", published_at=timezone.now() + timedelta(hours=1))
+    fields = ("id", *CARD_FIELDS, "card")
+    for _ in range(2):  # compiled on the first call, reused on the second
+        found = statement(now=timezone.now(), ids=frozenset({shown.pk, older.pk, later.pk}))
+        assert [a.pk for a in found] == [shown.pk, older.pk]  # newest first; the scheduled one not yet
+        expected = Article.objects.published().for_listing().filter(pk__any=frozenset({shown.pk, older.pk}))
+        for got, want in zip(found, expected, strict=True):
+            for name in fields:
+                assert getattr(got, name) == getattr(want, name), name
+            assert got.published_at.tzinfo is not None
+            assert isinstance(got.card, dict)
+            assert "body" in got.get_deferred_fields()
+    # Asked for at a later time, the scheduled story is there.
+    later_on = statement(now=timezone.now() + timedelta(hours=2), ids=frozenset({later.pk}))
+    assert [a.pk for a in later_on] == [later.pk]
+
+
+def test_a_statement_refuses_a_parameter_its_query_does_not_use():
+    from newsroom.core.db import MOMENT, TEXT, Statement
+
+    statement = Statement(lambda *, now, slug: Article.objects.published(now=now), ("id",), now=MOMENT, slug=TEXT)
+    with pytest.raises(ValueError, match="slug"):
+        statement(now=None, slug="x")

@@ -13,11 +13,13 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
 
 from alliances import agreement_page
 from alliances.models import Agreement, AgreementParty, ArticleAgreement, Country
 from alliances.queries import agreements_by_recency, party_to
-from newsroom.models import Article, Author, TaggedCountry, TaggedTopic, Topic, public_q
+from newsroom.core.db import IDS, MOMENT, NUMBER, TEXT, Statement
+from newsroom.models import CARD_FIELDS, Article, Author, TaggedCountry, TaggedTopic, Topic, public_q
 from newsroom.pagecache import pages as page_cache
 from newsroom.site import article_page
 from newsroom.stored import listings, related
@@ -132,17 +134,47 @@ def _count_sections() -> dict[str, list[SectionLink]]:
 # Article lists -----------------------------------------------------------------
 
 
+# The reads of every reader page, compiled once (newsroom.core.db.Statement).
+CARD_COLUMNS = ("id", *CARD_FIELDS, "card")
+CARDS = Statement(
+    lambda *, now, ids: Article.objects.published(now=now).for_listing().filter(pk__any=ids),
+    CARD_COLUMNS,
+    now=MOMENT,
+    ids=IDS,
+)
+LATEST = Statement(
+    lambda limit, *, now: Article.objects.published(now=now).for_listing()[:limit], CARD_COLUMNS, now=MOMENT
+)
+LISTED = {
+    model: Statement(
+        lambda offset, limit, *, now, tag_id, model=model: Article.objects.published(now=now)
+        .for_listing()
+        .filter(pk__in=listings.listed_ids(model, tag_id, now=now)[offset : offset + limit]),
+        CARD_COLUMNS,
+        now=MOMENT,
+        tag_id=NUMBER,
+    )
+    for model in (TaggedTopic, TaggedCountry)
+}
+PUBLIC_ARTICLE = Statement(
+    lambda *, now, slug: Article.objects.published(now=now).filter(slug=slug).order_by("pk")[:1],
+    [f.attname for f in Article._meta.concrete_fields if f.attname != "search_vector"],
+    now=MOMENT,
+    slug=TEXT,
+)
+
+
 def cards(ids: list[int]) -> list[Article]:
     """The public articles among ``ids`` as cards (``for_listing()``),
     newest first. The ids go as one array parameter (the ``any`` lookup), so
     the statement is the same for every list and PostgreSQL keeps its plan."""
     if not ids:
         return []
-    return list(Article.objects.published().for_listing().filter(pk__any=frozenset(ids)))
+    return CARDS(now=timezone.now(), ids=frozenset(ids))
 
 
 def latest_articles(limit: int) -> list[Article]:
-    return list(Article.objects.published().for_listing()[:limit])
+    return LATEST(limit, now=timezone.now())
 
 
 def topic_cards(topic: Topic, offset: int, limit: int) -> list[Article]:
@@ -159,8 +191,7 @@ def country_cards(country: Country, offset: int, limit: int) -> list[Article]:
 
 
 def _listing_cards(model, tag_id: int, offset: int, limit: int) -> list[Article]:
-    ids = listings.listed_ids(model, tag_id)[offset : offset + limit]
-    return list(Article.objects.published().for_listing().filter(pk__in=ids))
+    return LISTED[model](offset, limit, now=timezone.now(), tag_id=tag_id)
 
 
 def author_articles(author: Author) -> QuerySet[Article]:
@@ -195,7 +226,8 @@ def public_article(slug: str) -> Article | None:
     """The public article at ``slug``, with everything its page lists
     (``article.lists``, from the stored document: see
     :mod:`newsroom.site.article_page`), or None: one query."""
-    article = Article.objects.published().filter(slug=slug).defer("search_vector").first()
+    found = PUBLIC_ARTICLE(now=timezone.now(), slug=slug)
+    article = found[0] if found else None
     if article is not None:
         article_page.load(article)
     return article
