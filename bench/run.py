@@ -584,6 +584,16 @@ def extras_markdown(extras: dict) -> str:
             f"{cold['first_ms']:.0f} ms, the second {cold['second_ms']:.0f} ms, then {cold['steady_ms']:.0f} ms "
             "(median of the next twenty).",
         ]
+    if extras.get("middleware"):
+        lines += [
+            "",
+            "## What each middleware class costs",
+            "",
+            "In-process (bench/middleware_cost.py): the median time of a request with the site's middleware, then "
+            "with each class left out; the difference is the class's cost. Noise of a few microseconds either way.",
+            "",
+            extras["middleware"].strip(),
+        ]
     weights = extras.get("weights")
     if weights:
         lines += [
@@ -1048,6 +1058,18 @@ class Bench:
         say(f"page weights: {weights}")
         return weights
 
+    def middleware_costs(self) -> str:
+        """bench/middleware_cost.py's table: what each middleware class costs
+        a request, in-process, page cache off."""
+        say("middleware costs, in-process")
+        try:
+            return run_checked(
+                [PYTHON, str(ROOT / "bench" / "middleware_cost.py"), "300"], env=self.pass_env(cached=False),
+                timeout=1800,
+            )  # fmt: skip
+        except SystemExit as exc:
+            return f"not measured: {exc}"
+
     # -- a live newsroom
 
     def live(self, urls: dict, url_file: Path) -> dict:
@@ -1261,7 +1283,11 @@ class Bench:
         passes = [self.measure_pass("cache off", False, urls, url_file)]
         if args.cache != "off":
             passes.append(self.measure_pass("cache on", True, urls, url_file))
-        self.extras = {"cold": self.cold_start(urls), "weights": self.page_weights(urls)}
+        self.extras = {
+            "cold": self.cold_start(urls),
+            "weights": self.page_weights(urls),
+            "middleware": self.middleware_costs(),
+        }
         live = self.live(urls, url_file) if args.live > 0 and args.cache != "off" else {}
         self.live_result = {**live, "interval": args.live_interval}
         if args.faults:
