@@ -203,12 +203,18 @@ def agreement_article_rows(agreement: Agreement, offset: int, limit: int) -> lis
     mentioning ``agreement``, newest first: (article id, the link's
     ``relation``). An article links an agreement at most once,
     so no article comes twice."""
-    links = (
-        ArticleAgreement.objects.filter(public_q("article__"), agreement=agreement)
-        .order_by("-article__published_at", "-article_id")
-        .values_list("article_id", "relation")
-    )
-    return list(links[offset : offset + limit])
+    links = AGREEMENT_LINKS(offset, limit, now=timezone.now(), agreement_id=agreement.pk)
+    return [(link.article_id, link.relation) for link in links]
+
+
+AGREEMENT_LINKS = Statement(
+    lambda offset, limit, *, now, agreement_id: ArticleAgreement.objects.filter(
+        public_q("article__", now=now), agreement_id=agreement_id
+    ).order_by("-article__published_at", "-article_id")[offset : offset + limit],
+    ("id", "article_id", "relation"),
+    now=MOMENT,
+    agreement_id=NUMBER,
+)
 
 
 # Pages by address ---------------------------------------------------------------
@@ -216,7 +222,15 @@ def agreement_article_rows(agreement: Agreement, offset: int, limit: int) -> lis
 
 def topic_by_slug(slug: str) -> Topic | None:
     """The topic at ``slug``, or None."""
-    return Topic.objects.filter(slug=slug).first()
+    found = TOPIC(slug=slug)
+    return found[0] if found else None
+
+
+TOPIC = Statement(
+    lambda *, slug: Topic.objects.filter(slug=slug).order_by("pk")[:1],
+    [f.attname for f in Topic._meta.concrete_fields],
+    slug=TEXT,
+)
 
 
 # The article page --------------------------------------------------------------
