@@ -23,7 +23,7 @@ ON_POSTGRES = connection.vendor == "postgresql"
 # The search itself (at most): two facet lookups, the matching ids, their
 # ranking, the page's cards, the bodies for the snippets, the facet counts.
 # On PostgreSQL six more: the words' stems to highlight, a plan made for the
-# words searched (search.custom_plans: a SET in a transaction, which inside
+# words searched (search.custom_plans: settings in a transaction, which inside
 # a test's transaction is a savepoint and its release), and the matching ids
 # looked for in the last month's and the last year's articles first.
 # The site's header adds three (navigation topics and countries, next
@@ -463,15 +463,18 @@ def test_search_page_runs_a_fixed_number_of_queries(client, django_assert_max_nu
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_search_queries_get_plans_made_for_their_words():
     """Prepared statements may settle on one generic plan; search asks for a
-    plan per query, and only for its own queries (the request runs in
+    plan per query without parallel workers, and only for its own queries (the request runs in
     autocommit, as in production, so the setting ends with the block)."""
 
-    def plan_cache_mode() -> str:
+    def settings() -> tuple[str, str]:
         with connection.cursor() as cursor:
-            cursor.execute("SHOW plan_cache_mode")
-            return cursor.fetchone()[0]
+            cursor.execute(
+                "SELECT current_setting('plan_cache_mode'), current_setting('max_parallel_workers_per_gather')"
+            )
+            return cursor.fetchone()
 
-    before = plan_cache_mode()
+    before = settings()
     with search.engine().custom_plans():
-        assert plan_cache_mode() == "force_custom_plan"
-    assert plan_cache_mode() == before != "force_custom_plan"
+        assert settings() == ("force_custom_plan", "0")
+    assert settings() == before
+    assert before[0] != "force_custom_plan"

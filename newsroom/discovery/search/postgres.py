@@ -156,16 +156,23 @@ def find_matches(query: str, filters: Filters) -> Matches:
 
 @contextmanager
 def custom_plans(using: str = DEFAULT_DB_ALIAS):
-    """Plan each search query for its own words. A prepared statement may
-    settle on one generic plan, and for full-text search no plan suits both
-    a rare word and a common one: with a generic plan a common word was
-    several times slower (bench/README.md). The setting is
-    the transaction's: inside an outer transaction it lasts until that one
-    ends."""
+    """Plan each search query for its own words, in this process alone.
+
+    A prepared statement may settle on one generic plan, and for full-text
+    search no plan suits both a rare word and a common one: with a generic
+    plan a common word was several times slower (bench/README.md). And no
+    parallel workers: starting them costs a search more than they save on
+    the few thousand rows it reads, and under load they take the cores the
+    other requests need (at 100,000 articles rare and mid searches were
+    about 10% faster without them). The settings are the transaction's:
+    inside an outer transaction they last until that one ends."""
     if not uses_postgres(using):
         yield
         return
     with transaction.atomic(using=using):
         with connections[using].cursor() as cursor:
-            cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")
+            cursor.execute(
+                "SELECT set_config('plan_cache_mode', 'force_custom_plan', true),"
+                " set_config('max_parallel_workers_per_gather', '0', true)"
+            )
         yield
