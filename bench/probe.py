@@ -4,20 +4,22 @@ same environment it gives gunicorn, and reads one JSON object from stdout.
 
     probe.py count                 how many benchmark articles exist
     probe.py urls N                N URLs per page kind, as JSON
-    probe.py measure URLS.json     status and queries per request per kind, search latency
+    probe.py measure URLS.json     status and queries per request per kind, search latency per band
     probe.py editor-save           save an article the way the admin would (for the Redis fault)
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import os
 import statistics
 import sys
 import time
+from collections import Counter
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qs, quote, urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -35,11 +37,16 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
 
 from alliances.models import Agreement, ArticleAgreement  # noqa: E402
-from bench.management.commands.bench_data import PREFIX, SELECTIVE_TERMS  # noqa: E402
+from bench import search_mix  # noqa: E402
+from bench.management.commands.bench_data import PREFIX  # noqa: E402
 from newsroom.models import Article, TaggedCountry, TaggedTopic  # noqa: E402
 
 DEEP_PAGE = 200
-SEARCH_RUNS = 50
+# Timed searches per band, in-process; each a query used nowhere else in the run.
+SEARCH_RUNS = 100
+# Search URLs for the HTTP phase, at least, in equal parts per band: wrk
+# cycles through the list, so with enough of them no query repeats.
+SEARCH_URLS = 3_000
 QUERY_SAMPLE = 10
 
 
@@ -58,8 +65,37 @@ def page_size() -> int:
     return getattr(views, "PAGE_SIZE", 20)
 
 
-def search_terms() -> list[str]:
-    return [term for term in SELECTIVE_TERMS if " " not in term]
+def search_urls(n: int) -> dict:
+    """The "search" kind: at least SEARCH_URLS distinct searches (``n`` if
+    more), alternating between the bands of bench/search_mix.py, for the HTTP
+    phase; and, apart from them, SEARCH_RUNS more per band for the timed
+    in-process searches (``timing``), so that no query is searched twice in a
+    run. ``bands`` describes the mix (see search_mix.describe)."""
+    per_band = math.ceil(max(n, SEARCH_URLS) / len(search_mix.BANDS))
+    mix = search_mix.build(per_band=per_band + SEARCH_RUNS)
+    search = url_for("newsroom:search", "/search/")
+
+    def url(query: search_mix.Query) -> str:
+        return f"{search}?{urlencode({'q': query.text})}"
+
+    timed = {band: [url(q) for q in queries[:SEARCH_RUNS]] for band, queries in mix.items()}
+    rest = [[url(q) for q in queries[SEARCH_RUNS:]] for queries in mix.values()]
+    urls = [u for row in itertools.zip_longest(*rest) for u in row if u is not None]
+    short = [band for band, queries in mix.items() if len(queries) < per_band + SEARCH_RUNS]
+    return {
+        "urls": urls,
+        "note": f"too few distinct queries in the data for: {', '.join(short)}" if short else "",
+        "timing": timed,
+        "bands": {
+            band: {
+                "count": len(queries),
+                "examples": [q.text for q in queries[:5]],
+                "languages": dict(Counter(q.language for q in queries)),
+                "forms": dict(Counter(q.form for q in queries)),
+            }
+            for band, queries in mix.items()
+        },
+    }
 
 
 def listing_urls(kind: str, link_model, route: str, fallback: str, n: int) -> dict:
@@ -92,7 +128,6 @@ def pick_urls(n: int) -> dict:
     slugs = list(Article.objects.published().order_by("?").values_list("slug", flat=True)[:n])
     covered = ArticleAgreement.objects.filter(article__in=Article.objects.published()).values("agreement_id")
     agreements = list(Agreement.objects.filter(pk__in=covered).order_by("?").values_list("slug", flat=True)[:n])
-    search = url_for("newsroom:search", "/search/")
     kinds = {
         "health": {"urls": [os.environ.get("BENCH_FLOOR_URL") or url_for("health", "/health/")], "note": ""},
         "article": {"urls": [url_for("newsroom:article-detail", "/articles/{slug}/", slug=s) for s in slugs]},
@@ -102,7 +137,7 @@ def pick_urls(n: int) -> dict:
             "urls": [url_for("alliances:agreement-detail", "/agreements/{slug}/", slug=s) for s in agreements]
         },
         "home": {"urls": [url_for("newsroom:home", "/")]},
-        "search": {"urls": [f"{search}?{urlencode({'q': term})}" for term in search_terms()]},
+        "search": search_urls(n),
         "feed": {"urls": [url_for("newsroom:feed", "/feed/")]},
     }
     for kind in kinds.values():
@@ -143,22 +178,57 @@ def measure(url_file: str) -> dict:
             "queries_repeat_range": [min(repeat), max(repeat)],
             "urls_counted": len(sample),
         }
-    search_urls = kinds.get("search", {}).get("urls", [])
-    if search_urls:
-        timings, statuses = [], set()
-        for i in range(SEARCH_RUNS):
-            started = time.perf_counter()
-            response = client.get(search_urls[i % min(5, len(search_urls))])
-            timings.append((time.perf_counter() - started) * 1000)
-            statuses.add(response.status_code)
-        out["search"] = {
-            "median_ms": round(statistics.median(timings), 2),
-            "p90_ms": round(sorted(timings)[int(len(timings) * 0.9) - 1], 2),
-            "runs": SEARCH_RUNS,
-            "statuses": sorted(statuses),
-            "terms": search_urls[:5],
-        }
+    timing = kinds.get("search", {}).get("timing")
+    if timing:
+        out["search"] = time_searches(client, timing)
     return out
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The nearest-rank percentile: the smallest value with at least
+    ``share`` of the values at or below it."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def searched(url: str) -> str:
+    return parse_qs(urlsplit(url).query)["q"][0]
+
+
+def time_searches(client: Client, timing: dict[str, list[str]]) -> dict:
+    """The full request of every search in ``timing`` ({band: [URL]}), each
+    once, the bands taking turns so that a slower spell of the machine
+    weighs on all of them alike."""
+    timings: dict[str, list[float]] = {band: [] for band in timing}
+    statuses, order = set(), []
+    for row in itertools.zip_longest(*[[(band, u) for u in urls] for band, urls in timing.items()]):
+        for band, url in filter(None, row):
+            order.append(url)
+            started = time.perf_counter()
+            response = client.get(url)
+            timings[band].append((time.perf_counter() - started) * 1000)
+            statuses.add(response.status_code)
+    every = [t for values in timings.values() for t in values]
+    if not every:
+        return {}
+    return {
+        "median_ms": round(statistics.median(every), 2),
+        "p90_ms": round(percentile(every, 0.9), 2),
+        "runs": len(every),
+        "statuses": sorted(statuses),
+        "terms": order[:5],
+        "bands": {
+            band: {
+                "median_ms": round(statistics.median(values), 2),
+                "p95_ms": round(percentile(values, 0.95), 2),
+                "runs": len(values),
+                "examples": [searched(u) for u in timing[band][:5]],
+                "queries": [searched(u) for u in timing[band]],
+            }
+            for band, values in timings.items()
+            if values
+        },
+    }
 
 
 def editor_save() -> dict:

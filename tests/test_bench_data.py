@@ -125,3 +125,12 @@ def test_stored_copies_are_what_the_app_itself_would_store():
     # Country overviews: as computed from the rows now.
     for row in CountryOverview.objects.filter(country__agreement_parties__isnull=False).distinct()[:20]:
         assert row.data == overview.compute(row.country_id)
+
+
+def test_about_a_third_of_the_articles_are_about_cuba():
+    """As in the real archive: Cuba's tag or an agreement that names it puts
+    "Cuba" in about a third of the articles' search text, not in half."""
+    generate(articles=400, agreements=200)
+
+    public = Article.objects.published()
+    assert 0.25 <= matching_articles("Cuba").count() / public.count() <= 0.42

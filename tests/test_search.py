@@ -22,12 +22,13 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
 ON_POSTGRES = connection.vendor == "postgresql"
 # The search itself (at most): two facet lookups, the matching ids, their
 # ranking, the page's cards, the bodies for the snippets, the facet counts.
-# On PostgreSQL four more: the words' stems to highlight, and a plan made
-# for the words searched (search.custom_plans: a SET in a transaction, which
-# inside a test's transaction is a savepoint and its release).
+# On PostgreSQL six more: the words' stems to highlight, a plan made for the
+# words searched (search.custom_plans: settings in a transaction, which inside
+# a test's transaction is a savepoint and its release), and the matching ids
+# looked for in the last month's and the last year's articles first.
 # The site's header adds three (navigation topics and countries, next
 # scheduled publication).
-QUERY_BUDGET = 7 + (4 if ON_POSTGRES else 0) + 3
+QUERY_BUDGET = 7 + (6 if ON_POSTGRES else 0) + 3
 
 
 def postgres_only(test):
@@ -339,6 +340,41 @@ def test_only_the_newest_matches_are_ranked(client, monkeypatch):
     assert sum(o.count for o in response.context["facets"].years) == 2
 
 
+@pytest.mark.parametrize(
+    "ages",
+    [
+        [1, 2, 3, 400],  # the last month's matches suffice
+        [1, 50, 100, 800],  # the last year's
+        [1, 400, 800, 1200],  # only the whole archive's
+        [900, 1000],  # fewer than the limit, all old
+    ],
+)
+def test_the_newest_matches_are_ranked_however_old_they_are(client, monkeypatch, ages):
+    monkeypatch.setattr(search_query, "RANK_LIMIT", 2)
+    now = timezone.now()
+    for age in ages:
+        ArticleFactory(public=True, headline=f"Tariff story {age}", published_at=now - timedelta(days=age))
+
+    response = client.get("/search/", {"q": "tariff"})
+
+    found = sorted(a.headline for a in response.context["page"].object_list)
+    assert found == sorted(f"Tariff story {age}" for age in sorted(ages)[:2])
+    assert response.context["capped"] == (len(ages) > 2)
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not ON_POSTGRES, reason="the search indexes are PostgreSQL's")
+def test_each_language_has_its_own_search_index():
+    """The index answers "in this language and matching that query", so a
+    search reads no stored vector back from the table (migration 0011)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'newsroom_article'")
+        definitions = dict(cursor.fetchall())
+    assert "= 'es'" in definitions["article_search_es_gin"]
+    assert "<> 'es'" in definitions["article_search_other_gin"]
+    assert "article_search_vector_gin" not in definitions
+
+
 # --- Hostile input -------------------------------------------------------------------
 
 
@@ -427,15 +463,18 @@ def test_search_page_runs_a_fixed_number_of_queries(client, django_assert_max_nu
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_search_queries_get_plans_made_for_their_words():
     """Prepared statements may settle on one generic plan; search asks for a
-    plan per query, and only for its own queries (the request runs in
+    plan per query without parallel workers, and only for its own queries (the request runs in
     autocommit, as in production, so the setting ends with the block)."""
 
-    def plan_cache_mode() -> str:
+    def settings() -> tuple[str, str]:
         with connection.cursor() as cursor:
-            cursor.execute("SHOW plan_cache_mode")
-            return cursor.fetchone()[0]
+            cursor.execute(
+                "SELECT current_setting('plan_cache_mode'), current_setting('max_parallel_workers_per_gather')"
+            )
+            return cursor.fetchone()
 
-    before = plan_cache_mode()
+    before = settings()
     with search.engine().custom_plans():
-        assert plan_cache_mode() == "force_custom_plan"
-    assert plan_cache_mode() == before != "force_custom_plan"
+        assert settings() == ("force_custom_plan", "0")
+    assert settings() == before
+    assert before[0] != "force_custom_plan"

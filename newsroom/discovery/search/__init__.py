@@ -6,7 +6,8 @@ is written by newsroom.stored.search_vector.
 PostgreSQL (production and CI)
     ``Article.search_vector`` is a stored tsvector: headline at weight A; dek
     and the names of the article's topics, countries (English and Spanish
-    names) and agreements at B; body text at C; behind a GIN index.
+    names) and agreements at B; body text at C; behind two GIN indexes, one
+    over the Spanish articles and one over the rest (migration 0011).
 
     Each article is stemmed in its own language, and a query is matched
     against each article in that article's language: Spanish articles with
@@ -26,7 +27,9 @@ PostgreSQL (production and CI)
 
     Ranking (``ts_rank``) and counting cost in proportion to the number of
     matches, so a search works on the newest ``RANK_LIMIT`` matches: it ranks
-    them, counts them for the facets, and says when there were more.
+    them, counts them for the facets, and says when there were more. It
+    looks for them in the last month's articles, then the last year's, then
+    all (``RECENT_WINDOWS``), so a common word never reads its older matches.
 
 SQLite (the zero-set-up default)
     The same column holds the article's words, lower-cased and stripped of

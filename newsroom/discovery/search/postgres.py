@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import re
 from contextlib import contextmanager
+from datetime import timedelta
 
 from django.contrib.postgres.search import (
     SearchQuery,
@@ -41,6 +42,11 @@ from newsroom.stored.search_vector import (
     SPANISH_UNACCENTED,
     uses_postgres,
 )
+
+# Where find_matches looks for the newest matches before the whole archive
+# (see candidate_ids): a word in one article of ten fills RANK_LIMIT from
+# the last year's, one in every other article from the last month's.
+RECENT_WINDOWS = (timedelta(days=30), timedelta(days=365))
 
 # Lexemes in PostgreSQL's text form of a tsquery: 'word', a quote inside
 # doubled. querytree() leaves out the negated ones (-word, -"a phrase").
@@ -121,12 +127,13 @@ def _rank_and_facets_sql() -> str:
 
 
 def find_matches(query: str, filters: Filters) -> Matches:
-    """Two round trips: the candidates, by the ORM from matching_articles
-    (the visibility rule and the facet filters, as everywhere); then their
-    order by rank and the facet counts in one statement, where three more
-    queries each built by Django and handed the hundreds of candidate ids
-    cost about half of a search."""
-    ids, capped = candidate_ids(matching_articles(query, filters))
+    """Two to four round trips: the candidates, by the ORM from
+    matching_articles (the visibility rule and the facet filters, as
+    everywhere), the recent ones first; then their order by rank and the
+    facet counts in one statement, where three more queries each built by
+    Django and handed the hundreds of candidate ids cost about half of a
+    search."""
+    ids, capped = candidate_ids(matching_articles(query, filters), RECENT_WINDOWS)
     if not ids:
         return Matches([], capped, [], [], [])
     params = [
@@ -149,16 +156,23 @@ def find_matches(query: str, filters: Filters) -> Matches:
 
 @contextmanager
 def custom_plans(using: str = DEFAULT_DB_ALIAS):
-    """Plan each search query for its own words. A prepared statement may
-    settle on one generic plan, and for full-text search no plan suits both
-    a rare word and a common one: with a generic plan a common word was
-    several times slower (bench/README.md). The setting is
-    the transaction's: inside an outer transaction it lasts until that one
-    ends."""
+    """Plan each search query for its own words, in this process alone.
+
+    A prepared statement may settle on one generic plan, and for full-text
+    search no plan suits both a rare word and a common one: with a generic
+    plan a common word was several times slower (bench/README.md). And no
+    parallel workers: starting them costs a search more than they save on
+    the few thousand rows it reads, and under load they take the cores the
+    other requests need (at 100,000 articles rare and mid searches were
+    about 10% faster without them). The settings are the transaction's:
+    inside an outer transaction they last until that one ends."""
     if not uses_postgres(using):
         yield
         return
     with transaction.atomic(using=using):
         with connections[using].cursor() as cursor:
-            cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")
+            cursor.execute(
+                "SELECT set_config('plan_cache_mode', 'force_custom_plan', true),"
+                " set_config('max_parallel_workers_per_gather', '0', true)"
+            )
         yield
