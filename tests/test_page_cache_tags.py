@@ -181,4 +181,4 @@ def test_a_hit_reads_the_page_and_its_tags_in_one_round_trip(client, monkeypatch
     monkeypatch.setattr(page_cache.cache, "get_many", lambda keys: calls.append(keys) or real(keys))
     assert client.get(url)["X-Page-Cache"] == "hit"
     assert len(calls) == 1
-    assert f"pages:tag:article-{story.pk}" in calls[0]
+    assert f"pt:article-{story.pk}" in calls[0]

@@ -14,13 +14,14 @@ How a tag is marked, and what may never lag:
   newer than that. A page rendered while a change commits read the clock
   before the change, so the change's tags are newer: it is never stored as
   current, nor served.
-* While a transaction that touches a tag is open, the tag is *held* (a
-  counter in the cache, taken inside the transaction when the row is written,
-  released after the commit): no page carrying it is served from the cache or
-  stored. So a request that starts after the commit never gets the pre-save
-  page, even in the instant between the commit and the clock's move. A
-  transaction that rolls back leaves its hold to expire (``HOLD_SECONDS``):
-  those pages go uncached for that long, nothing worse.
+* While a transaction that touches a tag is open, the tag is *held* (counted
+  in one cache entry of held tags, taken inside the transaction when the row
+  is written, let go after the commit): no page carrying it is served from
+  the cache or stored. So a request that starts after the commit never gets
+  the pre-save page, even in the instant between the commit and the clock's
+  move; and a page rendered from rows a rolled-back transaction wrote is
+  never kept. A transaction that rolls back leaves its hold to expire
+  (``HOLD_SECONDS``): those pages go uncached for that long, nothing worse.
 * A scheduled story appears by itself at its time (the visibility rule reads
   the clock). A page that shows a tag of a story scheduled before its entry
   would expire (its topics, countries, agreements, authors, ``latest``) is
@@ -32,7 +33,8 @@ How a tag is marked, and what may never lag:
 * Readers with a session cookie (editors who logged in) bypass the cache both
   ways and get ``Cache-Control: private``. Anonymous readers carry no cookie,
   so the cache is consulted before the session and auth middleware run and a
-  hit costs two round trips to the cache and no database query.
+  hit costs one round trip to the cache (the page, the clock, the held tags
+  and the marks of the page's tags together) and no database query.
 * A hit is answered with the headers the page was stored with, the
   Content-Security-Policy among them (its middleware runs inside this one).
   So no cached page may carry a per-request CSP nonce: none does, the reader
@@ -56,7 +58,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import timedelta
-from hashlib import sha256
+from hashlib import blake2b
 
 from django.conf import settings
 from django.core.cache import cache
@@ -75,8 +77,11 @@ from newsroom.pagecache.tags import ALL, ANY, LATEST, NAV
 logger = logging.getLogger(__name__)
 
 CLOCK_KEY = "pages:clock"
-TAG_KEY = "pages:tag:{}"
-HOLD_KEY = "pages:hold:{}"
+# Short keys: Django checks every character of every key it sends, and a hit
+# sends one per tag of the page.
+TAG_KEY = "pt:{}"
+HELD_KEY = "pages:held"
+HELD_LOCK_KEY = "pages:held:lock"
 SCHEDULE_KEY = "pages:schedule"
 # Longer than any save's transaction; a rolled-back hold lasts this long.
 HOLD_SECONDS = 60
@@ -153,20 +158,46 @@ def _tick() -> int | _Failed:
     return safely(incr, FAILED)
 
 
+@contextlib.contextmanager
+def _held_lock():
+    """The held tags are one entry (a hit reads it with the page), changed by
+    saves only: a short lock in the cache keeps two saves from losing each
+    other's change. A lock that cannot be had within a second (its holder
+    died) is taken anyway; it expires by itself in two."""
+    deadline = time.monotonic() + 1.0
+    while not safely(lambda: cache.add(HELD_LOCK_KEY, 1, timeout=2), True) and time.monotonic() < deadline:
+        time.sleep(0.002)
+    try:
+        yield
+    finally:
+        safely(lambda: cache.delete(HELD_LOCK_KEY))
+
+
+def _change_holds(tags: set[str], step: int) -> None:
+    """Add ``step`` (1: hold, -1: let go) to each tag's count of open changes.
+    Each hold lasts at most ``HOLD_SECONDS``: a transaction that rolled back
+    never lets go of its tags."""
+    now = time.time()
+    with _held_lock():
+        held = safely(lambda: cache.get(HELD_KEY), FAILED)
+        if held is FAILED:
+            return
+        held = {tag: entry for tag, entry in (held or {}).items() if entry[1] > now}
+        for tag in tags:
+            count = held.get(tag, (0, 0.0))[0] + step
+            if count > 0:
+                held[tag] = (count, now + HOLD_SECONDS)
+            else:
+                held.pop(tag, None)
+        safely(lambda: cache.set(HELD_KEY, held, timeout=None))
+
+
 def _hold(tags: set[str]) -> None:
-    for tag in tags:
-        key = HOLD_KEY.format(tag)
-        safely(lambda key=key: cache.add(key, 0, timeout=HOLD_SECONDS))
-        safely(lambda key=key: cache.incr(key))
+    _change_holds(tags, 1)
 
 
 def _release(tags: set[str]) -> None:
-    def decr(key):
-        with contextlib.suppress(ValueError):  # expired: a very long transaction
-            cache.decr(key)
-
-    for tag in tags:
-        safely(lambda tag=tag: decr(HOLD_KEY.format(tag)))
+    _change_holds(tags, -1)
 
 
 def _mark(tags: set[str], *, held: bool) -> None:
@@ -300,14 +331,19 @@ def tags_of_page(request) -> set[str]:
 
 
 def _tag_keys(tags: Iterable[str]) -> list[str]:
-    return [key for tag in tags for key in (TAG_KEY.format(tag), HOLD_KEY.format(tag))]
+    return [HELD_KEY, *(TAG_KEY.format(tag) for tag in tags)]
 
 
 def _current(tags: Iterable[str], clock: int, found: dict) -> bool:
     """Given the tag keys ``found`` in the cache: no tag changed after
     ``clock``, and none is held by an open change."""
     for tag in tags:
-        if found.get(HOLD_KEY.format(tag), 0) > 0 or found.get(TAG_KEY.format(tag), 0) > clock:
+        if found.get(TAG_KEY.format(tag), 0) > clock:
+            return False
+    held = found.get(HELD_KEY) or {}
+    if held:
+        now = time.time()
+        if any(held.get(tag, (0, 0.0))[1] > now for tag in tags):
             return False
     return True
 
@@ -375,8 +411,8 @@ def _page_key(request) -> str:
     # The language is part of the key because LocaleMiddleware may pick a
     # different one for the same URL from the Accept-Language header.
     language = translation.get_language_from_request(request)
-    digest = sha256(f"{request.get_host()}|{language}|{request.get_full_path()}".encode()).hexdigest()
-    return f"pages:{digest}"
+    address = f"{request.get_host()}|{language}|{request.get_full_path()}"
+    return f"pg:{blake2b(address.encode(), digest_size=16).hexdigest()}"
 
 
 def _lookup(request) -> tuple[int | None, str, HttpResponse | None]:
