@@ -5,15 +5,16 @@ the same stored copies the save used to write itself.
 Most of the suite runs tasks at once (tests/settings.py); these tests use the
 database backend, as production does, and run its worker."""
 
+import signal
 import sqlite3
 import threading
 from contextlib import contextmanager
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteWrapper
 from django.urls import reverse
-from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from alliances import agreement_page, overview
@@ -43,16 +44,14 @@ def queued() -> dict[str, list[list[int]]]:
 
 
 def run_worker() -> None:
-    """What ``manage.py db_worker --batch`` does: run every ready task, then stop."""
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-    ).run()
+    """``manage.py db_worker --batch``: run every ready task, then stop. The
+    command installs its own signal handlers; the test run gets its own back."""
+    handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    try:
+        call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
 
 
 def stored_copies() -> dict:
@@ -320,3 +319,16 @@ def test_a_collect_block_that_raises_queues_nothing(settings, db):
         followups.later(followups.DOCUMENTS, [1])
         raise Undo
     assert not DBTaskResult.objects.exists()
+
+
+def test_setting_an_article_s_topics_to_what_they_were_rewrites_nothing(db, monkeypatch):
+    article = ArticleFactory(public=True, topics=["oil"], country_codes=["CU"])
+    written = []
+    monkeypatch.setattr(documents, "refresh", lambda ids: written.append(list(ids)) or list(ids))
+
+    article.tags.set(["oil"])
+    article.countries.set(list(article.countries.all()))
+    assert written == []
+
+    article.tags.add("sugar")
+    assert written == [[article.pk]]

@@ -149,6 +149,10 @@ def links_changed(sender, instance, action, reverse, pk_set, **kwargs):
     agreements added through a related manager."""
     if action not in ("post_add", "post_remove", "post_clear"):
         return
+    if action != "post_clear" and not pk_set:
+        # Nothing added or removed: the admin's form sets every article's
+        # topics and countries on each save, most often to what they were.
+        return
     if reverse:
         # Called on the agreement (or tag) side: pk_set holds articles.
         # (A reverse clear deletes link rows, which link_row_changed hears.)
