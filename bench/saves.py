@@ -366,6 +366,12 @@ class Snapshot:
         print(f"restored: {len(changed)} related lists put back", flush=True)
 
 
+def _vendor() -> str:
+    if connection.vendor == "postgresql":
+        return f"PostgreSQL {connection.pg_version // 10000}.{connection.pg_version % 10000}"
+    return connection.vendor
+
+
 def write(results: dict, meta: dict) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "saves.json").write_text(json.dumps({"meta": meta, "results": results}, indent=2) + "\n")
@@ -395,6 +401,9 @@ def main() -> None:
     parser.add_argument("--saves", type=int, default=50)
     parser.add_argument("--seed", type=int, default=19)
     args = parser.parse_args()
+    # A database generated before the task queue existed lacks its table
+    # (bench/run.py migrates the whole database the same way).
+    call_command("migrate", "django_tasks_database", verbosity=0)
     if DBTaskResult.objects.filter(status="READY").exists():
         raise SystemExit("Tasks are waiting in the queue: drain it first (manage.py db_worker --batch).")
 
@@ -433,7 +442,7 @@ def main() -> None:
     meta = {
         "articles": Article.objects.count(),
         "agreements": Agreement.objects.count(),
-        "vendor": f"{connection.vendor} {connection.pg_version if connection.vendor == 'postgresql' else ''}".strip(),
+        "vendor": _vendor(),
         "saves": args.saves,
         "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "database": connection.settings_dict["NAME"],

@@ -11,7 +11,9 @@ then shared topics, newest first on a tie. The scores are symmetric (A shares
 with B what B shares with A), which is what keeps older articles' boxes fresh:
 when an article's links change, or it is published or scheduled, it gets its
 own list and then enters the stored lists of its closest neighbours where it
-outranks their last entry. Each entry is ``[id, agreements, countries,
+outranks their last entry. That runs in a background task after the save
+commits (newsroom.stored.followups): the lists decide nothing about
+visibility, and ranking them was most of the cost of publishing. Each entry is ``[id, agreements, countries,
 topics, published timestamp]`` so a neighbour's list can be merged without
 ranking it again.
 
