@@ -43,6 +43,7 @@ from alliances.models import Country
 from newsroom.models import Article
 from newsroom.stored import documents, related
 from newsroom.stored.search_vector import refresh_search_vector
+from newsroom.stored.signals import rows_rewritten
 
 RELATED = "related"
 SEARCH_VECTORS = "search_vectors"
@@ -56,7 +57,7 @@ def rank_related(article_ids: list[int]) -> int:
     """Rank the related lists of these articles again, and merge them into
     (or out of) their neighbours' lists (newsroom.stored.related)."""
     written = related.refresh(article_ids)
-    _rewritten("newsroom.article", written)
+    rows_rewritten("newsroom.article", written)
     return len(written)
 
 
@@ -92,7 +93,7 @@ def _rewrite(model_label: str, write, ids: list[int]) -> int:
     transaction, then announce the rows."""
     with transaction.atomic():
         written = write(ids)
-    _rewritten(model_label, written)
+    rows_rewritten(model_label, written)
     return len(written)
 
 
@@ -108,14 +109,6 @@ def _overviews(country_ids: list[int]) -> list[int]:
     ids = list(Country.objects.filter(pk__in=country_ids).order_by("pk").values_list("pk", flat=True))
     overview.refresh(ids)
     return ids
-
-
-def _rewritten(model_label: str, ids: list[int]) -> None:
-    # The signal is declared beside the table (newsroom.stored.refresh),
-    # which imports this module to queue work: look it up once a task ran.
-    from newsroom.stored.refresh import rows_rewritten
-
-    rows_rewritten(model_label, ids)
 
 
 # In the order they are queued (and so run, at equal priority).

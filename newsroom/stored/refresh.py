@@ -96,21 +96,12 @@ from newsroom.models import Article, Author, Byline, Correction, RelatedVideo, S
 from newsroom.stored import documents, listings, related
 from newsroom.stored.followups import AGREEMENT_PAGES, DOCUMENTS, OVERVIEWS, RELATED, SEARCH_VECTORS, later
 from newsroom.stored.search_vector import refresh_search_vector
+from newsroom.stored.signals import rows_rewritten
 
+# The queued tasks send it; readers connect to it here. It is declared in its
+# own module since the tasks cannot import this one, which imports them.
+__all__ = ["RULES", "connect", "refresh_bulk", "rows_rewritten"]
 
-class RowsRewritten(Signal):
-    """Sent by a queued task after it rewrote stored copies of rows other
-    than the one saved, with ``model`` (a label such as "newsroom.article",
-    "alliances.agreement", "alliances.countryoverview") and ``ids``.
-    Calling it sends it: ``rows_rewritten("newsroom.article", [1, 2])``."""
-
-    def __call__(self, model_label: str, ids: list[int]) -> None:
-        ids = list(ids)
-        if ids:
-            self.send(sender=RowsRewritten, model=model_label, ids=ids)
-
-
-rows_rewritten = RowsRewritten()
 
 # The fields the vector is built from; saving only other fields (a status
 # change from the workflow services, for one) leaves it as it is.
