@@ -20,6 +20,10 @@ $(BIN)/.installed: requirements.txt
 run: $(BIN)/.installed .env
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py load_demo --url http://$(HOST):$(PORT)/
+	# The task worker runs beside the server (README: Background tasks) and
+	# stops with it, however the server ends.
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(BIN)/.installed

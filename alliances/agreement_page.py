@@ -96,15 +96,19 @@ def compute(agreement_ids: Iterable[int]) -> dict[int, dict]:
     }
 
 
-def refresh(agreement_ids: Iterable[int]) -> None:
+def refresh(agreement_ids: Iterable[int]) -> list[int]:
     """Write the documents of these agreements again (``update()``: no
-    signals, no ``updated_at``)."""
+    signals, no ``updated_at``). Returns the ids written: those of deleted
+    agreements are skipped."""
     ids = sorted({int(pk) for pk in agreement_ids if pk is not None})
+    written = []
     for start in range(0, len(ids), BATCH):
         documents = compute(ids[start : start + BATCH])
         Agreement.objects.bulk_update(
             [Agreement(pk=pk, page_lists=document) for pk, document in documents.items()], ["page_lists"]
         )
+        written += sorted(documents)
+    return written
 
 
 def refresh_missing() -> int:

@@ -6,7 +6,9 @@ Stored, not computed per view. Counting a busy country's agreements and
 partners (Cuba: two thousand agreements, 237 partners) took three queries and
 more time than the rest of its page, on the site's most visited kind of page.
 So the overview is kept in ``CountryOverview`` and written again whenever
-something it shows changes, in the same transaction as the change:
+something it shows changes, by a background task queued in the same
+transaction as the change (newsroom.stored.followups; the receivers below
+name the countries, the refresh table queues them):
 
 * an agreement is saved (title, kind, status, dates) or deleted: the
   overviews of its parties' countries;
@@ -168,11 +170,13 @@ def _countries_of(agreement_id: int) -> set[int]:
     return set(AgreementParty.objects.filter(agreement_id=agreement_id).values_list("country_id", flat=True))
 
 
-# Raw saves too: django-reversion restores versions with them.
+# The receivers below return the countries whose overviews a change makes
+# stale (newsroom.stored.refresh queues them). Raw saves too:
+# django-reversion restores versions with them.
 
 
-def agreement_saved(sender, instance, **kwargs):
-    refresh(_countries_of(instance.pk))
+def agreement_saved(sender, instance, **kwargs) -> set[int]:
+    return _countries_of(instance.pk)
 
 
 def agreement_deleting(sender, instance, **kwargs):
@@ -180,8 +184,8 @@ def agreement_deleting(sender, instance, **kwargs):
     instance.overview_countries_before_delete = _countries_of(instance.pk)
 
 
-def agreement_deleted(sender, instance, **kwargs):
-    refresh(getattr(instance, "overview_countries_before_delete", ()))
+def agreement_deleted(sender, instance, **kwargs) -> set[int]:
+    return set(getattr(instance, "overview_countries_before_delete", ()))
 
 
 def party_saving(sender, instance, **kwargs):
@@ -193,30 +197,32 @@ def party_saving(sender, instance, **kwargs):
         )
 
 
-def party_changed(sender, instance, **kwargs):
+def party_changed(sender, instance, **kwargs) -> set[int]:
     # Every country of the agreement: their partner counts change with it.
     countries = _countries_of(instance.agreement_id) | {instance.country_id}
     was = getattr(instance, "overview_party_before_save", None)
     if was is not None:
         countries |= _countries_of(was[0]) | {was[1]}
-    refresh(countries)
+    return countries
 
 
-def countries_changed(sender, instance, action, reverse, pk_set, **kwargs):
+def countries_changed(sender, instance, action, reverse, pk_set, **kwargs) -> set[int]:
     """Parties written through ``agreement.countries.add()/remove()/set()``
     or ``country.agreements...`` (bulk inserts and deletes: no signal per
     party). ``instance`` is the agreement, or the country when ``reverse``."""
     if action == "pre_clear":
         # The rows are about to go: note whose overviews they are in.
         instance.overview_countries_before_clear = _countries_around(instance, reverse)
-    elif action in ("post_add", "post_remove", "post_clear"):
+        return set()
+    if action in ("post_add", "post_remove", "post_clear"):
         countries = _countries_around(instance, reverse) | getattr(instance, "overview_countries_before_clear", set())
         if reverse:
             for agreement_id in pk_set or ():
                 countries |= _countries_of(agreement_id)
         else:
             countries |= set(pk_set or ())
-        refresh(countries)
+        return countries
+    return set()
 
 
 def _countries_around(instance, reverse: bool) -> set[int]:
@@ -229,9 +235,8 @@ def _countries_around(instance, reverse: bool) -> set[int]:
     }
 
 
-def country_saved(sender, instance, created=False, **kwargs):
-    if not created:
-        refresh(_countries_around(instance, reverse=True))
+def country_saved(sender, instance, created=False, **kwargs) -> set[int]:
+    return set() if created else _countries_around(instance, reverse=True)
 
 
 def fill_missing(sender, using=DEFAULT_DB_ALIAS, apps=None, **kwargs):

@@ -62,6 +62,10 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "csp",
     "axes",
+    # Background tasks (Django's Tasks API, backported) and their queue in
+    # the database (newsroom.stored.followups says why).
+    "django_tasks",
+    "django_tasks_db",
     # Alliances before newsroom: apps connect their signal receivers in this
     # order, and the page cache's (newsroom) must come after the stored
     # copies every app keeps (country overviews here; listing copies and
@@ -155,7 +159,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env.boo
     # which cannot keep prepared statements.
     DATABASES["default"].setdefault("OPTIONS", {}).update(server_side_binding=True, prepare_threshold=2)
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The site and a task worker write the same file. Write-ahead logging
+    # lets readers go on while one writes; transactions that take the write
+    # lock when they begin (IMMEDIATE) wait for it for up to SQLITE_TIMEOUT
+    # seconds (the busy timeout) instead of failing "database is locked"
+    # halfway through.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        timeout=env.int("SQLITE_TIMEOUT", default=20),
+        transaction_mode="IMMEDIATE",
+    )
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background tasks: the follow-up work of a save (newsroom.stored.followups),
+# queued in the database and run by `manage.py db_worker`. TASKS_BACKEND
+# "django_tasks.backends.immediate.ImmediateBackend" runs them at once, in
+# the save (the test suite does; no worker needed).
+TASKS = {
+    "default": {
+        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+    }
+}
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:

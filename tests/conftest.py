@@ -4,6 +4,8 @@ import pytest
 from django.core.cache import cache
 from django.template.backends import jinja2 as jinja2_backend
 from django.test.signals import template_rendered
+from django_tasks import TaskResultStatus
+from django_tasks.signals import task_finished
 
 from newsroom.pagecache import pages as page_cache
 from newsroom.site import selectors
@@ -25,6 +27,24 @@ def _record_jinja2_renders():
     jinja2_backend.Template.render = recorded
     yield
     jinja2_backend.Template.render = render
+
+
+class TaskFailed(AssertionError):
+    pass
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fail_on_failed_tasks():
+    """A task that raises fails the test that queued it: the backends only
+    record the error on the task's result, which no test would look at."""
+
+    def check(sender, task_result, **kwargs):
+        if task_result.status == TaskResultStatus.FAILED:
+            raise TaskFailed(f"{task_result.task.name} failed:\n{task_result.errors[-1].traceback}")
+
+    task_finished.connect(check, dispatch_uid="tests.fail_on_failed_tasks")
+    yield
+    task_finished.disconnect(dispatch_uid="tests.fail_on_failed_tasks")
 
 
 @pytest.fixture(autouse=True)

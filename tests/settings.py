@@ -9,6 +9,10 @@ os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+# Follow-up work runs in the save, so tests see its result at once; the
+# tests that exercise the queue (test_followups.py) switch to the database
+# backend and run a worker.
+os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="newsroom-test-media-"))
 
 from newsroom.settings import *  # noqa: E402, F403

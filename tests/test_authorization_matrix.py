@@ -48,6 +48,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from reversion.models import Version
 
 from alliances.models import Agreement, Country
@@ -121,6 +122,9 @@ MODEL_POLICY = {
     "axes.accessattempt":      ("",     "",        "LVCD"),
     "axes.accesslog":          ("",     "",        "LVCD"),
     "axes.accessfailurelog":   ("",     "",        "LVCD"),
+    # The task queue's results (django-tasks-db): read only, for whoever runs
+    # the site, to see a failed task's traceback.
+    "django_tasks_database.dbtaskresult": ("", "", "LV"),
 }
 # fmt: on
 
@@ -322,6 +326,13 @@ def build_world() -> World:
     one(AccessAttempt.objects.create(username="x", ip_address="10.0.0.1", failures_since_start=1))
     one(AccessLog.objects.create(username="x", ip_address="10.0.0.1"))
     one(AccessFailureLog.objects.create(username="x", ip_address="10.0.0.1", locked_out=False))
+    one(
+        DBTaskResult.objects.create(
+            task_path="newsroom.stored.followups.rank_related",
+            args_kwargs={"args": [[articles["published"]]], "kwargs": {}},
+            backend_name="default",
+        )
+    )
     gone = factories.AgreementFactory(title="Withdrawn agreement")
     history.record_version(gone, user=editor)
     restore.delete_with_history(instance=gone, user=editor)

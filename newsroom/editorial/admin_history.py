@@ -28,6 +28,7 @@ from reversion.models import Version
 
 from newsroom.editorial import history, restore, services
 from newsroom.models import Article, EditorialEvent, PreviewLink
+from newsroom.stored import followups
 
 HISTORY_ROWS = 200
 RECOVER_ROWS = 100
@@ -54,7 +55,10 @@ class HistoryAdminMixin:
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if request.method != "POST":
             return super().changeform_view(request, object_id, form_url, extra_context)
-        with history.one_version_per_save(user=request.user):
+        # One save writes the record, its inlines and tags, perhaps a status
+        # change, each announced by its own signals: their follow-up work is
+        # queued once per kind, in the save's transaction.
+        with history.one_version_per_save(user=request.user), followups.collect():
             return super().changeform_view(request, object_id, form_url, extra_context)
 
     def log_addition(self, request, obj, message):

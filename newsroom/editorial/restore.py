@@ -41,7 +41,7 @@ from newsroom.models import (  # can_publish: the one test of "is an editor"
     TopicAlias,
     can_publish,
 )
-from newsroom.stored import documents, listings, related
+from newsroom.stored import documents, followups, listings
 from newsroom.stored.search_vector import refresh_search_vector
 
 Status = Article.Status
@@ -272,10 +272,11 @@ def restore_version(*, version, user) -> Reverted:
         # tag managers that usually trigger a refresh.
         refresh_search_vector([result.obj.pk])
         listings.sync([result.obj.pk])
-        related.refresh([result.obj.pk])
         documents.refresh([result.obj.pk])
+        followups.later(followups.RELATED, [result.obj.pk])
     elif isinstance(result.obj, Agreement):
-        agreement_page.refresh({result.obj.pk} | agreement_page.linked_with([result.obj.pk]))
+        agreement_page.refresh([result.obj.pk])
+        followups.later(followups.AGREEMENT_PAGES, agreement_page.linked_with([result.obj.pk]) - {result.obj.pk})
     return result
 
 

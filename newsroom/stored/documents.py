@@ -165,16 +165,20 @@ def compute(article_ids: Iterable[int]) -> dict[int, tuple[dict, dict]]:
     return documents
 
 
-def refresh(article_ids: Iterable[int]) -> None:
+def refresh(article_ids: Iterable[int]) -> list[int]:
     """Write the documents of these articles again (``update()``: no
-    signals, no ``updated_at``, no version)."""
+    signals, no ``updated_at``, no version). Returns the ids written:
+    those of deleted articles are skipped."""
     ids = sorted({int(pk) for pk in article_ids if pk is not None})
+    written = []
     for start in range(0, len(ids), BATCH):
         documents = compute(ids[start : start + BATCH])
         Article.objects.bulk_update(
             [Article(pk=pk, card=card, page_lists=lists) for pk, (card, lists) in documents.items()],
             ["card", "page_lists"],
         )
+        written += sorted(documents)
+    return written
 
 
 def refresh_missing() -> int:

@@ -14,33 +14,61 @@ The stored copies (derived data written on save, so pages read it ready):
   (newsroom.pagecache, a reader: it listens to every write of the newsroom,
   alliances and taggit tables itself, after the transaction commits).
 
-| Change                                     | Refreshes, in this order                      |
-|--------------------------------------------|-----------------------------------------------|
-| article saved: headline, dek, body, lang.  | search vector                                 |
-| article saved: status or publication time  | listing copies, related lists                 |
-| article created                            | article documents                             |
-| topics, countries, agreements (un)linked   | search vector, related lists, listing copies  |
-|                                            | (when added), article documents               |
-| byline, source, video, correction changed  | article documents                             |
-| people or organisations (un)linked         | article documents                             |
-| author, person, organisation renamed       | article documents of its articles             |
-| topic renamed or deleted                   | search vector, article documents              |
-| country renamed                            | search vector, article documents, agreement   |
-|                                            | pages, country overviews                      |
-| agreement saved                            | search vector, article documents, agreement   |
-|                                            | pages (its own and linked ones), overviews    |
-| agreement deleted                          | linked agreement pages, country overviews     |
-| party added, moved or removed              | agreement page, article documents, overviews  |
-| agreement source, sectors, sector changed  | agreement pages                               |
-| ``manage.py migrate``                      | documents and overviews not stored yet        |
-| every write of the three apps              | page cache, last, after the commit            |
+Each change refreshes some copies now, in the save's own transaction, and
+queues the rest (newsroom.stored.followups) for a worker after the commit:
+
+| Change                              | Now, in the save            | After the commit (queued)      |
+|-------------------------------------|-----------------------------|--------------------------------|
+| article saved: headline, dek, body, | search vector               |                                |
+| language                            |                             |                                |
+| article saved: status or time       | listing copies              | related lists                  |
+| article created                     | article documents           |                                |
+| topics, countries, agreements       | search vector, listing      | related lists                  |
+| (un)linked                          | copies (when added),        |                                |
+|                                     | article documents           |                                |
+| byline, source, video, correction   | article documents           |                                |
+| people or organisations (un)linked  | article documents           |                                |
+| author, person, organisation        |                             | article documents of its       |
+| renamed or deleted                  |                             | articles                       |
+| topic renamed or deleted            |                             | search vector, article         |
+|                                     |                             | documents of its articles      |
+| country renamed                     |                             | search vector, article         |
+|                                     |                             | documents, agreement pages,    |
+|                                     |                             | country overviews              |
+| agreement saved                     | its agreement page          | search vector and documents of |
+|                                     |                             | its articles, linked agreement |
+|                                     |                             | pages, country overviews       |
+| agreement deleted                   |                             | linked agreement pages,        |
+|                                     |                             | country overviews              |
+| party added, moved or removed       | agreement page              | article documents, overviews   |
+| agreement source or sectors changed | agreement page              |                                |
+| sector renamed or deleted           |                             | agreement pages                |
+| ``manage.py migrate``               | documents and overviews not stored yet                       |
+| every write of the three apps       | page cache, last, after the commit                           |
+
+Why the line falls there. What a save keeps decides who may see what, or
+is the saved record's own text: the listing copies of status and time are
+what topic and country pages filter on; the article's search vector and
+documents (and an agreement's page) are what its own page and search show
+of it, and an editor checks them right after saving. What is queued only
+restates the change in other rows: neighbours' related lists (every page
+filters their ids by ``Article.objects.published()``, so a late list never
+shows a hidden article), names printed by other articles and agreements,
+overview counts. The saved article's own related list is queued with its
+neighbours', since ranking it cost most of a publish; its box shows the
+previous list (or none) until the worker has run. Header counts are not
+stored: they are counted per page-cache generation (newsroom.site.selectors).
+
+A queued task that rewrites rows sends :data:`rows_rewritten` with their
+model and ids, since ``update()`` sends no model signal: the page cache
+listens to it.
 
 A saved record's own copies go first, the lists that rank or count it next,
 the page cache last. Writes that bypass signals call the same functions:
 restoring a version (restore.restore_version: search vector, listing copies,
-related lists, documents) and merging topics (search vector, documents).
-Bulk loads (bench_data, imports) use ``refresh_bulk()``, the same steps
-over many articles at once.
+documents; related lists queued) and merging topics (search vector,
+documents). Bulk loads (bench_data, imports) use ``refresh_bulk()``, the
+same steps over many articles, all of them at once.
 
 ``RULES`` below is the table as code: ``connect()`` (NewsroomConfig.ready)
 connects each rule in order, so Django runs them in that order.
@@ -66,7 +94,14 @@ from alliances.models import (
 )
 from newsroom.models import Article, Author, Byline, Correction, RelatedVideo, Source, TaggedCountry, TaggedTopic, Topic
 from newsroom.stored import documents, listings, related
+from newsroom.stored.followups import AGREEMENT_PAGES, DOCUMENTS, OVERVIEWS, RELATED, SEARCH_VECTORS, later
 from newsroom.stored.search_vector import refresh_search_vector
+from newsroom.stored.signals import rows_rewritten
+
+# The queued tasks send it; readers connect to it here. It is declared in its
+# own module since the tasks cannot import this one, which imports them.
+__all__ = ["RULES", "connect", "refresh_bulk", "rows_rewritten"]
+
 
 # Sent after stored copies of rows other than the one saved were rewritten
 # (kwargs: model, a label such as "newsroom.article"; ids): the page cache
@@ -98,7 +133,7 @@ def article_saved(sender, instance, created=False, update_fields=None, **kwargs)
         listings.sync([instance.pk])
         # Published or scheduled: it enters its neighbours' boxes; anything
         # else: it leaves them.
-        related.request_refresh([instance.pk])
+        later(RELATED, [instance.pk])
     if created:
         # Its documents print other rows only: written now (empty), then as
         # those rows come.
@@ -110,18 +145,22 @@ def links_changed(sender, instance, action, reverse, pk_set, **kwargs):
     agreements added through a related manager."""
     if action not in ("post_add", "post_remove", "post_clear"):
         return
+    if action != "post_clear" and not pk_set:
+        # Nothing added or removed: the admin's form sets every article's
+        # topics and countries on each save, most often to what they were.
+        return
     if reverse:
         # Called on the agreement (or tag) side: pk_set holds articles.
         # (A reverse clear deletes link rows, which link_row_changed hears.)
         if pk_set:
             refresh_search_vector(pk_set)
-            related.request_refresh(pk_set)
+            later(RELATED, pk_set)
             if action == "post_add":
                 listings.sync(pk_set)
             documents.refresh(pk_set)
     else:
         refresh_search_vector([instance.pk])
-        related.request_refresh([instance.pk])
+        later(RELATED, [instance.pk])
         if action == "post_add":
             listings.sync([instance.pk])
         documents.refresh([instance.pk])
@@ -137,7 +176,7 @@ def link_row_changed(sender, instance, origin=None, **kwargs):
     # once) leaves the related lists as they are: their ids stay valid, and
     # each is ranked again at its article's next save.
     if origin is None or origin is instance:
-        related.request_refresh([instance.article_id])
+        later(RELATED, [instance.article_id])
     documents.refresh([instance.article_id])
 
 
@@ -166,7 +205,7 @@ def sender_field(through, instance) -> str:
 
 def author_saved(sender, instance, created, **kwargs):
     if not created:
-        documents.refresh(Byline.objects.filter(author=instance).values_list("article_id", flat=True))
+        later(DOCUMENTS, Byline.objects.filter(author=instance).values_list("article_id", flat=True))
 
 
 def named_saved(sender, instance, created, **kwargs):
@@ -174,10 +213,11 @@ def named_saved(sender, instance, created, **kwargs):
     if not created:
         for through in (Article.people.through, Article.organizations.through):
             if any(f.related_model is sender for f in through._meta.fields if f.is_relation):
-                documents.refresh(
+                later(
+                    DOCUMENTS,
                     through.objects.filter(**{sender_field(through, instance): instance.pk}).values_list(
                         "article_id", flat=True
-                    )
+                    ),
                 )
 
 
@@ -191,14 +231,14 @@ def named_deleting(sender, instance, **kwargs):
 
 
 def named_deleted(sender, instance, **kwargs):
-    documents.refresh(getattr(instance, "articles_before_delete", []))
+    later(DOCUMENTS, getattr(instance, "articles_before_delete", []))
 
 
 def topic_saved(sender, instance, created, **kwargs):
     if not created:
         ids = _articles_of(TaggedTopic, "tag", instance)
-        refresh_search_vector(ids)
-        documents.refresh(ids)
+        later(SEARCH_VECTORS, ids)
+        later(DOCUMENTS, ids)
 
 
 def topic_deleting(sender, instance, **kwargs):
@@ -208,19 +248,19 @@ def topic_deleting(sender, instance, **kwargs):
 
 def topic_deleted(sender, instance, **kwargs):
     ids = getattr(instance, "articles_before_delete", [])
-    refresh_search_vector(ids)
-    documents.refresh(ids)
+    later(SEARCH_VECTORS, ids)
+    later(DOCUMENTS, ids)
 
 
 def country_saved(sender, instance, created, **kwargs):
     if not created:
         ids = _articles_of(TaggedCountry, "tag", instance)
-        refresh_search_vector(ids)
+        later(SEARCH_VECTORS, ids)
         # Its name is printed by its articles and by the agreement boxes and
         # pages of the agreements it is party to.
         agreements = list(AgreementParty.objects.filter(country=instance).values_list("agreement_id", flat=True))
-        documents.refresh(ids + _articles_showing_agreements(agreements))
-        agreement_page.refresh(agreements)
+        later(DOCUMENTS, ids + _articles_showing_agreements(agreements))
+        later(AGREEMENT_PAGES, agreements)
 
 
 def agreement_saving(sender, instance, raw=False, **kwargs):
@@ -234,10 +274,13 @@ def agreement_saving(sender, instance, raw=False, **kwargs):
 def agreement_saved(sender, instance, created, **kwargs):
     if not created:
         ids = _articles_of(ArticleAgreement, "agreement", instance)
-        refresh_search_vector(ids)
-        documents.refresh(ids)
-    agreement_page.refresh(
-        {instance.pk} | agreement_page.linked_with([instance.pk]) | getattr(instance, "linked_before_save", set())
+        later(SEARCH_VECTORS, ids)
+        later(DOCUMENTS, ids)
+    # Its own page now; those that print its title, after the commit.
+    agreement_page.refresh([instance.pk])
+    later(
+        AGREEMENT_PAGES,
+        (agreement_page.linked_with([instance.pk]) | getattr(instance, "linked_before_save", set())) - {instance.pk},
     )
 
 
@@ -246,7 +289,7 @@ def agreement_deleting(sender, instance, **kwargs):
 
 
 def agreement_deleted(sender, instance, **kwargs):
-    agreement_page.refresh(getattr(instance, "linked_before_delete", set()))
+    later(AGREEMENT_PAGES, getattr(instance, "linked_before_delete", set()))
 
 
 def party_changed(sender, instance, origin=None, **kwargs):
@@ -255,7 +298,7 @@ def party_changed(sender, instance, origin=None, **kwargs):
     if isinstance(origin, Agreement):
         return  # the agreement itself is going away
     agreement_page.refresh([instance.agreement_id])
-    documents.refresh(_articles_showing_agreements([instance.agreement_id]))
+    later(DOCUMENTS, _articles_showing_agreements([instance.agreement_id]))
 
 
 def agreement_countries_changed(sender, instance, action, reverse, pk_set, **kwargs):
@@ -268,7 +311,7 @@ def agreement_countries_changed(sender, instance, action, reverse, pk_set, **kwa
             else [instance.pk]
         )
         agreement_page.refresh(agreements)
-        documents.refresh(_articles_showing_agreements(agreements))
+        later(DOCUMENTS, _articles_showing_agreements(agreements))
 
 
 def agreement_row_changed(sender, instance, origin=None, **kwargs):
@@ -288,7 +331,7 @@ def sectors_changed(sender, instance, action, reverse, pk_set, **kwargs):
 
 def sector_saved(sender, instance, created, **kwargs):
     if not created:
-        agreement_page.refresh(instance.agreements.values_list("pk", flat=True))
+        later(AGREEMENT_PAGES, instance.agreements.values_list("pk", flat=True))
 
 
 def sector_deleting(sender, instance, **kwargs):
@@ -296,7 +339,18 @@ def sector_deleting(sender, instance, **kwargs):
 
 
 def sector_deleted(sender, instance, **kwargs):
-    agreement_page.refresh(getattr(instance, "agreements_before_delete", []))
+    later(AGREEMENT_PAGES, getattr(instance, "agreements_before_delete", []))
+
+
+def overviews_later(countries_of):
+    """A receiver that queues the overviews of the countries that
+    ``countries_of`` (a receiver of alliances.overview) names."""
+
+    def receiver(sender, **kwargs):
+        later(OVERVIEWS, countries_of(sender, **kwargs))
+
+    receiver.__name__ = f"{countries_of.__name__}_later"
+    return receiver
 
 
 @dataclass(frozen=True)
@@ -337,25 +391,28 @@ RULES = (
     Rule("topic about to be deleted", pre_delete, Topic, topic_deleting),
     Rule("topic deleted", post_delete, Topic, topic_deleted),
     Rule("country renamed: search vector, documents", post_save, Country, country_saved),
-    Rule("country renamed: overviews", post_save, Country, overview.country_saved),
+    Rule("country renamed: overviews", post_save, Country, overviews_later(overview.country_saved)),
     # Agreements: their pages, their articles' boxes, the country overviews.
     Rule("agreement about to be saved", pre_save, Agreement, agreement_saving),
     Rule("agreement saved: search vector, documents", post_save, Agreement, agreement_saved),
-    Rule("agreement saved: overviews", post_save, Agreement, overview.agreement_saved),
+    Rule("agreement saved: overviews", post_save, Agreement, overviews_later(overview.agreement_saved)),
     Rule("agreement about to be deleted: linked pages", pre_delete, Agreement, agreement_deleting),
     Rule("agreement about to be deleted: overviews", pre_delete, Agreement, overview.agreement_deleting),
     Rule("agreement deleted: linked pages", post_delete, Agreement, agreement_deleted),
-    Rule("agreement deleted: overviews", post_delete, Agreement, overview.agreement_deleted),
+    Rule("agreement deleted: overviews", post_delete, Agreement, overviews_later(overview.agreement_deleted)),
     Rule("party about to be saved", pre_save, AgreementParty, overview.party_saving),
     Rule("party saved: documents", post_save, AgreementParty, party_changed),
-    Rule("party saved: overviews", post_save, AgreementParty, overview.party_changed),
+    Rule("party saved: overviews", post_save, AgreementParty, overviews_later(overview.party_changed)),
     Rule("party deleted: documents", post_delete, AgreementParty, party_changed),
-    Rule("party deleted: overviews", post_delete, AgreementParty, overview.party_changed),
+    Rule("party deleted: overviews", post_delete, AgreementParty, overviews_later(overview.party_changed)),
     Rule(
         "agreement countries changed: documents", m2m_changed, Agreement.countries.through, agreement_countries_changed
     ),
     Rule(
-        "agreement countries changed: overviews", m2m_changed, Agreement.countries.through, overview.countries_changed
+        "agreement countries changed: overviews",
+        m2m_changed,
+        Agreement.countries.through,
+        overviews_later(overview.countries_changed),
     ),
     Rule("agreement source saved", post_save, AgreementSource, agreement_row_changed),
     Rule("agreement source deleted", post_delete, AgreementSource, agreement_row_changed),

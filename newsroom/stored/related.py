@@ -11,7 +11,9 @@ then shared topics, newest first on a tie. The scores are symmetric (A shares
 with B what B shares with A), which is what keeps older articles' boxes fresh:
 when an article's links change, or it is published or scheduled, it gets its
 own list and then enters the stored lists of its closest neighbours where it
-outranks their last entry. Each entry is ``[id, agreements, countries,
+outranks their last entry. That runs in a background task after the save
+commits (newsroom.stored.followups): the lists decide nothing about
+visibility, and ranking them was most of the cost of publishing. Each entry is ``[id, agreements, countries,
 topics, published timestamp]`` so a neighbour's list can be merged without
 ranking it again.
 
@@ -29,10 +31,8 @@ save held locked at that moment (see ``refresh``).
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from collections.abc import Iterable
-from contextlib import contextmanager
 
 from django.db import transaction
 from django.db.models import Count
@@ -98,7 +98,7 @@ def merge(entries: list[list], newcomer: list) -> list[list]:
     return merged[:KEPT]
 
 
-def refresh(article_ids: Iterable[int]) -> None:
+def refresh(article_ids: Iterable[int]) -> list[int]:
     """Rank again the boxes of ``article_ids``, then bring their neighbours'
     boxes up to date: a published or scheduled article enters (or moves in)
     the boxes of its closest candidates, and leaves the boxes of articles it
@@ -109,7 +109,11 @@ def refresh(article_ids: Iterable[int]) -> None:
     Neighbours' rows are locked with SKIP LOCKED (PostgreSQL): a row another
     transaction holds (an editor saving that very article) is left out
     instead of waited for, so two saves never deadlock; that neighbour's box
-    is ranked afresh at its own save anyway."""
+    is ranked afresh at its own save anyway.
+
+    Returns the ids of the articles whose lists were written; ids of deleted
+    articles are skipped."""
+    written: dict[int, None] = {}
     for article_id in dict.fromkeys(article_ids):
         row = Article.objects.filter(pk=article_id).values_list("status", "published_at", "related").first()
         if row is None:
@@ -117,6 +121,7 @@ def refresh(article_ids: Iterable[int]) -> None:
         status, published_at, previous = row
         candidates = rank(article_id)
         Article.objects.filter(pk=article_id).update(related=candidates[:KEPT])
+        written[article_id] = None
         offered = status == Article.Status.PUBLISHED
         scores = {entry[0]: entry[1:4] for entry in candidates} if offered else {}
         involved = set(scores) | {entry[0] for entry in previous or []}
@@ -140,6 +145,8 @@ def refresh(article_ids: Iterable[int]) -> None:
                     neighbour.related = updated
                     changed.append(neighbour)
             Article.objects.bulk_update(changed, ["related"], batch_size=100)
+            written.update(dict.fromkeys(neighbour.pk for neighbour in changed))
+    return list(written)
 
 
 def rank_bulk(article_ids: Iterable[int], batch_size: int = 500) -> None:
@@ -158,34 +165,3 @@ def shown_ids(article) -> list[int]:
     """The ids the page may show, best first (visibility is checked by the
     caller's query)."""
     return [entry[0] for entry in (article.related or []) if entry and entry[0] != article.pk]
-
-
-# Batching ---------------------------------------------------------------------
-# One admin save changes topics, countries and agreement links in separate
-# steps, each announcing itself by a signal. Inside ``batch()`` the signals
-# only note the article; the ranking runs once when the block ends.
-
-_state = threading.local()
-
-
-def request_refresh(article_ids: Iterable[int]) -> None:
-    pending = getattr(_state, "pending", None)
-    if pending is None:
-        refresh(article_ids)
-    else:
-        pending.update(article_ids)
-
-
-@contextmanager
-def batch():
-    if getattr(_state, "pending", None) is not None:
-        yield  # an outer batch will flush
-        return
-    _state.pending = set()
-    try:
-        yield
-        pending = _state.pending
-    finally:
-        _state.pending = None
-    if pending:
-        refresh(sorted(pending))

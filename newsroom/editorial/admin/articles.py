@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import router, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -39,7 +38,6 @@ from newsroom.models import (
     TaggedTopic,
     Topic,
 )
-from newsroom.stored import related
 
 # -- Article -----------------------------------------------------------------
 
@@ -274,13 +272,6 @@ class ArticleAdmin(
         return ", ".join(sorted(topic.name for topic in obj.tags.all()))
 
     # -- saving: content first, then the workflow through the services
-
-    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        # One save changes topics, countries, agreement links and perhaps the
-        # status; the related-articles ranking runs once, at the end, inside
-        # the same transaction (a failure there rolls the whole save back).
-        with transaction.atomic(using=router.db_for_write(self.model)), related.batch():
-            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         if not change:
