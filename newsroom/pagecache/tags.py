@@ -22,8 +22,11 @@ A change touches (``tags_for_change``):
 | agreement saved or deleted              | agreement-N, country-N of its parties          |
 | party, agreement source, sectors        | agreement-N (and the party's country-N)        |
 | country overview rewritten              | country-N                                      |
-| topic, country, author, person,         | all (renames reach every card and page that    |
-| organisation or sector renamed/deleted  | prints the name; rare, so simplest is safest)  |
+| topic, country, author renamed/deleted  | its own tag: its page and list; the stories    |
+|                                         | that print its name follow when the queued     |
+|                                         | rewrite of their copies sends rows_rewritten   |
+| person, organisation, sector, alias     | nothing but ``any`` (printed only through the  |
+|                                         | stored copies, rewritten as above)             |
 | created without links (a new topic)     | nothing but ``any``                            |
 | editorial log, preview links, redirects | nothing (no cached page prints them; redirects |
 |                                         | answer 301, which is never stored)             |
@@ -132,7 +135,7 @@ def tags_for_change(instance, *, created: bool = False, visibility_changed: bool
     if isinstance(instance, CountryOverview):
         return {tag(Country, instance.country_id)}
     if isinstance(instance, NAMED):
-        return set() if created else {ALL}
+        return {tag(model, instance.pk)} if model in PREFIXES and not created else set()
     article_id = getattr(instance, "article_id", None)
     if article_id is not None and model._meta.app_label == "newsroom":
         return {tag(Article, article_id)}  # a correction, source or video

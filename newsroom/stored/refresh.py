@@ -102,12 +102,6 @@ from newsroom.stored.signals import rows_rewritten
 # own module since the tasks cannot import this one, which imports them.
 __all__ = ["RULES", "connect", "refresh_bulk", "rows_rewritten"]
 
-
-# Sent after stored copies of rows other than the one saved were rewritten
-# (kwargs: model, a label such as "newsroom.article"; ids): the page cache
-# makes stale the pages that show them.
-rows_rewritten = Signal()
-
 # The fields the vector is built from; saving only other fields (a status
 # change from the workflow services, for one) leaves it as it is.
 TEXT_FIELDS = {"headline", "dek", "body", "language"}
