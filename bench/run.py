@@ -1102,6 +1102,11 @@ class Bench:
             return {"skipped": "no Redis for the page cache"}
         env = self.pass_env(cached=True)
         server = self.start_gunicorn(env, "live")
+        # The task worker, as in production: it ranks the related lists of a
+        # published story's neighbours after the commit.
+        worker = self.procs.start(
+            [PYTHON, "manage.py", "db_worker", "--no-reload"], env=env, log=self.work / "live-worker.log"
+        )
         kinds = ("article", "topic_p1", "topic_p200", "country_p1", "country_p200", "agreement", "home", "feed")
         mix = [pair for group in itertools.zip_longest(*[urls.get(k, {}).get("urls", []) for k in kinds])
                for pair in group if pair]  # fmt: skip
@@ -1141,6 +1146,7 @@ class Bench:
             after = self.sample_floor(floor_script)
         finally:
             self.procs.stop(server)
+            self.procs.stop(worker)
         floors = [x for x in (before, after) if x]
         answered = loaded.get("hits", 0) + loaded.get("misses", 0) + loaded.get("uncached", 0)
         result = {
