@@ -125,7 +125,10 @@ def listing_urls(kind: str, link_model, route: str, fallback: str, n: int) -> di
 
 
 def pick_urls(n: int) -> dict:
-    slugs = list(Article.objects.published().order_by("?").values_list("slug", flat=True)[:n])
+    # Articles whose related box is ranked: in a data set whose ranking was
+    # cut short, one never ranked would be measured without its box.
+    ranked = Article.objects.published().exclude(related=[])
+    slugs = list(ranked.order_by("?").values_list("slug", flat=True)[:n])
     covered = ArticleAgreement.objects.filter(article__in=Article.objects.published()).values("agreement_id")
     agreements = list(Agreement.objects.filter(pk__in=covered).order_by("?").values_list("slug", flat=True)[:n])
     kinds = {
