@@ -10,9 +10,10 @@ The stored copies (derived data written on save, so pages read it ready):
   card and the page print from other rows (newsroom.stored.documents);
 * agreement pages: ``Agreement.page_lists`` (alliances.agreement_page);
 * country overviews: ``alliances.CountryOverview`` (alliances.overview);
-* page cache: every cached page, by one generation counter
+* page cache: the cached pages that show what changed, by tag
   (newsroom.pagecache, a reader: it listens to every write of the newsroom,
-  alliances and taggit tables itself, after the transaction commits).
+  alliances and taggit tables itself, holds the tags while the transaction
+  is open and marks them after the commit).
 
 Each change refreshes some copies now, in the save's own transaction, and
 queues the rest (newsroom.stored.followups) for a worker after the commit:
@@ -44,7 +45,7 @@ queues the rest (newsroom.stored.followups) for a worker after the commit:
 | agreement source or sectors changed | agreement page              |                                |
 | sector renamed or deleted           |                             | agreement pages                |
 | ``manage.py migrate``               | documents and overviews not stored yet                       |
-| every write of the three apps       | page cache, last, after the commit                           |
+| every write of the three apps       | page cache: tags held       | page cache: tags marked, last  |
 
 Why the line falls there. What a save keeps decides who may see what, or
 is the saved record's own text: the listing copies of status and time are
@@ -57,7 +58,7 @@ shows a hidden article), names printed by other articles and agreements,
 overview counts. The saved article's own related list is queued with its
 neighbours', since ranking it cost most of a publish; its box shows the
 previous list (or none) until the worker has run. Header counts are not
-stored: they are counted per page-cache generation (newsroom.site.selectors).
+stored: they are counted at most once a minute (newsroom.site.selectors).
 
 A queued task that rewrites rows sends :data:`rows_rewritten` with their
 model and ids, since ``update()`` sends no model signal: the page cache
