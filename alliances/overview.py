@@ -39,7 +39,7 @@ from alliances import agreement_page
 from alliances.models import Agreement, AgreementParty, Country, CountryOverview
 from alliances.queries import agreements_by_recency, partner_countries, party_to
 from newsroom.core.converters import slug_path
-from newsroom.core.db import instance_from_json, json_list
+from newsroom.core.db import TEXT, Statement, instance_from_json, json_list
 
 LATEST_SHOWN = 5
 # What an agreement card prints (templates/jinja2/includes/cards.html).
@@ -137,8 +137,18 @@ def refresh_all(*, missing_only: bool = False, using: str = DEFAULT_DB_ALIAS) ->
 
 
 def country_for_page(slug: str) -> Country | None:
-    """The country at ``slug`` carrying its stored overview, or None."""
-    return Country.objects.filter(slug=slug).annotate(overview_data=F("overview__data")).first()
+    """The country at ``slug`` carrying its stored overview, or None: one
+    query, compiled once (newsroom.core.db.Statement)."""
+    found = COUNTRY_PAGE(slug=slug)
+    return found[0] if found else None
+
+
+COUNTRY_PAGE = Statement(
+    lambda *, slug: Country.objects.filter(slug=slug).annotate(overview_data=F("overview__data")).order_by("pk")[:1],
+    [f.attname for f in Country._meta.concrete_fields],
+    extra=("overview_data",),
+    slug=TEXT,
+)
 
 
 def for_page(country: Country) -> Overview:

@@ -19,7 +19,7 @@ from alliances.models import Agreement, Country, Sector
 from newsroom.pagecache import tags
 from newsroom.pagecache.pages import depends_on
 from newsroom.site import selectors
-from newsroom.site.views import cards_shown, page_meta, paginate, paginate_articles
+from newsroom.site.views import page_meta, paginate, paginate_articles
 
 
 def country_list(request):
@@ -39,7 +39,7 @@ def country_detail(request, slug):
     if country is None:
         raise Http404("No such page")
     page = paginate_articles(request, page_cards=functools.partial(selectors.country_cards, country))
-    depends_on(request, tags.tag(Country, country.pk), cards_shown(page))
+    depends_on(request, tags.tag(Country, country.pk))
     return render(
         request,
         "alliances/country_detail.html",
@@ -148,7 +148,6 @@ def agreement_detail(request, slug):
         request,
         tags.tag(Agreement, agreement.pk),
         tags.tags_of(Agreement, [other.pk for other in linked if other is not None]),
-        cards_shown(page),
     )
     return render(
         request,

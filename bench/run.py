@@ -564,7 +564,9 @@ def search_lines(s: dict) -> list[str]:
 
 
 def describe_mix(bands: dict) -> str:
-    from search_mix import describe  # bench/search_mix.py, beside this script
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))  # search_mix imports the site's text folding
+    from bench.search_mix import describe
 
     return describe(bands) if bands else ""
 
@@ -1338,9 +1340,10 @@ class Bench:
             "floor_url": "/floor/ of bench/floor (startproject's middleware)",
         }
         RESULTS.mkdir(parents=True, exist_ok=True)
+        # Every number first, so a failure in the report loses none of them.
+        (RESULTS / "latest.json").write_text(json.dumps(self.as_json(passes, meta), indent=2) + "\n")
         table = markdown(passes, meta, self.faults, self.live_result if live else {}) + extras_markdown(self.extras)
         (RESULTS / "latest.md").write_text(table)
-        (RESULTS / "latest.json").write_text(json.dumps(self.as_json(passes, meta), indent=2) + "\n")
         problem = chart(passes, RESULTS / "latest.png")
         print("\n" + table)
         print(problem or f"Wrote {RESULTS / 'latest.md'}, latest.json and latest.png")

@@ -154,17 +154,26 @@ class Statement:
     the markers' places among the SQL parameters are remembered, and every
     call sends the same SQL with its own values there. Rows come back as
     instances of the queryset's model holding ``fields`` (attnames; others
-    deferred), through the same converters Django applies.
+    deferred), through the same converters Django applies; ``extra`` names
+    annotations of the queryset, set on each instance as the driver returns
+    them (a JSON annotation may arrive as text).
 
     Only a query whose SQL text does not depend on the values may be one
     (LIMIT and OFFSET are written into the text: make them part of
     ``shape``, the arguments each compiled version is kept for).
     """
 
-    def __init__(self, build: Callable[..., QuerySet], fields: Iterable[str], **parameters: Parameter):
+    def __init__(
+        self,
+        build: Callable[..., QuerySet],
+        fields: Iterable[str],
+        extra: tuple[str, ...] = (),
+        **parameters: Parameter,
+    ):
         self.build = build
         self.parameters = parameters
         self.wanted = set(fields)
+        self.extra = extra
         self.compiled: OrderedDict[tuple, tuple] = OrderedDict()
         self.lock = threading.Lock()
 
@@ -177,7 +186,8 @@ class Statement:
         queryset = self.build(*shape, **{name: p.marker for name, p in self.parameters.items()})
         model = queryset.model
         fields = [f for f in model._meta.concrete_fields if f.attname in self.wanted]
-        sql, params = queryset.values_list(*(f.attname for f in fields)).query.get_compiler(using).as_sql()
+        selected = queryset.values_list(*(f.attname for f in fields), *self.extra)
+        sql, params = selected.query.get_compiler(using).as_sql()
         places = {}
         for name, parameter in self.parameters.items():
             marker = parameter.prepared(parameter.marker, connection)
@@ -214,7 +224,10 @@ class Statement:
             for position, functions, column in converters:
                 for function in functions:
                     row[position] = function(row[position], column, connection)
-            found.append(model.from_db(using, names, row))
+            instance = model.from_db(using, names, row[: len(names)])
+            for name, value in zip(self.extra, row[len(names) :], strict=True):
+                setattr(instance, name, value)
+            found.append(instance)
         return found
 
 

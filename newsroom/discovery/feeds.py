@@ -110,17 +110,13 @@ class LatestArticlesFeed(Feed):
         # three queries whatever the number of items, no body or search vector.
         return self.articles(obj).for_feed()[:FEED_ITEMS]
 
-    def item_extra_kwargs(self, item: Article) -> dict:
-        # Kept on the generator's item for get_feed(); no writer prints it.
-        return {"article_id": item.pk}
-
     def feed_tags(self, obj) -> set[str]:
         """The page-cache tag of the list this feed carries."""
         return {tags.LATEST}
 
     def get_feed(self, obj, request):
         feed = super().get_feed(obj, request)
-        depends_on(request, self.feed_tags(obj), tags.tags_of(Article, [item["article_id"] for item in feed.items]))
+        depends_on(request, self.feed_tags(obj))
         return feed
 
     def item_title(self, article: Article) -> str:

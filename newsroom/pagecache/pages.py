@@ -54,7 +54,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-import weakref
 from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import timedelta
@@ -63,7 +62,7 @@ from hashlib import blake2b
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import Signal, receiver
 from django.http import HttpResponse
 from django.test.signals import setting_changed
@@ -244,36 +243,10 @@ def _made_up() -> None:
 
 # -- which changes mark which tags ----------------------------------------------
 
-# Each article being saved: (the instance, its status and time before the save).
-_before: dict[int, tuple[weakref.ref, tuple | None]] = {}
-
-
-def _article_saving(sender, instance, update_fields=None, raw=False, **kwargs):
-    """What decides where the article is listed, before the save."""
-    if update_fields is not None and not {"status", "published_at"} & set(update_fields):
-        return
-    if instance.pk is None or raw:
-        return
-    listed = Article.objects.filter(pk=instance.pk).values_list("status", "published_at").first()
-    _before[id(instance)] = (weakref.ref(instance), listed)
-
-
-def _listed_before(instance):
-    """The status and time ``instance`` had before this save, or "unknown"
-    (a save of other fields only)."""
-    ref, listed = _before.pop(id(instance), (None, None))
-    return listed if ref is not None and ref() is instance else "unknown"
-
 
 def _on_save(sender, instance, created=False, raw=False, **kwargs):
-    if sender._meta.app_label not in WATCHED_APPS or raw:
-        return
-    visibility_changed = True
-    if isinstance(instance, Article) and not created:
-        before = _listed_before(instance)
-        # "unknown": saved with update_fields other than status and time.
-        visibility_changed = before != "unknown" and before != (instance.status, instance.published_at)
-    invalidate(page_tags.tags_for_change(instance, created=created, visibility_changed=visibility_changed))
+    if sender._meta.app_label in WATCHED_APPS and not raw:
+        invalidate(page_tags.tags_for_change(instance, created=created))
 
 
 def _on_delete(sender, instance, **kwargs):
@@ -304,7 +277,6 @@ def _on_rows_rewritten(sender, model: str, ids, **kwargs):
 def connect_signals() -> None:
     from newsroom.stored.refresh import rows_rewritten
 
-    pre_save.connect(_article_saving, sender=Article, dispatch_uid="page-cache-article-before")
     post_save.connect(_on_save, dispatch_uid="page-cache-save")
     post_delete.connect(_on_delete, dispatch_uid="page-cache-delete")
     m2m_changed.connect(_on_links, dispatch_uid="page-cache-m2m")

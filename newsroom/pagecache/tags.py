@@ -1,11 +1,18 @@
 """What a page shows, as tags, and which tags a change touches.
 
 A cached page is stored with the tags of what it prints: ``article-12`` for
-a story whose page or card it shows, ``topic-3`` / ``country-7`` /
-``agreement-5`` / ``author-2`` for the list of stories a topic, country,
-agreement or author page shows, ``latest`` for the newest stories site-wide
-(home page, main feed), ``nav`` for the header's sections, and ``all``, which
-every page carries. A page whose view names no tags depends on ``any`` as
+a story whose page it is or whose card sits in its related box,
+``topic-3`` / ``country-7`` / ``agreement-5`` / ``author-2`` for the list of
+stories a topic, country, agreement or author page (or feed) shows,
+``latest`` for the newest stories site-wide (home page, main feed), ``nav``
+for the header's sections, and ``all``, which every page carries.
+
+A list names its record, not each card: a save of a story marks the lists
+it is on (its topics, countries, agreements, authors, ``latest``), so every
+card of it is fresh; and a hit reads one key per tag, so a page of twenty
+cards checks five keys, not twenty-five. The cost is that an edit makes
+stale every page of those lists, which a publication does anyway (each new
+story moves every later page of its lists by one). A page whose view names no tags depends on ``any`` as
 well, which every change touches: it is invalidated by every write, as the
 whole site was before pages said what they show.
 
@@ -13,9 +20,8 @@ A change touches (``tags_for_change``):
 
 | Change                                  | Tags                                           |
 |-----------------------------------------|------------------------------------------------|
-| article saved or deleted                | article-N, latest; when its status or          |
-|                                         | publication time changed, also its topics,     |
-|                                         | countries, agreements and authors              |
+| article saved or deleted                | article-N, latest, its topics, countries,      |
+|                                         | agreements and authors                         |
 | topic or country link added or removed  | topic-N / country-N, article-N                 |
 | agreement link, byline                  | agreement-N / author-N, article-N              |
 | correction, source, video, people links | article-N                                      |
@@ -35,7 +41,8 @@ A change touches (``tags_for_change``):
 
 Stored copies rewritten outside a save (``newsroom.stored.refresh.rows_rewritten``:
 related lists of neighbours, documents restating a renamed name, overviews)
-touch the tags of the rows they rewrote.
+touch the tags of the rows they rewrote (and, for articles, of the lists that
+print their cards).
 
 The same tags go out in ``Surrogate-Key`` (Fastly, Varnish xkey) and
 ``Cache-Tag`` (Cloudflare) headers, so a CDN can purge exactly what the app
@@ -108,17 +115,14 @@ def _party_countries(agreement_id) -> set[str]:
     return tags_of(Country, parties.values_list("country_id", flat=True))
 
 
-def tags_for_change(instance, *, created: bool = False, visibility_changed: bool = True) -> set[str]:
+def tags_for_change(instance, *, created: bool = False) -> set[str]:
     """The tags a saved or deleted ``instance`` touches (the table above),
     ``any`` not included."""
     model = type(instance)
     if isinstance(instance, UNSHOWN):
         return set()
     if isinstance(instance, Article):
-        tags = {tag(Article, instance.pk), LATEST}
-        if visibility_changed:
-            tags |= article_links([instance.pk])
-        return tags
+        return {tag(Article, instance.pk), LATEST} | article_links([instance.pk])
     if isinstance(instance, TaggedTopic | TaggedCountry):
         tag_model = Topic if isinstance(instance, TaggedTopic) else Country
         return {tag(tag_model, instance.tag_id), tag(Article, instance.content_object_id)}
@@ -164,7 +168,8 @@ def _other_side(through: type, model: type) -> type | None:
 def tags_for_rows(label: str, ids: Iterable[int]) -> set[str]:
     """The tags of rows whose stored copies were rewritten outside a save."""
     if label == "newsroom.article":
-        return tags_of(Article, ids)
+        # Their pages, and the lists that print their cards.
+        return tags_of(Article, ids) | article_links(ids)
     if label == "alliances.agreement":
         return tags_of(Agreement, ids)
     if label in ("alliances.country", "alliances.countryoverview"):

@@ -255,11 +255,6 @@ def load_article_page(article: Article) -> Article:
     return article
 
 
-def related_ids(article: Article) -> list[int]:
-    """The ids of ``article``'s stored related list, shown or not."""
-    return related.shown_ids(article)
-
-
 def related_articles(article: Article, limit: int = related.SHOWN) -> list[Article]:
     """The public articles of ``article``'s stored related list (ranked on
     write by :mod:`newsroom.stored.related`), best first, as compact cards: one

@@ -134,11 +134,6 @@ def paginate_articles(
     return ListPage(rows, number, has_next=len(page_ids) > per_page)
 
 
-def cards_shown(page) -> set[str]:
-    """The page-cache tags of the stories a list page shows."""
-    return tags.tags_of(Article, [card.pk for card in page.object_list])
-
-
 def absolute_url(url: str) -> str:
     """``url`` as a full address on the public site (SITE_URL), for canonical
     links and social cards. Addresses that already name a host are kept."""
@@ -186,7 +181,7 @@ def page_meta(
 def home(request):
     articles = selectors.latest_articles(HOME_LATEST + 1)
     sections = selectors.active_sections()
-    depends_on(request, tags.LATEST, tags.tags_of(Article, [a.pk for a in articles]))
+    depends_on(request, tags.LATEST)
     return render(
         request,
         "newsroom/home.html",
@@ -298,12 +293,13 @@ def render_article(request, article: Article, *, preview: bool = False, extra_co
     cases."""
     lists = selectors.load_article_page(article).lists
     related = selectors.related_articles(article)
-    # The stored related ids too, not only those shown: one of them made
-    # public again takes its place at once.
+    # The related box's cards: a story there that is unpublished or edited
+    # marks this page. (One made public again enters the box when the queued
+    # ranking rewrites this article's list, which marks it too.)
     depends_on(
         request,
         tags.tag(Article, article.pk),
-        tags.tags_of(Article, selectors.related_ids(article)),
+        tags.tags_of(Article, [card.pk for card in related]),
         tags.tags_of(Agreement, [link.agreement_id for link in lists.agreement_links]),
     )
     image = article.image.url if article.image else ""
@@ -373,7 +369,7 @@ def topic_detail(request, slug):
     if topic is None:
         raise Http404("No such page")
     page = paginate_articles(request, page_cards=functools.partial(selectors.topic_cards, topic))
-    depends_on(request, tags.tag(Topic, topic.pk), cards_shown(page))
+    depends_on(request, tags.tag(Topic, topic.pk))
     if not page.object_list:
         # A topic that only unpublished stories carry stays unknown: its name
         # alone could give away an embargoed story.
@@ -396,7 +392,7 @@ def author_detail(request, slug):
     if author is None:
         raise Http404("No such page")
     page = paginate_articles(request, selectors.author_articles(author))
-    depends_on(request, tags.tag(Author, author.pk), cards_shown(page))
+    depends_on(request, tags.tag(Author, author.pk))
     return render(
         request,
         "newsroom/author_detail.html",
