@@ -665,7 +665,7 @@ def markdown(passes: list[Pass], meta: dict, faults: list[str], live: dict | Non
         "floor and page take turns, each page run is divided by the mean of the floor runs just before and "
         "just after it, and a page's ratio is the median over its rounds (req/s and p50 are medians too, "
         "p99 the worst round's). "
-        f"The targets (issue 7) apply at {TARGET_ARTICLES:,} articles"
+        f"The targets (issue 19) apply at {TARGET_ARTICLES:,} articles"
         + (
             "."
             if meta["articles"] >= TARGET_ARTICLES
