@@ -11,8 +11,9 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import Case, Prefetch, Q, Value, When
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from alliances.forms import AgreementAdminForm, AgreementPartyFormSet
 from alliances.models import Agreement, AgreementParty, AgreementSource, Country, Organization, Person, Sector
@@ -30,38 +31,6 @@ from newsroom.editorial.forms import OwnRowsInlineFormSet
 from newsroom.models import TaggedCountry
 
 
-class CountryAgreementsInline(admin.TabularInline):
-    """On a country's page: the agreements it is party to, read only (the
-    parties are edited on the agreement)."""
-
-    model = AgreementParty
-    formset = OwnRowsInlineFormSet
-    fk_name = "country"
-    fields = ["agreement_link", "role"]
-    readonly_fields = ["agreement_link", "role"]
-    extra = 0
-    can_delete = False
-    verbose_name = _("agreement")
-    verbose_name_plural = _("agreements")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("agreement").order_by("agreement__title")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("agreement"))
-    def agreement_link(self, party: AgreementParty) -> str:
-        url = reverse("admin:alliances_agreement_change", args=[party.agreement_id])
-        return format_html('<a href="{}">{}</a>', url, party.agreement.title)
-
-
 @admin.register(Country)
 class CountryAdmin(HistoryAdminMixin, AccentInsensitiveSearchMixin, ListCountsMixin, admin.ModelAdmin):
     list_display = ["name", "iso2", "iso3", "name_es", "article_count", "agreement_count"]
@@ -69,7 +38,12 @@ class CountryAdmin(HistoryAdminMixin, AccentInsensitiveSearchMixin, ListCountsMi
     search_help_text = _("Searches English and Spanish names and ISO codes.")
     fields = ["name", "slug", "iso2", "iso3", "name_en", "name_es", "wikidata_id"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [CountryAgreementsInline]
+    # A country's agreements are shown, not edited here (the parties are
+    # edited on the agreement): the newest few and a link to all of them in
+    # the agreement list. Not an inline: a read-only inline still posts a
+    # row per party, and Cuba's thousands of parties went past
+    # DATA_UPLOAD_MAX_NUMBER_FIELDS, so saving the country answered 400.
+    AGREEMENTS_SHOWN = 10
 
     def get_list_annotations(self, request) -> dict:
         return {
@@ -91,10 +65,34 @@ class CountryAdmin(HistoryAdminMixin, AccentInsensitiveSearchMixin, ListCountsMi
             queryset = queryset.annotate(search_rank=rank).order_by("search_rank", "name")
         return queryset, may_have_duplicates
 
+    def get_fields(self, request, obj=None):
+        return [*self.fields, "agreement_list"] if obj is not None else self.fields
+
     def get_readonly_fields(self, request, obj=None):
         # The ISO codes identify the country everywhere (URLs, structured
         # data); they are set by the seed, not edited.
-        return ["iso2", "iso3"] if obj is not None else []
+        return ["iso2", "iso3", "agreement_list"] if obj is not None else []
+
+    @admin.display(description=_("agreements"))
+    def agreement_list(self, obj: Country) -> str:
+        parties = AgreementParty.objects.filter(country=obj)
+        total = parties.values("agreement").distinct().count()
+        if not total:
+            return _("None yet. Parties are added on the agreement.")
+        newest = (
+            Agreement.objects.filter(parties__country=obj)
+            .distinct()
+            .order_by("-pk")
+            .only("pk", "title")[: self.AGREEMENTS_SHOWN]
+        )
+        items = format_html_join(
+            "",
+            '<li><a href="{}">{}</a></li>',
+            ((reverse("admin:alliances_agreement_change", args=[a.pk]), a.title) for a in newest),
+        )
+        everything = f"{reverse('admin:alliances_agreement_changelist')}?parties__country__id__exact={obj.pk}"
+        label = ngettext("the one agreement", "all %(count)s agreements", total) % {"count": f"{total:,}"}
+        return format_html('<ul class="country-agreements">{}</ul><a href="{}">{}</a>', items, everything, label)
 
     def get_prepopulated_fields(self, request, obj=None):
         return {} if obj is not None else self.prepopulated_fields

@@ -37,7 +37,7 @@ from django.utils import timezone
 
 from alliances import agreement_page
 from alliances.models import Agreement, AgreementParty, Country, CountryOverview
-from alliances.queries import agreements_by_recency, partner_countries, party_to
+from alliances.queries import agreements_by_recency, partner_countries, party_country_ids, party_to
 from newsroom.core.converters import slug_path
 from newsroom.core.db import TEXT, Statement, instance_from_json, json_list
 
@@ -176,22 +176,18 @@ def for_page(country: Country) -> Overview:
 # Keeping them current.
 
 
-def _countries_of(agreement_id: int) -> set[int]:
-    return set(AgreementParty.objects.filter(agreement_id=agreement_id).values_list("country_id", flat=True))
-
-
 # The receivers below return the countries whose overviews a change makes
 # stale (newsroom.stored.refresh queues them). Raw saves too:
 # django-reversion restores versions with them.
 
 
 def agreement_saved(sender, instance, **kwargs) -> set[int]:
-    return _countries_of(instance.pk)
+    return party_country_ids(instance.pk)
 
 
 def agreement_deleting(sender, instance, **kwargs):
     # The parties go first in the cascade: note their countries now.
-    instance.overview_countries_before_delete = _countries_of(instance.pk)
+    instance.overview_countries_before_delete = party_country_ids(instance.pk)
 
 
 def agreement_deleted(sender, instance, **kwargs) -> set[int]:
@@ -209,10 +205,10 @@ def party_saving(sender, instance, **kwargs):
 
 def party_changed(sender, instance, **kwargs) -> set[int]:
     # Every country of the agreement: their partner counts change with it.
-    countries = _countries_of(instance.agreement_id) | {instance.country_id}
+    countries = party_country_ids(instance.agreement_id) | {instance.country_id}
     was = getattr(instance, "overview_party_before_save", None)
     if was is not None:
-        countries |= _countries_of(was[0]) | {was[1]}
+        countries |= party_country_ids(was[0]) | {was[1]}
     return countries
 
 
@@ -228,7 +224,7 @@ def countries_changed(sender, instance, action, reverse, pk_set, **kwargs) -> se
         countries = _countries_around(instance, reverse) | getattr(instance, "overview_countries_before_clear", set())
         if reverse:
             for agreement_id in pk_set or ():
-                countries |= _countries_of(agreement_id)
+                countries |= party_country_ids(agreement_id)
         else:
             countries |= set(pk_set or ())
         return countries
@@ -238,7 +234,7 @@ def countries_changed(sender, instance, action, reverse, pk_set, **kwargs) -> se
 def _countries_around(instance, reverse: bool) -> set[int]:
     """An agreement's countries; or a country and those it shares agreements with."""
     if not reverse:
-        return _countries_of(instance.pk)
+        return party_country_ids(instance.pk)
     shared = AgreementParty.objects.filter(country_id=instance.pk).values("agreement_id")
     return set(AgreementParty.objects.filter(agreement_id__in=shared).values_list("country_id", flat=True)) | {
         instance.pk

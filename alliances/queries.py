@@ -35,3 +35,8 @@ def partner_countries(country_id) -> QuerySet[Country]:
         .annotate(agreement_count=Count("agreement_parties__agreement_id", distinct=True))
         .order_by("-agreement_count", "name")
     )
+
+
+def party_country_ids(agreement_id) -> set[int]:
+    """The countries party to an agreement, by id."""
+    return set(AgreementParty.objects.filter(agreement_id=agreement_id).values_list("country_id", flat=True))

@@ -5,8 +5,10 @@ from datetime import date
 
 import pytest
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from alliances.models import Agreement, AgreementParty, AgreementSource, ArticleAgreement, Country, Sector
 from tests.factories import AgreementFactory, ArticleFactory, OrganizationFactory, PersonFactory, SectorFactory, country
@@ -337,6 +339,32 @@ def test_country_page_lists_its_agreements(editor_client):
     assert "Iran-Cuba partnership" in html
     assert agreement_change(agreement) in html
     assert "Russia-North Korea treaty" not in html
+
+
+def test_country_page_shows_the_newest_agreements_and_links_to_all(editor_client):
+    made = [AgreementFactory(title=f"Cuba agreement {n}", party_codes=["CU", "VE"]) for n in range(12)]
+    html = editor_client.get(reverse("admin:alliances_country_change", args=[country("CU").pk])).content.decode()
+    shown = [agreement for agreement in made if agreement_change(agreement) in html]
+    assert shown == made[2:]  # the ten newest
+    everything = f"{reverse('admin:alliances_agreement_changelist')}?parties__country__id__exact={country('CU').pk}"
+    assert escape(everything) in html and "all 12 agreements" in html
+    listed = editor_client.get(everything)
+    assert listed.status_code == 200 and listed.context["cl"].result_count == 12
+
+
+@override_settings(DATA_UPLOAD_MAX_NUMBER_FIELDS=60)
+def test_country_with_many_agreements_saves(editor_client, admin_form_data):
+    """Cuba is party to thousands of agreements in a real archive; listing
+    them as inline rows posted a field per party and the save answered 400."""
+    cuba = country("CU")
+    for n in range(70):
+        AgreementFactory(title=f"Deal {n}", party_codes=["CU", "RU"])
+    url = reverse("admin:alliances_country_change", args=[cuba.pk])
+    data = admin_form_data(editor_client, url)
+    data["wikidata_id"] = "Q241"
+    assert editor_client.post(url, data).status_code == 302
+    cuba.refresh_from_db()
+    assert cuba.wikidata_id == "Q241"
 
 
 def test_country_change_keeps_iso_codes_and_saves_the_rest(editor_client, admin_form_data):

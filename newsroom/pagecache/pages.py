@@ -351,16 +351,14 @@ def _scheduled() -> list[tuple[float, frozenset[str]]]:
     if entry is not None and entry[0] > now:
         return entry[1]
     horizon = settings.PAGE_CACHE_SECONDS + SCHEDULE_REFRESH_SECONDS
-    upcoming = (
+    upcoming = list(
         Article.objects.scheduled()
         .filter(published_at__lte=timezone.now() + timedelta(seconds=horizon))
         .order_by("published_at")
         .values_list("pk", "published_at")
     )
-    items = [
-        (when.timestamp(), frozenset({page_tags.tag(Article, pk), LATEST} | page_tags.article_links([pk])))
-        for pk, when in upcoming
-    ]
+    links = page_tags.links_by_article(pk for pk, _ in upcoming)
+    items = [(when.timestamp(), frozenset({page_tags.tag(Article, pk), LATEST} | links[pk])) for pk, when in upcoming]
     safely(lambda: cache.set(SCHEDULE_KEY, (now + SCHEDULE_REFRESH_SECONDS, items), SCHEDULE_REFRESH_SECONDS))
     return items
 

@@ -64,6 +64,7 @@ from alliances.models import (
     Person,
     Sector,
 )
+from alliances.queries import party_country_ids
 from newsroom.models import (
     Article,
     Author,
@@ -96,23 +97,28 @@ def tags_of(model: type, pks: Iterable) -> set[str]:
     return {tag(model, pk) for pk in pks}
 
 
-def article_links(article_ids: Iterable[int]) -> set[str]:
-    """The list pages an article appears on: its topics, countries,
-    agreements and authors."""
+def links_by_article(article_ids: Iterable[int]) -> dict[int, set[str]]:
+    """The list pages each article appears on: its topics, countries,
+    agreements and authors (four queries, however many articles)."""
     ids = list(article_ids)
+    links: dict[int, set[str]] = {pk: set() for pk in ids}
     if not ids:
-        return set()
-    return (
-        tags_of(Topic, TaggedTopic.objects.filter(content_object_id__in=ids).values_list("tag_id", flat=True))
-        | tags_of(Country, TaggedCountry.objects.filter(content_object_id__in=ids).values_list("tag_id", flat=True))
-        | tags_of(Agreement, ArticleAgreement.objects.filter(article_id__in=ids).values_list("agreement_id", flat=True))
-        | tags_of(Author, Byline.objects.filter(article_id__in=ids).values_list("author_id", flat=True))
+        return links
+    tables = (
+        (Topic, TaggedTopic.objects.filter(content_object_id__in=ids).values_list("content_object_id", "tag_id")),
+        (Country, TaggedCountry.objects.filter(content_object_id__in=ids).values_list("content_object_id", "tag_id")),
+        (Agreement, ArticleAgreement.objects.filter(article_id__in=ids).values_list("article_id", "agreement_id")),
+        (Author, Byline.objects.filter(article_id__in=ids).values_list("article_id", "author_id")),
     )
+    for model, rows in tables:
+        for article_id, pk in rows:
+            links[article_id].add(tag(model, pk))
+    return links
 
 
-def _party_countries(agreement_id) -> set[str]:
-    parties = AgreementParty.objects.filter(agreement_id=agreement_id)
-    return tags_of(Country, parties.values_list("country_id", flat=True))
+def article_links(article_ids: Iterable[int]) -> set[str]:
+    """The list pages any of the articles appears on."""
+    return set().union(*links_by_article(article_ids).values())
 
 
 def tags_for_change(instance, *, created: bool = False) -> set[str]:
@@ -131,7 +137,7 @@ def tags_for_change(instance, *, created: bool = False) -> set[str]:
     if isinstance(instance, Byline):
         return {tag(Author, instance.author_id), tag(Article, instance.article_id)}
     if isinstance(instance, Agreement):
-        return {tag(Agreement, instance.pk)} | _party_countries(instance.pk)
+        return {tag(Agreement, instance.pk)} | tags_of(Country, party_country_ids(instance.pk))
     if isinstance(instance, AgreementParty):
         return {tag(Agreement, instance.agreement_id), tag(Country, instance.country_id)}
     if isinstance(instance, AgreementSource):
