@@ -198,10 +198,18 @@ class _DownCache:
 
 
 @override_settings(PAGE_CACHE_ENABLED=True)
+def redis_down(monkeypatch, down) -> None:
+    """The page cache and the header's counts find the cache down."""
+    from newsroom.site import selectors
+
+    for module in (page_cache, selectors):
+        monkeypatch.setattr(module, "store", lambda: down)
+
+
 def test_a_redis_that_is_down_is_left_alone_for_a_few_seconds(client, monkeypatch):
     ArticleFactory(public=True, headline="Still readable")
     down = _DownCache()
-    monkeypatch.setattr(page_cache, "cache", down)
+    redis_down(monkeypatch, down)
     assert "Still readable" in client.get("/").content.decode()
     assert down.calls == 1  # the first call failed; the rest of the page did not ask
     for _ in range(3):
@@ -220,7 +228,7 @@ def test_with_redis_down_the_header_counts_are_not_recounted_on_every_page(
     from newsroom.site import selectors
 
     ArticleFactory(public=True, topics=["oil"])
-    monkeypatch.setattr(page_cache, "cache", _DownCache())
+    redis_down(monkeypatch, _DownCache())
     monkeypatch.setattr(selectors, "_nav_fallback", (0.0, None))
     counted = []
     real = selectors.topics_with_counts
@@ -290,3 +298,51 @@ def test_a_save_outside_a_transaction_moves_the_cache_on_only_after_the_stored_c
     pact.title = "New title"
     pact.save()
     assert "New title" in seen[-1][1]
+
+
+def test_the_page_cache_store_reads_and_writes_as_djangos_backend(live_redis):
+    """The page cache's own Redis client (newsroom.core.cachestore) keeps the
+    same promises, and the entries it writes are the backend's entries."""
+    from django.core.cache import cache
+
+    from newsroom.core.cachestore import RedisStore, store
+
+    with override_settings(CACHES=redis_caches(live_redis)):
+        kept = store()
+        assert isinstance(kept, RedisStore) and store() is kept
+        cache.clear()
+        assert kept.get("missing", "fallback") == "fallback"
+        assert kept.add("k", {"a": 1}, timeout=None) is True
+        assert kept.add("k", "other", timeout=None) is False
+        assert cache.get("k") == {"a": 1}
+        cache.set("n", 5)
+        assert kept.incr("n") == 6 and cache.get("n") == 6
+        with pytest.raises(ValueError):
+            kept.incr("absent")
+        kept.set_many({"x": "ex", "y": ("why",)}, timeout=30)
+        assert cache.get_many(["x", "y"]) == kept.get_many(["x", "y", "nope"]) == {"x": "ex", "y": ("why",)}
+        server = redis.Redis.from_url(live_redis)
+        assert 0 < server.pttl(cache.make_key("x")) <= 30_000
+        kept.set("forever", (1, "page"), timeout=None)
+        assert server.pttl(cache.make_key("forever")) == -1 and cache.get("forever") == (1, "page")
+        kept.set("gone", 1, timeout=0)
+        assert cache.get("gone") is None
+        assert kept.delete("forever") is True and cache.get("forever") is None
+
+
+def test_a_redis_hit_builds_no_client(client, live_redis, monkeypatch):
+    """Django's backend makes a redis.Redis per call, a quarter of a hit's
+    time; the page cache keeps one per process."""
+    with override_settings(PAGE_CACHE_ENABLED=True, CACHES=redis_caches(live_redis)):
+        ArticleFactory(public=True)
+        client.get("/")
+        built = []
+        original = redis.Redis.__init__
+
+        def counting(self, *args, **kwargs):
+            built.append(1)
+            original(self, *args, **kwargs)
+
+        monkeypatch.setattr(redis.Redis, "__init__", counting)
+        assert client.get("/")["X-Page-Cache"] == "hit"
+        assert built == []

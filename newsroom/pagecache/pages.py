@@ -60,7 +60,6 @@ from datetime import timedelta
 from hashlib import blake2b
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import Signal, receiver
@@ -69,6 +68,7 @@ from django.test.signals import setting_changed
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, set_response_etag
 
+from newsroom.core.cachestore import store
 from newsroom.models import Article
 from newsroom.pagecache import tags as page_tags
 from newsroom.pagecache.tags import ALL, ANY, LATEST, NAV
@@ -139,20 +139,20 @@ def safely(call, default=None):
 
 def _clock() -> int | _Failed:
     """The change clock, started at 1 the first time."""
-    value = safely(lambda: cache.get(CLOCK_KEY), FAILED)
+    value = safely(lambda: store().get(CLOCK_KEY), FAILED)
     if value is None:
-        safely(lambda: cache.add(CLOCK_KEY, 1, timeout=None))
-        value = safely(lambda: cache.get(CLOCK_KEY), FAILED)
+        safely(lambda: store().add(CLOCK_KEY, 1, timeout=None))
+        value = safely(lambda: store().get(CLOCK_KEY), FAILED)
     return FAILED if value is None else value
 
 
 def _tick() -> int | _Failed:
     def incr():
         try:
-            return cache.incr(CLOCK_KEY)
+            return store().incr(CLOCK_KEY)
         except ValueError:  # no clock yet (a new or emptied cache)
-            cache.add(CLOCK_KEY, 1, timeout=None)
-            return cache.incr(CLOCK_KEY)
+            store().add(CLOCK_KEY, 1, timeout=None)
+            return store().incr(CLOCK_KEY)
 
     return safely(incr, FAILED)
 
@@ -164,12 +164,12 @@ def _held_lock():
     other's change. A lock that cannot be had within a second (its holder
     died) is taken anyway; it expires by itself in two."""
     deadline = time.monotonic() + 1.0
-    while not safely(lambda: cache.add(HELD_LOCK_KEY, 1, timeout=2), True) and time.monotonic() < deadline:
+    while not safely(lambda: store().add(HELD_LOCK_KEY, 1, timeout=2), True) and time.monotonic() < deadline:
         time.sleep(0.002)
     try:
         yield
     finally:
-        safely(lambda: cache.delete(HELD_LOCK_KEY))
+        safely(lambda: store().delete(HELD_LOCK_KEY))
 
 
 def _change_holds(tags: set[str], step: int) -> None:
@@ -178,7 +178,7 @@ def _change_holds(tags: set[str], step: int) -> None:
     never lets go of its tags."""
     now = time.time()
     with _held_lock():
-        held = safely(lambda: cache.get(HELD_KEY), FAILED)
+        held = safely(lambda: store().get(HELD_KEY), FAILED)
         if held is FAILED:
             return
         held = {tag: entry for tag, entry in (held or {}).items() if entry[1] > now}
@@ -188,7 +188,7 @@ def _change_holds(tags: set[str], step: int) -> None:
                 held[tag] = (count, now + HOLD_SECONDS)
             else:
                 held.pop(tag, None)
-        safely(lambda: cache.set(HELD_KEY, held, timeout=None))
+        safely(lambda: store().set(HELD_KEY, held, timeout=None))
 
 
 def _hold(tags: set[str]) -> None:
@@ -204,10 +204,10 @@ def _mark(tags: set[str], *, held: bool) -> None:
     global _missed_marks
     clock = _tick()
     marked = clock is not FAILED and safely(
-        lambda: cache.set_many({TAG_KEY.format(tag): clock for tag in tags}, timeout=None) == [], False
+        lambda: store().set_many({TAG_KEY.format(tag): clock for tag in tags}, timeout=None) == [], False
     )
     if LATEST in tags:
-        safely(lambda: cache.delete(SCHEDULE_KEY))
+        safely(lambda: store().delete(SCHEDULE_KEY))
     if held:
         _release(tags)
     if not marked:
@@ -322,7 +322,7 @@ def _current(tags: Iterable[str], clock: int, found: dict) -> bool:
 
 def _unchanged_since(tags: Iterable[str], clock: int) -> bool:
     tags = list(tags)
-    found = safely(lambda: cache.get_many(_tag_keys(tags)))
+    found = safely(lambda: store().get_many(_tag_keys(tags)))
     return found is not None and _current(tags, clock, found)
 
 
@@ -347,7 +347,7 @@ def _scheduled() -> list[tuple[float, frozenset[str]]]:
     now, with the tags of the pages it will appear on; looked up again after
     any article changes and at least every ``SCHEDULE_REFRESH_SECONDS``."""
     now = timezone.now().timestamp()
-    entry = safely(lambda: cache.get(SCHEDULE_KEY))
+    entry = safely(lambda: store().get(SCHEDULE_KEY))
     if entry is not None and entry[0] > now:
         return entry[1]
     horizon = settings.PAGE_CACHE_SECONDS + SCHEDULE_REFRESH_SECONDS
@@ -359,7 +359,7 @@ def _scheduled() -> list[tuple[float, frozenset[str]]]:
     )
     links = page_tags.links_by_article(pk for pk, _ in upcoming)
     items = [(when.timestamp(), frozenset({page_tags.tag(Article, pk), LATEST} | links[pk])) for pk, when in upcoming]
-    safely(lambda: cache.set(SCHEDULE_KEY, (now + SCHEDULE_REFRESH_SECONDS, items), SCHEDULE_REFRESH_SECONDS))
+    safely(lambda: store().set(SCHEDULE_KEY, (now + SCHEDULE_REFRESH_SECONDS, items), SCHEDULE_REFRESH_SECONDS))
     return items
 
 
@@ -392,7 +392,7 @@ def _lookup(request) -> tuple[int | None, str, HttpResponse | None]:
     _made_up()
     key = _page_key(request)
     known = _known_tags.get(key, ())
-    found = safely(lambda: cache.get_many([CLOCK_KEY, key, *_tag_keys(known)]))
+    found = safely(lambda: store().get_many([CLOCK_KEY, key, *_tag_keys(known)]))
     if found is None:
         return None, key, None
     clock = found.get(CLOCK_KEY)
@@ -452,7 +452,7 @@ class PageCacheMiddleware:
                 set_response_etag(response)
                 response["X-Page-Cache"] = "miss"
                 entry = (clock, tuple(sorted(tags)), response.status_code, list(response.items()), response.content)
-                safely(lambda: cache.set(key, entry, timeout=timeout))
+                safely(lambda: store().set(key, entry, timeout=timeout))
                 _remember(key, entry[1])
         return response
 

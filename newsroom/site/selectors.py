@@ -11,13 +11,13 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from alliances import agreement_page
 from alliances.models import Agreement, AgreementParty, ArticleAgreement, Country
 from alliances.queries import agreements_by_recency, party_to
+from newsroom.core.cachestore import store
 from newsroom.core.db import IDS, MOMENT, NUMBER, TEXT, Statement
 from newsroom.models import CARD_FIELDS, Article, Author, TaggedCountry, TaggedTopic, Topic, public_q
 from newsroom.pagecache import pages as page_cache
@@ -93,7 +93,7 @@ def active_sections() -> dict[str, list[SectionLink]]:
     site already without its cache to a crawl.
     """
     global _nav_fallback
-    entry = page_cache.safely(lambda: cache.get(NAV_CACHE_KEY), page_cache.FAILED)
+    entry = page_cache.safely(lambda: store().get(NAV_CACHE_KEY), page_cache.FAILED)
     if entry is page_cache.FAILED:
         if _nav_fallback[0] <= time.monotonic():
             _nav_fallback = (time.monotonic() + NAV_FALLBACK_SECONDS, _count_sections())
@@ -101,13 +101,13 @@ def active_sections() -> dict[str, list[SectionLink]]:
     if entry is not None:
         fresh_until, sections = entry
         recount = f"{NAV_CACHE_KEY}:recount"
-        if fresh_until > _now() or not page_cache.safely(lambda: cache.add(recount, 1, NAV_RECOUNT_SECONDS)):
+        if fresh_until > _now() or not page_cache.safely(lambda: store().add(recount, 1, NAV_RECOUNT_SECONDS)):
             return sections
     counted = _count_sections()
     page_cache.safely(
-        lambda: cache.set(NAV_CACHE_KEY, (_now() + NAV_CACHE_SECONDS, counted), NAV_CACHE_SECONDS + NAV_STALE_SECONDS)
+        lambda: store().set(NAV_CACHE_KEY, (_now() + NAV_CACHE_SECONDS, counted), NAV_CACHE_SECONDS + NAV_STALE_SECONDS)
     )
-    page_cache.safely(lambda: cache.delete(f"{NAV_CACHE_KEY}:recount"))
+    page_cache.safely(lambda: store().delete(f"{NAV_CACHE_KEY}:recount"))
     if entry is not None and _links(entry[1]) != _links(counted):
         page_cache.invalidate({page_cache.NAV})
     return counted
