@@ -187,9 +187,10 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's own backend, as SPEC.md asks. (It builds a Redis client
-            # per call; keeping one needs its private internals, which the
-            # project does not touch: README, "How the code is laid out".)
+            # Django's own backend, as SPEC.md asks. It builds a Redis client
+            # per call, so the calls on a reader's path (the page cache, the
+            # header's counts) go through one client per process with the
+            # same keys and encoding: newsroom.core.cachestore.
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "newsroom",
