@@ -168,3 +168,26 @@ def test_restoring_an_older_version_ranks_the_box_again(client):
     version = history.versions_of(article).last()
     restore.restore_version(version=version, user=user)
     assert box(client, article) == ["About oil"]
+
+
+def test_the_bulk_ranking_stores_what_rank_finds(monkeypatch):
+    """rank_bulk counts in memory what rank() asks PostgreSQL to count: with
+    few candidates allowed per table, the cut and its tie-break (more shared
+    links, then the higher id) decide the boxes, and they must agree."""
+    import random
+
+    monkeypatch.setattr(related, "CANDIDATES", 3)
+    rng = random.Random(5)
+    topics, countries = ["oil", "gas", "grain", "debt"], ["CU", "RU", "IR", "VE", "CN"]
+    for _ in range(25):
+        ArticleFactory(
+            public=rng.random() < 0.8,
+            topics=rng.sample(topics, rng.randint(0, 3)),
+            country_codes=rng.sample(countries, rng.randint(1, 3)),
+        )
+    ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
+    Article.objects.update(related=[])
+    related.rank_bulk(ids, batch_size=7)
+    stored = dict(Article.objects.values_list("pk", "related"))
+    assert any(stored.values())
+    assert stored == {pk: related.rank(pk)[: related.KEPT] for pk in ids}

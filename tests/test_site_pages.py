@@ -309,3 +309,25 @@ def test_a_card_prints_kicker_headline_dek_byline_and_day_in_the_site_zone(clien
     assert '<span class="card-byline">Ana Díaz, Ben Ruiz</span>' in card
     assert '<time datetime="2025-01-14T22:30:00-05:00">14 Jan 2025</time>' in card
     assert "relation" not in card  # only the agreement page says how a story relates
+
+
+def test_the_header_follows_the_sections_it_is_rendered_for(client, monkeypatch):
+    """The header's HTML is kept per set of links: new most-covered sections
+    show on the next page, and the same sections reuse the rendering."""
+    from newsroom.site import jinja2, selectors
+
+    ArticleFactory(public=True, topics=["oil"])
+
+    def sections(*names):
+        links = [selectors.SectionLink(name, f"/topics/{name}/", 1) for name in names]
+        return lambda: {"topics": links, "countries": []}
+
+    monkeypatch.setattr(selectors, "active_sections", sections("oil", "gas"))
+    first = client.get("/topics/").content.decode()
+    assert 'href="/topics/gas/">gas</a>' in first
+    kept = dict(jinja2._site_navs)
+    client.get("/countries/")
+    assert jinja2._site_navs == kept  # rendered once for both pages
+    monkeypatch.setattr(selectors, "active_sections", sections("oil", "grain"))
+    second = client.get("/topics/").content.decode()
+    assert 'href="/topics/grain/">grain</a>' in second and "/topics/gas/" not in second

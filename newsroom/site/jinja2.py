@@ -34,7 +34,8 @@ from django.template import defaultfilters
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import dateformat, timezone, translation
 from django.utils.encoding import iri_to_uri
-from jinja2 import ChainableUndefined, Environment, pass_context
+from jinja2 import ChainableUndefined, Environment, pass_context, pass_environment
+from markupsafe import Markup
 
 from alliances import display
 from alliances.models import day_text
@@ -78,6 +79,37 @@ def nav_sections() -> dict:
     short-lived cache (two queries when it is cold, none when warm)."""
     sections = selectors.active_sections()
     return {"topics": sections["topics"][:NAV_TOPICS], "countries": sections["countries"][:NAV_COUNTRIES]}
+
+
+# The header as HTML, by what it prints: it is the same on every page until
+# the most covered sections change (about once a minute at most), and
+# rendering it was a twelfth of an uncached article page.
+_site_navs: dict[tuple, Markup] = {}
+SITE_NAVS_KEPT = 32
+
+
+@pass_environment
+def site_nav(env: Environment) -> Markup:
+    """The header's navigation for the sections of this moment: read on
+    every page as before (nothing lags longer than the sections' own
+    cache), rendered once per process for each set of links, language
+    and URL configuration."""
+    nav = nav_sections()
+    key = (
+        translation.get_language(),
+        get_script_prefix(),
+        get_urlconf(),
+        *((link.name, link.url) for kind in ("topics", "countries") for link in nav[kind]),
+        len(nav["topics"]),
+    )
+    html = _site_navs.get(key)
+    if html is None:
+        if len(_site_navs) >= SITE_NAVS_KEPT:
+            _site_navs.clear()
+        # An autoescaping template rendered it: its output is safe HTML.
+        rendered = env.get_template("includes/site_nav.html").render(nav=nav)
+        html = _site_navs[key] = Markup(rendered)  # noqa: S704
+    return html
 
 
 @pass_context
@@ -179,6 +211,7 @@ def environment(**options) -> Environment:
         url=url,
         static=staticfiles_storage.url,
         nav_sections=nav_sections,
+        site_nav=site_nav,
         page_url=page_url,
         now=now,
         article_json_ld=seo.article_json_ld,

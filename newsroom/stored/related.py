@@ -31,8 +31,11 @@ save held locked at that moment (see ``refresh``).
 
 from __future__ import annotations
 
-from collections import OrderedDict, defaultdict
+import heapq
+from collections import Counter, defaultdict
 from collections.abc import Iterable
+from itertools import chain
+from operator import itemgetter
 
 from django.db import transaction
 from django.db.models import Count
@@ -151,18 +154,22 @@ def refresh(article_ids: Iterable[int]) -> list[int]:
     return list(written)
 
 
-def rank_bulk(article_ids: Iterable[int], batch_size: int = 500) -> None:
+def rank_bulk(article_ids: Iterable[int], batch_size: int = 1_000) -> None:
     """The bulk form of ``refresh`` for articles written around the ORM
-    (bench_data, imports): each box ranked by the same rule as ``rank``,
-    against the archive as it stands. Every article of the archive must be
-    in ``article_ids`` (or already ranked): the neighbours' boxes are not
+    (bench_data, imports): each box ranked by ``rank``'s rule against the
+    archive as it stands. Every article of the archive must be in
+    ``article_ids`` (or already ranked): the neighbours' boxes are not
     merged into, since each is ranked in full.
 
-    Many articles share the very same countries (Cuba alone, say) or topics,
-    and grouping a busy tag's rows is most of a ranking. So each distinct set
-    of tags is grouped once, keeping one candidate more than ``rank`` does:
-    dropping the article itself from that list gives exactly what ``rank``
-    would. Publication times are read once for the whole call."""
+    Asking PostgreSQL to group a busy tag's rows for each article took about
+    an hour for 100,000 articles (a topic set is nearly always new, so
+    nothing can be reused). Here the three link tables are read once into
+    memory (a few hundred thousand pairs; tens of megabytes at 100,000
+    articles) as one list of articles per tag, newest id first, and each
+    article's candidates are counted in Python: the same counts and the same
+    order (shared links, then the higher id), so the same boxes as ``rank``
+    (tests/test_bench_data.py compares them). The link tables hold one row
+    per article and tag (unique constraints), which the counting relies on."""
     ids = list(dict.fromkeys(article_ids))
     published = {
         pk: _timestamp(published_at)
@@ -170,15 +177,13 @@ def rank_bulk(article_ids: Iterable[int], batch_size: int = 500) -> None:
             "pk", "published_at"
         )
     }
-    grouped = _GroupedCandidates()
+    pools = [_Postings(*pool) for pool in POOLS]
     for start in range(0, len(ids), batch_size):
-        batch = ids[start : start + batch_size]
-        tags = [_tag_sets(model, key, article_field, batch) for model, key, article_field in POOLS]
         boxes = []
-        for pk in batch:
+        for pk in ids[start : start + batch_size]:
             shared: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
-            for position, pool in enumerate(POOLS):
-                for candidate, n in grouped.top(pool, tags[position].get(pk, frozenset()), exclude=pk):
+            for position, pool in enumerate(pools):
+                for candidate, n in pool.best(pk):
                     shared[candidate][position] = n
             entries = [[other, *scores, published[other]] for other, scores in shared.items() if other in published]
             entries.sort(key=sort_key, reverse=True)
@@ -186,43 +191,30 @@ def rank_bulk(article_ids: Iterable[int], batch_size: int = 500) -> None:
         Article.objects.bulk_update(boxes, ["related"])
 
 
-def _tag_sets(model, key: str, article_field: str, article_ids: list[int]) -> dict[int, frozenset]:
-    sets: dict[int, set] = defaultdict(set)
-    for article_id, tag_id in model.objects.filter(**{f"{article_field}__in": article_ids}).values_list(
-        article_field, key
-    ):
-        sets[article_id].add(tag_id)
-    return {article_id: frozenset(tags) for article_id, tags in sets.items()}
+class _Postings:
+    """One link table in memory: each article's tags, and each tag's
+    articles (highest id first)."""
 
+    def __init__(self, model, key: str, article_field: str):
+        self.tags: dict[int, list] = defaultdict(list)
+        self.articles: dict[object, list[int]] = defaultdict(list)
+        rows = model.objects.order_by(key, f"-{article_field}").values_list(key, article_field)
+        for tag_id, article_id in rows.iterator(chunk_size=20_000):
+            self.tags[article_id].append(tag_id)
+            self.articles[tag_id].append(article_id)
 
-class _GroupedCandidates:
-    """The best CANDIDATES + 1 articles sharing a set of tags, grouped once
-    per set and kept for the most recently used sets."""
-
-    SIZE = 4_096
-
-    def __init__(self):
-        self.lists: OrderedDict[tuple, list[tuple[int, int]]] = OrderedDict()
-
-    def top(self, pool: tuple, tags: frozenset, exclude: int) -> list[tuple[int, int]]:
-        if not tags:
+    def best(self, article_id: int) -> list[tuple[int, int]]:
+        """``rank``'s candidates from this table: up to CANDIDATES other
+        articles with the most tags in common, then the highest id."""
+        lists = [self.articles[tag] for tag in self.tags.get(article_id, ())]
+        if not lists:
             return []
-        found = self.lists.get((pool, tags))
-        if found is None:
-            model, key, article_field = pool
-            found = list(
-                model.objects.filter(**{f"{key}__in": list(tags)})
-                .values(article_field)
-                .annotate(n=Count("pk"))
-                .order_by("-n", f"-{article_field}")
-                .values_list(article_field, "n")[: CANDIDATES + 1]
-            )
-            self.lists[(pool, tags)] = found
-            if len(self.lists) > self.SIZE:
-                self.lists.popitem(last=False)
+        if len(lists) == 1:  # one tag: every candidate shares one, highest ids first
+            found = [(other, 1) for other in lists[0][: CANDIDATES + 1]]
         else:
-            self.lists.move_to_end((pool, tags))
-        return [(candidate, n) for candidate, n in found if candidate != exclude][:CANDIDATES]
+            counts = Counter(chain.from_iterable(lists))
+            found = heapq.nlargest(CANDIDATES + 1, counts.items(), key=itemgetter(1, 0))
+        return [(other, n) for other, n in found if other != article_id][:CANDIDATES]
 
 
 def shown_ids(article) -> list[int]:
