@@ -331,3 +331,15 @@ def test_the_header_follows_the_sections_it_is_rendered_for(client, monkeypatch)
     monkeypatch.setattr(selectors, "active_sections", sections("oil", "grain"))
     second = client.get("/topics/").content.decode()
     assert 'href="/topics/grain/">grain</a>' in second and "/topics/gas/" not in second
+
+
+def test_a_card_kept_by_a_process_shows_the_story_as_it_is_now(client, no_page_cache):
+    """Cards are rendered once per process by what they print: a changed
+    headline or a new byline makes a new card, never the old one."""
+    story = ArticleFactory(public=True, topics=["oil"], headline="Refinery reopens")
+    assert "Refinery reopens" in client.get("/topics/oil/").content.decode()
+    story.headline = "Refinery reopens after repairs"
+    story.save()
+    page = client.get("/topics/oil/").content.decode()
+    assert "Refinery reopens after repairs" in page
+    assert page.count("Refinery reopens") == 1

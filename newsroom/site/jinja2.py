@@ -21,6 +21,7 @@ forms) pass through unescaped as they do in Django templates.
 from __future__ import annotations
 
 import functools
+from collections import OrderedDict
 from datetime import date as date_type
 from datetime import datetime
 from typing import NamedTuple
@@ -169,7 +170,7 @@ class Card(NamedTuple):
     language: str
     image_url: str
     kicker: Kicker | None
-    authors: list[str]
+    authors: tuple[str, ...]
     iso: str
     day: str
     relation: str  # on the agreement page: "about" or "mentions"
@@ -187,11 +188,39 @@ def card(article) -> Card:
         language=article.language,
         image_url=article.image.url if article.image else "",
         kicker=Kicker(kicker.name, kicker.get_absolute_url()) if kicker else None,
-        authors=article.author_names(),
+        authors=tuple(article.author_names()),
         iso=published.isoformat() if published else "",
         day=day_text(published.date(), "j M Y", translation.get_language()) if published else "",
         relation=getattr(article, "relation", None) or "",
     )
+
+
+# Rendered cards, by everything they print: a story's card is the same on the
+# home page, its topics' and countries' lists and its neighbours' boxes, and
+# rendering twenty of them was a fifth of a list page. The key is the whole
+# Card (address, headline, dek, kicker, bylines, day...) with the macro's
+# options and the language, so a changed story, a renamed topic or author
+# simply makes a new key; the oldest entries go first.
+_card_html: OrderedDict[tuple, Markup] = OrderedDict()
+CARDS_KEPT = 8_192
+
+
+@pass_environment
+def render_article_card(env: Environment, article, heading: str, show_image: bool, compact: bool) -> Markup:
+    values = card(article)
+    key = (values, heading, bool(show_image), bool(compact), translation.get_language())
+    html = _card_html.get(key)
+    if html is not None:
+        _card_html.move_to_end(key)
+        return html
+    rendered = env.get_template("includes/article_card.html").render(
+        card=values, heading=heading, show_image=show_image, compact=compact
+    )
+    # An autoescaping template rendered it: its output is safe HTML.
+    html = _card_html[key] = Markup(rendered)  # noqa: S704
+    if len(_card_html) > CARDS_KEPT:
+        _card_html.popitem(last=False)
+    return html
 
 
 def now(format_string: str) -> str:
@@ -212,6 +241,7 @@ def environment(**options) -> Environment:
         static=staticfiles_storage.url,
         nav_sections=nav_sections,
         site_nav=site_nav,
+        render_article_card=render_article_card,
         page_url=page_url,
         now=now,
         article_json_ld=seo.article_json_ld,
