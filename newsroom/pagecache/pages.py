@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -329,14 +330,16 @@ def _unchanged_since(tags: Iterable[str], clock: int) -> bool:
 # The tags each page was last stored with, per process (most recent last), so
 # that a hit reads the page and its tags' marks in one round trip.
 _known_tags: OrderedDict[str, tuple[str, ...]] = OrderedDict()
+_known_tags_lock = threading.Lock()
 KNOWN_PAGES = 10_000
 
 
 def _remember(key: str, tags: tuple[str, ...]) -> None:
-    _known_tags[key] = tags
-    _known_tags.move_to_end(key)
-    while len(_known_tags) > KNOWN_PAGES:
-        _known_tags.popitem(last=False)
+    with _known_tags_lock:  # the development server runs threads
+        _known_tags[key] = tags
+        _known_tags.move_to_end(key)
+        while len(_known_tags) > KNOWN_PAGES:
+            _known_tags.popitem(last=False)
 
 
 # -- scheduled stories ----------------------------------------------------------------

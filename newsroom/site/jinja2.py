@@ -21,6 +21,7 @@ forms) pass through unescaped as they do in Django templates.
 from __future__ import annotations
 
 import functools
+import threading
 from collections import OrderedDict
 from datetime import date as date_type
 from datetime import datetime
@@ -197,29 +198,34 @@ def card(article) -> Card:
 
 # Rendered cards, by everything they print: a story's card is the same on the
 # home page, its topics' and countries' lists and its neighbours' boxes, and
-# rendering twenty of them was a fifth of a list page. The key is the whole
+# rendering twenty of them was up to a tenth of a list page. The key is the whole
 # Card (address, headline, dek, kicker, bylines, day...) with the macro's
 # options and the language, so a changed story, a renamed topic or author
 # simply makes a new key; the oldest entries go first.
 _card_html: OrderedDict[tuple, Markup] = OrderedDict()
 CARDS_KEPT = 8_192
+# The development server and threaded workers share the dictionary.
+_card_lock = threading.Lock()
 
 
 @pass_environment
 def render_article_card(env: Environment, article, heading: str, show_image: bool, compact: bool) -> Markup:
     values = card(article)
     key = (values, heading, bool(show_image), bool(compact), translation.get_language())
-    html = _card_html.get(key)
-    if html is not None:
-        _card_html.move_to_end(key)
-        return html
+    with _card_lock:
+        html = _card_html.get(key)
+        if html is not None:
+            _card_html.move_to_end(key)
+            return html
     rendered = env.get_template("includes/article_card.html").render(
         card=values, heading=heading, show_image=show_image, compact=compact
     )
     # An autoescaping template rendered it: its output is safe HTML.
-    html = _card_html[key] = Markup(rendered)  # noqa: S704
-    if len(_card_html) > CARDS_KEPT:
-        _card_html.popitem(last=False)
+    html = Markup(rendered)  # noqa: S704
+    with _card_lock:
+        _card_html[key] = html
+        if len(_card_html) > CARDS_KEPT:
+            _card_html.popitem(last=False)
     return html
 
 
