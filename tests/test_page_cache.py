@@ -328,6 +328,17 @@ def test_the_page_cache_store_reads_and_writes_as_djangos_backend(live_redis):
         kept.set("gone", 1, timeout=0)
         assert cache.get("gone") is None
         assert kept.delete("forever") is True and cache.get("forever") is None
+        # Timeouts read as Django reads them: its default, floats, 0 in add.
+        kept.set("default", 1)
+        assert 0 < server.pttl(cache.make_key("default")) <= 300_000
+        kept.set("float", 1, timeout=2.5)
+        assert 0 < server.pttl(cache.make_key("float")) <= 2_000
+        assert kept.add("instant", 1, timeout=0) is True and cache.get("instant") is None
+        assert kept.set_many({}, timeout=None) == []
+    custom = redis_caches(live_redis)
+    custom["default"]["OPTIONS"]["serializer"] = "django.core.cache.backends.redis.RedisSerializer"
+    with override_settings(CACHES=custom):
+        assert store() is cache  # a custom client setting is left to Django's backend
 
 
 def test_a_redis_hit_builds_no_client(client, live_redis, monkeypatch):

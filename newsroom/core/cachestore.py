@@ -18,9 +18,9 @@ was thrown away after one command.
   encodes them (integers as they are, anything else pickled), so either can
   read what the other wrote: tests, ``manage.py shell`` and any other code
   using ``django.core.cache.cache`` see the same entries.
-* With any other backend (local memory in development and tests) or several
-  Redis addresses (Django then spreads reads over replicas), the calls go to
-  Django's cache unchanged.
+* With any other backend (local memory in development and tests), several
+  Redis addresses (Django then spreads reads over replicas) or a custom
+  serializer, pool or parser class, the calls go to Django's cache unchanged.
 
 Only redis-py's public client API and Django's documented cache settings are
 used; nothing reaches into Django's backend.
@@ -29,28 +29,36 @@ used; nothing reaches into Django's backend.
 from __future__ import annotations
 
 import pickle
+import re
 from functools import cache
 
 import redis
 from django.conf import settings
 from django.core.cache import cache as django_cache
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
 DJANGO_REDIS_BACKEND = "django.core.cache.backends.redis.RedisCache"
-# OPTIONS that Django's RedisCache reads itself rather than passing to the pool.
-NOT_POOL_OPTIONS = {"db", "pool_class", "parser_class", "serializer"}
+# OPTIONS that change how Django's RedisCache talks to Redis: with any of
+# them set, the calls go to Django's backend, which honours them.
+CUSTOM_CLIENT_OPTIONS = {"pool_class", "parser_class", "serializer"}
 
 
 class RedisStore:
     """Django's RedisCache calls, through one client."""
 
-    def __init__(self, location: str, options: dict, make_key):
-        pool_options = {name: value for name, value in options.items() if name not in NOT_POOL_OPTIONS}
-        if "db" in options:
-            pool_options["db"] = options["db"]
-        self.client = redis.Redis.from_url(location, **pool_options)
+    def __init__(self, location: str, options: dict, make_key, default_timeout):
+        self.client = redis.Redis.from_url(location, **options)
         self.make_key = make_key
+        self.default_timeout = default_timeout
+
+    def _timeout(self, timeout) -> int | None:
+        """Seconds, as Django's backend reads them: its default for
+        DEFAULT_TIMEOUT, None for ever, 0 or less for "gone at once"."""
+        if timeout is DEFAULT_TIMEOUT:
+            timeout = self.default_timeout
+        return None if timeout is None else max(0, int(timeout))
 
     @staticmethod
     def _dumps(value):
@@ -71,18 +79,29 @@ class RedisStore:
         found = self.client.mget([self.make_key(key) for key in keys])
         return {key: self._loads(data) for key, data in zip(keys, found, strict=True) if data is not None}
 
-    def add(self, key: str, value, timeout: int | None) -> bool:
-        return bool(self.client.set(self.make_key(key), self._dumps(value), ex=timeout, nx=True))
+    def add(self, key: str, value, timeout=DEFAULT_TIMEOUT) -> bool:
+        timeout = self._timeout(timeout)
+        made, data = self.make_key(key), self._dumps(value)
+        if timeout == 0:  # as Django: added only if absent, and gone at once
+            added = bool(self.client.set(made, data, nx=True))
+            if added:
+                self.client.delete(made)
+            return added
+        return bool(self.client.set(made, data, ex=timeout, nx=True))
 
-    def set(self, key: str, value, timeout: int | None) -> None:
-        if timeout is not None and timeout <= 0:  # as Django: gone at once
+    def set(self, key: str, value, timeout=DEFAULT_TIMEOUT) -> None:
+        timeout = self._timeout(timeout)
+        if timeout == 0:  # as Django: gone at once
             self.delete(key)
             return
         self.client.set(self.make_key(key), self._dumps(value), ex=timeout)
 
-    def set_many(self, mapping: dict, timeout: int | None) -> list:
+    def set_many(self, mapping: dict, timeout=DEFAULT_TIMEOUT) -> list:
+        if not mapping:
+            return []
+        timeout = self._timeout(timeout)
         made = {self.make_key(key): self._dumps(value) for key, value in mapping.items()}
-        pipeline = self.client.pipeline(transaction=False)
+        pipeline = self.client.pipeline()
         pipeline.mset(made)
         if timeout is not None:
             for key in made:
@@ -106,9 +125,10 @@ def store():
     """The store for the default cache (rebuilt when CACHES changes)."""
     config = settings.CACHES["default"]
     location = config.get("LOCATION", "")
-    servers = location if isinstance(location, (list, tuple)) else str(location).split(",")
-    if config["BACKEND"] == DJANGO_REDIS_BACKEND and len(servers) == 1:
-        return RedisStore(servers[0].strip(), dict(config.get("OPTIONS", {})), django_cache.make_key)
+    servers = location if isinstance(location, (list, tuple)) else re.split("[;,]", str(location))
+    options = dict(config.get("OPTIONS", {}))
+    if config["BACKEND"] == DJANGO_REDIS_BACKEND and len(servers) == 1 and not CUSTOM_CLIENT_OPTIONS & set(options):
+        return RedisStore(servers[0].strip(), options, django_cache.make_key, django_cache.default_timeout)
     return django_cache
 
 

@@ -255,7 +255,6 @@ def environment(**options) -> Environment:
     )
     env.filters.update(
         date=date,
-        card=card,
         http_url=http_url,
         intcomma=number,
         pluralize=defaultfilters.pluralize,
