@@ -2,6 +2,7 @@
 copes with whatever a reader types. Runs on SQLite and PostgreSQL; what only
 PostgreSQL's full-text search does (ranking, stemming) is skipped elsewhere."""
 
+import math
 from datetime import timedelta
 
 import pytest
@@ -22,13 +23,14 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
 ON_POSTGRES = connection.vendor == "postgresql"
 # The search itself (at most): two facet lookups, the matching ids, their
 # ranking, the page's cards, the bodies for the snippets, the facet counts.
-# On PostgreSQL six more: the words' stems to highlight, a plan made for the
+# On PostgreSQL five more: the words' stems to highlight, a plan made for the
 # words searched (search.custom_plans: settings in a transaction, which inside
-# a test's transaction is a savepoint and its release), and the matching ids
-# looked for in the last month's and the last year's articles first.
+# a test's transaction is a savepoint and its release), and the planner's
+# estimate of the matches (postgres.newest_matches; words it expects in more
+# than ALL_AT_ONCE articles take up to three more, never here).
 # The site's header adds three (navigation topics and countries, next
 # scheduled publication).
-QUERY_BUDGET = 7 + (6 if ON_POSTGRES else 0) + 3
+QUERY_BUDGET = 7 + (5 if ON_POSTGRES else 0) + 3
 
 
 def postgres_only(test):
@@ -273,6 +275,42 @@ def test_words_are_highlighted_by_their_stem_as_they_were_found(client):
     assert "Ministers <mark>negotiated</mark> on behalf of many countries." in html
 
 
+def _whole_text_snippet(body_html, pattern, size=30, lead=8):
+    """The snippet as first written: the whole body cleaned and split, then
+    cut around the first match. python_snippet reads only the words near
+    the match and must give the same answer."""
+    from newsroom.core.text import body_text
+
+    text = " ".join(search_query.UNWANTED.sub(" ", body_text(body_html)).split())
+    if not text:
+        return ""
+    hit = pattern.search(text) if pattern else None
+    start = 0
+    if hit:
+        before = text[: hit.start()].rsplit(" ", lead)
+        start = len(before[0]) + 1 if len(before) > lead else 0
+    words = text[start:].split(" ", size)
+    snippet = " ".join(words[:size])
+    if pattern:
+        snippet = pattern.sub(lambda match: f"{HIGHLIGHT_START}{match.group()}{HIGHLIGHT_STOP}", snippet)
+    return ("… " if start else "") + snippet + (" …" if len(words) > size else "")
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_snippet_read_near_the_match_equals_one_cut_from_the_whole_body(seed):
+    import random
+
+    rng = random.Random(seed)
+    pieces = ["Cuba", "(Cuba)", "cubanos", "Habana", "la", "de", "\u00a0", "\n\t ", "\x07", HIGHLIGHT_START,
+              "&amp;", "</p><p>", "<strong>", "negociación", "x" * 40, "petróleo,", "—", "  "]  # fmt: skip
+    length = rng.choice([0, 1, 5, 20, 200, 2000])
+    body = "<p>" + " ".join(rng.choice(pieces) for _ in range(length)) + "</p>"
+    stems = rng.choice([["cuba"], ["habana", "petrole"], ["nothing"], []])
+    pattern = snippets.stem_pattern(stems)
+    for size, lead in [(30, 8), (5, 1), (12, 4)]:
+        assert snippets.python_snippet(body, pattern, size, lead) == _whole_text_snippet(body, pattern, size, lead)
+
+
 def test_highlight_html_only_ever_produces_balanced_marks():
     marked = f"a {HIGHLIGHT_STOP}<b>{HIGHLIGHT_START}x{HIGHLIGHT_START} &amp; y"
     assert str(snippets.highlight_html(marked)) == "a &lt;b&gt;<mark>x &amp; y</mark>"
@@ -360,6 +398,57 @@ def test_the_newest_matches_are_ranked_however_old_they_are(client, monkeypatch,
     found = sorted(a.headline for a in response.context["page"].object_list)
     assert found == sorted(f"Tariff story {age}" for age in sorted(ages)[:2])
     assert response.context["capped"] == (len(ages) > 2)
+
+
+@postgres_only
+@pytest.mark.parametrize("look_back", [1, 7, 100])
+@pytest.mark.parametrize(
+    "ages",
+    [
+        [1, 2, 3, 400],
+        [1, 50, 100, 800],
+        [1, 400, 800, 1200],
+        [900, 1000],
+    ],
+)
+def test_a_common_word_looked_for_among_the_latest_articles_first_finds_the_same(client, monkeypatch, ages, look_back):
+    """Words the planner expects in many articles are looked for among the
+    latest ``look_back`` articles first; whether that look holds enough
+    matches or not, the answer is the newest matches of the whole archive."""
+    from newsroom.discovery.search import postgres
+
+    monkeypatch.setattr(search_query, "RANK_LIMIT", 2)
+    monkeypatch.setattr(postgres, "ALL_AT_ONCE", -1)
+    monkeypatch.setattr(postgres, "LOOK_BACK_MARGIN", 1)
+    now = timezone.now()
+    for age in ages:
+        ArticleFactory(public=True, headline=f"Tariff story {age}", published_at=now - timedelta(days=age))
+    for age in range(10):  # other news, so that the latest articles are not all matches
+        ArticleFactory(public=True, headline=f"Weather report {age}", published_at=now - timedelta(days=age, hours=1))
+    public = Article.objects.published().count()
+    # The estimate that makes the first look span the latest ``look_back`` articles.
+    monkeypatch.setattr(postgres, "planned_rows", lambda queryset: public * 2 / look_back)
+    monkeypatch.setattr(postgres, "_public_articles", lambda: public)
+    looked = []
+    real = search_query.candidate_ids
+    monkeypatch.setattr(postgres, "candidate_ids", lambda m, **kw: looked.append(m) or real(m, **kw))
+
+    response = client.get("/search/", {"q": "tariff"})
+
+    found = sorted(a.headline for a in response.context["page"].object_list)
+    assert found == sorted(f"Tariff story {age}" for age in sorted(ages)[:2])
+    assert response.context["capped"] == (len(ages) > 2)
+    # The first look was narrowed to the latest articles (unless there are
+    # fewer of them than it would span); the whole archive was read only when
+    # that look held too few.
+    span = math.ceil(2 * public / (public * 2 / look_back))
+    latest = list(Article.objects.published().order_by("-published_at").values_list("headline", flat=True))
+    narrowed = ['"published_at" >=' in str(m.query) for m in looked]
+    if span > len(latest):
+        assert narrowed == [False]
+    else:
+        enough = sum(h.startswith("Tariff") for h in latest[:span]) > 2
+        assert narrowed == ([True] if enough else [True, False])
 
 
 @pytest.mark.postgres

@@ -27,9 +27,10 @@ PostgreSQL (production and CI)
 
     Ranking (``ts_rank``) and counting cost in proportion to the number of
     matches, so a search works on the newest ``RANK_LIMIT`` matches: it ranks
-    them, counts them for the facets, and says when there were more. It
-    looks for them in the last month's articles, then the last year's, then
-    all (``RECENT_WINDOWS``), so a common word never reads its older matches.
+    them, counts them for the facets, and says when there were more. Words
+    the planner's statistics say are common are looked for among the latest
+    articles first (``postgres.newest_matches``), so a common word never
+    reads its older matches, and a rare one is read in one statement.
 
 SQLite (the zero-set-up default)
     The same column holds the article's words, lower-cased and stripped of

@@ -5,9 +5,11 @@ ranked with ts_rank; the ranking and the facets in one round trip."""
 from __future__ import annotations
 
 import functools
+import json
+import math
 import re
+import time
 from contextlib import contextmanager
-from datetime import timedelta
 
 from django.contrib.postgres.search import (
     SearchQuery,
@@ -27,6 +29,7 @@ from django.utils import timezone
 
 from newsroom.core.db import json_list
 from newsroom.core.text import fold
+from newsroom.discovery.search import query as shared
 from newsroom.discovery.search.query import (
     FACET_SIZE,
     Filters,
@@ -43,10 +46,13 @@ from newsroom.stored.search_vector import (
     uses_postgres,
 )
 
-# Where find_matches looks for the newest matches before the whole archive
-# (see candidate_ids): a word in one article of ten fills RANK_LIMIT from
-# the last year's, one in every other article from the last month's.
-RECENT_WINDOWS = (timedelta(days=30), timedelta(days=365))
+# A search that PostgreSQL expects to match at most this many articles reads
+# all of its matches in one statement (a few milliseconds); one expected to
+# match more looks among the latest articles first (newest_matches).
+ALL_AT_ONCE = 5_000
+# How far back that look goes: far enough to expect this many times
+# RANK_LIMIT matches, so that an estimate off by half still fills it.
+LOOK_BACK_MARGIN = 2
 
 # Lexemes in PostgreSQL's text form of a tsquery: 'word', a quote inside
 # doubled. querytree() leaves out the negated ones (-word, -"a phrase").
@@ -126,14 +132,70 @@ def _rank_and_facets_sql() -> str:
     return facet_sql(_RANK_AND_FACETS_SQL, _TAG_FACET_SQL)
 
 
+def planned_rows(queryset: QuerySet) -> float:
+    """How many rows PostgreSQL expects ``queryset`` to return: its planner's
+    estimate (EXPLAIN, nothing is executed), from the statistics ANALYZE
+    keeps, which for a search vector include how common each frequent
+    word is."""
+    sql, params = queryset.query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return float(plan[0]["Plan"]["Plan Rows"])
+
+
+_public_estimate = {"rows": 0.0, "until": 0.0}
+
+
+def _public_articles() -> float:
+    """The planner's estimate of the public articles, asked at most once a
+    minute per process: it only sizes a first look (newest_matches)."""
+    if time.monotonic() >= _public_estimate["until"]:
+        _public_estimate["rows"] = planned_rows(Article.objects.published().values("pk"))
+        _public_estimate["until"] = time.monotonic() + 60
+    return _public_estimate["rows"]
+
+
+def newest_matches(matches: QuerySet) -> tuple[list[int], bool]:
+    """The ids of the newest RANK_LIMIT of ``matches`` and whether there were
+    more (see candidate_ids), reading as few rows as the words allow.
+
+    Words PostgreSQL expects in at most ALL_AT_ONCE articles: all their
+    matches, in one statement. Commoner words: first only the latest
+    articles, as many as should hold LOOK_BACK_MARGIN times RANK_LIMIT
+    matches by the planner's estimate ("Cuba", in a third of the archive:
+    about the latest 3,000); if they hold more than RANK_LIMIT, those are
+    the newest of all. If not (the estimate was too high, as it is for a
+    phrase of common words), the whole archive. Either way the answer is
+    the same; only the rows read differ: a fixed window (the last month,
+    then the last year) read tens of thousands of dates for a word that
+    turned out rare, and three statements for a mid-frequency one."""
+    expected = planned_rows(matches.values("pk"))
+    if expected > ALL_AT_ONCE:
+        public = _public_articles()
+        look_back = math.ceil(LOOK_BACK_MARGIN * shared.RANK_LIMIT * max(public, 1.0) / expected)
+        oldest = (
+            Article.objects.published()
+            .order_by("-published_at")
+            .values_list("published_at", flat=True)[look_back - 1 : look_back]
+        )
+        since = next(iter(oldest), None)
+        if since is not None:
+            ids, capped = candidate_ids(matches.filter(published_at__gte=since), fetch_all=True)
+            if capped:
+                return ids, capped
+    return candidate_ids(matches, fetch_all=True)
+
+
 def find_matches(query: str, filters: Filters) -> Matches:
-    """Two to four round trips: the candidates, by the ORM from
+    """Two to six round trips: the candidates, by the ORM from
     matching_articles (the visibility rule and the facet filters, as
-    everywhere), the recent ones first; then their order by rank and the
-    facet counts in one statement, where three more queries each built by
-    Django and handed the hundreds of candidate ids cost about half of a
-    search."""
-    ids, capped = candidate_ids(matching_articles(query, filters), RECENT_WINDOWS)
+    everywhere), see newest_matches; then their order by rank and the facet
+    counts in one statement, where three more queries each built by Django
+    and handed the hundreds of candidate ids cost about half of a search."""
+    ids, capped = newest_matches(matching_articles(query, filters))
     if not ids:
         return Matches([], capped, [], [], [])
     params = [

@@ -5,15 +5,12 @@ a search returns."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import (
     QuerySet,
 )
-from django.utils import timezone
 
 from alliances.models import Country
 from newsroom.core.text import fold
@@ -100,33 +97,21 @@ def filtered(articles: QuerySet, filters: Filters | None) -> QuerySet:
     return articles
 
 
-def candidate_ids(matches: QuerySet, windows: Sequence[timedelta] = ()) -> tuple[list[int], bool]:
-    """The ids of the newest RANK_LIMIT matches, and whether there were more.
+def candidate_ids(matches: QuerySet, *, fetch_all: bool = False) -> tuple[list[int], bool]:
+    """The ids of the newest RANK_LIMIT ``matches``, and whether there were more.
 
     Everything after this (ranking, facets, counts, the page) works on these
     ids only, so a word found in half the archive costs no more than a rare
     one: counting every match of a common word means reading every matching
     row, for each facet.
 
-    ``windows`` (shortest first) are spans of the latest publication times
-    to look in before the whole archive: when one holds more than RANK_LIMIT
-    matches, the newest of them are the newest of all, and the older
-    matches of a common word are never read. With windows, each step
-    fetches all its matches rather than the first few: a LIMIT tempts
-    PostgreSQL to walk the articles newest first and test each one's text,
-    which reads every stored vector when the words turn out rarer than it
-    guessed (a phrase, always)."""
-    order = ("-published_at", "-pk")
-    if not windows:
-        ids = list(matches.order_by(*order).values_list("pk", flat=True)[: RANK_LIMIT + 1])
-        return ids[:RANK_LIMIT], len(ids) > RANK_LIMIT
-    now = timezone.now()
-    for window in windows:
-        ids = list(matches.filter(published_at__gte=now - window).order_by(*order).values_list("pk", flat=True))
-        if len(ids) > RANK_LIMIT:
-            break
-    else:
-        ids = list(matches.order_by(*order).values_list("pk", flat=True))
+    ``fetch_all`` reads every match and cuts in Python, for PostgreSQL: a
+    LIMIT tempts it to walk the articles newest first and test each one's
+    text, which reads every stored vector when the words turn out rarer than
+    it guessed (a phrase, always). The PostgreSQL engine bounds how many
+    matches that is (postgres.newest_matches)."""
+    ordered = matches.order_by("-published_at", "-pk").values_list("pk", flat=True)
+    ids = list(ordered) if fetch_all else list(ordered[: RANK_LIMIT + 1])
     return ids[:RANK_LIMIT], len(ids) > RANK_LIMIT
 
 

@@ -72,25 +72,66 @@ def stem_pattern(stems: list[str]) -> re.Pattern | None:
     return re.compile(rf"\b(?:{'|'.join(alternatives)})\w*", re.IGNORECASE)
 
 
+def _tokens(text: str) -> list[str]:
+    """The words of ``text`` as a snippet counts them: runs of anything but
+    whitespace, control characters and our highlight markers."""
+    return UNWANTED.sub(" ", text).split()
+
+
+def _lead_in(text: str, at: int, count: int) -> tuple[str, list[str], bool]:
+    """For a match at ``at``: the part of its word before it (as "(" in
+    "(Cuba"), the ``count`` words before that word, and whether more words
+    come before them. Reads back from ``at`` only as far as it must."""
+    reach = 16 * (count + 1)
+    while True:
+        begin = max(0, at - reach)
+        window = UNWANTED.sub(" ", text[begin:at])
+        words = window.split()
+        glue = words.pop() if window and not window[-1].isspace() else ""
+        if begin > 0:
+            words = words[1:]  # the window may have cut its first word
+        if len(words) > count or begin == 0:
+            return glue, (words[max(0, len(words) - count) :] if count else []), len(words) > count
+        reach *= 4
+
+
+def _words_from(text: str, at: int, count: int) -> tuple[list[str], bool]:
+    """The first ``count`` words from ``at`` on, and whether more follow."""
+    reach = 16 * (count + 1)
+    while True:
+        end = at + reach
+        words = _tokens(text[at:end])
+        if end < len(text):
+            words = words[:-1]  # the window may have cut its last word
+        if len(words) > count or end >= len(text):
+            return words[:count], len(words) > count
+        reach *= 4
+
+
 def python_snippet(body_html: str, pattern: re.Pattern | None, size: int = 30, lead: int = 8) -> str:
     """About ``size`` words of the body, from ``lead`` words before the
     first word ``pattern`` finds (or from the start), with every such word
-    marked. Only the text near the first match is examined closely, so a
-    page of long bodies costs about a millisecond."""
-    text = " ".join(UNWANTED.sub(" ", body_text(body_html)).split())
-    if not text:
-        return ""
+    marked.
+
+    Only the words around the first match are split out of the text: a body
+    has hundreds, and splitting and rejoining all of them was most of the
+    cost of a page of results. Whitespace, control characters and the
+    highlight markers all separate words, so the match found in the raw
+    text is the one the cleaned text would give."""
+    text = body_text(body_html)
     hit = pattern.search(text) if pattern else None
-    start = 0
+    before, cut = [], False
+    at = 0
     if hit:
-        before = text[: hit.start()].rsplit(" ", lead)
-        start = len(before[0]) + 1 if len(before) > lead else 0
-    words = text[start:].split(" ", size)
-    more = len(words) > size
-    snippet = " ".join(words[:size])
+        glue, before, cut = _lead_in(text, hit.start(), lead - 1)
+        at = hit.start() - len(glue)
+    after, more = _words_from(text, at, size - len(before))
+    snippet = " ".join(before + after)
+    if not snippet:
+        return ""
     if pattern:
         snippet = pattern.sub(lambda match: f"{_START}{match.group()}{_STOP}", snippet)
-    return ("… " if start else "") + snippet + (" …" if more else "")
+    return ("… " if cut else "") + snippet + (" …" if more else "")
 
 
 def add_snippets(articles: list[Article], stems: list[str]) -> None:
