@@ -101,6 +101,39 @@ def test_a_cached_page_keeps_its_security_headers(client):
     assert "frame-ancestors 'none'" in second["Content-Security-Policy"]
 
 
+@cached
+@override_settings(SECURE_SSL_REDIRECT=True, SECURE_HSTS_SECONDS=3600)
+def test_a_hit_over_https_keeps_hsts_and_plain_http_still_redirects(client):
+    """The cache answers before SecurityMiddleware runs: the page stored over
+    HTTPS carries its HSTS header, and the same address over plain HTTP finds
+    nothing stored and is redirected as before."""
+    ArticleFactory(public=True)
+    assert client.get("/", secure=True)["X-Page-Cache"] == "miss"
+    hit = client.get("/", secure=True)
+    assert hit["X-Page-Cache"] == "hit"
+    assert hit["Strict-Transport-Security"].startswith("max-age=3600")
+    plain = client.get("/")
+    assert plain.status_code == 301
+    assert plain["Location"] == "https://testserver/"
+
+
+@cached
+def test_a_conditional_request_that_misses_is_answered_and_the_page_then_cached(client):
+    ArticleFactory(public=True)
+    etag = client.get("/")["ETag"]
+    page_cache.invalidate_pages()
+    assert client.get("/", headers={"if-none-match": etag}).status_code == 304
+    assert client.get("/")["X-Page-Cache"] in {"miss", "hit"}
+    assert client.get("/")["X-Page-Cache"] == "hit"
+
+
+@cached
+def test_static_files_pass_the_page_cache_untouched(client):
+    response = client.get("/static/does-not-exist.css")
+    assert "X-Page-Cache" not in response
+    assert "Surrogate-Key" not in response
+
+
 def redis_caches(url: str) -> dict:
     return {
         "default": {

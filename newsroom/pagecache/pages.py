@@ -61,13 +61,14 @@ from datetime import timedelta
 from hashlib import blake2b
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import Signal, receiver
 from django.http import HttpResponse
 from django.test.signals import setting_changed
 from django.utils import timezone, translation
-from django.utils.cache import patch_cache_control, set_response_etag
+from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
+from django.utils.http import parse_http_date_safe
 
 from newsroom.core.cachestore import store
 from newsroom.models import Article
@@ -382,9 +383,12 @@ def lifetime(tags: set[str]) -> int:
 
 def _page_key(request) -> str:
     # The language is part of the key because LocaleMiddleware may pick a
-    # different one for the same URL from the Accept-Language header.
+    # different one for the same URL from the Accept-Language header. The
+    # scheme is, because a hit skips SecurityMiddleware: with
+    # SECURE_SSL_REDIRECT a plain-HTTP address is a redirect, never stored,
+    # so its key never finds a page.
     language = translation.get_language_from_request(request)
-    address = f"{request.get_host()}|{language}|{request.get_full_path()}"
+    address = f"{request.scheme}|{request.get_host()}|{language}|{request.get_full_path()}"
     return f"pg:{blake2b(address.encode(), digest_size=16).hexdigest()}"
 
 
@@ -403,16 +407,13 @@ def _lookup(request) -> tuple[int | None, str, HttpResponse | None]:
         clock = _clock()
         return (None if clock is FAILED else clock), key, None
     entry = found.get(key)
-    if entry is None:
+    if not (isinstance(entry, tuple) and len(entry) == 3):  # none, or stored by another version
         return clock, key, None
-    stamp, tags, status, headers, content = entry
+    stamp, tags, response = entry
     current = _current(tags, stamp, found) if tags == known else _unchanged_since(tags, stamp)
     _remember(key, tags)
     if not current:
         return clock, key, None
-    response = HttpResponse(content, status=status)
-    for name, value in headers:
-        response.headers[name] = value
     return clock, key, response
 
 
@@ -421,7 +422,14 @@ def _is_anonymous(request) -> bool:
 
 
 class PageCacheMiddleware:
-    """Serve and store whole public pages for anonymous GET requests."""
+    """Serve and store whole public pages for anonymous GET requests.
+
+    First in MIDDLEWARE: a hit is answered before any other middleware runs
+    (they cost a hit more than the cache's round trip), with the response
+    stored as the others left it: security headers, the Content-Security-
+    Policy, the ETag. So a hit answers conditional requests itself, as
+    ConditionalGetMiddleware would; and the page's key holds the scheme
+    (see _page_key)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -436,6 +444,14 @@ class PageCacheMiddleware:
         clock, key, cached = _lookup(request) if cacheable else (None, "", None)
         if cached is not None:
             cached["X-Page-Cache"] = "hit"
+            if request.method == "GET":
+                last_modified = cached.get("Last-Modified")
+                return get_conditional_response(
+                    request,
+                    etag=cached.get("ETag"),
+                    last_modified=last_modified and parse_http_date_safe(last_modified),
+                    response=cached,
+                )
             return cached
 
         response = self.get_response(request)
@@ -446,15 +462,20 @@ class PageCacheMiddleware:
             response["Surrogate-Key"] = " ".join(ordered)
             response["Cache-Tag"] = ",".join(ordered)
         if clock is not None and self._storable(response):
-            timeout = lifetime(tags)
+            try:
+                timeout = lifetime(tags)
+            except DatabaseError:  # the page rendered, then the database went: serve it, keep nothing
+                timeout = 0
             if timeout > 0 and _unchanged_since(tags, clock):
                 if hasattr(response, "render") and callable(response.render):
                     response.render()
-                # The ETag goes in with the page, so a hit does not hash the
-                # body again (ConditionalGetMiddleware keeps an ETag it finds).
+                # The ETag goes in with the page, so a hit does not hash the body.
                 set_response_etag(response)
                 response["X-Page-Cache"] = "miss"
-                entry = (clock, tuple(sorted(tags)), response.status_code, list(response.items()), response.content)
+                # The response itself, pickled as Django's own cache middleware
+                # stores it: unpickling it costs a hit less than setting its
+                # headers one by one again.
+                entry = (clock, tuple(sorted(tags)), response)
                 safely(lambda: store().set(key, entry, timeout=timeout))
                 _remember(key, entry[1])
         return response
