@@ -128,6 +128,20 @@ def test_a_conditional_request_that_misses_is_answered_and_the_page_then_cached(
 
 
 @cached
+def test_a_cached_feed_is_sent_in_one_piece(client):
+    """The feed generator writes its response in hundreds of pieces; stored
+    that way, every hit sent each one separately (a tenth of the speed of a
+    page hit)."""
+    for i in range(5):
+        ArticleFactory(public=True, headline=f"Story {i}")
+    client.get("/feed/")
+    hit = client.get("/feed/")
+    assert hit["X-Page-Cache"] == "hit"
+    assert len(list(hit)) == 1
+    assert b"Story 4" in hit.content
+
+
+@cached
 def test_static_files_pass_the_page_cache_untouched(client):
     response = client.get("/static/does-not-exist.css")
     assert "X-Page-Cache" not in response

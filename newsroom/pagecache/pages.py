@@ -469,6 +469,9 @@ class PageCacheMiddleware:
             if timeout > 0 and _unchanged_since(tags, clock):
                 if hasattr(response, "render") and callable(response.render):
                     response.render()
+                # One piece: a feed is written into its response in hundreds,
+                # and a hit would send (and unpickle) each of them.
+                response.content = response.content
                 # The ETag goes in with the page, so a hit does not hash the body.
                 set_response_etag(response)
                 response["X-Page-Cache"] = "miss"
