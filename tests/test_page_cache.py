@@ -142,6 +142,19 @@ def test_a_cached_feed_is_sent_in_one_piece(client):
 
 
 @cached
+def test_an_entry_in_another_format_is_a_miss_not_an_error(client, rf):
+    """An entry stored in a shape this version does not write (an older
+    release's tuple of parts) is rendered again, never served or fatal."""
+    ArticleFactory(public=True, headline="Fresh story")
+    key = page_cache._page_key(rf.get("/"))
+    page_cache.store().set(key, (1, ("all",), 200, [("Content-Type", "text/html")], b"old"), timeout=60)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response["X-Page-Cache"] == "miss"
+    assert "Fresh story" in response.content.decode()
+
+
+@cached
 def test_static_files_pass_the_page_cache_untouched(client):
     response = client.get("/static/does-not-exist.css")
     assert "X-Page-Cache" not in response

@@ -60,6 +60,7 @@ from collections.abc import Iterable
 from datetime import timedelta
 from hashlib import blake2b
 
+import django
 from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -89,6 +90,10 @@ HOLD_SECONDS = 60
 # The scheduled stories are looked up again at least this often.
 SCHEDULE_REFRESH_SECONDS = 60
 WATCHED_APPS = {"newsroom", "alliances", "taggit"}
+# Pages are stored as pickled HttpResponse objects: a deploy with another
+# Django version reads none stored by the last one (their attributes may
+# differ), rather than failing on them.
+PAGE_FORMAT = "{}.{}".format(*django.VERSION[:2])
 
 # Sent after tags are marked (tests, a CDN purge hook: README).
 tags_marked = Signal()
@@ -389,7 +394,7 @@ def _page_key(request) -> str:
     # so its key never finds a page.
     language = translation.get_language_from_request(request)
     address = f"{request.scheme}|{request.get_host()}|{language}|{request.get_full_path()}"
-    return f"pg:{blake2b(address.encode(), digest_size=16).hexdigest()}"
+    return f"pg{PAGE_FORMAT}:{blake2b(address.encode(), digest_size=16).hexdigest()}"
 
 
 def _lookup(request) -> tuple[int | None, str, HttpResponse | None]:
