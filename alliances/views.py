@@ -5,11 +5,17 @@
 from __future__ import annotations
 
 import functools
+import json
+import threading
+from collections import OrderedDict
 
 from django import forms
 from django.http import Http404
 from django.shortcuts import render
+from django.template import loader
 from django.urls import reverse
+from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,6 +40,38 @@ def country_list(request):
     )
 
 
+# The first page's side column (agreements by status, the latest few,
+# partner countries) prints the stored overview and the country's name and
+# address, nothing else: it is rendered once per process for each, as cards
+# are (newsroom.site.jinja2), by the overview's stored JSON. A changed
+# overview or a renamed country makes a new key; the oldest go first.
+# Rendering it was about a fifth of a country's first page.
+_side_html: OrderedDict[tuple, SafeString] = OrderedDict()
+SIDES_KEPT = 1_024
+_side_lock = threading.Lock()
+
+
+def side_column(country: Country) -> SafeString:
+    data = getattr(country, "overview_data", None)
+    stored = data if isinstance(data, str) or data is None else json.dumps(data, sort_keys=True)
+    key = (country.pk, country.name, country.slug, translation.get_language(), stored)
+    with _side_lock:
+        html = _side_html.get(key) if stored is not None else None
+        if html is not None:
+            _side_html.move_to_end(key)
+            return html
+    rendered = loader.render_to_string(
+        "alliances/country_side.html", {"country": country, "overview": overview.for_page(country)}
+    )
+    html = mark_safe(rendered)  # noqa: S308 - an autoescaping template rendered it
+    if stored is not None:
+        with _side_lock:
+            _side_html[key] = html
+            if len(_side_html) > SIDES_KEPT:
+                _side_html.popitem(last=False)
+    return html
+
+
 def country_detail(request, slug):
     country = overview.country_for_page(slug)
     if country is None:
@@ -48,7 +86,7 @@ def country_detail(request, slug):
             "page": page,
             # The agreements and partners column is the country's overview:
             # page 1 shows it; older pages of stories link back to it.
-            "overview": overview.for_page(country) if page.number == 1 else None,
+            "side_column": side_column(country) if page.number == 1 else "",
             "meta": page_meta(
                 request,
                 title=country.name,

@@ -141,3 +141,27 @@ def test_parties_written_through_the_countries_relation_are_followed(client):
     assert "No agreements recorded." in side(client, "vietnam")
     country("VN").agreements.add(deal)
     assert "Relation deal" in side(client, "vietnam")
+
+
+def test_a_side_column_rendered_before_a_change_is_not_shown_after_it(client):
+    """The side column is rendered once per process for each stored overview
+    (alliances.views.side_column): a page seen before an edit, a new party
+    or a rename must show the change on the next view, and a remembered
+    column must be exactly what a fresh render gives."""
+    from alliances import views
+
+    deal = AgreementFactory(title="Rice deal", status="signed", party_codes=["CU", "VN"])
+    first = side(client, "vietnam")
+    assert "Rice deal" in first and side(client, "vietnam") == first
+    deal.title = "Rice and coffee deal"
+    deal.save()
+    assert "Rice and coffee deal" in side(client, "vietnam")
+    AgreementParty.objects.create(agreement=deal, country=country("IR"))
+    assert ">Iran<" in partners(client, "vietnam")
+    cuba = Country.objects.get(slug="cuba")
+    cuba.name = "Republic of Cuba"
+    cuba.save()
+    remembered = side(client, "vietnam")
+    assert "Republic of Cuba" in remembered
+    views._side_html.clear()
+    assert side(client, "vietnam") == remembered
