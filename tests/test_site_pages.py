@@ -343,3 +343,32 @@ def test_a_card_kept_by_a_process_shows_the_story_as_it_is_now(client, no_page_c
     page = client.get("/topics/oil/").content.decode()
     assert "Refinery reopens after repairs" in page
     assert page.count("Refinery reopens") == 1
+
+
+def test_a_kept_card_follows_its_kicker_byline_and_day(client, no_page_cache):
+    """A card read with its stored document is kept by what that document
+    and the article's columns hold: a renamed kicker topic, a renamed
+    author or a new publication time each make a new card."""
+    from newsroom.editorial import services
+    from newsroom.models import Author, Topic
+    from tests.factories import editor
+
+    def card_on_gas_page() -> str:
+        page = client.get("/topics/gas/").content.decode()
+        start = page.index('<article class="card')
+        return page[start : page.index("</article>", start)]
+
+    author = AuthorFactory(name="Ana Pérez")
+    story = ArticleFactory(public=True, topics=["oil", "gas"], headline="Refinery reopens", authors=[author])
+    card = card_on_gas_page()
+    assert "Ana Pérez" in card and ">oil<" in card and card_on_gas_page() == card
+    services.rename_topic(topic=Topic.objects.get(name="oil"), name="crude oil", user=editor())
+    assert ">crude oil<" in card_on_gas_page()
+    Author.objects.filter(pk=author.pk).update(name="Ana P. Díaz")
+    Author.objects.get(pk=author.pk).save()  # the save is what refreshes the stored cards
+    assert "Ana P. Díaz" in card_on_gas_page()
+    story = Article.objects.get(pk=story.pk)
+    story.published_at = datetime(2026, 1, 2, 12, tzinfo=UTC)
+    story.save()
+    card = card_on_gas_page()
+    assert 'datetime="2026-01-02' in card and "2 Jan 2026" in card
