@@ -51,6 +51,7 @@ def _fail_on_failed_tasks():
 def _clear_cache():
     page_cache.reset_availability()
     selectors._nav_fallback = (0.0, None)  # the header counts kept while Redis is down
+    selectors._nav_memo = None  # and those a process keeps for their minute
     cache.clear()
     yield
     cache.clear()

@@ -298,6 +298,26 @@ def test_with_redis_down_the_header_counts_are_not_recounted_on_every_page(
     assert len(counted) == 1
 
 
+def test_a_worker_keeps_the_header_counts_it_read_for_their_minute_and_no_longer(monkeypatch):
+    from django.core.cache import cache
+
+    from newsroom.site import selectors
+
+    ArticleFactory(public=True, topics=["oil"])
+    clock = [time.time()]
+    monkeypatch.setattr(selectors, "_now", lambda: clock[0])
+    first = selectors.active_sections()
+    # Another worker's entry, read from the shared cache: kept in this one.
+    selectors._nav_memo = None
+    assert selectors.active_sections() == first
+    ArticleFactory(public=True, topics=["gas"], published_at=timezone.now() - timedelta(days=1))
+    cache.delete(selectors.NAV_CACHE_KEY)  # gone from Redis: this worker still has it
+    assert [link.name for link in selectors.active_sections()["topics"]] == ["oil"]
+
+    clock[0] += selectors.NAV_CACHE_SECONDS + 1  # its minute is up: counted again
+    assert {link.name for link in selectors.active_sections()["topics"]} == {"oil", "gas"}
+
+
 def test_once_the_header_counts_are_due_one_worker_counts_again_and_the_rest_serve_the_last(monkeypatch):
     from django.core.cache import cache
 
