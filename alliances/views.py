@@ -175,11 +175,7 @@ def agreement_detail(request, slug):
     if agreement is None:
         # A renamed agreement's old address answers 301 (newsroom.site.middleware).
         raise Http404("No such page")
-    page = paginate_articles(
-        request,
-        page_rows=functools.partial(selectors.agreement_article_rows, agreement),
-        row_attributes=("relation",),
-    )
+    page = paginate_articles(request, page_cards=functools.partial(selectors.agreement_cards, agreement))
     lists = agreement.lists
     linked = [lists.supersedes, lists.part_of, *lists.superseded_by, *lists.parts]
     depends_on(

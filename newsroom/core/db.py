@@ -69,6 +69,26 @@ def any_parameter(values, connection):
     return values if connection.vendor == "postgresql" else json.dumps(values)
 
 
+class Position(models.Func):
+    """Where the row's ``expression`` stands in ``values`` (1 for the first),
+    the list sent as one parameter as ``__any`` sends it: to keep rows in a
+    stored order (``order_by(Position("pk", ids))``), ``values`` an ordered
+    list. PostgreSQL ``array_position``, SQLite a json_each lookup."""
+
+    output_field = models.IntegerField()
+
+    def __init__(self, expression, values):
+        super().__init__(expression)
+        self.values = values
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        values = any_parameter(self.values, connection)
+        if connection.vendor == "postgresql":
+            return f"array_position(%s, {column})", [values, *params]
+        return f"(SELECT key FROM json_each(%s) WHERE value = {column})", [values, *params]  # noqa: S608 - a compiled column
+
+
 # Foreign keys keep their own lookups (they leave out the plain fields' ones).
 ForeignObject.register_lookup(AnyOf)
 
@@ -139,6 +159,8 @@ def datetime_parameter(value, connection):
 
 MOMENT = Parameter(datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=UTC), datetime_parameter)
 IDS = Parameter(frozenset({-7_919, -104_729}), any_parameter)
+# The same, for a list whose order counts (Position).
+ORDERED_IDS = Parameter([-7_919, -104_729], any_parameter)
 TEXT = Parameter("\x1fnewsroom-statement-marker\x1f")
 NUMBER = Parameter(-1_299_709)
 

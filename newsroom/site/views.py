@@ -97,16 +97,11 @@ def page_number(request) -> int:
     return int(number)
 
 
-def paginate_articles(
-    request, queryset=None, per_page: int = PAGE_SIZE, *, page_rows=None, row_attributes=(), page_cards=None
-) -> ListPage:
+def paginate_articles(request, queryset=None, per_page: int = PAGE_SIZE, *, page_cards=None) -> ListPage:
     """Page an ordered article list by ``?page=`` without a count: either
-    ``queryset`` (cards), ``page_cards(offset, limit)`` (the page's cards in
-    order, from one query), or ``page_rows(offset, limit)``, the list's rows
-    from a link table: each an article id, then the values ``row_attributes``
-    names, which are set on that article's card (cards are read by id:
-    selectors.cards). Page 1 may be empty (the template says so); an empty
-    later page is a 404."""
+    ``page_cards(offset, limit)`` (the page's cards in order, from one
+    query) or ``queryset`` (cards). Page 1 may be empty (the template says
+    so); an empty later page is a 404."""
     number = page_number(request)
     start = (number - 1) * per_page
     if page_cards is not None:
@@ -117,18 +112,8 @@ def paginate_articles(
     # The ids first, then the cards: a deep page skips thousands of rows, and
     # PostgreSQL computes every selected column (the kicker subqueries too)
     # for each row it skips.
-    if page_rows is not None:
-        found = page_rows(start, per_page + 1)
-        page_ids = [row[0] if row_attributes else row for row in found]
-        rows = selectors.cards(page_ids[:per_page]) if page_ids else []
-        if row_attributes:
-            extra = {row[0]: row[1:] for row in found}
-            for card in rows:
-                for name, value in zip(row_attributes, extra[card.pk], strict=True):
-                    setattr(card, name, value)
-    else:
-        page_ids = list(queryset.values_list("pk", flat=True)[start : start + per_page + 1])
-        rows = list(queryset.filter(pk__in=page_ids[:per_page])) if page_ids else []
+    page_ids = list(queryset.values_list("pk", flat=True)[start : start + per_page + 1])
+    rows = list(queryset.filter(pk__in=page_ids[:per_page])) if page_ids else []
     if number > 1 and not page_ids:
         raise Http404("No such page")
     return ListPage(rows, number, has_next=len(page_ids) > per_page)
