@@ -347,6 +347,10 @@ class AgreementParty(models.Model):
     def __str__(self) -> str:
         return f"{self.country} ({self.get_role_display()})"
 
+    # As Agreement's: an agreement page prints a role for every party.
+    def get_role_display(self) -> str:
+        return choice_label(self.Role, self.role)
+
 
 class AgreementSource(models.Model):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="sources")
