@@ -35,7 +35,9 @@ NAV_FALLBACK_SECONDS = 10
 _nav_fallback: tuple[float, dict | None] = (0.0, None)
 # The last fresh entry this process read or counted, kept until its minute is
 # up: reading it from Redis and unpickling it on every uncached page cost
-# about a twentieth of an article page.
+# about a twentieth of an article page. Kept apart from _nav_fallback on
+# purpose: a count made while Redis was down must not stop this process from
+# asking Redis again as soon as it answers (tests/test_page_cache.py).
 _nav_memo: tuple[float, dict] | None = None
 ACTIVE_LIMIT = 10
 
