@@ -25,7 +25,11 @@ from django.db.models.functions import JSONObject
 from alliances.models import Agreement, AgreementParty, AgreementSource, Country, Sector
 from newsroom.core.db import TEXT, Statement, columns, instance_from_json, json_list, json_rows
 
-COUNTRY_FIELDS = ("id", "name", "slug", "iso2")
+# A party's country as stored: its Spanish name too, which Spanish pages print.
+COUNTRY_FIELDS = ("id", "name", "name_es", "slug", "iso2")
+# The stored document's shape: a document in another (older) one is written
+# again after ``migrate`` (refresh_missing). 2: countries' Spanish names.
+FORMAT = 2
 LINKED_AGREEMENT_FIELDS = ("id", "title", "slug")
 BATCH = 500
 
@@ -48,8 +52,10 @@ def party_rows(outer: str = "pk") -> Subquery:
 def parties_from_rows(rows: list) -> list[AgreementParty]:
     """:func:`party_rows` as party instances with their countries, in the
     parties' order."""
+    # A row stored before FORMAT 2 has no Spanish name: the English one is
+    # shown until migrate writes it again, rather than a query per country.
     return [
-        instance_from_json(AgreementParty, row, country=instance_from_json(Country, row["country"]))
+        instance_from_json(AgreementParty, row, country=instance_from_json(Country, {"name_es": "", **row["country"]}))
         for row in sorted(rows, key=lambda row: row["id"])
     ]
 
@@ -91,7 +97,10 @@ def compute(agreement_ids: Iterable[int]) -> dict[int, dict]:
     # In one order whatever order the database aggregated them in (readers
     # sort again for display).
     return {
-        row["pk"]: {name: sorted(json_list(row[f"l_{name}"]), key=lambda r: r["id"]) for name in _names()}
+        row["pk"]: {
+            "format": FORMAT,
+            **{name: sorted(json_list(row[f"l_{name}"]), key=lambda r: r["id"]) for name in _names()},
+        }
         for row in rows
     }
 
@@ -112,8 +121,11 @@ def refresh(agreement_ids: Iterable[int]) -> list[int]:
 
 
 def refresh_missing() -> int:
-    """The documents of agreements that have none yet (after ``migrate``)."""
-    ids = list(Agreement.objects.filter(page_lists__isnull=True).values_list("pk", flat=True))
+    """The documents of agreements that have none yet, or one in an older
+    FORMAT (after ``migrate``)."""
+    # (A document without the key at all must be named: NOT (NULL = 2) is NULL.)
+    stale = Q(page_lists__isnull=True) | ~Q(page_lists__has_key="format") | ~Q(page_lists__format=FORMAT)
+    ids = list(Agreement.objects.filter(stale).values_list("pk", flat=True))
     refresh(ids)
     return len(ids)
 

@@ -15,22 +15,23 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.formats import date_format
-from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from taggit.models import TagBase
 
 from newsroom.core.addresses import KeepsOldAddresses
 from newsroom.core.converters import slug_path
-from newsroom.core.text import FillsSlug
+from newsroom.core.formats import format_string
+from newsroom.core.text import AddressSlugField, FillsSlug, ascii_slug, slug_form_constraint
 
 
 @functools.lru_cache(maxsize=4096)
-def day_text(value, format_string: str, language: str | None) -> str:
-    """A day in an explicit format ("j F Y") in ``language``. Lists print the
-    same days over and over; formatting one reads Django's locale settings
-    each time. Also used by the reader templates' date filter."""
-    return date_format(value, format_string)
+def day_text(value, name: str, language: str | None) -> str:
+    """A day in the named format ("day", "month": newsroom.core.formats) in
+    ``language``, the active one. Lists print the same days over and over;
+    formatting one reads Django's locale settings each time. Also used by
+    the reader templates' date filter."""
+    return date_format(value, format_string(name))
 
 
 class Country(TagBase):
@@ -42,12 +43,14 @@ class Country(TagBase):
     name_en = models.CharField(_("English name"), max_length=100)
     name_es = models.CharField(_("Spanish name"), max_length=100)
     wikidata_id = models.CharField(_("Wikidata id"), max_length=20, blank=True, help_text=_("For example Q241."))
+    slug = AddressSlugField(_("slug"), max_length=100, unique=True)
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("country")
         verbose_name_plural = _("countries")
         constraints = [
+            slug_form_constraint("country_slug_form"),
             models.CheckConstraint(condition=Q(iso2__regex=r"^[A-Z]{2}$"), name="country_iso2_format"),
             models.CheckConstraint(condition=Q(iso3__regex=r"^[A-Z]{3}$"), name="country_iso3_format"),
         ]
@@ -57,6 +60,11 @@ class Country(TagBase):
 
     def localized_name(self, language: str) -> str:
         return self.name_es if language == "es" and self.name_es else self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language: what reader pages print."""
+        return self.localized_name(get_language())
 
 
 class CountryOverview(models.Model):
@@ -79,19 +87,20 @@ class CountryOverview(models.Model):
 
 class Sector(models.Model):
     name = models.CharField(_("name"), max_length=80, unique=True)
-    slug = models.SlugField(_("slug"), max_length=80, unique=True, allow_unicode=True)
+    slug = AddressSlugField(_("slug"), max_length=80, unique=True)
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("sector")
         verbose_name_plural = _("sectors")
+        constraints = [slug_form_constraint("sector_slug_form")]
 
     def __str__(self) -> str:
         return self.name
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name, allow_unicode=True)
+            self.slug = ascii_slug(self.name, 80)
         super().save(*args, **kwargs)
 
 
@@ -147,7 +156,7 @@ class Agreement(FillsSlug, KeepsOldAddresses, models.Model):
         UNKNOWN = "unknown", _("Unknown")
 
     title = models.CharField(_("title"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=200, unique=True, allow_unicode=True)
+    slug = AddressSlugField(_("slug"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.UNKNOWN)
     announced_on = models.DateField(_("announced on"), null=True, blank=True)
@@ -203,6 +212,7 @@ class Agreement(FillsSlug, KeepsOldAddresses, models.Model):
         verbose_name = _("agreement")
         verbose_name_plural = _("agreements")
         constraints = [
+            slug_form_constraint("agreement_slug_form"),
             models.CheckConstraint(
                 condition=~Q(supersedes=F("pk")),
                 name="agreement_not_superseding_itself",
@@ -304,7 +314,7 @@ class Agreement(FillsSlug, KeepsOldAddresses, models.Model):
         precision = getattr(self, f"{field}_precision")
         if precision == Precision.YEAR:
             return str(value.year)
-        return day_text(value, "F Y" if precision == Precision.MONTH else "j F Y", get_language())
+        return day_text(value, "month" if precision == Precision.MONTH else "day", get_language())
 
     def date_iso(self, field: str) -> str:
         """Machine-readable date at its precision, for <time datetime>."""
@@ -370,7 +380,7 @@ class AgreementSource(models.Model):
 class Person(FillsSlug, models.Model):
     slug_max_length = 160
     name = models.CharField(_("name"), max_length=150)
-    slug = models.SlugField(_("slug"), max_length=160, unique=True, allow_unicode=True)
+    slug = AddressSlugField(_("slug"), max_length=160, unique=True)
     role = models.CharField(_("role"), max_length=200, blank=True, help_text=_("For example: President of Iran."))
     country = models.ForeignKey(Country, on_delete=models.PROTECT, null=True, blank=True, related_name="people")
 
@@ -378,6 +388,7 @@ class Person(FillsSlug, models.Model):
         ordering = ["name"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        constraints = [slug_form_constraint("person_slug_form")]
 
     def __str__(self) -> str:
         return self.name
@@ -393,7 +404,7 @@ class Organization(FillsSlug, models.Model):
         OTHER = "other", _("Other")
 
     name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=200, unique=True, allow_unicode=True)
+    slug = AddressSlugField(_("slug"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     country = models.ForeignKey(Country, on_delete=models.PROTECT, null=True, blank=True, related_name="organizations")
 
@@ -401,6 +412,7 @@ class Organization(FillsSlug, models.Model):
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        constraints = [slug_form_constraint("organization_slug_form")]
 
     def __str__(self) -> str:
         return self.name

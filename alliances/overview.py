@@ -19,8 +19,9 @@ name the countries, the refresh table queues them):
 
 Rows written around the ORM (``bulk_create``, the benchmark's data set) are
 followed by :func:`refresh_all`; ``manage.py migrate`` fills the overviews
-of countries that have none. A country without a stored overview is computed
-on the spot, so a missing row is slower, never wrong.
+of countries that have none or one in an older format (FORMAT). A country
+without a stored overview is computed on the spot, so a missing row is
+slower, never wrong.
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ from datetime import date
 from typing import NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from alliances import agreement_page
 from alliances.models import Agreement, AgreementParty, Country, CountryOverview
@@ -42,6 +44,10 @@ from newsroom.core.converters import slug_path
 from newsroom.core.db import TEXT, Statement, instance_from_json, json_list
 
 LATEST_SHOWN = 5
+# The stored overview's shape: an overview stored in another (older) one is
+# written again after ``migrate`` (fill_missing). 2: partners' Spanish names;
+# 3: the latest agreements' parties' Spanish names.
+FORMAT = 3
 # What an agreement card prints (templates/jinja2/includes/cards.html).
 CARD_FIELDS = (
     "id",
@@ -70,9 +76,15 @@ class Partner(NamedTuple):
     name: str
     slug: str
     agreement_count: int
+    name_es: str = ""
 
     def get_absolute_url(self) -> str:
         return slug_path("alliances:country-detail", self.slug)
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (as Country.display_name)."""
+        return self.name_es if get_language() == "es" and self.name_es else self.name
 
 
 @dataclass(frozen=True)
@@ -94,7 +106,7 @@ def compute(country_id: int, using: str = DEFAULT_DB_ALIAS) -> dict:
     agreements = Agreement.objects.using(using).filter(party_to(country_id))
     statuses = agreements.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n")
     latest = agreements_by_recency(agreements).annotate(card_parties=agreement_page.party_rows())[:LATEST_SHOWN]
-    partners = partner_countries(country_id).using(using).values_list("name", "slug", "agreement_count")
+    partners = partner_countries(country_id).using(using).values_list("name", "slug", "agreement_count", "name_es")
 
     def card(agreement: Agreement) -> dict:
         row = {name: getattr(agreement, name) for name in CARD_FIELDS}
@@ -103,6 +115,7 @@ def compute(country_id: int, using: str = DEFAULT_DB_ALIAS) -> dict:
         return {**row, "parties": sorted(json_list(agreement.card_parties), key=lambda party: party["id"])}
 
     return {
+        "format": FORMAT,
         "statuses": [[status, count] for status, count in statuses],
         "latest": [card(agreement) for agreement in latest],
         "partners": [list(row) for row in partners],
@@ -127,7 +140,10 @@ def refresh_all(*, missing_only: bool = False, using: str = DEFAULT_DB_ALIAS) ->
     were written."""
     countries = Country.objects.using(using)
     if missing_only:
-        countries = countries.filter(overview__isnull=True)
+        # (An overview without the key at all must be named: NOT (NULL = 3) is NULL.)
+        countries = countries.filter(
+            Q(overview__isnull=True) | ~Q(overview__data__has_key="format") | ~Q(overview__data__format=FORMAT)
+        )
     ids = list(countries.values_list("pk", flat=True))
     refresh(ids, using)
     return len(ids)

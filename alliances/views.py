@@ -54,7 +54,7 @@ _side_lock = threading.Lock()
 def side_column(country: Country) -> SafeString:
     data = getattr(country, "overview_data", None)
     stored = data if isinstance(data, str) or data is None else json.dumps(data, sort_keys=True)
-    key = (country.pk, country.name, country.slug, translation.get_language(), stored)
+    key = (country.pk, country.name, country.name_es, country.slug, translation.get_language(), stored)
     with _side_lock:
         html = _side_html.get(key) if stored is not None else None
         if html is not None:
@@ -89,11 +89,11 @@ def country_detail(request, slug):
             "side_column": side_column(country) if page.number == 1 else "",
             "meta": page_meta(
                 request,
-                title=country.name,
-                description=_("Stories, agreements and partners of %(country)s.") % {"country": country.name},
+                title=country.display_name,
+                description=_("Stories, agreements and partners of %(country)s.") % {"country": country.display_name},
                 page=page,
             ),
-            "breadcrumbs": [(_("Countries"), reverse("alliances:country-list")), (country.name, "")],
+            "breadcrumbs": [(_("Countries"), reverse("alliances:country-list")), (country.display_name, "")],
         },
     )
 
@@ -120,7 +120,7 @@ class AgreementFilterForm(forms.Form):
         super().__init__(data)
         self._countries = {c.slug: c for c in countries}
         self._sectors = {s.slug: s for s in sectors}
-        self.fields["country"].choices = [("", _("Any country"))] + [(c.slug, c.name) for c in countries]
+        self.fields["country"].choices = [("", _("Any country"))] + [(c.slug, c.display_name) for c in countries]
         self.fields["sector"].choices = [("", _("Any sector"))] + [(s.slug, s.name) for s in sectors]
 
     def filters(self) -> dict:

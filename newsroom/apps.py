@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
@@ -10,8 +10,9 @@ class NewsroomConfig(AppConfig):
 
     def ready(self):
         from django.db.backends.signals import connection_created
+        from django.db.models.signals import pre_save
 
-        from newsroom.core import addresses, db
+        from newsroom.core import addresses, db, text
         from newsroom.models import Redirect
         from newsroom.pagecache import pages as cache
         from newsroom.stored import refresh as signals
@@ -21,6 +22,12 @@ class NewsroomConfig(AppConfig):
         addresses.address_moved.connect(Redirect.objects.address_moved, dispatch_uid="newsroom.address_moved")
         cache.connect_signals()
         connection_created.connect(db.steady_int_parameters, dispatch_uid="newsroom.steady_int_parameters")
+        # Every record of both apps, whoever saves it: the admin, a service,
+        # a restored version (a raw save is stored as it was).
+        for model in [*self.get_models(), *apps.get_app_config("alliances").get_models()]:
+            pre_save.connect(
+                text.strip_controls_before_save, sender=model, dispatch_uid=f"controls.{model._meta.label}"
+            )
 
 
 class NewsroomAdminConfig(admin_apps.AdminConfig):

@@ -12,7 +12,6 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -92,7 +91,8 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "newsroom.core.security.NewsroomCSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # The edition (language) from the address alone; the admin's from the browser.
+    "newsroom.core.editions.EditionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # A page not found at an address that moved: 301 to the new one.
     "newsroom.site.middleware.MovedPagesMiddleware",
@@ -225,9 +225,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="en")
-LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
+# Spanish is the site's language: its reader pages are at /..., the English
+# edition's at /en/... (newsroom.core.editions). Each language is named in
+# itself, as the language switcher prints it.
+LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="es")
+LANGUAGES = [("es", "Español"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The admin's language until each user can choose one: the browser's, else this.
+ADMIN_LANGUAGE_CODE = env.str("ADMIN_LANGUAGE_CODE", default="en")
 TIME_ZONE = env.str("TIME_ZONE", default="America/Havana")
+# How reader pages name TIME_ZONE after a time ("17:05 (hora de Cuba)").
+# Empty: "Cuba time", translated; set it with TIME_ZONE.
+TIME_ZONE_LABEL = env.str("TIME_ZONE_LABEL", default="")
 USE_I18N = True
 USE_TZ = True
 

@@ -1,7 +1,11 @@
-"""Root URLconf. The newsroom app's public routes are namespaced "newsroom";
-the alliances app brings its own under "alliances"."""
+"""Root URLconf. The newsroom app's reader pages are namespaced "newsroom";
+the alliances app brings its own under "alliances". Both are in every
+edition (newsroom.core.editions): /topics/ in Spanish, /en/topics/ in
+English. The admin, /health/, previews, sitemaps and robots.txt are outside
+the editions and unprefixed."""
 
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
@@ -16,10 +20,7 @@ app_patterns = [
     path("topics/<uslug:slug>/", views.topic_detail, name="topic-detail"),
     path("authors/<uslug:slug>/", views.author_detail, name="author-detail"),
     path("corrections/", views.corrections, name="corrections"),
-    # Shareable previews of unpublished articles (signed links; never cached:
-    # settings.PAGE_CACHE_EXCLUDE).
-    path("preview/<str:token>/", views.preview, name="preview"),
-    # Search, feeds and sitemaps live in their own module (issue "Discovery").
+    # Search and feeds live in their own module (issue "Discovery").
     *discovery_urls.urlpatterns,
 ]
 
@@ -40,8 +41,15 @@ urlpatterns = [
     # Liveness for load balancers and the benchmark's floor: no database.
     path("health/", views.health, name="health"),
     path("admin/", include((admin_patterns, admin_app), namespace=admin_namespace)),
-    path("", include((app_patterns, "newsroom"))),
-    path("", include("alliances.urls")),
+    # Shareable previews of unpublished articles (signed links; never cached:
+    # settings.PAGE_CACHE_EXCLUDE).
+    path("preview/<str:token>/", views.preview, name="preview"),
+    *discovery_urls.unprefixed,
+    *i18n_patterns(
+        path("", include((app_patterns, "newsroom"))),
+        path("", include("alliances.urls")),
+        prefix_default_language=False,
+    ),
 ]
 
 if settings.DEBUG:

@@ -9,11 +9,21 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
+from django.utils import translation
 
 from alliances.models import Agreement, AgreementParty, ArticleAgreement, Country
 from tests.factories import AgreementFactory, ArticleFactory, PersonFactory, country
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """These tests check the rules, not the language: read their messages
+    in English (outside a request the site's language is Spanish)."""
+    with translation.override("en"):
+        yield
+
 
 DATES = ["announced_on", "signed_on", "in_force_on", "expires_on"]
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from reversion.models import Version
 
 from newsroom.editorial import history, restore, services
@@ -17,6 +17,16 @@ from tests.factories import ArticleFactory
 from tests.responses import page_text
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """The acts below are done as an editor in the (English) admin would do
+    them: outside a request the site's language is Spanish, and the audit
+    trail keeps each detail in the language it was written in."""
+    with translation.override("en"):
+        yield
+
 
 EVENTS = reverse("admin:newsroom_editorialevent_changelist")
 ARTICLES = reverse("admin:newsroom_article_changelist")

@@ -22,8 +22,9 @@ For every request the matrix checks
   policy lets the user change it.
 
 Each request runs in a savepoint that is rolled back, so every door sees the
-same world. The public half asks every public URL kind about every
-unpublished state, as a stranger and as writers.
+same world. The public half asks every public URL kind, in every edition
+(/topics/ in Spanish, /en/topics/ in English), about every unpublished
+state, as a stranger and as writers.
 
 The policy, in words, is the README's "Roles" section.
 """
@@ -46,8 +47,8 @@ from django.db import connection, transaction
 from django.db.models import CharField
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import URLPattern, URLResolver, get_resolver
-from django.utils import timezone
+from django.urls import LocalePrefixPattern, URLPattern, URLResolver, get_resolver
+from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 from reversion.models import Version
 
@@ -236,6 +237,8 @@ class World:
     versions: dict[tuple[str, int], list[int]]
     deleted_versions: dict[str, int]
     public_slugs: dict[str, dict[str, str]]
+    # Each article's own address (in its language's edition), by state.
+    article_urls: dict[str, str]
 
 
 def build_world() -> World:
@@ -249,6 +252,7 @@ def build_world() -> World:
     countries = dict(zip(STATES, ["FR", "DE", "IT", "ES", "PT", "NL"], strict=True))
     articles, links, versions, subjects = {}, {}, {}, {}
     public_slugs: dict[str, dict[str, str]] = {}
+    article_urls: dict[str, str] = {}
     for state in STATES:
         byline = factories.AuthorFactory(name=f"Byline of the {state} story")
         agreement = factories.AgreementFactory(title=f"Agreement of the {state} story")
@@ -297,6 +301,7 @@ def build_world() -> World:
             "country": Country.objects.get(iso2=countries[state]).slug,
             "agreement": agreement.slug,
         }
+        article_urls[state] = article.get_absolute_url()
         articles[state] = article.pk
         subjects.setdefault("newsroom.article", []).append(Subject("newsroom.article", article.pk, state))
         subjects.setdefault("newsroom.correction", []).append(Subject("newsroom.correction", correction.pk, state))
@@ -337,7 +342,7 @@ def build_world() -> World:
     history.record_version(gone, user=editor)
     restore.delete_with_history(instance=gone, user=editor)
     deleted_versions["alliances.agreement"] = Version.objects.get_deleted(Agreement).first().pk
-    return World(users, subjects, links, versions, deleted_versions, public_slugs)
+    return World(users, subjects, links, versions, deleted_versions, public_slugs, article_urls)
 
 
 # -- Who may do what ------------------------------------------------------------------
@@ -1021,59 +1026,97 @@ ONLY_WHEN_PUBLIC = {"newsroom:article-detail", "newsroom:topic-detail", "newsroo
 #: A preview link, by the state of its article.
 PREVIEW_STATUS = {"draft": 200, "review": 200, "scheduled": 200, "published": 302, "archived": 410, "deleted": 404}
 SEARCHES = ("Headline", "Shared topic", "Body", "Correction", "Outlet")
+#: How a topic or country list counts one story, in each edition.
+ONE_STORY = {"es": "1 noticia", "en": "1 story"}
 
 
-def public_patterns(patterns=None, namespace=""):
-    """(name, pattern) for every URL pattern outside the admin."""
+def public_patterns(patterns=None, namespace="", in_editions=False):
+    """(name, pattern, whether it is in every edition) for every URL pattern
+    outside the admin. The reader pages sit in the site's editions (a
+    LocalePrefixPattern: /topics/, /en/topics/); the rest (previews,
+    sitemaps, robots.txt, /health/) are unprefixed and in none."""
     for entry in get_resolver().url_patterns if patterns is None else patterns:
         if isinstance(entry, URLResolver):
             if str(entry.pattern).startswith("admin/"):
                 continue
             inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from public_patterns(entry.url_patterns, inner)
+            editioned = in_editions or isinstance(entry.pattern, LocalePrefixPattern)
+            yield from public_patterns(entry.url_patterns, inner, editioned)
         else:
-            yield f"{namespace}{entry.name}", entry
+            yield f"{namespace}{entry.name}", entry, in_editions
 
 
-def public_knocks(world: World) -> list[tuple]:
-    """(URL name, address, state of the article it is about[, query]) for
-    every public URL kind: each page about a record, once per article state
-    and once for a slug that does not exist."""
+def edition_languages() -> list[str]:
+    return [code for code, _name in settings.LANGUAGES]
+
+
+@dataclass
+class PublicKnock:
+    name: str  # the URL name
+    url: str
+    state: str | None  # the state of the article the page is about ("missing": a slug nobody has)
+    edition: str | None  # the language of the edition the address is in (None: outside the editions)
+    query: dict | None = None
+
+
+def public_knocks(world: World) -> list[PublicKnock]:
+    """Every public URL kind, in every edition that has it: each page about
+    a record, once per article state and once for a slug that does not
+    exist."""
     from django.urls import reverse
 
     knocks = []
-    for name, pattern in public_patterns():
+    for name, pattern, in_editions in public_patterns():
         kwargs = kwargs_of(pattern)
-        if not kwargs:
-            knocks.append((name, reverse(name), None))
-            if name == "newsroom:search":
-                words = [*SEARCHES, *(token(state, "headline") for state in STATES)]
-                knocks += [(name, reverse(name), None, {"q": word}) for word in words]
-        elif kwargs == ("slug",):
-            assert name in PUBLIC_SLUGS, f"no public policy for {name}: add it to PUBLIC_SLUGS"
-            record = PUBLIC_SLUGS[name]
-            for state in STATES:
-                knocks.append((name, reverse(name, kwargs={"slug": world.public_slugs[state][record]}), state))
-            knocks.append((name, reverse(name, kwargs={"slug": "no-such-thing"}), "missing"))
-        elif name == "newsroom:preview":
-            for state, link in world.links.items():
-                knocks.append((name, reverse(name, kwargs={"token": link.token}), state))
-            knocks.append((name, reverse(name, kwargs={"token": "forged"}), "missing"))
-        elif name == "newsroom:sitemap-section":
-            knocks += [(name, reverse(name, kwargs={"section": section}), None) for section in SITEMAPS]
-        else:
-            raise AssertionError(f"the matrix cannot fill {kwargs} of the public page {name}")
+        for edition in edition_languages() if in_editions else [None]:
+            # Reversed in the edition's language: /en/topics/... for English.
+            with translation.override(edition or settings.LANGUAGE_CODE):
+                knocks += _knocks_of(world, name, kwargs, edition, reverse)
     return knocks
 
 
-def public_expect(name: str, state: str | None) -> int:
-    if name == "newsroom:preview":
-        return PREVIEW_STATUS.get(state, 404)
+def _knocks_of(world: World, name: str, kwargs: tuple, edition: str | None, reverse) -> list[PublicKnock]:
+    knocks = []
+    if not kwargs:
+        knocks.append(PublicKnock(name, reverse(name), None, edition))
+        if name == "newsroom:search":
+            words = [*SEARCHES, *(token(state, "headline") for state in STATES)]
+            knocks += [PublicKnock(name, reverse(name), None, edition, {"q": word}) for word in words]
+    elif kwargs == ("slug",):
+        assert name in PUBLIC_SLUGS, f"no public policy for {name}: add it to PUBLIC_SLUGS"
+        record = PUBLIC_SLUGS[name]
+        for state in STATES:
+            url = reverse(name, kwargs={"slug": world.public_slugs[state][record]})
+            knocks.append(PublicKnock(name, url, state, edition))
+        knocks.append(PublicKnock(name, reverse(name, kwargs={"slug": "no-such-thing"}), "missing", edition))
+    elif name == "preview":
+        for state, link in world.links.items():
+            knocks.append(PublicKnock(name, reverse(name, kwargs={"token": link.token}), state, edition))
+        knocks.append(PublicKnock(name, reverse(name, kwargs={"token": "forged"}), "missing", edition))
+    elif name == "sitemap-section":
+        knocks += [PublicKnock(name, reverse(name, kwargs={"section": s}), None, edition) for s in SITEMAPS]
+    else:
+        raise AssertionError(f"the matrix cannot fill {kwargs} of the public page {name}")
+    return knocks
+
+
+def public_expect(world: World, knock: PublicKnock) -> tuple[int, str]:
+    """The status and Location the policy gives ``knock``."""
+    name, state = knock.name, knock.state
+    if name == "preview":
+        # Once public, the link leads to the story's own address.
+        status = PREVIEW_STATUS.get(state, 404)
+        return status, world.article_urls[state] if status == 302 else ""
     if state == "missing":
-        return 404
+        return 404, ""
+    if name == "newsroom:article-detail" and state == "published":
+        # A public story is at its own address, in its language's edition;
+        # the same slug in another edition leads there.
+        own = world.article_urls[state]
+        return (200, "") if knock.url == own else (301, own)
     if name in ONLY_WHEN_PUBLIC:
-        return 200 if state == "published" else 404
-    return 200
+        return (200, "") if state == "published" else (404, "")
+    return 200, ""
 
 
 @pytest.mark.parametrize("role", ["anonymous", "owner", "other_writer"])
@@ -1085,41 +1128,55 @@ def test_no_public_url_tells_anything_of_an_unpublished_article(world, role, qui
     client = world.clients[role]
     failures, statuses = [], {}
     knocks = public_knocks(world)
-    for name, url, state, *query in knocks:
-        shows = (state,) if name == "newsroom:preview" and PREVIEW_STATUS.get(state) == 200 else ()
-        outcome = send(world, client, "GET", url, *query)
+    for knock in knocks:
+        url, state = knock.url, knock.state
+        shows = (state,) if knock.name == "preview" and PREVIEW_STATUS.get(state) == 200 else ()
+        outcome = send(world, client, "GET", url, knock.query)
         # A search page repeats the words searched for.
-        leaked = leaks(world, "anonymous", outcome.text, echo=query[0] if query else None, allowed_states=shows)
-        statuses[(name, state)] = outcome.status
-        expected = public_expect(name, state)
+        leaked = leaks(world, "anonymous", outcome.text, echo=knock.query, allowed_states=shows)
+        statuses[(knock.name, state, knock.edition)] = outcome.status
+        expected, location = public_expect(world, knock)
         if outcome.status != expected:
             failures.append(f"{url} ({state}): answered {outcome.status}, the policy says {expected}")
+        elif outcome.location != location:
+            failures.append(f"{url} ({state}): sent to {outcome.location!r}, the policy says {location!r}")
         if outcome.changed:
             failures.append(f"{url} ({state}): changed the database")
         if leaked:
             failures.append(f"{url} ({state}): told {', '.join(leaked)}")
     for feed, page in FEED_OF.items():
-        for state in (*STATES, "missing"):
-            if (statuses[(feed, state)] == 404) != (statuses[(page, state)] == 404):
-                failures.append(
-                    f"{feed} answered {statuses[(feed, state)]} where its page answered "
-                    f"{statuses[(page, state)]} ({state})"
-                )
-    # A search narrowed to a topic only unpublished stories carry answers as
-    # one narrowed to a topic that does not exist.
+        for edition in edition_languages():
+            for state in (*STATES, "missing"):
+                feed_status, page_status = statuses[(feed, state, edition)], statuses[(page, state, edition)]
+                if (feed_status == 404) != (page_status == 404):
+                    failures.append(
+                        f"{feed} ({edition} edition) answered {feed_status} where its page answered "
+                        f"{page_status} ({state})"
+                    )
     from django.urls import reverse
 
-    unknown = send(world, client, "GET", reverse("newsroom:search"), {"q": "Headline", "topic": "no-such-topic"})
-    for state in hidden_states("anonymous"):
-        query = {"q": "Headline", "topic": world.public_slugs[state]["topic"]}
-        narrowed = send(world, client, "GET", reverse("newsroom:search"), query)
-        if (narrowed.status, narrowed.body) != (unknown.status, unknown.body):
-            failures.append(f"search narrowed to the {state} article's topic tells it from an unknown one")
-    # Counts tell nothing either: the topic and the country every article
-    # carries count the one public story.
-    for page, name in (("newsroom:topic-list", "Shared topic"), ("alliances:country-list", "Cuba")):
-        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get(reverse(page)).content.decode()))
-        if not re.search(rf"{name} 1 story\b", text):
-            failures.append(f"{reverse(page)} does not count {name}'s one public story")
-    assert len(knocks) > 80
+    for edition in edition_languages():
+        with translation.override(edition):
+            search = reverse("newsroom:search")
+            lists = ((reverse("newsroom:topic-list"), "Shared topic"), (reverse("alliances:country-list"), "Cuba"))
+        # A search narrowed to a topic only unpublished stories carry answers
+        # as one narrowed to a topic that does not exist.
+        unknown = send(world, client, "GET", search, {"q": "Headline", "topic": "no-such-topic"})
+        for state in hidden_states("anonymous"):
+            query = {"q": "Headline", "topic": world.public_slugs[state]["topic"]}
+            narrowed = send(world, client, "GET", search, query)
+            if (narrowed.status, narrowed.body) != (unknown.status, unknown.body):
+                failures.append(f"{search} narrowed to the {state} article's topic tells it from an unknown one")
+        # Counts tell nothing either: the topic and the country every article
+        # carries count the one public story.
+        for page, name in lists:
+            text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", client.get(page).content.decode()))
+            if not re.search(rf"{name} {ONE_STORY[edition]}\b", text):
+                failures.append(f"{page} does not count {name}'s one public story")
+    # Every public URL kind, and the reader pages in every edition.
+    assert {knock.edition for knock in knocks} == {None, *edition_languages()}
+    for edition in edition_languages():
+        in_edition = {knock.name for knock in knocks if knock.edition == edition}
+        assert in_edition == {knock.name for knock in knocks if knock.edition == settings.LANGUAGE_CODE}
+    assert len(knocks) > 160
     assert failures == [], "\n".join(failures)

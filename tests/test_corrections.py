@@ -139,7 +139,8 @@ def test_a_typo_fix_does_not_move_date_modified_but_a_substantive_update_does(
     assert editor_client.post(change_url(story), data).status_code == 302
     response = client.get(story.get_absolute_url())
     assert when(json_ld(response)["dateModified"]) == published
-    assert f'content="{timezone.localtime(published).isoformat()}"' in response.content.decode()
+    # The page's times are to the second.
+    assert f'content="{timezone.localtime(published).replace(microsecond=0).isoformat()}"' in response.content.decode()
 
     data = admin_form_data(editor_client, change_url(story))
     data["body"] = "<p>The Kremlin published the full text.</p>"
@@ -177,9 +178,17 @@ def test_the_corrections_page_lists_corrections_of_public_articles_newest_first(
 
 
 def test_every_page_links_the_corrections_page_in_the_footer(client, story):
-    for url in ("/", story.get_absolute_url(), reverse("newsroom:corrections")):
+    # Each edition's pages link its own corrections page (the story is English).
+    pages = {
+        "/": "/corrections/",
+        "/corrections/": "/corrections/",
+        "/en/": "/en/corrections/",
+        story.get_absolute_url(): "/en/corrections/",
+        "/en/corrections/": "/en/corrections/",
+    }
+    for url, corrections in pages.items():
         footer = client.get(url).content.decode().split('<footer class="site-footer"')[1]
-        assert 'href="/corrections/"' in footer
+        assert f'href="{corrections}"' in footer, url
 
 
 def test_the_corrections_page_runs_the_same_queries_for_1_or_30(client, django_assert_max_num_queries):

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from PIL import Image
 
 from newsroom.editorial import services
@@ -77,7 +77,10 @@ def test_view_on_site_still_leads_editors_and_writers_to_public_pages(editor_use
     topic = Topic.objects.get(name="Energy")
     response = writer_client.get(shortcut(Topic, topic.pk))
     assert response.status_code == 302
-    assert response["Location"] == topic.get_absolute_url()
+    # The admin speaks English: its shortcut leads to the topic's page in
+    # the English edition.
+    with translation.override("en"):
+        assert response["Location"] == topic.get_absolute_url()
     # A writer opens no published article in the admin, so the shortcut
     # does not answer for one either (its public page is one click away).
     assert writer_client.get(shortcut(Article, article.pk)).status_code == 404
@@ -145,8 +148,9 @@ def test_a_preview_link_stops_when_its_article_is_archived(client, shared, secre
     assert response.status_code == 410
     page = text_of(response)
     assert "SEKRIT" not in page
-    assert "withdrew the story" in page
-    assert "new link" not in page  # no use asking for one
+    # /preview/ is outside the editions: its pages are in Spanish.
+    assert "La redacción retiró la noticia" in page  # withdrew the story
+    assert "enlace nuevo" not in page  # "new link": no use asking for one
     shared.refresh_from_db()
     assert shared.revoked_at is not None
 
@@ -183,15 +187,26 @@ def test_a_preview_link_of_a_public_article_leads_to_it(client, shared, secret_d
 @pytest.mark.parametrize("feed", ["topic-feed"])
 def test_topic_feed_answers_404_exactly_when_its_page_does(client, secret_draft, editor_user, feed):
     topic = Topic.objects.get(name="Topic SEKRIT-1")
-    page = reverse("newsroom:topic-detail", kwargs={"slug": topic.slug})
-    feed_url = reverse(f"newsroom:{feed}", kwargs={"slug": topic.slug})
-    assert client.get(page).status_code == 404
-    response = client.get(feed_url)
-    assert response.status_code == 404
-    assert "SEKRIT" not in text_of(response)
+    # The story is English: its own edition is /en/; the page and the feed of
+    # the other (Spanish) edition must still agree with each other.
+    addresses = {}
+    for language in ("en", "es"):
+        with translation.override(language):
+            addresses[language] = (
+                reverse("newsroom:topic-detail", kwargs={"slug": topic.slug}),
+                reverse(f"newsroom:{feed}", kwargs={"slug": topic.slug}),
+            )
+    for page, feed_url in addresses.values():
+        assert client.get(page).status_code == 404, page
+        response = client.get(feed_url)
+        assert response.status_code == 404, feed_url
+        assert "SEKRIT" not in text_of(response)
     services.publish(article=secret_draft, user=editor_user)
+    page, feed_url = addresses["en"]
     assert client.get(page).status_code == 200
     assert client.get(feed_url).status_code == 200
+    page, feed_url = addresses["es"]
+    assert client.get(feed_url).status_code == client.get(page).status_code, (page, feed_url)
 
 
 def test_a_renamed_topics_old_feed_follows_its_page(client, editor_user):
@@ -297,7 +312,10 @@ def upload_errors(client, admin_form_data, obj, field: str, name: str, content: 
     assert response.status_code == 200
     obj.refresh_from_db()
     assert not getattr(obj, field)
-    return " ".join(response.context["adminform"].form.errors[field])
+    # The messages are read as the (English) admin showed them: out here,
+    # after the request, the site's language is Spanish.
+    with translation.override("en"):
+        return " ".join(response.context["adminform"].form.errors[field])
 
 
 @pytest.mark.parametrize("size", [(10_000, 5_000), (10_000, 10_000)])
@@ -676,16 +694,18 @@ def test_renaming_and_pulling_a_story_in_one_save_hands_out_no_new_address(clien
     assert editor_client.post(url, data).status_code == 302
     article.refresh_from_db()
     assert (article.slug, article.status) == ("libellous-sekrit-address", "draft")
-    response = client.get("/articles/first-address/")
-    assert response.status_code == 404
-    assert "sekrit" not in text_of(response).lower()
+    # The story is English: its address was in the English edition.
+    for old in ("/en/articles/first-address/", "/articles/first-address/"):
+        response = client.get(old)
+        assert response.status_code == 404, old
+        assert "sekrit" not in text_of(response).lower()
     # Renaming a story that stays public still leaves its old address working.
     public = ArticleFactory(public=True, slug="kept-address")
     url = reverse("admin:newsroom_article_change", args=[public.pk])
     data = admin_form_data(editor_client, url)
     data["slug"] = "better-address"
     assert editor_client.post(url, data).status_code == 302
-    assert client.get("/articles/kept-address/")["Location"] == "/articles/better-address/"
+    assert client.get("/en/articles/kept-address/")["Location"] == "/en/articles/better-address/"
 
 
 # -- Found by the third outside probe ----------------------------------------------------

@@ -55,14 +55,14 @@ def test_site_feeds_list_public_articles_newest_first(client):
     ArticleFactory(public=True, headline="Newer", published_at=now - timedelta(hours=1))
     for hidden in HIDDEN:
         ArticleFactory(headline="Hidden", **hidden)
-    assert [i.findtext("title") for i in rss_items(client, "/feed/")] == ["Newer", "Older"]
-    assert [e.findtext(f"{ATOM}title") for e in atom_entries(client, "/feed/atom/")] == ["Newer", "Older"]
+    assert [i.findtext("title") for i in rss_items(client, "/en/feed/")] == ["Newer", "Older"]
+    assert [e.findtext(f"{ATOM}title") for e in atom_entries(client, "/en/feed/atom/")] == ["Newer", "Older"]
 
 
 def test_feeds_stop_at_thirty_items(client):
     for i in range(31):
         ArticleFactory(public=True, headline=f"Story {i}")
-    assert len(rss_items(client, "/feed/")) == 30
+    assert len(rss_items(client, "/en/feed/")) == 30
 
 
 def test_rss_item_carries_everything_a_reader_shows(client):
@@ -76,7 +76,7 @@ def test_rss_item_carries_everything_a_reader_shows(client):
         country_codes=["IR", "CU"],
         image=hero_image("hero.png"),
     )
-    [item] = rss_items(client, "/feed/")
+    [item] = rss_items(client, "/en/feed/")
     assert item.findtext("title") == "Iran and Cuba sign a partnership"
     assert item.findtext("link") == f"http://testserver{article.get_absolute_url()}"
     # The description is HTML: the dek arrives escaped, once.
@@ -99,7 +99,7 @@ def test_atom_entry_carries_publication_and_update_times(client):
         topics=["treaties"],
         image=hero_image("treaty.png"),
     )
-    [entry] = atom_entries(client, "/feed/atom/")
+    [entry] = atom_entries(client, "/en/feed/atom/")
     assert datetime.fromisoformat(entry.findtext(f"{ATOM}published")) == article.published_at
     # No substantive update yet: <updated> is the publication time.
     assert datetime.fromisoformat(entry.findtext(f"{ATOM}updated")) == article.date_modified == article.published_at
@@ -113,14 +113,14 @@ def test_atom_entry_carries_publication_and_update_times(client):
 
 def test_markup_in_a_headline_is_text_in_both_formats(client):
     ArticleFactory(public=True, headline="<b>AT&T</b> leaves")
-    [item] = rss_items(client, "/feed/")
+    [item] = rss_items(client, "/en/feed/")
     # RSS readers render titles as HTML (Django escapes them for that reason).
     assert item.findtext("title") == "&lt;b&gt;AT&amp;T&lt;/b&gt; leaves"
-    [entry] = atom_entries(client, "/feed/atom/")
+    [entry] = atom_entries(client, "/en/feed/atom/")
     assert entry.findtext(f"{ATOM}title") == "<b>AT&T</b> leaves"
 
 
-@pytest.mark.parametrize("url", ["/feed/", "/feed/atom/", "/topics/odd/feed/", "/authors/odd-author/feed/"])
+@pytest.mark.parametrize("url", ["/en/feed/", "/en/feed/atom/", "/en/topics/odd/feed/", "/en/authors/odd-author/feed/"])
 def test_control_characters_never_break_the_xml(client, url):
     author = AuthorFactory(name="Odd\x0c Author", slug="odd-author", bio="Bio\x07")
     article = ArticleFactory(
@@ -143,7 +143,7 @@ def test_control_characters_never_break_the_xml(client, url):
 def test_missing_image_file_still_gives_a_valid_enclosure(client):
     article = ArticleFactory(public=True, headline="Lost picture", image=hero_image("lost.png"))
     article.image.storage.delete(article.image.name)
-    [item] = rss_items(client, "/feed/")
+    [item] = rss_items(client, "/en/feed/")
     assert item.find("enclosure").get("length") == "0"
 
 
@@ -163,10 +163,10 @@ def test_each_page_feed_lists_only_its_public_articles(client, kind):
         for article in [public, *Article.objects.filter(headline__startswith="Hidden")]:
             ArticleAgreement.objects.create(article=article, agreement=agreement)
     url = {
-        "topic": "/topics/sugar/feed/",
-        "country": "/countries/cuba/feed/",
-        "agreement": "/agreements/havana-accord/feed/",
-        "author": "/authors/desk/feed/",
+        "topic": "/en/topics/sugar/feed/",
+        "country": "/en/countries/cuba/feed/",
+        "agreement": "/en/agreements/havana-accord/feed/",
+        "author": "/en/authors/desk/feed/",
     }[kind]
     assert [i.findtext("title") for i in rss_items(client, url)] == ["Public story"]
 
@@ -182,12 +182,12 @@ def test_feed_of_an_unknown_page_is_a_404(client, url):
 @pytest.mark.parametrize(
     ("url", "budget"),
     [
-        ("/feed/", 4),
-        ("/feed/atom/", 4),
-        ("/topics/cane/feed/", 5),
-        ("/countries/cuba/feed/", 5),
-        ("/agreements/cane-deal/feed/", 5),
-        ("/authors/desk/feed/", 5),
+        ("/en/feed/", 4),
+        ("/en/feed/atom/", 4),
+        ("/en/topics/cane/feed/", 5),
+        ("/en/countries/cuba/feed/", 5),
+        ("/en/agreements/cane-deal/feed/", 5),
+        ("/en/authors/desk/feed/", 5),
     ],
 )
 def test_feeds_run_a_fixed_number_of_queries(client, django_assert_max_num_queries, count, url, budget):
@@ -226,6 +226,9 @@ def test_each_page_links_its_own_feed_in_the_head(client):
     agreement = AgreementFactory(title="Feed treaty")
     article = ArticleFactory(public=True, authors=[author], topics=["sanciones"], country_codes=["CU"])
     article.agreements.add(agreement)
+    spanish = ArticleFactory(public=True, language="es", authors=[author], topics=["sanciones"], country_codes=["CU"])
+    spanish.agreements.add(agreement)
+    # Each edition's pages link that edition's feeds (/feed/ Spanish, /en/feed/ English).
     pages = {
         "/": "/feed/",
         "/topics/sanciones/": "/topics/sanciones/feed/",
@@ -233,6 +236,7 @@ def test_each_page_links_its_own_feed_in_the_head(client):
         f"/agreements/{agreement.slug}/": f"/agreements/{agreement.slug}/feed/",
         f"/authors/{author.slug}/": f"/authors/{author.slug}/feed/",
     }
+    pages |= {f"/en{page}": f"/en{feed}" for page, feed in pages.items()}
     for page, feed in pages.items():
         html = client.get(page).content.decode()
         assert 'type="application/rss+xml" title="' in html, page

@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from reversion.models import Version
 
 from alliances.models import Agreement, AgreementParty, ArticleAgreement, Country, Person
@@ -20,6 +20,15 @@ from tests.factories import AgreementFactory, ArticleFactory, AuthorFactory, Per
 from tests.responses import page_text
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Versions, snapshots and restores are read as in the (English) admin:
+    outside a request the site's language is Spanish."""
+    with translation.override("en"):
+        yield
+
 
 ADD_URL = reverse("admin:newsroom_article_add")
 

@@ -84,15 +84,20 @@ def test_older_pages_of_a_country_link_back_to_its_agreements(client):
     AgreementFactory(title="Havana-Hanoi rice deal", party_codes=["CU", "VN"])
     for i in range(21):
         ArticleFactory(public=True, headline=f"Cuba story {i}", country_codes=["CU"])
-    first, second = page(client, "/countries/cuba/"), page(client, "/countries/cuba/?page=2")
+    first, second = page(client, "/en/countries/cuba/"), page(client, "/en/countries/cuba/?page=2")
     assert "Havana-Hanoi rice deal" in first
     assert "Havana-Hanoi rice deal" not in second
-    assert 'href="/countries/cuba/">Agreements and partner countries of Cuba</a>' in second
+    assert 'href="/en/countries/cuba/">Agreements and partner countries of Cuba</a>' in second
 
 
 def test_cards_and_the_article_page_print_the_same_kicker_the_first_topic_given(client):
     story = ArticleFactory(public=True, headline="Metals story", topics=["zinc", "aluminium"])
+    # An English story: its edition's pages link the English topic page.
+    kicker = '<p class="kicker"><a href="/en/topics/zinc/">zinc</a></p>'
+    assert kicker in page(client, "/en/topics/aluminium/")
+    assert kicker in page(client, "/en/")
+    assert kicker in page(client, story.get_absolute_url())
+    # Its cards in the Spanish edition name the same topic, at its Spanish address.
     kicker = '<p class="kicker"><a href="/topics/zinc/">zinc</a></p>'
     assert kicker in page(client, "/topics/aluminium/")
     assert kicker in page(client, "/")
-    assert kicker in page(client, story.get_absolute_url())

@@ -16,6 +16,12 @@ def test_database_outage_is_a_503_page_with_retry_after(client):
         response = client.get("/")
     assert response.status_code == 503
     assert response["Retry-After"] == "10"
+    assert "Volvemos en un momento" in response.content.decode()
+    # The English edition's readers get it in English.
+    with connection.execute_wrapper(refuse):
+        response = client.get("/en/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "10"
     assert "Back in a moment" in response.content.decode()
 
 

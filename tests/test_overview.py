@@ -14,13 +14,15 @@ from tests.factories import AgreementFactory, country
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
 
 
-def side(client, slug: str) -> str:
-    page = client.get(f"/countries/{slug}/").content.decode()
+def side(client, slug: str, edition: str = "/en") -> str:
+    """The country page's side column, in the English edition unless told
+    (the Spanish one is ``edition=""``)."""
+    page = client.get(f"{edition}/countries/{slug}/").content.decode()
     return page[page.index('id="agreements-heading"') :]
 
 
-def partners(client, slug: str) -> str:
-    text = side(client, slug)
+def partners(client, slug: str, edition: str = "/en") -> str:
+    text = side(client, slug, edition)
     return text[text.index('id="partners-heading"') :] if 'id="partners-heading"' in text else ""
 
 
@@ -28,7 +30,9 @@ def test_a_new_agreement_appears_in_each_partys_overview(client):
     AgreementFactory(title="Havana-Hanoi rice deal", party_codes=["CU", "VN"])
     assert "Havana-Hanoi rice deal" in side(client, "cuba")
     assert "Havana-Hanoi rice deal" in side(client, "vietnam")
-    assert '<a href="/countries/cuba/">Cuba</a> <span class="count">1 agreement</span>' in partners(client, "vietnam")
+    assert '<a href="/en/countries/cuba/">Cuba</a> <span class="count">1 agreement</span>' in partners(
+        client, "vietnam"
+    )
 
 
 def test_an_edited_agreement_is_shown_as_it_is_now(client):
@@ -76,6 +80,11 @@ def test_a_renamed_country_is_renamed_in_its_partners_overviews(client):
     assert ">Viet Nam</a>" in partners(client, "cuba")
     # ...and among the parties printed on the agreement's card.
     assert "Viet Nam" in side(client, "cuba").split('id="partners-heading"')[0]
+    # The Spanish edition prints the Spanish name, renamed the same way.
+    vietnam.name_es = "Viet Nam (es)"
+    vietnam.save()
+    assert ">Viet Nam (es)</a>" in partners(client, "cuba", edition="")
+    assert "Viet Nam (es)" in side(client, "cuba", edition="").split('id="partners-heading"')[0]
 
 
 def test_a_change_rolled_back_leaves_the_overview_as_it_was(client):
@@ -91,13 +100,13 @@ def test_a_change_rolled_back_leaves_the_overview_as_it_was(client):
 def test_a_country_without_a_stored_overview_gets_the_same_one_computed(client):
     AgreementFactory(title="Deal one", party_codes=["CU", "VN"])
     AgreementFactory(title="Deal two", status="announced", party_codes=["CU", "IR"])
-    stored = side(client, "cuba")
+    stored = {edition: side(client, "cuba", edition) for edition in ("", "/en")}
     CountryOverview.objects.filter(country=country("CU")).delete()
-    assert side(client, "cuba") == stored
+    assert {edition: side(client, "cuba", edition) for edition in stored} == stored
     # migrate fills the overviews of countries that have none.
     assert overview.refresh_all(missing_only=True) >= 1
     assert CountryOverview.objects.filter(country=country("CU")).exists()
-    assert side(client, "cuba") == stored
+    assert {edition: side(client, "cuba", edition) for edition in stored} == stored
 
 
 def test_rows_written_around_the_orm_are_caught_up_by_refresh_all(client):
@@ -108,7 +117,8 @@ def test_rows_written_around_the_orm_are_caught_up_by_refresh_all(client):
     assert "Bulk deal" not in side(client, "cuba")  # bulk_create sends no signals
     overview.refresh_all()
     assert "Bulk deal" in side(client, "cuba")
-    assert Country.objects.get(iso2="VN").overview.data["partners"] == [["Cuba", "cuba", 1]]
+    # Each partner: name, slug, agreement count and Spanish name.
+    assert Country.objects.get(iso2="VN").overview.data["partners"] == [["Cuba", "cuba", 1, "Cuba"]]
 
 
 def test_a_restored_agreement_version_is_shown_where_it_belongs(client, editor_user):

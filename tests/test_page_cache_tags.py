@@ -58,11 +58,12 @@ def test_publishing_a_story_leaves_unrelated_pages_cached(client):
 def test_editing_a_story_refreshes_every_page_that_shows_its_card(client):
     story = ArticleFactory(public=True, topics=["economy"], headline="First wording")
     other = ArticleFactory(public=True, topics=["weather"])
-    for url in ("/topics/economy/", "/", "/feed/", other.get_absolute_url()):
+    # An English story: the English edition's feed carries it.
+    for url in ("/topics/economy/", "/", "/en/feed/", other.get_absolute_url()):
         client.get(url)
     story.headline = "Second wording"
     story.save()
-    for url in ("/topics/economy/", "/", "/feed/"):
+    for url in ("/topics/economy/", "/", "/en/feed/"):
         response = client.get(url)
         assert "Second wording" in response.content.decode(), url
         assert response["X-Page-Cache"] == "miss"
@@ -72,7 +73,8 @@ def test_editing_a_story_refreshes_every_page_that_shows_its_card(client):
 @cached
 def test_unpublishing_is_never_served_from_the_cache_anywhere_it_showed(client):
     story = ArticleFactory(public=True, topics=["economy"], country_codes=["CU"], headline="Pulled later")
-    urls = ["/", "/topics/economy/", "/countries/cuba/", "/feed/", "/topics/economy/feed/"]
+    # An English story: the English edition's feeds carry it.
+    urls = ["/", "/topics/economy/", "/countries/cuba/", "/en/feed/", "/en/topics/economy/feed/"]
     for url in urls:
         assert "Pulled later" in client.get(url).content.decode()
     services.unpublish(article=story, user=editor())

@@ -87,7 +87,9 @@ def test_anyone_with_the_link_sees_the_current_draft_marked_as_a_preview(client,
     html = page(response)
     assert "Embargoed: the treaty text" in html
     assert "Edited after the link was made." in html
-    assert "Preview — not public." in html
+    # /preview/ is outside the editions: the site's chrome speaks the default
+    # language (Spanish) around the story, whatever the story's language.
+    assert "Vista previa — no es pública." in html
     assert '<meta name="robots" content="noindex">' in html
     assert response["X-Robots-Tag"] == "noindex, nofollow"
     assert "no-store" in response["Cache-Control"]
@@ -126,8 +128,8 @@ def test_a_revoked_link_stops_working_with_a_clear_page(client, editor_client, l
     response = client.get(link.get_absolute_url())
     assert response.status_code == 410
     html = page(response)
-    assert "This preview link no longer works" in html
-    assert "withdrew" in html
+    assert "Este enlace de vista previa ya no funciona" in html  # "This preview link no longer works"
+    assert "retiró este enlace" in html  # "withdrew this link"
     assert "Embargoed" not in html
     assert response["X-Robots-Tag"] == "noindex, nofollow"
 
@@ -136,7 +138,7 @@ def test_an_expired_link_stops_working(client, link):
     PreviewLink.objects.filter(pk=link.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
     response = client.get(link.get_absolute_url())
     assert response.status_code == 410
-    assert "expired" in page(response)
+    assert "El enlace venció" in page(response)  # "The link expired"
     assert "Embargoed" not in page(response)
 
 

@@ -7,15 +7,17 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
+from django.conf.urls.i18n import i18n_patterns
 from django.core.management import call_command
 from django.test import override_settings
-from django.urls import reverse, set_script_prefix
-from django.utils import timezone
+from django.urls import include, path, reverse, set_script_prefix
+from django.utils import timezone, translation
 
 from newsroom.core.converters import slug_path
 from newsroom.editorial import restore, services
 from newsroom.models import Article, Topic
 from newsroom.stored import related
+from newsroom.urls import app_patterns
 from tests.factories import ArticleFactory, editor
 
 pytestmark = pytest.mark.django_db
@@ -150,10 +152,21 @@ def test_slug_paths_follow_the_script_prefix():
     assert topic.get_absolute_url() == "/topics/oil/"
 
 
-@override_settings(ROOT_URLCONF="tests.urls_moved")
+# The reader pages mounted under /site/, for the test below (ROOT_URLCONF
+# names this module). The editions' prefix (i18n_patterns) can only be at the
+# root of a URLconf, so the site cannot be included whole under /site/ as it
+# was before the editions (tests/urls_moved.py): /site/ for Spanish,
+# /en/site/ for English.
+urlpatterns = i18n_patterns(path("site/", include((app_patterns, "newsroom"))), prefix_default_language=False)
+
+
+@override_settings(ROOT_URLCONF=__name__)
 def test_slug_paths_follow_a_changed_urlconf():
     assert slug_path("newsroom:topic-detail", "oil") == "/site/topics/oil/"
     assert slug_path("newsroom:topic-detail", "oil") == reverse("newsroom:topic-detail", kwargs={"slug": "oil"})
+    assert slug_path("newsroom:topic-detail", "oil", "en") == "/en/site/topics/oil/"
+    with translation.override("en"):
+        assert slug_path("newsroom:topic-detail", "oil") == reverse("newsroom:topic-detail", kwargs={"slug": "oil"})
 
 
 def test_restoring_an_older_version_ranks_the_box_again(client):

@@ -370,12 +370,14 @@ def test_only_the_newest_matches_are_ranked(client, monkeypatch):
     now = timezone.now()
     for i in range(3):
         ArticleFactory(public=True, headline=f"Tariff story {i}", published_at=now - timedelta(days=i))
-    response = client.get("/search/", {"q": "tariff"})
+    # The English edition, whose heading is in English.
+    response = client.get("/en/search/", {"q": "tariff"})
     assert sorted(a.headline for a in response.context["page"].object_list) == ["Tariff story 0", "Tariff story 1"]
     assert response.context["total"] == 2
     assert response.context["capped"]
     assert "More than 2 results" in response.content.decode()
     assert sum(o.count for o in response.context["facets"].years) == 2
+    assert "Más de 2 resultados" in client.get("/search/", {"q": "tariff"}).content.decode()
 
 
 @pytest.mark.parametrize(

@@ -51,7 +51,7 @@ def test_filters_apply_alone_and_combined(client, agreements, query, expected):
 
 def test_a_country_with_two_roles_lists_its_agreement_once(client, agreements):
     agreements["credit"].parties.create(country_id=agreements["credit"].parties.first().country_id, role="lender")
-    page = client.get("/agreements/", {"country": "russia"}).content.decode()
+    page = client.get("/en/agreements/", {"country": "russia"}).content.decode()
     assert page.count(">Credit RU-CU</a>") == 1
     assert "2 agreements" in page
 
@@ -82,6 +82,10 @@ def test_unknown_values_and_keys_are_ignored_not_an_error(client, agreements, qu
 def test_form_shows_the_applied_filters(client, agreements):
     page = client.get("/agreements/", {"country": "cuba", "kind": "treaty"}).content.decode()
     assert '<option value="cuba" selected>Cuba</option>' in page
+    assert '<option value="treaty" selected>Tratado</option>' in page
+    assert "Quitar filtros" in page
+    page = client.get("/en/agreements/", {"country": "cuba", "kind": "treaty"}).content.decode()
+    assert '<option value="cuba" selected>Cuba</option>' in page
     assert '<option value="treaty" selected>Treaty</option>' in page
     assert "Clear filters" in page
 
@@ -102,6 +106,9 @@ def test_pagination_keeps_valid_filters_and_drops_stray_parameters(client, setti
 
 def test_country_choices_are_countries_with_agreements(client, agreements):
     page = client.get("/agreements/").content.decode()
+    assert '<option value="iran">Irán</option>' in page
+    assert 'value="france"' not in page
+    page = client.get("/en/agreements/").content.decode()
     assert '<option value="iran">Iran</option>' in page
     assert 'value="france"' not in page
 
@@ -122,13 +129,13 @@ def test_a_country_page_counts_its_agreements_by_status_and_shows_the_latest(cli
     )
     AgreementFactory(title="Someone else's deal", party_codes=["IR", "VN"])
 
-    page = client.get("/countries/cuba/").content.decode()
+    page = client.get("/en/countries/cuba/").content.decode()
     side = page[page.index('id="agreements-heading"') :]
     assert 'Agreements <span class="count">8</span>' in side
     # Each status Cuba has, in the statuses' order, with its count and a
     # link to the filtered index; statuses it has none of are left out.
-    announced = '<a href="/agreements/?country=cuba&amp;status=announced">Announced</a> <span class="count">1</span>'
-    signed = '<a href="/agreements/?country=cuba&amp;status=signed">Signed</a> <span class="count">7</span>'
+    announced = '<a href="/en/agreements/?country=cuba&amp;status=announced">Announced</a> <span class="count">1</span>'
+    signed = '<a href="/en/agreements/?country=cuba&amp;status=signed">Signed</a> <span class="count">7</span>'
     assert announced in side and signed in side
     assert side.index(announced) < side.index(signed)
     assert "status=in_force" not in side
@@ -139,15 +146,15 @@ def test_a_country_page_counts_its_agreements_by_status_and_shows_the_latest(cli
     ]
     assert shown == ["Rumoured deal", "Signed deal 7", "Signed deal 6", "Signed deal 5", "Signed deal 4"]
     assert "Someone else" not in page
-    assert '<a href="/agreements/?country=cuba">All 8 agreements of Cuba</a>' in side
+    assert '<a href="/en/agreements/?country=cuba">All 8 agreements of Cuba</a>' in side
     # Vietnam is party to all eight; Iran to none of Cuba's.
     partners = side[side.index('id="partners-heading"') :]
-    assert '<a href="/countries/vietnam/">Vietnam</a> <span class="count">8 agreements</span>' in partners
+    assert '<a href="/en/countries/vietnam/">Vietnam</a> <span class="count">8 agreements</span>' in partners
     assert "/countries/iran/" not in partners
 
 
 def test_a_country_without_agreements_says_so(client):
     ArticleFactory(public=True, headline="Quiet story", country_codes=["UY"])
-    page = client.get("/countries/uruguay/").content.decode()
+    page = client.get("/en/countries/uruguay/").content.decode()
     assert "No agreements recorded." in page
     assert 'id="partners-heading"' not in page

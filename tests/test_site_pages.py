@@ -4,7 +4,7 @@ topic, country, agreement and author pages and their indexes."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from newsroom.models import Article
 from tests import factories
@@ -30,15 +30,23 @@ def html(response) -> str:
     return response.content.decode()
 
 
+def en_url(record) -> str:
+    """A topic's, country's, agreement's or author's page in the English
+    edition (get_absolute_url follows the active language, Spanish outside
+    a request)."""
+    with translation.override("en"):
+        return record.get_absolute_url()
+
+
 def test_home_shows_lead_story_latest_and_most_covered_sections(client, story):
     older = ArticleFactory(public=True, headline="An older story", published_at=timezone.now() - timedelta(days=3))
-    page = html(client.get("/"))
+    page = html(client.get("/en/"))
     # The newest public story leads; older ones follow in the latest list.
     assert page.index(story["story"].headline) < page.index(older.headline)
     assert 'class="lead-story"' in page
     assert "Most covered topics" in page
     assert "Countries in the news" in page
-    assert 'href="/countries/iran/"' in page
+    assert 'href="/en/countries/iran/"' in page
 
 
 def test_article_page_shows_every_part_of_the_story(client, story):
@@ -51,15 +59,15 @@ def test_article_page_shows_every_part_of_the_story(client, story):
     assert 'alt="Miguel Díaz-Canel, Vladimir Putin and Masoud Pezeshkian"' in page
     assert "composite of official photographs" in page
     assert "social-media accounts" in page
-    assert f'href="{story["author"].get_absolute_url()}"' in page
+    assert f'href="{en_url(story["author"])}"' in page
     assert "An earlier version gave the wrong date." in page
     assert "Presidents meet" in page
     for outlet in ("Infobae", "IRNA", "Europa Press"):
         assert outlet in page
     assert "<h2>Iran and Cuba</h2>" in page
     assert "Filed under" in page
-    assert 'href="/topics/sanctions/"' in page
-    assert 'href="/countries/north-korea/"' in page or "North Korea" in page
+    assert 'href="/en/topics/sanctions/"' in page
+    assert 'href="/en/countries/north-korea/"' in page or "North Korea" in page
 
 
 def test_article_times_are_in_the_outlets_time_zone(client, settings):
@@ -88,7 +96,11 @@ def test_article_page_language_is_the_articles(client):
     article = ArticleFactory(public=True, language="es", headline="Díaz-Canel viaja a Moscú")
     page = html(client.get(article.get_absolute_url()))
     assert '<html lang="es">' in page
-    assert '<html lang="en">' in html(client.get("/topics/"))
+    english = ArticleFactory(public=True, language="en", headline="Díaz-Canel travels to Moscow")
+    assert '<html lang="en">' in html(client.get(english.get_absolute_url()))
+    # The site's own pages are in their edition's language.
+    assert '<html lang="es">' in html(client.get("/topics/"))
+    assert '<html lang="en">' in html(client.get("/en/topics/"))
 
 
 def test_agreements_box_names_kind_parties_status_and_relation(client, story):
@@ -120,8 +132,8 @@ def test_related_articles_rank_shared_agreements_before_countries_before_topics(
 
 
 def test_topics_index_lists_topics_with_public_counts(client, story):
-    page = html(client.get("/topics/"))
-    assert 'href="/topics/geopolitics/"' in page
+    page = html(client.get("/en/topics/"))
+    assert 'href="/en/topics/geopolitics/"' in page
     assert "2 stories" in page  # geopolitics: the launch story and the follow-up
 
 
@@ -150,7 +162,7 @@ def test_countries_index_lists_only_countries_with_public_coverage(client, story
 
 
 def test_country_page_shows_articles_agreements_by_status_and_partners(client, story):
-    page = html(client.get(country("IR").get_absolute_url()))
+    page = html(client.get(en_url(country("IR"))))
     assert story["story"].headline in page
     agreements = page[page.index('id="agreements-heading"') :]
     # Groups follow the status order: announced, under negotiation, ..., superseded.
@@ -165,7 +177,7 @@ def test_country_page_shows_articles_agreements_by_status_and_partners(client, s
 def test_partner_count_ignores_a_second_role_in_the_same_agreement(client):
     agreement = AgreementFactory(party_codes=["RU", "CU"])
     agreement.parties.create(country=country("RU"), role="lender")
-    page = html(client.get(country("CU").get_absolute_url()))
+    page = html(client.get(en_url(country("CU"))))
     partners = page[page.index('id="partners-heading"') :]
     assert "1 agreement<" in partners
 
@@ -173,28 +185,28 @@ def test_partner_count_ignores_a_second_role_in_the_same_agreement(client):
 def test_agreement_page_shows_parties_timeline_lineage_sources_and_coverage(client, story):
     treaty = story["treaty"]
     part = AgreementFactory(title="Energy annex", part_of=treaty, party_codes=["RU", "IR"])
-    page = html(client.get(treaty.get_absolute_url()))
+    page = html(client.get(en_url(treaty)))
     assert "<h1>Russia–Iran comprehensive strategic partnership treaty</h1>" in page
     assert "Party" in page
-    assert f'href="{story["old_treaty"].get_absolute_url()}"' in page
+    assert f'href="{en_url(story["old_treaty"])}"' in page
     assert "Replaces" in page
-    assert f'href="{part.get_absolute_url()}"' in page
+    assert f'href="{en_url(part)}"' in page
     assert "Europa Press" in page
     assert story["story"].headline in page and story["follow_up"].headline in page
 
-    old = html(client.get(story["old_treaty"].get_absolute_url()))
+    old = html(client.get(en_url(story["old_treaty"])))
     # "2001" at year precision: never shown as 1 January 2001.
     assert '<time datetime="2001">2001</time>' in old
     assert "1 January 2001" not in old
     assert "Replaced by" in old and treaty.title in old
     assert "Mentions it" in old  # the launch story only mentions the 2001 treaty
 
-    part_page = html(client.get(part.get_absolute_url()))
+    part_page = html(client.get(en_url(part)))
     assert "Part of" in part_page and treaty.title in part_page
 
 
 def test_agreement_page_shows_month_precision(client, story):
-    page = html(client.get(story["credit"].get_absolute_url()))
+    page = html(client.get(en_url(story["credit"])))
     assert '<time datetime="2024-05">May 2024</time>' in page
     assert "Lender" in page and "Borrower" in page
 
@@ -209,15 +221,15 @@ def test_author_page_shows_bio_and_articles(client, story):
 def test_author_without_public_articles_still_has_a_page(client):
     author = AuthorFactory()
     ArticleFactory(status="draft", authors=[author], headline="Unfinished")
-    page = html(client.get(author.get_absolute_url()))
+    page = html(client.get(en_url(author)))
     assert "Unfinished" not in page
     assert "No published stories yet." in page
 
 
 def test_breadcrumbs_lead_back_to_the_index(client, story):
-    page = html(client.get("/topics/geopolitics/"))
+    page = html(client.get("/en/topics/geopolitics/"))
     crumbs = page[page.index('aria-label="Breadcrumb"') :]
-    assert 'href="/"' in crumbs and 'href="/topics/"' in crumbs
+    assert 'href="/en/"' in crumbs and 'href="/en/topics/"' in crumbs
     assert '<span aria-current="page">geopolitics</span>' in crumbs
 
 
@@ -231,6 +243,10 @@ def test_header_navigation_lists_main_topics_and_countries(client, story):
 def test_custom_404_page(client):
     response = client.get("/no/such/page/")
     assert response.status_code == 404
+    assert "Página no encontrada" in response.content.decode()
+    assert 'class="site-header"' in response.content.decode()
+    response = client.get("/en/no/such/page/")
+    assert response.status_code == 404
     assert "Page not found" in response.content.decode()
     assert 'class="site-header"' in response.content.decode()
 
@@ -240,8 +256,11 @@ def test_500_page_renders_without_database_or_context(rf, django_assert_num_quer
 
     with django_assert_num_queries(0):
         response = server_error(rf.get("/"))
+        english = server_error(rf.get("/en/articles/nope/"))
     assert response.status_code == 500
-    assert "Something went wrong" in response.content.decode()
+    assert "Algo salió mal" in response.content.decode()
+    assert english.status_code == 500
+    assert "Something went wrong" in english.content.decode()
 
 
 def test_editor_text_is_escaped_everywhere_it_shows(client):
@@ -301,13 +320,13 @@ def test_a_card_prints_kicker_headline_dek_byline_and_day_in_the_site_zone(clien
         authors=[AuthorFactory(name="Ana Díaz"), AuthorFactory(name="Ben Ruiz")],
         published_at=datetime(2025, 1, 15, 3, 30, tzinfo=UTC),  # 14 January, 22:30 in Havana
     )
-    page = html(client.get("/topics/oil/"))
+    page = html(client.get("/en/topics/oil/"))
     card = page[page.index('<article class="card') : page.index("</article>", page.index('<article class="card'))]
-    assert '<p class="kicker"><a href="/topics/trade/">trade</a></p>' in card
-    assert '<h2 class="card-title"><a href="/articles/oil-for-rice/">Oil for rice</a></h2>' in card
+    assert '<p class="kicker"><a href="/en/topics/trade/">trade</a></p>' in card
+    assert '<h2 class="card-title"><a href="/en/articles/oil-for-rice/">Oil for rice</a></h2>' in card
     assert '<p class="card-dek">A barter deal &amp; its critics</p>' in card
     assert '<span class="card-byline">Ana Díaz, Ben Ruiz</span>' in card
-    assert '<time datetime="2025-01-14T22:30:00-05:00">14 Jan 2025</time>' in card
+    assert '<time datetime="2025-01-14T22:30:00-05:00" lang="en">14 Jan 2025</time>' in card
     assert "relation" not in card  # only the agreement page says how a story relates
 
 
@@ -319,7 +338,7 @@ def test_the_header_follows_the_sections_it_is_rendered_for(client, monkeypatch)
     ArticleFactory(public=True, topics=["oil"])
 
     def sections(*names):
-        links = [selectors.SectionLink(name, f"/topics/{name}/", 1) for name in names]
+        links = [selectors.SectionLink("newsroom:topic-detail", name, name, "", 1) for name in names]
         return lambda: {"topics": links, "countries": []}
 
     monkeypatch.setattr(selectors, "active_sections", sections("oil", "gas"))
@@ -354,7 +373,7 @@ def test_a_kept_card_follows_its_kicker_byline_and_day(client, no_page_cache):
     from tests.factories import editor
 
     def card_on_gas_page() -> str:
-        page = client.get("/topics/gas/").content.decode()
+        page = client.get("/en/topics/gas/").content.decode()
         start = page.index('<article class="card')
         return page[start : page.index("</article>", start)]
 

@@ -50,9 +50,9 @@ def world(request):
 
 
 def public_urls(world) -> list[str]:
-    return [
+    """Every page that could show the hidden story, in both editions."""
+    paths = [
         "/",
-        world["public"].get_absolute_url(),
         "/topics/",
         "/topics/shared-topic/",
         "/countries/",
@@ -61,6 +61,7 @@ def public_urls(world) -> list[str]:
         world["agreement"].get_absolute_url(),
         world["author"].get_absolute_url(),
     ]
+    return [world["public"].get_absolute_url(), *paths, *("/en" + path for path in paths)]
 
 
 def test_hidden_story_is_on_no_page(client, world):
@@ -75,25 +76,33 @@ def test_hidden_story_page_is_404(client, world):
     assert client.get(world["hidden"].get_absolute_url()).status_code == 404
 
 
-def test_hidden_story_adds_nothing_to_counts_or_navigation(client, world):
-    topics = client.get("/topics/").content.decode()
+@pytest.mark.parametrize(
+    ("prefix", "one_story", "no_stories"),
+    [("", "1 noticia", "Todavía no hay noticias publicadas"), ("/en", "1 story", "No published stories")],
+)
+def test_hidden_story_adds_nothing_to_counts_or_navigation(client, world, prefix, one_story, no_stories):
+    bhutan_name = "Bhutan" if prefix == "/en" else country("BT").name_es
+    assert bhutan_name
+    topics = client.get(f"{prefix}/topics/").content.decode()
     assert "secret topic" not in topics
-    assert re.search(r'href="/topics/shared-topic/">shared topic</a> <span class="count">1 story</span>', topics)
+    assert re.search(
+        rf'href="{prefix}/topics/shared-topic/">shared topic</a> <span class="count">{one_story}</span>', topics
+    )
 
-    countries = client.get("/countries/").content.decode()
-    assert "Bhutan" not in countries
-    assert re.search(r'href="/countries/cuba/">Cuba</a> <span class="count">1 story</span>', countries)
+    countries = client.get(f"{prefix}/countries/").content.decode()
+    assert bhutan_name not in countries
+    assert re.search(rf'href="{prefix}/countries/cuba/">Cuba</a> <span class="count">{one_story}</span>', countries)
 
-    home = client.get("/").content.decode()
-    assert "secret topic" not in home and "Bhutan" not in home
-    assert re.search(r'href="/topics/shared-topic/">shared topic</a> <span class="count">1</span>', home)
+    home = client.get(f"{prefix}/").content.decode()
+    assert "secret topic" not in home and bhutan_name not in home
+    assert re.search(rf'href="{prefix}/topics/shared-topic/">shared topic</a> <span class="count">1</span>', home)
 
     # A topic that only hidden stories carry is unknown to readers: its name
     # alone could give the story away.
-    assert client.get("/topics/secret-topic/").status_code == 404
-    bhutan = client.get("/countries/bhutan/").content.decode()
+    assert client.get(f"{prefix}/topics/secret-topic/").status_code == 404
+    bhutan = client.get(f"{prefix}/countries/bhutan/").content.decode()
     assert "Secret story" not in bhutan
-    assert "No published stories" in bhutan
+    assert no_stories in bhutan
 
 
 def test_hidden_story_is_never_related(client, world):
@@ -118,7 +127,8 @@ def test_scheduled_story_shows_up_everywhere_once_its_time_comes(client, monkeyp
 
     cache.clear()  # counts are cached for a minute; this test moves the clock by a day
     assert "Tomorrow" in client.get("/").content.decode()
-    assert "Bhutan" in client.get("/countries/").content.decode()
+    assert "Bhutan" in client.get("/en/countries/").content.decode()
+    assert country("BT").name_es in client.get("/countries/").content.decode()
     assert "Tomorrow" in client.get("/topics/later/").content.decode()
 
 

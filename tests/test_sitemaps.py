@@ -54,7 +54,8 @@ def test_article_sitemap_lists_public_articles_with_lastmod(client):
         ArticleFactory(**hidden)
     entries = get_xml(client, "/sitemap-articles.xml").findall(f"{SM}url")
     assert [e.findtext(f"{SM}loc") for e in entries] == [f"http://testserver{public.get_absolute_url()}"]
-    assert "d%C3%ADaz-canel" in entries[0].findtext(f"{SM}loc")
+    # Slugs are plain ASCII: the accent is folded, never percent-encoded.
+    assert entries[0].findtext(f"{SM}loc").endswith("/articles/diaz-canel-in-moscow/")
     assert datetime.fromisoformat(entries[0].findtext(f"{SM}lastmod")) == public.updated_at
 
 
@@ -64,9 +65,34 @@ def test_listing_pages_appear_once_they_have_a_public_article(client):
     ArticleFactory(public=True, topics=["sugar"], country_codes=["CU"], authors=[author])
     for hidden in HIDDEN:
         ArticleFactory(topics=["secret"], country_codes=["KP"], authors=[quiet_author], **hidden)
-    assert locations(client, "/sitemap-topics.xml") == ["http://testserver/topics/sugar/"]
-    assert locations(client, "/sitemap-countries.xml") == ["http://testserver/countries/cuba/"]
-    assert locations(client, "/sitemap-authors.xml") == ["http://testserver/authors/ana/"]
+    # Once per edition.
+    assert locations(client, "/sitemap-topics.xml") == [
+        "http://testserver/topics/sugar/",
+        "http://testserver/en/topics/sugar/",
+    ]
+    assert locations(client, "/sitemap-countries.xml") == [
+        "http://testserver/countries/cuba/",
+        "http://testserver/en/countries/cuba/",
+    ]
+    assert locations(client, "/sitemap-authors.xml") == [
+        "http://testserver/authors/ana/",
+        "http://testserver/en/authors/ana/",
+    ]
+
+
+def test_a_page_of_every_edition_names_the_others_as_alternates(client):
+    ArticleFactory(public=True, topics=["sugar"])
+    entries = get_xml(client, "/sitemap-topics.xml").findall(f"{SM}url")
+    xhtml = "{http://www.w3.org/1999/xhtml}link"
+    for entry in entries:
+        alternates = {link.get("hreflang"): link.get("href") for link in entry.findall(xhtml)}
+        assert alternates == {
+            "es": "http://testserver/topics/sugar/",
+            "en": "http://testserver/en/topics/sugar/",
+            "x-default": "http://testserver/topics/sugar/",
+        }
+    # A story is at its own address only.
+    assert not get_xml(client, "/sitemap-articles.xml").findall(f"{SM}url/{xhtml}")
 
 
 def test_a_listing_page_lastmod_is_its_newest_public_article(client):
@@ -74,13 +100,18 @@ def test_a_listing_page_lastmod_is_its_newest_public_article(client):
     ArticleFactory(public=True, topics=["sugar"], published_at=now - timedelta(days=3))
     newest = ArticleFactory(public=True, topics=["sugar"], published_at=now - timedelta(days=1))
     ArticleFactory(scheduled=True, topics=["sugar"])
-    [entry] = get_xml(client, "/sitemap-topics.xml").findall(f"{SM}url")
-    assert datetime.fromisoformat(entry.findtext(f"{SM}lastmod")) == newest.published_at
+    entries = get_xml(client, "/sitemap-topics.xml").findall(f"{SM}url")
+    assert len(entries) == 2  # one per edition
+    for entry in entries:
+        assert datetime.fromisoformat(entry.findtext(f"{SM}lastmod")) == newest.published_at
 
 
 def test_agreements_are_listed(client):
     agreement = AgreementFactory(title="Havana accord")
-    assert locations(client, "/sitemap-agreements.xml") == [f"http://testserver{agreement.get_absolute_url()}"]
+    assert locations(client, "/sitemap-agreements.xml") == [
+        f"http://testserver/agreements/{agreement.slug}/",
+        f"http://testserver/en/agreements/{agreement.slug}/",
+    ]
 
 
 def test_a_section_past_the_limit_is_split_and_indexed_page_by_page(client, monkeypatch):

@@ -19,10 +19,10 @@ def test_topic_names_differing_only_in_case_are_one_topic():
     assert list(first.tags.all()) == list(second.tags.all())
 
 
-def test_topic_slug_keeps_accents():
+def test_a_topic_keeps_its_accents_in_its_name_and_its_address_is_plain():
     article = ArticleFactory()
     article.tags.add("Díaz-Canel")
-    assert Topic.objects.get(name="Díaz-Canel").slug == "díaz-canel"
+    assert Topic.objects.get(name="Díaz-Canel").slug == "diaz-canel"
 
 
 @pytest.mark.parametrize("typed", ["Iran", "iran", "IR", "irn", "Irán"])

@@ -14,7 +14,9 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
+from django.conf import settings
 from django.dispatch import Signal
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 
 # Sent with ``old_url`` and ``new_url`` when a saved record's public address
@@ -111,7 +113,10 @@ class KeepsOldAddresses:
         to the new one from now on."""
         old_slug = getattr(self, "_loaded_slug", None)
         if old_slug and old_slug != self.slug and self.old_address_was_public():
-            address_moved.send(
-                sender=type(self), old_url=self.address_for_slug(old_slug), new_url=self.get_absolute_url()
-            )
+            # Recorded in the default edition, which stands for all of them
+            # (newsroom.site.views.moved_to); a story's address is its own
+            # language's whatever is active.
+            with translation.override(settings.LANGUAGE_CODE):
+                old_url, new_url = self.address_for_slug(old_slug), self.get_absolute_url()
+            address_moved.send(sender=type(self), old_url=old_url, new_url=new_url)
         self.remember_address()

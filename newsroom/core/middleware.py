@@ -10,8 +10,12 @@ import logging
 import re
 
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest, QueryDict
 from django.template.loader import render_to_string
+from django.utils import translation
+
+from newsroom.core.editions import default_language, split_path
+from newsroom.core.text import UNWANTED_CONTROLS, without_controls
 
 logger = logging.getLogger(__name__)
 
@@ -27,16 +31,21 @@ class DatabaseUnavailableMiddleware:
         if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
         logger.error("database unavailable: %s", exception)
-        return database_unavailable()
+        return database_unavailable(request)
 
 
-def database_unavailable() -> HttpResponse:
+def database_unavailable(request=None) -> HttpResponse:
     """The 503 page; renders without the database or any context processor.
 
     The broken connection is not closed here: CONN_HEALTH_CHECKS makes the
     next request test it and open a new one.
     """
-    response = HttpResponse(render_to_string("503.html"), status=503)
+    # In the language of the address (an outage may come before the edition
+    # middleware has run); the admin's in the site's default language.
+    language = split_path(request.path_info)[0] if request is not None else default_language()
+    with translation.override(language):
+        response = HttpResponse(render_to_string("503.html", {"ui_lang": language}), status=503)
+    response["Content-Language"] = language
     response["Retry-After"] = "10"
     response["Cache-Control"] = "no-store"
     return response
@@ -59,9 +68,26 @@ class AdminInputGuardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith("/admin/") and not self._valid(request):
-            return HttpResponseBadRequest("Invalid selection or date filter.", content_type="text/plain")
+        if request.path.startswith("/admin/"):
+            if not self._valid(request):
+                return HttpResponseBadRequest("Invalid selection or date filter.", content_type="text/plain")
+            if request.method == "POST":
+                request.POST = self._without_controls(request.POST)
         return self.get_response(request)
+
+    @staticmethod
+    def _without_controls(data: QueryDict) -> QueryDict:
+        """What an editor typed or pasted, without the control characters no
+        field should hold (newsroom.core.text): dropped, not refused, so a
+        paste from a PDF saves as it reads. (Django's forms refuse a NUL
+        with an error.) Passwords are left exactly as typed."""
+        if not any(UNWANTED_CONTROLS.search(value) for value in data.values()):
+            return data
+        cleaned = data.copy()
+        for key, values in data.lists():
+            if "password" not in key:
+                cleaned.setlist(key, [without_controls(value) for value in values])
+        return cleaned
 
     @staticmethod
     def _valid(request) -> bool:

@@ -10,11 +10,38 @@ import html
 import re
 import unicodedata
 
+from django import forms
 from django.db import models
 from django.utils.text import slugify
 
 _TAG = re.compile(r"<[^>]*>")
 _WORD = re.compile(r"\w+")
+
+
+# What no editor means to type and HTML refuses as text: control characters
+# (C0 but tab, line feed and carriage return; DEL; C1) and the Unicode
+# noncharacters. Pasted from PDFs and word processors, or left by imports.
+UNWANTED_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+
+
+def without_controls(text: str) -> str:
+    """``text`` with UNWANTED_CONTROLS removed (a carriage return, part of the
+    line ends browsers send, stays)."""
+    return UNWANTED_CONTROLS.sub("", text) if UNWANTED_CONTROLS.search(text) else text
+
+
+def strip_controls_before_save(sender, instance, raw=False, **kwargs) -> None:
+    """pre_save receiver: every text field of ``instance`` without_controls,
+    so what is typed or pasted into any editor's field is stored clean."""
+    if raw:
+        return
+    for field in sender._meta.concrete_fields:
+        if isinstance(field, models.CharField | models.TextField):
+            value = getattr(instance, field.attname)
+            if isinstance(value, str) and value:
+                cleaned = without_controls(value)
+                if cleaned is not value:
+                    setattr(instance, field.attname, cleaned)
 
 
 def fold(text: str) -> str:
@@ -59,9 +86,98 @@ def topic_key(name: str) -> str:
     return "".join(letters).casefold()
 
 
+# Letters that Unicode does not decompose into a plain one and an accent.
+_SPELLED = str.maketrans(
+    {
+        "ß": "ss",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ø": "o",
+        "Ø": "O",
+        "đ": "d",
+        "Đ": "D",
+        "ł": "l",
+        "Ł": "L",
+        "þ": "th",
+        "Þ": "TH",
+        "ð": "d",
+        "Ð": "D",
+        "ı": "i",
+    }
+)
+# What every address slug looks like: lower-case ASCII words joined by hyphens.
+SLUG_FORM = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+def ascii_slug(value: str, max_length: int = 200) -> str:
+    """The address form of ``value``: lower-case ASCII, transliterated
+    ("Línea de crédito" gives "linea-de-credito", "ñ" gives "n"), words
+    joined by single hyphens, at most ``max_length`` characters. Two slugs
+    that differ only by case or accents have the same form, so they cannot
+    both exist (SLUG_FORM and each slug's unique index)."""
+    words = slugify(str(value).translate(_SPELLED)).replace("_", "-").split("-")
+    return "-".join(word for word in words if word)[:max_length].strip("-")
+
+
+class AddressSlugFormField(forms.SlugField):
+    """The form side of AddressSlugField: accented or capitalised input is
+    folded before it is validated, not refused. (Its ``allow_unicode`` is
+    off, so the admin's slug prefill writes the ASCII form as you type.)"""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return ascii_slug(value, self.max_length or 200) if value else value
+
+
+class AddressSlugField(models.SlugField):
+    """A slug field whose value is always in address form (ascii_slug): what
+    an editor types ("Rusia-Abre", "línea") is folded when the form or the
+    model is cleaned, so a slug that differs from another only by case or
+    accents meets the unique check as the same slug, with the form's
+    "already exists" error. Accented input is accepted and folded rather
+    than refused."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": AddressSlugFormField, **kwargs})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return ascii_slug(value, self.max_length) if value else value
+
+    def get_prep_value(self, value):
+        # A lookup compares exactly (CharField's would fold through
+        # to_python): an address in another form is not this one, and
+        # answers 404 or its 301, never the page itself.
+        value = models.Field.get_prep_value(self, value)
+        return value if value is None else str(value)
+
+    def get_db_prep_save(self, value, connection):
+        # Written by update() too: folded.
+        if value:
+            value = ascii_slug(str(value), self.max_length)
+        return super().get_db_prep_save(value, connection)
+
+    def pre_save(self, model_instance, add):
+        # Code that sets a slug and saves without cleaning (a service, an
+        # import) stores the address form too; the constraint would refuse
+        # anything else.
+        value = getattr(model_instance, self.attname)
+        if value:
+            value = ascii_slug(value, self.max_length)
+            setattr(model_instance, self.attname, value)
+        return value
+
+
+def slug_form_constraint(name: str) -> models.CheckConstraint:
+    """The database's own guard on a model's slugs: address form only."""
+    return models.CheckConstraint(condition=models.Q(slug__regex=SLUG_FORM), name=name)
+
+
 def unique_slug(model: type[models.Model], value: str, *, instance_pk=None, max_length=200) -> str:
-    """A unicode slug for ``value`` not yet used by another row of ``model``."""
-    base = slugify(value, allow_unicode=True)[: max_length - 8].strip("-") or "item"
+    """An address slug (ascii_slug) for ``value`` not yet used by another row of ``model``."""
+    base = ascii_slug(value, max_length - 8) or "item"
     slug, n = base, 2
     others = model._default_manager.exclude(pk=instance_pk) if instance_pk else model._default_manager
     while others.filter(slug=slug).exists():

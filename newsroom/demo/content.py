@@ -42,7 +42,7 @@ SECTORS = {
 PEOPLE = [
     {"slug": "vladimir-putin", "name": "Vladimir Putin", "role": "Presidente de Rusia", "country": "RU"},
     {"slug": "masoud-pezeshkian", "name": "Masoud Pezeshkian", "role": "Presidente de Irán", "country": "IR"},
-    {"slug": "miguel-díaz-canel", "name": "Miguel Díaz-Canel", "role": "Presidente de Cuba", "country": "CU"},
+    {"slug": "miguel-diaz-canel", "name": "Miguel Díaz-Canel", "role": "Presidente de Cuba", "country": "CU"},
     {"slug": "ali-jafarian", "name": "Ali Jafarian", "role": "Ministro de Salud de Irán", "country": "IR"},
 ]
 
@@ -71,14 +71,14 @@ class AgreementSpec:
     supersedes: str = ""  # slug of an agreement listed earlier
 
 
-PARTNERSHIP = "asociación-estratégica-irán-cuba"
-COMMISSION = "comisión-económica-irán-cuba-19"
-TREATY_2001 = "acuerdo-rusia-irán-2001"
-TREATY = "tratado-asociación-estratégica-integral-rusia-irán"
-CREDIT = "líneas-de-crédito-rusia-cuba"
-MARIEL = "modernización-central-termoeléctrica-mariel"
+PARTNERSHIP = "asociacion-estrategica-iran-cuba"
+COMMISSION = "comision-economica-iran-cuba-19"
+TREATY_2001 = "acuerdo-rusia-iran-2001"
+TREATY = "tratado-asociacion-estrategica-integral-rusia-iran"
+CREDIT = "lineas-de-credito-rusia-cuba"
+MARIEL = "modernizacion-central-termoelectrica-mariel"
 PORTS = "infraestructura-portuaria-cuba-rusia"
-COOPERATION = "acuerdos-cooperación-cuba-rusia-defensa-seguridad"
+COOPERATION = "acuerdos-cooperacion-cuba-rusia-defensa-seguridad"
 
 # In dependency order: an agreement's part_of and supersedes come before it.
 AGREEMENTS = [
@@ -245,9 +245,9 @@ class ArticleSpec:
     hero: bool = False
 
 
-LAUNCH_SLUG = "irán-rusia-y-cuba-estrechan-su-alianza-frente-a-las-sanciones"
-DRAFT_SLUG = "empresas-iraníes-mostrarán-su-tecnología-en-la-habana"
-SCHEDULED_SLUG = "análisis-qué-cambia-el-tratado-entre-rusia-e-irán"
+LAUNCH_SLUG = "iran-rusia-y-cuba-estrechan-su-alianza-frente-a-las-sanciones"
+DRAFT_SLUG = "empresas-iranies-mostraran-su-tecnologia-en-la-habana"
+SCHEDULED_SLUG = "analisis-que-cambia-el-tratado-entre-rusia-e-iran"
 
 # The hero image is an illustration, not the story's photo: the alt text says
 # what it shows; the caption names who the story's photo showed and says it
@@ -339,13 +339,13 @@ ARTICLES = [
             (PORTS, MENTIONS, "Inversión rusa en puertos cubanos"),
             (COOPERATION, MENTIONS, "Defensa, seguridad, policía y justicia"),
         ],
-        people=["miguel-díaz-canel", "vladimir-putin", "masoud-pezeshkian", "ali-jafarian"],
+        people=["miguel-diaz-canel", "vladimir-putin", "masoud-pezeshkian", "ali-jafarian"],
         organizations=["infobae", "irna", "europa-press", "novikombank"],
         sources=["Infobae", "IRNA", "Europa Press"],
         hero=True,
     ),
     ArticleSpec(
-        slug="rusia-abre-nuevas-líneas-de-crédito-a-cuba",
+        slug="rusia-abre-nuevas-lineas-de-credito-a-cuba",
         headline="Rusia abre nuevas líneas de crédito a Cuba",
         dek=(
             "Los fondos van a infraestructura y energía; Moscú invierte además en la central de Mariel y en los "
@@ -372,7 +372,7 @@ Mariel y obras de infraestructura portuaria.</p>
         organizations=["novikombank"],
     ),
     ArticleSpec(
-        slug="pezeshkian-viajará-a-moscú-para-firmar-un-tratado-con-putin",
+        slug="pezeshkian-viajara-a-moscu-para-firmar-un-tratado-con-putin",
         headline="Pezeshkian viajará a Moscú para firmar un tratado con Putin",
         dek="El acuerdo de asociación estratégica integral entre Irán y Rusia sustituirá al firmado en 2001.",
         body="""
@@ -396,7 +396,7 @@ incluye la energía, el transporte y la industria manufacturera.</p>
         sources=["Europa Press"],
     ),
     ArticleSpec(
-        slug="irán-y-cuba-preparan-la-19a-sesión-de-su-comisión-económica",
+        slug="iran-y-cuba-preparan-la-19a-sesion-de-su-comision-economica",
         headline="Irán y Cuba preparan la 19.ª sesión de su comisión económica",
         dek="La reunión forma parte de la asociación estratégica a diez años cuyos términos negocian ambos gobiernos.",
         body="""

@@ -23,8 +23,12 @@ from django.urls import reverse
 from django.utils import feedgenerator
 from django.utils.functional import Promise
 from django.utils.html import escape
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from alliances.models import Agreement, Country
+from newsroom.core.editions import split_path
 from newsroom.models import Article, Author, Topic
 from newsroom.pagecache import tags
 from newsroom.pagecache.pages import depends_on
@@ -96,14 +100,16 @@ class LatestArticlesFeed(Feed):
         return reverse("newsroom:home")
 
     def description(self, obj=None) -> str:
-        return "The latest stories on Cuba and world politics."
+        return _("The latest stories on Cuba and world politics.")
 
     def subtitle(self, obj=None) -> str:
         # Atom's name for the description.
         return self.description(obj)
 
     def articles(self, obj) -> QuerySet:
-        return Article.objects.published()
+        """The edition's stories: each feed is in one language (its
+        <language>), /feed/ in Spanish, /en/feed/ in English."""
+        return Article.objects.published().filter(language=get_language())
 
     def items(self, obj=None):
         # for_feed(): the items with their bylines, then topics and countries:
@@ -132,7 +138,9 @@ class LatestArticlesFeed(Feed):
         return ", ".join(author.name for author in article.ordered_authors()) or None
 
     def item_categories(self, article: Article) -> list[str]:
-        return [topic.name for topic in article.tags.all()] + [country.name for country in article.countries.all()]
+        return [topic.name for topic in article.tags.all()] + [
+            country.display_name for country in article.countries.all()
+        ]
 
     def item_pubdate(self, article: Article):
         return article.published_at
@@ -204,14 +212,16 @@ class PageFeed(LatestArticlesFeed):
 
     def description(self, obj) -> str:
         own = getattr(obj, self.description_field) if self.description_field else ""
-        return own or self.about % {"name": self.name(obj)}
+        return own or str(self.about) % {"name": self.name(obj)}
 
     def articles(self, obj) -> QuerySet:
-        return Article.objects.published().filter(**{self.lookup: obj})
+        return super().articles(obj).filter(**{self.lookup: obj})
 
     def items(self, obj):
         items = list(super().items(obj))
-        if self.public_only and not items:
+        # Its page exists while a public story in any language carries the
+        # record; this edition's feed may then be empty.
+        if self.public_only and not items and not Article.objects.published().filter(**{self.lookup: obj}).exists():
             raise Http404("No public stories here")
         return items
 
@@ -223,21 +233,34 @@ class PageFeed(LatestArticlesFeed):
             target = moved_to(page) if page != request.path else None
             # Only to the same kind of page (a renamed topic's new page), not
             # wherever a hand-made redirect leads.
-            if target is None or target.split("/")[1] != page.split("/")[1]:
+            if target is None or _kind(target) != _kind(page):
                 raise
             return HttpResponsePermanentRedirect(target + "feed/")
 
 
 # The four page feeds.
 TOPIC = PageFeed(
-    Topic, lookup="tags", about="The latest stories on %(name)s.", description_field="description", public_only=True
+    Topic,
+    lookup="tags",
+    about=_lazy("The latest stories on %(name)s."),
+    description_field="description",
+    public_only=True,
 )
-COUNTRY = PageFeed(Country, lookup="countries", about="The latest stories about %(name)s.")
+COUNTRY = PageFeed(
+    Country, lookup="countries", about=_lazy("The latest stories about %(name)s."), name_field="display_name"
+)
 AGREEMENT = PageFeed(
     Agreement,
     lookup="agreements",
-    about="The latest stories on %(name)s.",
+    about=_lazy("The latest stories on %(name)s."),
     name_field="title",
     description_field="summary",
 )
-AUTHOR = PageFeed(Author, lookup="bylines__author", about="The latest stories by %(name)s.", description_field="bio")
+AUTHOR = PageFeed(
+    Author, lookup="bylines__author", about=_lazy("The latest stories by %(name)s."), description_field="bio"
+)
+
+
+def _kind(path: str) -> str:
+    """The kind of page at ``path`` ("topics"), whatever its edition."""
+    return split_path(path)[1].split("/")[1]

@@ -2,7 +2,11 @@
 robots.txt.
 
 /sitemap.xml is always a sitemap index pointing at one sitemap per section
-(/sitemap-articles.xml, /sitemap-topics.xml, ...). A section past the
+(/sitemap-articles.xml, /sitemap-topics.xml, ...). A page that every edition
+has (the front page, a topic, a country...) is listed once per edition, each
+entry naming the others as ``xhtml:link`` alternates with an x-default (the
+default edition's); a story is listed at its own address, in its language's
+edition. A section past the
 protocol's 50,000 URLs is split into pages (?p=2, ...) and the index lists
 each page. Listing pages (topics, countries, authors) appear only once they
 have a public article. Every article read starts from
@@ -29,7 +33,17 @@ NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1000
 
 
-class PageSitemap(Sitemap):
+class EditionsSitemap(Sitemap):
+    """Pages that exist in every edition: one entry per edition, with
+    alternates (Django's own i18n sitemaps; ``location`` is called with each
+    language active, and addresses follow the active edition)."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class PageSitemap(EditionsSitemap):
     """The fixed entry points: front page and the three directories."""
 
     def items(self):
@@ -43,7 +57,7 @@ class ArticleSitemap(Sitemap):
     def items(self):
         # Ordered by id so that a page of the sitemap keeps its articles as
         # new ones are published.
-        return Article.objects.published().only("slug", "updated_at").order_by("pk")
+        return Article.objects.published().only("slug", "language", "updated_at").order_by("pk")
 
     def lastmod(self, article: Article):
         return article.updated_at
@@ -53,7 +67,7 @@ class ArticleSitemap(Sitemap):
         return Article.objects.published().aggregate(latest=Max("updated_at"))["latest"]
 
 
-class _CoverageSitemap(Sitemap):
+class _CoverageSitemap(EditionsSitemap):
     """Pages that list articles (a topic, a country, an author), each with
     the time of its newest public article. Read from the link table in one
     grouped query: items are {"slug": ..., "latest": ...}."""
@@ -99,7 +113,7 @@ class AuthorSitemap(_CoverageSitemap):
     url_name = "newsroom:author-detail"
 
 
-class AgreementSitemap(Sitemap):
+class AgreementSitemap(EditionsSitemap):
     """Every agreement has a public page, covered or not."""
 
     def items(self):
@@ -153,8 +167,8 @@ def robots_txt(request):
         request,
         "robots.txt",
         {
-            "sitemap_url": request.build_absolute_uri(reverse("newsroom:sitemap")),
-            "news_sitemap_url": request.build_absolute_uri(reverse("newsroom:news-sitemap")),
+            "sitemap_url": request.build_absolute_uri(reverse("sitemap")),
+            "news_sitemap_url": request.build_absolute_uri(reverse("news-sitemap")),
         },
         content_type="text/plain; charset=utf-8",
     )

@@ -1,8 +1,11 @@
-"""Routes for search, feeds and sitemaps, part of the "newsroom" namespace.
+"""Routes for search, feeds and sitemaps.
 
-The feed of a topic, country, agreement or author page lives under that
-page's address (/countries/cuba/feed/), even for the pages that the alliances
-app serves."""
+Search and the feeds are reader pages, part of the "newsroom" namespace and
+of every edition (/feed/, /en/feed/). The feed of a topic, country, agreement
+or author page lives under that page's address (/countries/cuba/feed/), even
+for the pages that the alliances app serves. The sitemaps and robots.txt
+(``unprefixed``) list every edition's pages and are not in one: they are
+named at the root, as /health/ is."""
 
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
@@ -18,10 +21,13 @@ urlpatterns = [
     path("countries/<uslug:slug>/feed/", feeds.COUNTRY, name="country-feed"),
     path("agreements/<uslug:slug>/feed/", feeds.AGREEMENT, name="agreement-feed"),
     path("authors/<uslug:slug>/feed/", feeds.AUTHOR, name="author-feed"),
+]
+
+unprefixed = [
     path(
         "sitemap.xml",
         sitemap_views.index,
-        {"sitemaps": sitemaps.SITEMAPS, "sitemap_url_name": "newsroom:sitemap-section"},
+        {"sitemaps": sitemaps.SITEMAPS, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),
     path(

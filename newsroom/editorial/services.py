@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from newsroom.core.text import clean_topic_name, topic_key, unique_slug
@@ -373,14 +374,16 @@ def merge_topics(*, sources: list[Topic], target: Topic, user) -> Topic:
             TaggedTopic.objects.filter(tag=source, content_object_id__in=already).delete()
             TaggedTopic.objects.filter(tag=source).update(tag=target)
             TopicAlias.objects.filter(topic=source).update(topic=target)
-            old_url, old_name, old_id = source.get_absolute_url(), source.name, source.pk
+            with translation.override(settings.LANGUAGE_CODE):  # stands for every edition
+                old_url, new_url = source.get_absolute_url(), target.get_absolute_url()
+            old_name, old_id = source.name, source.pk
             # Only a page readers could open deserves a redirect (see
             # Topic.old_address_was_public); the links have moved already.
             was_public = TaggedTopic.objects.filter(public_q("article_"), content_object_id__in=moved).exists()
             source.delete()
             TopicAlias.objects.create(topic=target, name=old_name, former_topic_id=old_id)
             if was_public:
-                record_redirect(old_url=old_url, new_url=target.get_absolute_url())
+                record_redirect(old_url=old_url, new_url=new_url)
             record_event(
                 action=EditorialEvent.Action.MERGE_TOPICS,
                 user=user,

@@ -23,7 +23,7 @@ from taggit.managers import TaggableManager
 from alliances.tagging import CountryTaggableManager
 from newsroom.core.addresses import KeepsOldAddresses
 from newsroom.core.converters import slug_path
-from newsroom.core.text import FillsSlug
+from newsroom.core.text import AddressSlugField, FillsSlug, slug_form_constraint
 from newsroom.models.people import Author, can_publish
 from newsroom.models.tagging import TopicTagManager
 from newsroom.models.topics import TaggedCountry, TaggedTopic, Topic
@@ -161,12 +161,14 @@ class Article(FillsSlug, KeepsOldAddresses, models.Model):
     headline = models.CharField(
         _("headline"), max_length=200, help_text=_("The title readers see. Search engines show about 60 characters.")
     )
-    slug = models.SlugField(
+    slug = AddressSlugField(
         _("slug"),
         max_length=200,
         unique=True,
-        allow_unicode=True,
-        help_text=_("The last part of the article's address. Filled in from the headline; accents are fine."),
+        help_text=_(
+            "The last part of the article's address. Filled in from the headline; capitals and accents"
+            " become plain lower-case letters."
+        ),
     )
     dek = models.CharField(
         _("dek"),
@@ -268,6 +270,7 @@ class Article(FillsSlug, KeepsOldAddresses, models.Model):
         verbose_name_plural = _("articles")
         permissions = [("publish_article", "Can publish, schedule, unpublish and archive articles")]
         constraints = [
+            slug_form_constraint("article_slug_form"),
             models.CheckConstraint(
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="published_article_has_time",
@@ -280,7 +283,10 @@ class Article(FillsSlug, KeepsOldAddresses, models.Model):
         return self.headline
 
     def get_absolute_url(self) -> str:
-        return slug_path("newsroom:article-detail", self.slug)
+        """The story's own address, in the edition of its language
+        (/articles/... for Spanish, /en/articles/... for English), whichever
+        edition links to it."""
+        return slug_path("newsroom:article-detail", self.slug, self.language)
 
     @property
     def is_public(self) -> bool:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from newsroom.core.addresses import KeepsOldAddresses
 from newsroom.core.converters import slug_path
-from newsroom.core.text import FillsSlug
+from newsroom.core.text import AddressSlugField, FillsSlug, slug_form_constraint
 
 
 def can_publish(user) -> bool:
@@ -21,7 +21,7 @@ def can_publish(user) -> bool:
 class Author(FillsSlug, KeepsOldAddresses, models.Model):
     slug_max_length = 140
     name = models.CharField(_("name"), max_length=120)
-    slug = models.SlugField(_("slug"), max_length=140, unique=True, allow_unicode=True)
+    slug = AddressSlugField(_("slug"), max_length=140, unique=True)
     bio = models.TextField(_("bio"), blank=True, help_text=_("One or two sentences shown on the author page."))
     photo = models.ImageField(_("photo"), upload_to="authors/", blank=True)
     user = models.OneToOneField(
@@ -37,6 +37,7 @@ class Author(FillsSlug, KeepsOldAddresses, models.Model):
         ordering = ["name"]
         verbose_name = _("author")
         verbose_name_plural = _("authors")
+        constraints = [slug_form_constraint("author_slug_form")]
 
     def __str__(self) -> str:
         return self.name

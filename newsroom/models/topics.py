@@ -6,14 +6,13 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from taggit.models import ItemBase, TagBase
 
 from alliances.models import Country
 from newsroom.core.addresses import KeepsOldAddresses
 from newsroom.core.converters import slug_path
-from newsroom.core.text import clean_topic_name, topic_key
+from newsroom.core.text import AddressSlugField, ascii_slug, clean_topic_name, slug_form_constraint, topic_key
 from newsroom.models.people import can_publish
 from newsroom.models.visibility import public_q
 
@@ -73,6 +72,7 @@ class Topic(KeepsOldAddresses, TagBase):
         editable=False,
         help_text=_("The name without case, accents or extra spaces; no two topics share it."),
     )
+    slug = AddressSlugField(_("slug"), max_length=100, unique=True)
 
     objects = TopicManager()
 
@@ -80,12 +80,13 @@ class Topic(KeepsOldAddresses, TagBase):
         ordering = ["name"]
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
+        constraints = [slug_form_constraint("topic_slug_form")]
 
     def get_absolute_url(self) -> str:
         return slug_path("newsroom:topic-detail", self.slug)
 
     def slugify(self, tag, i=None):
-        slug = slugify(tag, allow_unicode=True)[:90] or "topic"
+        slug = ascii_slug(tag, 90) or "topic"
         if i is not None:
             slug += f"-{i}"
         return slug

@@ -105,7 +105,7 @@ class PreviewLink(models.Model):
         return f"{self.article} ({self.created_at:%Y-%m-%d})"
 
     def get_absolute_url(self) -> str:
-        return reverse("newsroom:preview", kwargs={"token": self.token})
+        return reverse("preview", kwargs={"token": self.token})
 
     @property
     def token(self) -> str:

@@ -66,7 +66,11 @@ def fill(article: Article, document: dict) -> ArticleLists:
         # Topics and countries in the order the editor gave them (their links'
         # order): the first topic is the kicker, as on the cards.
         topics=[instance_from_json(Topic, row) for row in sorted(rows["tags"], key=_by("link_id"))],
-        countries=[instance_from_json(Country, row) for row in sorted(rows["countries"], key=_by("link_id"))],
+        # (A row stored before documents.FORMAT 2 lacks the Spanish name: the
+        # English one is shown until migrate writes it again, not a query.)
+        countries=[
+            instance_from_json(Country, {"name_es": "", **row}) for row in sorted(rows["countries"], key=_by("link_id"))
+        ],
         sources=[instance_from_json(Source, r) for r in sorted(rows["sources"], key=_by("position", "id"))],
         corrections=sorted(
             (instance_from_json(Correction, r) for r in rows["corrections"]), key=lambda c: (c.created_at, c.pk)

@@ -21,6 +21,7 @@ forms) pass through unescaped as they do in Django templates.
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from collections import OrderedDict
 from datetime import date as date_type
@@ -28,6 +29,7 @@ from datetime import datetime
 from typing import NamedTuple
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.signals import setting_changed
@@ -36,11 +38,13 @@ from django.template import defaultfilters
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import dateformat, timezone, translation
 from django.utils.encoding import iri_to_uri
-from jinja2 import ChainableUndefined, Environment, pass_context, pass_environment
+from jinja2 import ChainableUndefined, Environment, Template, pass_context, pass_environment
 from markupsafe import Markup
 
 from alliances import display
 from alliances.models import day_text
+from newsroom.core import editions, formats
+from newsroom.core.text import without_controls
 from newsroom.site import selectors, seo
 
 NAV_TOPICS = 6
@@ -51,7 +55,7 @@ def url(name: str, *args, **kwargs) -> str:
     if args or kwargs:
         return reverse(name, args=args or None, kwargs=kwargs or None)
     # The header and footer reverse the same dozen names on every page.
-    return _fixed_url(name, get_script_prefix(), get_urlconf())
+    return _fixed_url(name, get_script_prefix(), get_urlconf(), translation.get_language())
 
 
 def number(value) -> str:
@@ -66,7 +70,8 @@ def number(value) -> str:
 
 
 @functools.lru_cache(maxsize=256)
-def _fixed_url(name: str, prefix: str, urlconf) -> str:
+def _fixed_url(name: str, prefix: str, urlconf, language: str) -> str:
+    # The active language is ``language``: reverse() gives its edition's address.
     return reverse(name, urlconf=urlconf)
 
 
@@ -133,25 +138,37 @@ def http_url(value: str) -> str:
     return value if value.lower().startswith(("http://", "https://")) else ""
 
 
-def date(value, format_string: str) -> str:
-    """Django's ``date`` filter for an explicit format ("j F Y", "c"): an
-    aware time is shown in the site's zone; no value prints nothing."""
+def date(value, name: str) -> str:
+    """Django's ``date`` filter for a named format of newsroom.core.formats
+    ("day", "moment", in the active language) or an explicit one ("Y"); "c"
+    is the ISO form for ``<time datetime>``, to the second (HTML accepts no
+    microseconds there). An aware time is shown in the site's zone, and
+    "moment" names the zone; no value prints nothing."""
     if not isinstance(value, datetime | date_type):
         return ""
     if isinstance(value, datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
-    if format_string == "c":
-        return value.isoformat()  # what Django's "c" gives, without its formatter
-    if isinstance(value, datetime) and _DATE_ONLY.issuperset(format_string):
+    if name == "c":
+        # What Django's "c" gives, without its formatter or the microseconds.
+        return value.replace(microsecond=0).isoformat() if isinstance(value, datetime) else value.isoformat()
+    format_string = formats.format_string(name)
+    if isinstance(value, datetime) and _reads_only_the_day(format_string):
         value = value.date()
     if not isinstance(value, datetime):
         # A list page prints the same few days over and over.
-        return day_text(value, format_string, translation.get_language())
-    return dateformat.format(value, format_string)
+        return day_text(value, name, translation.get_language())
+    text = dateformat.format(value, format_string)
+    return formats.zoned(text) if name == "moment" else text
 
 
 # Format characters that read only the day (and literal punctuation).
 _DATE_ONLY = frozenset("dDjlNSwzWFmMnbEtLoYy ,.-/")
+
+
+@functools.lru_cache(maxsize=64)
+def _reads_only_the_day(format_string: str) -> bool:
+    # Escaped letters are printed as they are (the Spanish "j \\d\\e F").
+    return _DATE_ONLY.issuperset(re.sub(r"\\.", "", format_string))
 
 
 class Kicker(NamedTuple):
@@ -190,8 +207,8 @@ def card(article) -> Card:
         image_url=article.image.url if article.image else "",
         kicker=Kicker(kicker.name, kicker.get_absolute_url()) if kicker else None,
         authors=tuple(article.author_names()),
-        iso=published.isoformat() if published else "",
-        day=day_text(published.date(), "j M Y", translation.get_language()) if published else "",
+        iso=published.replace(microsecond=0).isoformat() if published else "",
+        day=day_text(published.date(), "short day", translation.get_language()) if published else "",
         relation=getattr(article, "relation", None) or "",
     )
 
@@ -244,7 +261,7 @@ def render_article_card(env: Environment, article, heading: str, show_image: boo
             _card_html.move_to_end(key)
             return html
     rendered = env.get_template("includes/article_card.html").render(
-        card=values or card(article), heading=heading, show_image=show_image, compact=compact
+        card=values or card(article), heading=heading, show_image=show_image, compact=compact, ui_lang=options[-1]
     )
     # An autoescaping template rendered it: its output is safe HTML.
     html = Markup(rendered)  # noqa: S704
@@ -259,6 +276,83 @@ def now(format_string: str) -> str:
     return dateformat.format(timezone.localtime(), format_string)
 
 
+def _in_editions(context) -> bool:
+    """Whether the page being rendered is a reader page, which every edition
+    has at its address (not a preview, an error or an admin page)."""
+    match = getattr(context.get("request"), "resolver_match", None)
+    return match is not None and match.namespace in editions.NAMESPACES and not context.get("not_found")
+
+
+def _edition_query(context, page=True) -> str:
+    query = list(context.get("page_query") or ())
+    number = getattr(context.get("page"), "number", 1) if page else 1
+    if isinstance(number, int) and number > 1:
+        query.append(("page", number))
+    return f"?{urlencode(query)}" if query else ""
+
+
+@pass_context
+def edition_alternates(context) -> list[tuple[str, str]]:
+    """(hreflang, absolute address) of this page in every edition and
+    "x-default" (the default edition's), for <link rel="alternate">: a page
+    that exists in both editions says so in each. A story exists in its own
+    language only until its translation is linked (``edition_urls`` then
+    names none): it has none."""
+    if not _in_editions(context) or context.get("single_edition"):
+        return []
+    path = context["request"].path
+    query = _edition_query(context)
+    found = [
+        (code, settings.SITE_URL + iri_to_uri(editions.edition_path(path, code)) + query)
+        for code in editions.languages()
+    ]
+    default = dict(found)[editions.default_language()]
+    return [*found, ("x-default", default)]
+
+
+class EditionLink(NamedTuple):
+    language: str
+    name: str
+    url: str
+
+
+@pass_context
+def edition_links(context) -> list[EditionLink]:
+    """The language switcher: this page in each other edition. A view may
+    name the address in ``edition_urls`` ({language: path}; an article names
+    its translation, or the other edition's front page). Otherwise it is this
+    address in the other edition, with the validated query (``page_query``:
+    a search keeps its words). A page outside the editions (a preview, an
+    error) links to the other editions' front pages: its own address may be
+    a secret (a preview link's token) or lead nowhere."""
+    request = context.get("request")
+    named = context.get("edition_urls") or {}
+    path = request.path if request is not None else "/"
+    outside = not _in_editions(context)
+    query = _edition_query(context, page=False)
+    links = []
+    for language in editions.other_languages(translation.get_language()):
+        if language in named:
+            target = named[language]
+        elif outside:
+            target = editions.edition_path("/", language)
+        else:
+            target = editions.edition_path(path, language) + query
+        links.append(EditionLink(language, editions.language_name(language), iri_to_uri(target)))
+    return links
+
+
+class CleanTemplate(Template):
+    """A template whose output holds no character HTML refuses as text.
+    Editors' fields are cleaned when saved (newsroom.core.text), but rows
+    written before that rule, or around the ORM (imports), may still hold a
+    control character; one search of the finished page (tens of
+    microseconds) costs less than checking every printed value."""
+
+    def render(self, *args, **kwargs) -> str:
+        return without_controls(super().render(*args, **kwargs))
+
+
 def environment(**options) -> Environment:
     # Like Django's templates, a missing variable prints nothing (and a
     # missing object's attribute too), rather than failing the page. Django's
@@ -267,8 +361,22 @@ def environment(**options) -> Environment:
     options["undefined"] = ChainableUndefined
     options.pop("autoescape", None)  # always on, whatever the settings say
     options.setdefault("keep_trailing_newline", True)
-    env = Environment(autoescape=True, **options)
+    # The site's words go through Django's catalogues (locale/): _(), and
+    # {% trans %} blocks with their whitespace collapsed, as Babel extracts them.
+    extensions = list(options.pop("extensions", ()))
+    env = Environment(autoescape=True, extensions=[*extensions, "jinja2.ext.i18n"], **options)
+    env.policies["ext.i18n.trimmed"] = True
+    env.template_class = CleanTemplate
+    env.install_gettext_callables(
+        translation.gettext,
+        translation.ngettext,
+        newstyle=True,
+        pgettext=translation.pgettext,
+        npgettext=translation.npgettext,
+    )
     env.globals.update(
+        edition_links=edition_links,
+        edition_alternates=edition_alternates,
         url=url,
         static=staticfiles_storage.url,
         nav_sections=nav_sections,

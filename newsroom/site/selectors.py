@@ -13,18 +13,20 @@ from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from alliances import agreement_page
 from alliances.models import Agreement, AgreementParty, ArticleAgreement, Country
 from alliances.queries import agreements_by_recency, party_to
 from newsroom.core.cachestore import store
+from newsroom.core.converters import slug_path
 from newsroom.core.db import IDS, MOMENT, NUMBER, ORDERED_IDS, TEXT, Position, Statement
 from newsroom.models import CARD_FIELDS, Article, Author, TaggedCountry, TaggedTopic, Topic, public_q
 from newsroom.pagecache import pages as page_cache
 from newsroom.site import article_page
 from newsroom.stored import listings, related
 
-NAV_CACHE_KEY = "site:active-sections:v3"
+NAV_CACHE_KEY = "site:active-sections:v4"
 # The header may be this old (the page cache's docstring: what may lag).
 NAV_CACHE_SECONDS = 60
 # How long a counted entry is kept past that, for the other workers to serve
@@ -77,11 +79,23 @@ def countries_with_counts() -> QuerySet[Country]:
 @dataclass(frozen=True)
 class SectionLink:
     """A topic or country as the header and the front page show it. Plain
-    values, so it caches in Redis as well as in memory."""
+    values, so it caches in Redis as well as in memory; its name and address
+    are those of the active edition (a country's Spanish name, /en/... in
+    English), worked out when printed."""
 
-    name: str
-    url: str
+    route: str
+    slug: str
+    default_name: str
+    spanish_name: str
     count: int
+
+    @property
+    def name(self) -> str:
+        return self.spanish_name if get_language() == "es" and self.spanish_name else self.default_name
+
+    @property
+    def url(self) -> str:
+        return slug_path(self.route, self.slug)
 
 
 def active_sections() -> dict[str, list[SectionLink]]:
@@ -137,11 +151,11 @@ def _links(sections: dict[str, list[SectionLink]]) -> dict[str, list[tuple[str, 
 def _count_sections() -> dict[str, list[SectionLink]]:
     return {
         "topics": [
-            SectionLink(t.name, t.get_absolute_url(), t.article_count)
+            SectionLink("newsroom:topic-detail", t.slug, t.name, "", t.article_count)
             for t in topics_with_counts().order_by("-article_count", "name")[:ACTIVE_LIMIT]
         ],
         "countries": [
-            SectionLink(c.name, c.get_absolute_url(), c.article_count)
+            SectionLink("alliances:country-detail", c.slug, c.name, c.name_es, c.article_count)
             for c in countries_with_counts().order_by("-article_count", "name")[:ACTIVE_LIMIT]
         ],
     }

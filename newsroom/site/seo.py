@@ -34,7 +34,7 @@ def json_ld(data):
 
 
 def _country(country) -> dict:
-    node = {"@type": "Country", "name": country.name, "url": absolute_url(country.get_absolute_url())}
+    node = {"@type": "Country", "name": country.display_name, "url": absolute_url(country.get_absolute_url())}
     if country.wikidata_id:
         node["sameAs"] = f"https://www.wikidata.org/wiki/{country.wikidata_id}"
     return node

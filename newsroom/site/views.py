@@ -18,16 +18,19 @@ from django.db import InterfaceError, OperationalError
 from django.http import (
     Http404,
     HttpResponse,
+    HttpResponsePermanentRedirect,
     HttpResponseRedirect,
     HttpResponseServerError,
 )
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
+from django.utils import translation
 from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext as _
 
 from alliances.models import Agreement
+from newsroom.core import editions
 from newsroom.core.addresses import is_site_path
 from newsroom.core.middleware import database_unavailable
 from newsroom.models import Article, Author, Correction, PreviewLink, Redirect, Topic
@@ -183,10 +186,28 @@ def home(request):
 def moved_to(path: str) -> str | None:
     """Where the page at ``path`` moved (services.record_redirect keeps the
     table), as an address for a Location header, or None. One query, on the
-    unique old_path index. A stored target that is not a path on this site
-    (written past the checks, by SQL or an import) is never answered: it
-    could send readers to another site."""
-    target = Redirect.objects.filter(old_path=path).values_list("new_path", flat=True).first()
+    unique old_path index, and a second when the address has no redirect of
+    its own: a redirect stored for the
+    default edition's address (a renamed topic: /topics/old/) holds for
+    every edition (/en/topics/old/ to /en/topics/new/), and one stored for a
+    story's own address in another edition holds for the same path in the
+    default edition (/articles/x/, where an English story was before the
+    editions, follows /en/articles/x/). A stored target that
+    is not a path on this site (written past the checks, by SQL or an
+    import) is never answered: it could send readers to another site."""
+    redirects = Redirect.objects.values_list("new_path", flat=True)
+    target = redirects.filter(old_path=path).first()
+    language, bare = editions.split_path(path)
+    if target is None and bare != path:
+        target = redirects.filter(old_path=bare).first()
+        if target is not None and is_site_path(target):
+            target = editions.edition_path(target, language)
+    elif target is None:
+        # An address of the default edition whose story lives in another
+        # (an English story at /articles/x/, as all stories were before the
+        # editions): where its own address moved.
+        others = [editions.edition_path(path, code) for code in editions.other_languages(language)]
+        target = redirects.filter(old_path__in=others).order_by("old_path").first()
     if target is None:
         return None
     if not is_site_path(target):
@@ -196,9 +217,14 @@ def moved_to(path: str) -> str | None:
 
 
 def article_detail(request, slug):
+    """A public story, at its own address: in its language's edition. The
+    same slug in another edition (/en/articles/<a Spanish story>/) answers
+    301 to it."""
     article = selectors.public_article(slug)
     if article is None:
         raise Http404("No such page")
+    if article.language != translation.get_language():
+        return HttpResponsePermanentRedirect(iri_to_uri(article.get_absolute_url()))
     return render_article(request, article)
 
 
@@ -311,6 +337,12 @@ def render_article(request, article: Article, *, preview: bool = False, extra_co
         "meta": meta,
         "breadcrumbs": _article_breadcrumbs(article),
         "last_update": _last_update(article),
+        # Until translations are linked, a story is in one edition: the
+        # switcher leads to the other edition's front page.
+        "single_edition": True,
+        "edition_urls": {
+            language: editions.edition_path("/", language) for language in editions.other_languages(article.language)
+        },
         **(extra_context or {}),
     }
     return render(request, "newsroom/article_detail.html", context)
@@ -423,7 +455,8 @@ def corrections(request):
 
 
 def page_not_found(request, exception=None):
-    return render(request, "404.html", {"meta": PageMeta(title=_("Page not found"), noindex=True)}, status=404)
+    context = {"meta": PageMeta(title=_("Page not found"), noindex=True), "not_found": True}
+    return render(request, "404.html", context, status=404)
 
 
 def server_error(request):
@@ -432,8 +465,15 @@ def server_error(request):
     if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
         # The database failed outside a view (in a middleware): same answer
         # as DatabaseUnavailableMiddleware gives for views.
-        return database_unavailable()
-    return HttpResponseServerError(loader.get_template("500.html").render({"SITE_NAME": settings.SITE_NAME}))
+        return database_unavailable(request)
+    language = editions.split_path(request.path_info)[0]
+    with translation.override(language):
+        html = loader.get_template("500.html").render(
+            {"SITE_NAME": settings.SITE_NAME, "ui_lang": language, "home": editions.edition_path("/", language)}
+        )
+    response = HttpResponseServerError(html)
+    response["Content-Language"] = language
+    return response
 
 
 def health(request):

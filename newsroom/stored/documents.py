@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 
-from django.db.models import JSONField, OuterRef, Subquery
+from django.db.models import JSONField, OuterRef, Q, Subquery
 from django.db.models.functions import JSONArray, JSONObject
 
 from alliances import agreement_page
@@ -35,6 +35,10 @@ TOPIC_FIELDS = ("id", "name", "slug")
 COUNTRY_FIELDS = ("id", "name", "slug", "iso2", "iso3", "name_en", "name_es", "wikidata_id")
 AGREEMENT_FIELDS = ("id", "title", "slug", "kind", "status")
 BATCH = 500
+# The stored page lists' shape: articles whose lists are in another (older)
+# one are written again after ``migrate`` (refresh_missing). 2: the parties'
+# countries carry their Spanish names.
+FORMAT = 2
 
 
 def card_kicker() -> Subquery:
@@ -161,7 +165,8 @@ def compute(article_ids: Iterable[int]) -> dict[int, tuple[dict, dict]]:
     for row in rows:
         bylines = sorted(json_list(row["c_bylines"]), key=lambda b: (b["position"], b["id"]))
         card = {"kicker": json_list(row["c_kicker"]) or None, "bylines": bylines}
-        documents[row["pk"]] = (card, {name: _ordered(json_list(row[f"l_{name}"])) for name in list_names()})
+        lists = {name: _ordered(json_list(row[f"l_{name}"])) for name in list_names()}
+        documents[row["pk"]] = (card, {"format": FORMAT, **lists})
     return documents
 
 
@@ -182,7 +187,15 @@ def refresh(article_ids: Iterable[int]) -> list[int]:
 
 
 def refresh_missing() -> int:
-    """The documents of articles that have none yet (after ``migrate``)."""
-    ids = list(Article.objects.filter(card__isnull=True).values_list("pk", flat=True))
+    """The documents of articles that have none yet, or page lists in an
+    older FORMAT (after ``migrate``)."""
+    # (A document without the key at all must be named: NOT (NULL = 2) is NULL.)
+    stale = (
+        Q(card__isnull=True)
+        | Q(page_lists__isnull=True)
+        | ~Q(page_lists__has_key="format")
+        | ~Q(page_lists__format=FORMAT)
+    )
+    ids = list(Article.objects.filter(stale).values_list("pk", flat=True))
     refresh(ids)
     return len(ids)

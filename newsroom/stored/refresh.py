@@ -21,16 +21,20 @@ queues the rest (newsroom.stored.followups) for a worker after the commit:
 | Change                              | Now, in the save            | After the commit (queued)      |
 |-------------------------------------|-----------------------------|--------------------------------|
 | article saved: headline, dek, body, | search vector               |                                |
-| language                            |                             |                                |
+| language, image caption             |                             |                                |
 | article saved: status or time       | listing copies              | related lists                  |
 | article created                     | article documents           |                                |
 | topics, countries, agreements       | search vector, listing      | related lists                  |
 | (un)linked                          | copies (when added),        |                                |
 |                                     | article documents           |                                |
-| byline, source, video, correction   | article documents           |                                |
-| people or organisations (un)linked  | article documents           |                                |
-| author, person, organisation        |                             | article documents of its       |
-| renamed or deleted                  |                             | articles                       |
+| byline, source, video, correction   | article documents (and for  |                                |
+|                                     | a source, search vector)    |                                |
+| people or organisations (un)linked  | article documents, search   |                                |
+|                                     | vector                      |                                |
+| author renamed                      |                             | article documents of its       |
+|                                     |                             | articles                       |
+| person, organisation renamed or     |                             | article documents and search   |
+| deleted                             |                             | vectors of its articles        |
 | topic renamed or deleted            |                             | search vector, article         |
 |                                     |                             | documents of its articles      |
 | country renamed                     |                             | search vector, article         |
@@ -105,7 +109,7 @@ __all__ = ["RULES", "connect", "refresh_bulk", "rows_rewritten"]
 
 # The fields the vector is built from; saving only other fields (a status
 # change from the workflow services, for one) leaves it as it is.
-TEXT_FIELDS = {"headline", "dek", "body", "language"}
+TEXT_FIELDS = {"headline", "dek", "body", "language", "image_caption"}
 # Saving these may make the article public (or public later).
 PUBLICATION_FIELDS = {"status", "published_at"}
 
@@ -176,21 +180,29 @@ def link_row_changed(sender, instance, origin=None, **kwargs):
 
 
 def article_row_changed(sender, instance, origin=None, **kwargs):
-    """A byline, source, video or correction saved or deleted."""
+    """A byline, source, video or correction saved or deleted (a source's
+    outlet is searched too)."""
     if not isinstance(origin, Article):
         documents.refresh([instance.article_id])
+        if sender is Source:
+            refresh_search_vector([instance.article_id])
 
 
 def people_changed(sender, instance, action, reverse, pk_set, **kwargs):
     """People or organisations added to or removed from an article."""
+    # Their names are searched too: the search vector follows.
     if action in ("post_add", "post_remove"):
-        documents.refresh(pk_set if reverse else [instance.pk])
+        ids = pk_set if reverse else [instance.pk]
+        documents.refresh(ids)
+        refresh_search_vector(ids)
     elif action == "pre_clear" and reverse:
         instance.articles_before_clear = list(
             sender.objects.filter(**{sender_field(sender, instance): instance.pk}).values_list("article_id", flat=True)
         )
     elif action == "post_clear":
-        documents.refresh(getattr(instance, "articles_before_clear", []) if reverse else [instance.pk])
+        ids = getattr(instance, "articles_before_clear", []) if reverse else [instance.pk]
+        documents.refresh(ids)
+        refresh_search_vector(ids)
 
 
 def sender_field(through, instance) -> str:
@@ -208,12 +220,13 @@ def named_saved(sender, instance, created, **kwargs):
     if not created:
         for through in (Article.people.through, Article.organizations.through):
             if any(f.related_model is sender for f in through._meta.fields if f.is_relation):
-                later(
-                    DOCUMENTS,
+                ids = list(
                     through.objects.filter(**{sender_field(through, instance): instance.pk}).values_list(
                         "article_id", flat=True
-                    ),
+                    )
                 )
+                later(DOCUMENTS, ids)
+                later(SEARCH_VECTORS, ids)
 
 
 def named_deleting(sender, instance, **kwargs):
@@ -227,6 +240,7 @@ def named_deleting(sender, instance, **kwargs):
 
 def named_deleted(sender, instance, **kwargs):
     later(DOCUMENTS, getattr(instance, "articles_before_delete", []))
+    later(SEARCH_VECTORS, getattr(instance, "articles_before_delete", []))
 
 
 def topic_saved(sender, instance, created, **kwargs):

@@ -108,12 +108,18 @@ def _refresh_tsvector(articles: QuerySet, registry) -> None:
         Concat("tag__name", Value(" "), "tag__name_es", output_field=TextField()),
     )
     agreements = _names(registry, "alliances", "ArticleAgreement", "article", "agreement__title")
+    people = _names(registry, "newsroom", "Article_people", "article", "person__name")
+    organizations = _names(registry, "newsroom", "Article_organizations", "article", "organization__name")
+    sources = _names(registry, "newsroom", "Source", "article", "outlet")
 
     def weighted(config: str):
         return (
             SearchVector("headline", config=config, weight="A")
             + SearchVector("dek", topics, countries, agreements, config=config, weight="B")
             + SearchVector(_body_text_sql(), config=config, weight="C")
+            # Found, but ranked last: who and what the story names, the
+            # photo's caption, the outlets it cites.
+            + SearchVector("image_caption", people, organizations, sources, config=config, weight="D")
         )
 
     articles.exclude(language="es").update(search_vector=weighted(SEARCH_CONFIGS["en"]))
@@ -141,6 +147,12 @@ def _refresh_folded(article_model, all_ids: list[int], registry, using: str, bat
     topic_links = registry.get_model("newsroom", "TaggedTopic")._base_manager.using(using)
     country_links = registry.get_model("newsroom", "TaggedCountry")._base_manager.using(using)
     agreement_links = registry.get_model("alliances", "ArticleAgreement")._base_manager.using(using)
+    # People, organisations and sources: (model, article column, name column).
+    named = (
+        ("Article_people", "article_id", "person__name"),
+        ("Article_organizations", "article_id", "organization__name"),
+        ("Source", "article_id", "outlet"),
+    )
     for start in range(0, len(all_ids), batch):
         ids = all_ids[start : start + batch]
         names = defaultdict(list)
@@ -152,9 +164,15 @@ def _refresh_folded(article_model, all_ids: list[int], registry, using: str, bat
             names[pk] += [name, name_es]
         for pk, title in agreement_links.filter(article_id__in=ids).values_list("article_id", "agreement__title"):
             names[pk].append(title)
+        for model_name, article_column, name_column in named:
+            rows = registry.get_model("newsroom", model_name)._base_manager.using(using)
+            for pk, name in rows.filter(**{f"{article_column}__in": ids}).values_list(article_column, name_column):
+                names[pk].append(name)
         rows = article_model._base_manager.using(using).filter(pk__in=ids)
         documents = [
-            article_model(pk=pk, search_vector=folded_document(headline, dek, *names[pk], body_text(body)))
-            for pk, headline, dek, body in rows.values_list("pk", "headline", "dek", "body")
+            article_model(
+                pk=pk, search_vector=folded_document(headline, dek, *names[pk], body_text(body), caption or "")
+            )
+            for pk, headline, dek, body, caption in rows.values_list("pk", "headline", "dek", "body", "image_caption")
         ]
         article_model._base_manager.using(using).bulk_update(documents, ["search_vector"])

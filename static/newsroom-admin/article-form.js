@@ -69,6 +69,9 @@
             return;
         }
         var pattern = holder.dataset.articleUrl;
+        // A story lives in its language's edition (/articles/, /en/articles/).
+        var patterns = holder.dataset.articleUrls ? JSON.parse(holder.dataset.articleUrls) : {};
+        var language = document.getElementById("id_language");
         var line = document.createElement("div");
         line.className = "newsroom-url";
         line.id = "id_slug_address";
@@ -79,8 +82,21 @@
         placeAfterField(slug, line);
         describe(slug, line);
 
+        // As the server stores it: lower-case ASCII words joined by hyphens.
+        function addressForm(value) {
+            return value
+                .normalize("NFKD")
+                .replace(/[\u0300-\u036f]/g, "")
+                .toLowerCase()
+                .replace(/[^a-z0-9]+/g, "-")
+                .replace(/^-+|-+$/g, "");
+        }
+
         function update() {
-            var value = slug.value.trim();
+            if (language && patterns[language.value]) {
+                pattern = patterns[language.value];
+            }
+            var value = addressForm(slug.value.trim());
             output.textContent = value ? pattern.replace("SLUG", value) : pattern.replace("SLUG", "…");
         }
 
@@ -92,6 +108,9 @@
 
         slug.addEventListener("input", update);
         slug.addEventListener("change", update);
+        if (language) {
+            language.addEventListener("change", update);
+        }
         var headline = document.getElementById("id_headline");
         if (headline) {
             ["keyup", "change", "input", "focus"].forEach(function (name) {

@@ -35,10 +35,10 @@ from datetime import date, timedelta
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError, connection, connections, models, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from alliances import agreement_page, overview
 from alliances.models import Agreement, AgreementParty, AgreementSource, ArticleAgreement, Country, Sector
+from newsroom.core.text import ascii_slug
 from newsroom.models import Article, Author, Byline, TaggedCountry, TaggedTopic, Topic
 from newsroom.stored import documents, related
 from newsroom.stored.search_vector import refresh_search_vector
@@ -413,7 +413,7 @@ class Command(BaseCommand):
         names = [s + q for q in TOPIC_QUALIFIERS for s in TOPIC_SUBJECTS][:count]
         # Topics compare case-insensitively (TAGGIT_CASE_INSENSITIVE), so does the reuse.
         existing = {name.lower() for name in Topic.objects.values_list("name", flat=True)}
-        new = [Topic(name=name, slug=f"{PREFIX}{slugify(name)}") for name in names if name.lower() not in existing]
+        new = [Topic(name=name, slug=f"{PREFIX}{ascii_slug(name)}") for name in names if name.lower() not in existing]
         Topic.objects.bulk_create(new, batch_size=500)
         by_name = {t.name.lower(): t for t in Topic.objects.all()}
         topics = [by_name[name.lower()] for name in names]
@@ -429,7 +429,7 @@ class Command(BaseCommand):
             authors.append(
                 Author(
                     name=name,
-                    slug=f"{PREFIX}{i}-{slugify(name)}",
+                    slug=f"{PREFIX}{i}-{ascii_slug(name)}",
                     bio=f"{name} covers {self.rng.choice(TOPIC_SUBJECTS)} for the newsroom.",
                 )
             )
@@ -484,7 +484,7 @@ class Command(BaseCommand):
             agreements.append(
                 Agreement(
                     title=title,
-                    slug=f"{PREFIX}{i}-{slugify(title)[:150]}",
+                    slug=f"{PREFIX}{i}-{ascii_slug(title, 150)}",
                     kind=kind,
                     status=statuses[s],
                     summary=f"{title}. {self.sentence('en')} {self.sentence('en')}",
@@ -616,7 +616,7 @@ class Command(BaseCommand):
                     links.add(rng.choice(near) if near and rng.random() < 0.7 else agreements["all"].one())
                 articles.append(
                     (
-                        pk, headline[:200], f"{PREFIX}{i}-{slugify(headline, allow_unicode=True)[:120]}",
+                        pk, headline[:200], f"{PREFIX}{i}-{ascii_slug(headline, 120)}",
                         self.sentence(lang), self.body(lang, opening), "", "", "", "",
                         status, published_at, created, min(updated, now), lang, None,
                         "[]" if self.writer.postgres else [],  # ranked once all are in

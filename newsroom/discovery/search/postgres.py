@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import operator
 import re
 import time
 from contextlib import contextmanager
@@ -25,7 +26,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from newsroom.core.db import json_list
 from newsroom.core.text import fold
@@ -59,8 +60,49 @@ LOOK_BACK_MARGIN = 2
 _LEXEME = re.compile(r"'((?:[^']|'')+)'")
 
 
-def _tsquery(query: str, language: str) -> SearchQuery:
-    return SearchQuery(query, config=SEARCH_CONFIGS[language], search_type="websearch")
+def _term(text: str, config: str):
+    """One term of the query, as typed or folded: either form matches.
+
+    Every article's vector holds its words' stems and their accent-free
+    stems (newsroom_es and newsroom_en pass words through unaccent). The
+    folded form ("pezeshkian") meets the accent-free stems whatever accents
+    the text or the query had; the typed form keeps what only the accents
+    let the stemmer see ("negociación" is stemmed to negoci, which
+    "negociaciones" shares; "negociacion" is not)."""
+    typed = SearchQuery(text, config=config, search_type="websearch")
+    folded = fold(text)
+    if folded == text.casefold():  # nothing to fold but capitals, which the parser folds itself
+        return typed
+    return typed | SearchQuery(folded, config=config, search_type="websearch")
+
+
+def _tsquery(query: str, language: str):
+    """``query`` (web-search syntax: "phrases", -exclusion, or) as a tsquery
+    in ``language``'s configuration, each term matching as typed or folded
+    (_term); an excluded term excludes both forms."""
+    config = SEARCH_CONFIGS[language]
+    groups, current = [], []
+    for negated, text in shared.query_terms(query):
+        if text is None:  # "or"
+            if current:
+                groups.append(current)
+            current = []
+            continue
+        term = _term(text, config)
+        current.append(~term if negated else term)
+    if current:
+        groups.append(current)
+    if not groups:
+        return SearchQuery("", config=config, search_type="websearch")
+    return functools.reduce(operator.or_, (functools.reduce(operator.and_, group) for group in groups))
+
+
+def _tsquery_sql(query: str, language: str) -> tuple[str, list]:
+    """_tsquery as SQL and its parameters, for the hand-written statement."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    holder = Article.objects.none().query
+    compiler = holder.get_compiler(connection=connection)
+    return compiler.compile(_tsquery(query, language).resolve_expression(holder))
 
 
 def _tsquery_for_each_article(query: str) -> Case:
@@ -99,36 +141,41 @@ def query_stems(query: str) -> list[str]:
     stems = set(positive_words(query))
     if uses_postgres():
         configs = [*SEARCH_CONFIGS.values(), SPANISH_UNACCENTED]
-        sql = "SELECT " + ", ".join(["querytree(websearch_to_tsquery(%s::regconfig, %s))"] * len(configs))
+        forms = {query} if fold(query) == query.casefold() else {query, fold(query)}
+        pairs = [(config, form) for config in configs for form in forms]
+        sql = "SELECT " + ", ".join(["querytree(websearch_to_tsquery(%s::regconfig, %s))"] * len(pairs))
         with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-            cursor.execute(sql, [value for config in configs for value in (config, query)])
+            cursor.execute(sql, [value for pair in pairs for value in pair])
             trees = cursor.fetchone()
         for tree in trees:
             stems.update(fold(word.replace("''", "'")) for word in _LEXEME.findall(tree))
     return sorted(stem for stem in stems if stem)
 
 
-# Over the candidates (the newest RANK_LIMIT matches): their order by rank,
-# and the three facets, in one statement.
+# Over the candidates (the newest RANK_LIMIT matches): their order (the
+# edition's language first, then by rank), and the three facets, in one
+# statement.
 _RANK_AND_FACETS_SQL = """
 WITH c AS MATERIALIZED (
   SELECT {pk} AS "pk", "published_at", "language", "search_vector" FROM {articles} WHERE {pk} = ANY(%s))
 SELECT
-  (SELECT json_agg(c."pk" ORDER BY ts_rank(c."search_vector", CASE WHEN c."language" = %s
-      THEN websearch_to_tsquery(%s::regconfig, %s) ELSE websearch_to_tsquery(%s::regconfig, %s) END, 1) DESC,
+  (SELECT json_agg(c."pk" ORDER BY c."language" <> %s, ts_rank(c."search_vector", CASE WHEN c."language" = %s
+      THEN {{spanish_query}} ELSE {{english_query}} END, 1) DESC,
       c."published_at" DESC, c."pk" DESC) FROM c),
   {countries},
   {topics},
   (SELECT json_agg(json_build_array(f.year, f.n) ORDER BY f.year DESC) FROM (
       SELECT EXTRACT(YEAR FROM c."published_at" AT TIME ZONE %s)::int AS year, count(*) AS n FROM c GROUP BY 1) f)
 """
-_TAG_FACET_SQL = """(SELECT json_agg(json_build_array(f.slug, f.name, f.n) ORDER BY f.n DESC, f.name) FROM (
-      SELECT t."slug", t."name", count(*) AS n FROM {links} l JOIN {tags} t ON t."id" = l."tag_id"
+_TAG_FACET_SQL = """(SELECT json_agg(json_build_array(f.slug, f.name, f.spanish, f.n) ORDER BY f.n DESC, f.name) FROM (
+      SELECT t."slug", t."name", {spanish} AS spanish, count(*) AS n FROM {links} l JOIN {tags} t ON t."id" = l."tag_id"
       WHERE l."content_object_id" IN (SELECT "pk" FROM c) GROUP BY t."id" ORDER BY n DESC, t."name" LIMIT %s) f)"""
 
 
 @functools.cache
 def _rank_and_facets_sql() -> str:
+    """The statement with the site's names filled in; the two queries'
+    places ({spanish_query}, {english_query}) are left for each search."""
     return facet_sql(_RANK_AND_FACETS_SQL, _TAG_FACET_SQL)
 
 
@@ -198,19 +245,21 @@ def find_matches(query: str, filters: Filters) -> Matches:
     ids, capped = newest_matches(matching_articles(query, filters))
     if not ids:
         return Matches([], capped, [], [], [])
+    spanish_sql, spanish_params = _tsquery_sql(query, "es")
+    english_sql, english_params = _tsquery_sql(query, "en")
+    sql = _rank_and_facets_sql().replace("{spanish_query}", spanish_sql).replace("{english_query}", english_sql)
     params = [
         ids,
+        translation.get_language(),
         "es",
-        SEARCH_CONFIGS["es"],
-        query,
-        SEARCH_CONFIGS["en"],
-        query,
+        *spanish_params,
+        *english_params,
         FACET_SIZE,
         FACET_SIZE,
         timezone.get_current_timezone_name(),
     ]
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-        cursor.execute(_rank_and_facets_sql(), params)
+        cursor.execute(sql, params)
         ranked, countries, topics, years = cursor.fetchone()
     rows = [[tuple(row) for row in json_list(value)] for value in (countries, topics, years)]
     return Matches(json_list(ranked), capped, *rows)

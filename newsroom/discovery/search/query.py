@@ -74,6 +74,24 @@ def parse_query(query: str) -> list[list[Term]]:
     return groups
 
 
+def query_terms(query: str) -> list[tuple[bool, str | None]]:
+    """The query's terms as typed, for an engine that parses each itself:
+    (negated, text) with a phrase kept in its quotes, and (False, None) for
+    each "or" between them. At most MAX_FALLBACK_TERMS terms."""
+    terms: list[tuple[bool, str | None]] = []
+    count = 0
+    for match in _QUERY_TOKEN.finditer(query):
+        is_phrase = match.group(2) is not None
+        raw = match.group(2) if is_phrase else match.group(4)
+        negated = bool(match.group(1) or match.group(3))
+        if not is_phrase and not negated and raw.lower() == "or":
+            terms.append((False, None))
+        elif _WORD.search(raw) and count < MAX_FALLBACK_TERMS:
+            terms.append((negated, f'"{raw}"' if is_phrase else raw))
+            count += 1
+    return terms
+
+
 def positive_words(query: str) -> list[str]:
     return [w for group in parse_query(query) for t in group if not t.negated for w in t.words.split()]
 
@@ -130,11 +148,17 @@ class Matches:
 def facet_sql(statement: str, tag_facet: str) -> str:
     """An engine's facet statement with the site's table and column names
     filled in: ``statement`` takes {pk}, {articles}, {countries} and
-    {topics}; ``tag_facet`` (one per tag table) takes {links} and {tags}."""
+    {topics}; ``tag_facet`` (one per tag table) takes {links}, {tags} and
+    {spanish}, the tag's Spanish name where it has one (a country's)."""
     quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
 
     def tags(link_model, tag_model) -> str:
-        return tag_facet.format(links=quote(link_model._meta.db_table), tags=quote(tag_model._meta.db_table))
+        has_spanish = any(field.name == "name_es" for field in tag_model._meta.concrete_fields)
+        return tag_facet.format(
+            links=quote(link_model._meta.db_table),
+            tags=quote(tag_model._meta.db_table),
+            spanish=f"t.{quote('name_es')}" if has_spanish else "''",
+        )
 
     return statement.format(
         pk=quote(Article._meta.pk.column),

@@ -12,12 +12,14 @@ from datetime import UTC
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import (
+    Case,
     Q,
     QuerySet,
     Value,
+    When,
 )
 from django.db.models.functions import StrIndex
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from newsroom.core.db import json_list
 from newsroom.discovery.search.query import (
@@ -51,16 +53,17 @@ def matching_articles(query: str, filters: Filters | None = None) -> QuerySet:
 
 
 def ranked_ids(query: str, ids: list[int]) -> list[int]:
-    """``ids`` (matches, newest first), by where the first word appears
-    (headline first), then newest first."""
+    """``ids`` (matches, newest first), the edition's language first, then
+    by where the first word appears (headline first), then newest first."""
     if not ids:
         return []
     words = positive_words(query)
+    other = Case(When(language=translation.get_language(), then=Value(0)), default=Value(1))
+    articles = Article.objects.published().filter(pk__any=frozenset(ids)).annotate(other=other)
     if not words:
-        return list(ids)
+        return list(articles.order_by("other", "-published_at", "-pk").values_list("pk", flat=True))
     first_seen = StrIndex("search_vector", Value(f" {words[0]}"))
-    articles = Article.objects.published().filter(pk__any=frozenset(ids))
-    ranked = articles.annotate(first_seen=first_seen).order_by("first_seen", "-published_at", "-pk")
+    ranked = articles.annotate(first_seen=first_seen).order_by("other", "first_seen", "-published_at", "-pk")
     return list(ranked.values_list("pk", flat=True))
 
 
@@ -76,8 +79,9 @@ _FACETS_SQL = """
 WITH c AS (SELECT {pk} AS pk, "published_at" FROM {articles} WHERE {pk} IN (SELECT value FROM json_each(%s)))
 SELECT {countries}, {topics}, (SELECT json_group_array(c."published_at") FROM c)
 """
-_TAG_FACET_SQL = """(SELECT json_group_array(json_array(f.slug, f.name, f.n)) FROM (
-    SELECT t."slug" AS slug, t."name" AS name, count(*) AS n FROM {links} l JOIN {tags} t ON t."id" = l."tag_id"
+_TAG_FACET_SQL = """(SELECT json_group_array(json_array(f.slug, f.name, f.spanish, f.n)) FROM (
+    SELECT t."slug" AS slug, t."name" AS name, {spanish} AS spanish, count(*) AS n
+    FROM {links} l JOIN {tags} t ON t."id" = l."tag_id"
     WHERE l."content_object_id" IN (SELECT pk FROM c) GROUP BY t."id" ORDER BY n DESC, t."name" LIMIT %s) f)"""
 
 

@@ -7,6 +7,9 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.shortcuts import render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from alliances.models import Country
 from newsroom.discovery.search import engine
@@ -46,7 +49,7 @@ class Facets:
 
     @property
     def groups(self) -> list[tuple[str, list[FacetOption]]]:
-        return [("Country", self.countries), ("Topic", self.topics), ("Year", self.years)]
+        return [(_("Country"), self.countries), (_("Topic"), self.topics), (_("Year"), self.years)]
 
 
 def _query_string(params: dict) -> str:
@@ -54,7 +57,8 @@ def _query_string(params: dict) -> str:
 
 
 def facets_from_rows(countries: list, topics: list, years: list, state: dict) -> Facets:
-    """The facet options; each links to the search narrowed by it (or
+    """The facet options, named in the edition's language (a country's
+    Spanish name on Spanish pages); each links to the search narrowed by it (or
     widened again, if it is the one selected)."""
 
     def option(key: str, value, label: str, count: int) -> FacetOption:
@@ -62,14 +66,23 @@ def facets_from_rows(countries: list, topics: list, years: list, state: dict) ->
         url = "?" + _query_string({**state, key: None if selected else value})
         return FacetOption(str(value), label, count, selected, url)
 
+    spanish = translation.get_language() == "es"
     return Facets(
-        countries=[option("country", slug, name, n) for slug, name, n in countries],
-        topics=[option("topic", slug, name, n) for slug, name, n in topics],
+        countries=[option("country", slug, spanish and name_es or name, n) for slug, name, name_es, n in countries],
+        topics=[option("topic", slug, spanish and name_es or name, n) for slug, name, name_es, n in topics],
         years=[option("year", year, str(year), n) for year, n in years],
     )
 
 
 # --- The page --------------------------------------------------------------
+
+
+def _other_languages_label(edition: str) -> str:
+    """The heading of the other language's matches: "Stories in English"."""
+    others = [code for code in Article.Language.values if code != edition]
+    if len(others) != 1:
+        return _("Stories in other languages")
+    return _("Stories in %(language)s") % {"language": Article.Language(others[0]).label}
 
 
 class QueryField(forms.CharField):
@@ -81,7 +94,7 @@ class QueryField(forms.CharField):
 
 
 class SearchForm(forms.Form):
-    q = QueryField(required=False, label="Search articles")
+    q = QueryField(required=False, label=_lazy("Search articles"))
     country = forms.SlugField(required=False, allow_unicode=True, max_length=100)
     topic = forms.SlugField(required=False, allow_unicode=True, max_length=100)
     year = forms.IntegerField(
@@ -100,7 +113,9 @@ def search_view(request):
         "query": query,
         "max_length": MAX_QUERY_LENGTH,
         # Result pages are endless combinations of words: not for indexes.
-        "meta": page_meta(request, title=f"{query} – Search" if query else "Search", noindex=True),
+        "meta": page_meta(
+            request, title=_("%(query)s – Search") % {"query": query} if query else _("Search"), noindex=True
+        ),
     }
     if query:
         filters = Filters(
@@ -123,6 +138,14 @@ def search_view(request):
             matches = engine().find_matches(query, filters)
         page = result_page(request, matches.ranked)
         add_snippets(page.object_list, engine().query_stems(query))
+        # The edition's language first (the engines order them so), then the
+        # other language's matches in a labelled block.
+        edition = translation.get_language()
+        context.update(
+            own_results=[article for article in page.object_list if article.language == edition],
+            other_results=[article for article in page.object_list if article.language != edition],
+            other_label=_other_languages_label(edition),
+        )
         context.update(
             filters=filters,
             facets=facets_from_rows(matches.countries, matches.topics, matches.years, state),

@@ -5,6 +5,9 @@ filters and bulk actions. State changes go through
 
 from __future__ import annotations
 
+import json
+
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q
@@ -14,6 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from alliances.models import ArticleAgreement
+from newsroom.core.converters import slug_path
 from newsroom.editorial import desk, restore, services
 from newsroom.editorial.admin.helpers import (
     HTTPS_URLS,
@@ -413,6 +417,14 @@ class ArticleAdmin(
         context["form_sections"] = desk.arrange_form(
             context["adminform"], context["inline_admin_formsets"], self.inline_after
         )
+        # The address the story will have: in its language's edition, not
+        # the admin's (article-form.js follows the language field).
+        patterns = {
+            code: settings.SITE_URL + slug_path("newsroom:article-detail", "SLUG", code) for code in Article.Language
+        }
+        language = obj.language if obj is not None else Article._meta.get_field("language").default
+        context["article_url"] = patterns[language]
+        context["article_urls"] = json.dumps(patterns)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # The staff preview (admin:newsroom_article_preview) renders the reader
