@@ -155,8 +155,7 @@ def test_slug_paths_follow_the_script_prefix():
 # The reader pages mounted under /site/, for the test below (ROOT_URLCONF
 # names this module). The editions' prefix (i18n_patterns) can only be at the
 # root of a URLconf, so the site cannot be included whole under /site/ as it
-# was before the editions (tests/urls_moved.py): /site/ for Spanish,
-# /en/site/ for English.
+# was before the editions: /site/ for Spanish, /en/site/ for English.
 urlpatterns = i18n_patterns(path("site/", include((app_patterns, "newsroom"))), prefix_default_language=False)
 
 
