@@ -21,6 +21,7 @@ from taggit.models import TagBase
 
 from newsroom.core.addresses import KeepsOldAddresses
 from newsroom.core.converters import slug_path
+from newsroom.core.editions import InLanguage, in_edition
 from newsroom.core.formats import format_string
 from newsroom.core.text import AddressSlugField, FillsSlug, ascii_slug, slug_form_constraint
 
@@ -86,7 +87,10 @@ class CountryOverview(models.Model):
 
 
 class Sector(models.Model):
+    # ``name`` is the English name (as Country.name is); reader pages print
+    # ``display_name``.
     name = models.CharField(_("name"), max_length=80, unique=True)
+    name_es = models.CharField(_("Spanish name"), max_length=80, blank=True)
     slug = AddressSlugField(_("slug"), max_length=80, unique=True)
 
     class Meta:
@@ -97,6 +101,10 @@ class Sector(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> InLanguage:
+        return in_edition({"es": self.name_es, "en": self.name})
 
     def save(self, *args, **kwargs):
         if not self.slug:
@@ -155,7 +163,12 @@ class Agreement(FillsSlug, KeepsOldAddresses, models.Model):
         SUSPENDED = "suspended", _("Suspended")
         UNKNOWN = "unknown", _("Unknown")
 
-    title = models.CharField(_("title"), max_length=200)
+    # The Spanish title is required: it is the newsroom's working language,
+    # the address is made from it and editors find agreements by it. The
+    # English title and either summary may be empty; the English edition
+    # then shows the Spanish text, marked lang="es".
+    title = models.CharField(_("title"), max_length=200, help_text=_("In Spanish."))
+    title_en = models.CharField(_("English title"), max_length=200, blank=True)
     slug = AddressSlugField(_("slug"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.UNKNOWN)
@@ -170,7 +183,8 @@ class Agreement(FillsSlug, KeepsOldAddresses, models.Model):
     duration_years = models.PositiveSmallIntegerField(
         _("duration (years)"), null=True, blank=True, help_text=_("Leave blank if the reports do not say.")
     )
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(_("summary"), blank=True, help_text=_("In Spanish."))
+    summary_en = models.TextField(_("English summary"), blank=True)
     sectors = models.ManyToManyField(Sector, related_name="agreements", blank=True)
     countries = models.ManyToManyField(Country, through="AgreementParty", related_name="agreements", blank=True)
     supersedes = models.ForeignKey(
@@ -256,6 +270,16 @@ class Agreement(FillsSlug, KeepsOldAddresses, models.Model):
 
     def get_absolute_url(self) -> str:
         return slug_path("alliances:agreement-detail", self.slug)
+
+    @property
+    def display_title(self) -> InLanguage:
+        """The title in the active edition's language, else the Spanish one
+        (marked as such by the page)."""
+        return in_edition({"es": self.title, "en": self.title_en})
+
+    @property
+    def display_summary(self) -> InLanguage:
+        return in_edition({"es": self.summary, "en": self.summary_en})
 
     # Django's generated get_FOO_display() hashes every choice's (lazy,
     # translated) label on each call, dear for these long lists, and a busy

@@ -63,6 +63,32 @@ def other_languages(language: str) -> list[str]:
     return [code for code in languages() if code != language]
 
 
+class InLanguage(str):
+    """Text that knows the language it is written in (``lang``), so that a
+    page in another edition can mark it (the ``lang_attr`` template global)."""
+
+    lang: str
+
+    def __new__(cls, text: str, lang: str):
+        value = super().__new__(cls, text)
+        value.lang = lang
+        return value
+
+
+def in_edition(forms: dict[str, str], language: str | None = None) -> InLanguage:
+    """The form of a name or text in ``language`` (the active one), else the
+    first non-empty one in the order of settings.LANGUAGES, knowing which it
+    is. ``forms`` maps language codes to the text in that language; an empty
+    text is a missing one."""
+    language = language or translation.get_language() or default_language()
+    if forms.get(language):
+        return InLanguage(forms[language], language)
+    for code in languages():
+        if forms.get(code):
+            return InLanguage(forms[code], code)
+    return InLanguage("", language)
+
+
 def _admin_language(request) -> str:
     if not request.META.get("HTTP_ACCEPT_LANGUAGE") and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
         return settings.ADMIN_LANGUAGE_CODE

@@ -198,3 +198,10 @@ class FillsSlug:
             value = getattr(self, self.slug_source)
             self.slug = unique_slug(type(self), value, instance_pk=self.pk, max_length=self.slug_max_length)
         super().save(*args, **kwargs)
+
+
+def reader_name(name: str) -> str:
+    """A tag name as typed ("alianzas estratégicas") as a first display name:
+    its first letter capitalised, the rest as written (so "ONU" stays)."""
+    name = clean_topic_name(name or "")
+    return name[:1].upper() + name[1:]

@@ -203,6 +203,12 @@ class Article(FillsSlug, KeepsOldAddresses, models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     language = models.CharField(_("language"), max_length=2, choices=Language.choices, default=Language.ES)
+    # Articles that are translations of one another share a key (NULL: no
+    # translation). The unique pair below is the rule "at most one article per
+    # language in a pair", and one shared value cannot disagree with itself,
+    # so both directions always hold. Written by
+    # newsroom.editorial.translations, never by the form.
+    translation_key = models.UUIDField(_("translation key"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -275,6 +281,11 @@ class Article(FillsSlug, KeepsOldAddresses, models.Model):
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="published_article_has_time",
                 violation_error_message=_("A published article needs a publication time."),
+            ),
+            models.UniqueConstraint(
+                fields=["translation_key", "language"],
+                name="one_translation_per_language",
+                violation_error_message=_("This story already has a translation in that language."),
             ),
         ]
         indexes = [models.Index(fields=["status", "-published_at"], name="article_status_pub_idx")]

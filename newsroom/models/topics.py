@@ -12,7 +12,15 @@ from taggit.models import ItemBase, TagBase
 from alliances.models import Country
 from newsroom.core.addresses import KeepsOldAddresses
 from newsroom.core.converters import slug_path
-from newsroom.core.text import AddressSlugField, ascii_slug, clean_topic_name, slug_form_constraint, topic_key
+from newsroom.core.editions import InLanguage, in_edition
+from newsroom.core.text import (
+    AddressSlugField,
+    ascii_slug,
+    clean_topic_name,
+    reader_name,
+    slug_form_constraint,
+    topic_key,
+)
 from newsroom.models.people import can_publish
 from newsroom.models.visibility import public_q
 
@@ -57,6 +65,8 @@ class TopicManager(models.Manager.from_queryset(TopicQuerySet)):
         for topic in objs:
             topic.name = clean_topic_name(topic.name or "")
             topic.key = topic_key(topic.name)
+            if not (topic.name_es or topic.name_en):
+                topic.name_es = reader_name(topic.name)
         return super().bulk_create(objs, *args, **kwargs)
 
 
@@ -64,6 +74,16 @@ class Topic(KeepsOldAddresses, TagBase):
     """A topic tag ("sanctions", "energy crisis"). Neither case, accents nor
     spacing ever make a second one: ``key`` (the folded name) is unique."""
 
+    # How readers see the name, with its capitals ("Alianzas estratégicas"),
+    # in each edition; ``name`` is what editors type to tag and ``key`` its
+    # folded form. Either may be empty: the page shows the other, marked
+    # with its language (newsroom.core.editions.in_edition).
+    name_es = models.CharField(
+        _("Spanish name"), max_length=100, blank=True, help_text=_("As readers of the Spanish edition see it.")
+    )
+    name_en = models.CharField(
+        _("English name"), max_length=100, blank=True, help_text=_("As readers of the English edition see it.")
+    )
     description = models.TextField(_("description"), blank=True)
     key = models.CharField(
         _("folded name"),
@@ -84,6 +104,11 @@ class Topic(KeepsOldAddresses, TagBase):
 
     def get_absolute_url(self) -> str:
         return slug_path("newsroom:topic-detail", self.slug)
+
+    @property
+    def display_name(self) -> InLanguage:
+        """The name readers of the active edition see, knowing its language."""
+        return in_edition({"es": self.name_es, "en": self.name_en})
 
     def slugify(self, tag, i=None):
         slug = ascii_slug(tag, 90) or "topic"
@@ -117,6 +142,10 @@ class Topic(KeepsOldAddresses, TagBase):
     def save(self, *args, **kwargs):
         self.name = clean_topic_name(self.name or "")
         self.key = topic_key(self.name)
+        if not (self.name_es or self.name_en):
+            # A topic made by typing it on an article: readers see what was
+            # typed, capitalised, until an editor names it.
+            self.name_es = reader_name(self.name)
         super().save(*args, **kwargs)
         self.leave_redirect()
 
@@ -179,6 +208,7 @@ class ArticleTagLink(ItemBase):
     page but never show a hidden one."""
 
     article_status = models.CharField(max_length=12, blank=True, default="", editable=False)
+    article_language = models.CharField(max_length=2, blank=True, default="", editable=False)
     article_published_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
@@ -206,6 +236,10 @@ class TaggedTopic(ArticleTagLink):
             models.Index(
                 fields=["tag", "article_status", "-article_published_at", "-content_object"], name="topic_listing_idx"
             ),
+            models.Index(
+                fields=["tag", "article_language", "article_status", "-article_published_at", "-content_object"],
+                name="topic_edition_listing_idx",
+            ),
         ]
 
 
@@ -227,5 +261,9 @@ class TaggedCountry(ArticleTagLink):
             models.Index(
                 fields=["tag", "article_status", "-article_published_at", "-content_object"],
                 name="country_listing_idx",
+            ),
+            models.Index(
+                fields=["tag", "article_language", "article_status", "-article_published_at", "-content_object"],
+                name="country_edition_listing_idx",
             ),
         ]

@@ -24,8 +24,8 @@ LINK_MODELS = (TaggedTopic, TaggedCountry)
 
 
 def sync(article_ids: Iterable[int]) -> None:
-    """Copy the articles' status and publication time onto their topic and
-    country links: one UPDATE per link table."""
+    """Copy the articles' status, publication time and language onto their
+    topic and country links: one UPDATE per link table."""
     ids = list(article_ids)
     if not ids:
         return
@@ -34,6 +34,7 @@ def sync(article_ids: Iterable[int]) -> None:
         model.objects.filter(content_object_id__in=ids).update(
             article_status=Subquery(article.values("status")[:1]),
             article_published_at=Subquery(article.values("published_at")[:1]),
+            article_language=Subquery(article.values("language")[:1]),
         )
 
 
@@ -42,6 +43,16 @@ def listed_ids(model, tag_id: int, now=None) -> QuerySet:
     ``model``, newest first: the order of ``for_listing()``."""
     return (
         model.objects.filter(public_q("article_", now=now), tag_id=tag_id)
+        .order_by("-article_published_at", "-content_object_id")
+        .values_list("content_object_id", flat=True)
+    )
+
+
+def edition_ids(model, tag_id: int, language: str, now=None) -> QuerySet:
+    """As :func:`listed_ids`, for the articles in ``language`` only (one
+    edition's list): a range of the (tag, language, status, time) index."""
+    return (
+        model.objects.filter(public_q("article_", now=now), tag_id=tag_id, article_language=language)
         .order_by("-article_published_at", "-content_object_id")
         .values_list("content_object_id", flat=True)
     )

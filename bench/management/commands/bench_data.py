@@ -622,9 +622,9 @@ class Command(BaseCommand):
                         "[]" if self.writer.postgres else [],  # ranked once all are in
                     )
                 )  # fmt: skip
-                # The links carry the article's status and time (ArticleTagLink).
-                tag_rows += [(pk, t.pk, status, published_at) for t in chosen_topics]
-                country_rows += [(pk, c.pk, status, published_at) for c in chosen_countries]
+                # The links carry the article's status, time and language (ArticleTagLink).
+                tag_rows += [(pk, t.pk, status, published_at, lang) for t in chosen_topics]
+                country_rows += [(pk, c.pk, status, published_at, lang) for c in chosen_countries]
                 byline_rows += [
                     (pk, a.pk, position)
                     for position, a in enumerate(authors.distinct(rng.choices([1, 2, 3], weights=[80, 18, 2])[0]))
@@ -634,7 +634,7 @@ class Command(BaseCommand):
                 ]
             with transaction.atomic():
                 self.writer.insert(Article, columns, articles)
-                copies = ["article_status", "article_published_at"]
+                copies = ["article_status", "article_published_at", "article_language"]
                 self.writer.insert(TaggedTopic, ["content_object_id", "tag_id", *copies], tag_rows)
                 self.writer.insert(TaggedCountry, ["content_object_id", "tag_id", *copies], country_rows)
                 self.writer.insert(Byline, ["article_id", "author_id", "position"], byline_rows)
