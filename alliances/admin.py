@@ -108,8 +108,9 @@ class CountryAdmin(HistoryAdminMixin, AccentInsensitiveSearchMixin, ListCountsMi
 
 @admin.register(Sector)
 class SectorAdmin(ListCountsMixin, admin.ModelAdmin):
-    list_display = ["name", "slug", "agreement_count"]
-    search_fields = ["name"]
+    list_display = ["name", "name_es", "slug", "agreement_count"]
+    search_fields = ["name", "name_es"]
+    fields = ["name", "name_es", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     list_annotations = {"agreement_count": count_of(Agreement.sectors.through, "sector")}
 
@@ -147,12 +148,12 @@ class AgreementAdmin(
     recoverable = True
     list_display = ["title", "kind", "status", "party_list", "signed"]
     list_filter = ["kind", "status", "sectors", ("parties__country", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["title"]
+    search_fields = ["title", "title_en"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["sectors", "supersedes", "part_of"]
     inlines = [AgreementPartyInline, AgreementSourceInline]
     fieldsets = [
-        (None, {"fields": ["title", "slug", ("kind", "status"), "summary"]}),
+        (None, {"fields": ["title", "title_en", "slug", ("kind", "status"), "summary", "summary_en"]}),
         (
             _("Dates"),
             {

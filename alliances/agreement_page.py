@@ -24,13 +24,17 @@ from django.db.models.functions import JSONObject
 
 from alliances.models import Agreement, AgreementParty, AgreementSource, Country, Sector
 from newsroom.core.db import TEXT, Statement, columns, instance_from_json, json_list, json_rows
+from newsroom.core.text import name_sort_key
 
 # A party's country as stored: its Spanish name too, which Spanish pages print.
 COUNTRY_FIELDS = ("id", "name", "name_es", "slug", "iso2")
 # The stored document's shape: a document in another (older) one is written
-# again after ``migrate`` (refresh_missing). 2: countries' Spanish names.
-FORMAT = 2
-LINKED_AGREEMENT_FIELDS = ("id", "title", "slug")
+# again after ``migrate`` (refresh_missing). 2: countries' Spanish names;
+# 3: sectors' Spanish names and linked agreements' English titles (names
+# stored in both languages: the page picks its edition's when it prints).
+FORMAT = 3
+LINKED_AGREEMENT_FIELDS = ("id", "title", "title_en", "slug")
+SECTOR_FIELDS = ("id", "name", "name_es", "slug")
 BATCH = 500
 
 
@@ -64,7 +68,7 @@ def lists() -> dict:
     return {
         "parties": party_rows(),
         "sectors": json_rows(
-            Agreement.sectors.through.objects.all(), "agreement", **columns(*("id", "name", "slug"), prefix="sector__")
+            Agreement.sectors.through.objects.all(), "agreement", **columns(*SECTOR_FIELDS, prefix="sector__")
         ),
         "sources": json_rows(
             AgreementSource.objects.all(), "agreement", id="id", outlet="outlet", url="url", published_on="published_on"
@@ -184,10 +188,14 @@ AGREEMENT_PAGE = Statement(
 )
 
 
+def _linked(row: dict) -> Agreement:
+    return instance_from_json(Agreement, {"title_en": "", **row})
+
+
 def fill(agreement: Agreement, document: dict) -> Agreement:
     """Put the lists of ``document`` on ``agreement`` (``.lists``,
-    ``.party_list``), in the orders the models give them (names and titles
-    compared by code point: see newsroom.site.article_page)."""
+    ``.party_list``): sectors and linked agreements by the names the active
+    edition prints (newsroom.core.text.name_sort_key)."""
     rows = {name: json_list(document.get(name)) for name in _names()}
     sources = [instance_from_json(AgreementSource, row) for row in rows["sources"]]
     # Undated sources last, as PostgreSQL sorts them.
@@ -197,16 +205,19 @@ def fill(agreement: Agreement, document: dict) -> Agreement:
         # Only while the agreement still points there (the document may be a
         # moment older than the row).
         found = rows[name]
-        return instance_from_json(Agreement, found[0]) if getattr(agreement, f"{name}_id") and found else None
+        return _linked(found[0]) if getattr(agreement, f"{name}_id") and found else None
 
     def linked(name: str) -> list[Agreement]:
-        return [instance_from_json(Agreement, row) for row in sorted(rows[name], key=lambda r: (r["title"], r["id"]))]
+        found = [_linked(row) for row in rows[name]]
+        return sorted(found, key=lambda a: (name_sort_key(a.display_title), a.pk))
+
+    # (Rows stored before FORMAT 3 lack the Spanish sector names and English
+    # titles: the other language's is shown until migrate writes them again.)
+    sectors = [instance_from_json(Sector, {"name_es": "", **row}) for row in rows["sectors"]]
 
     agreement.lists = AgreementLists(
         parties=parties_from_rows(rows["parties"]),
-        sectors=[
-            instance_from_json(Sector, row) for row in sorted(rows["sectors"], key=lambda r: (r["name"], r["id"]))
-        ],
+        sectors=sorted(sectors, key=lambda s: (name_sort_key(s.display_name), s.pk)),
         sources=sources,
         supersedes=one("supersedes"),
         part_of=one("part_of"),

@@ -14,10 +14,12 @@ class AgreementAdminForm(EditLockFormMixin, forms.ModelForm):
         model = Agreement
         fields = [
             "title",
+            "title_en",
             "slug",
             "kind",
             "status",
             "summary",
+            "summary_en",
             "announced_on",
             "announced_on_precision",
             "signed_on",

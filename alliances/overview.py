@@ -46,12 +46,13 @@ from newsroom.core.db import TEXT, Statement, instance_from_json, json_list
 LATEST_SHOWN = 5
 # The stored overview's shape: an overview stored in another (older) one is
 # written again after ``migrate`` (fill_missing). 2: partners' Spanish names;
-# 3: the latest agreements' parties' Spanish names.
-FORMAT = 3
+# 3: the latest agreements' parties' Spanish names; 4: their English titles.
+FORMAT = 4
 # What an agreement card prints (templates/jinja2/includes/cards.html).
 CARD_FIELDS = (
     "id",
     "title",
+    "title_en",
     "slug",
     "kind",
     "status",
@@ -178,7 +179,10 @@ def for_page(country: Country) -> Overview:
     labels = dict(Agreement.Status.choices)
     latest = []
     for row in data["latest"]:
-        agreement = instance_from_json(Agreement, {k: v for k, v in row.items() if k != "parties"})
+        # (An overview stored before FORMAT 4 has no English titles: the
+        # Spanish ones show until migrate writes it again.)
+        fields = {"title_en": "", **{k: v for k, v in row.items() if k != "parties"}}
+        agreement = instance_from_json(Agreement, fields)
         agreement.party_list = agreement_page.parties_from_rows(row["parties"])
         latest.append(agreement)
     counts = dict(data["statuses"])

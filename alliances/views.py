@@ -25,7 +25,7 @@ from alliances.models import Agreement, Country, Sector
 from newsroom.pagecache import tags
 from newsroom.pagecache.pages import depends_on
 from newsroom.site import selectors
-from newsroom.site.views import page_meta, paginate, paginate_articles
+from newsroom.site.views import other_editions, page_meta, paginate, paginate_articles
 
 
 def country_list(request):
@@ -33,7 +33,7 @@ def country_list(request):
         request,
         "alliances/country_list.html",
         {
-            "countries": selectors.countries_with_counts(),
+            "countries": selectors.by_display_name(selectors.countries_with_counts()),
             "meta": page_meta(request, title=_("Countries"), description=_("Every country in our coverage.")),
             "breadcrumbs": [(_("Countries"), "")],
         },
@@ -77,12 +77,16 @@ def country_detail(request, slug):
     if country is None:
         raise Http404("No such page")
     page = paginate_articles(request, page_cards=functools.partial(selectors.country_cards, country))
+    others = other_editions(
+        request, page, lambda language, offset, limit: selectors.country_cards(country, offset, limit, language)
+    )
     depends_on(request, tags.tag(Country, country.pk))
     return render(
         request,
         "alliances/country_detail.html",
         {
             "country": country,
+            "other_editions": others,
             "page": page,
             # The agreements and partners column is the country's overview:
             # page 1 shows it; older pages of stories link back to it.
@@ -121,7 +125,7 @@ class AgreementFilterForm(forms.Form):
         self._countries = {c.slug: c for c in countries}
         self._sectors = {s.slug: s for s in sectors}
         self.fields["country"].choices = [("", _("Any country"))] + [(c.slug, c.display_name) for c in countries]
-        self.fields["sector"].choices = [("", _("Any sector"))] + [(s.slug, s.name) for s in sectors]
+        self.fields["sector"].choices = [("", _("Any sector"))] + [(s.slug, s.display_name) for s in sectors]
 
     def filters(self) -> dict:
         """Keyword arguments for ``selectors.filter_agreements``, from the
@@ -145,8 +149,8 @@ class AgreementFilterForm(forms.Form):
 def agreement_list(request):
     form = AgreementFilterForm(
         request.GET,
-        countries=list(selectors.countries_in_agreements()),
-        sectors=list(Sector.objects.order_by("name")),
+        countries=selectors.by_display_name(selectors.countries_in_agreements()),
+        sectors=selectors.by_display_name(Sector.objects.all()),
     )
     page = paginate(request, selectors.filter_agreements(**form.filters()))
     query = form.query()
@@ -176,6 +180,9 @@ def agreement_detail(request, slug):
         # A renamed agreement's old address answers 301 (newsroom.site.middleware).
         raise Http404("No such page")
     page = paginate_articles(request, page_cards=functools.partial(selectors.agreement_cards, agreement))
+    others = other_editions(
+        request, page, lambda language, offset, limit: selectors.agreement_cards(agreement, offset, limit, language)
+    )
     lists = agreement.lists
     linked = [lists.supersedes, lists.part_of, *lists.superseded_by, *lists.parts]
     depends_on(
@@ -189,14 +196,15 @@ def agreement_detail(request, slug):
         {
             "agreement": agreement,
             "page": page,
+            "other_editions": others,
             "meta": page_meta(
                 request,
-                title=agreement.title,
-                description=Truncator(agreement.summary).chars(200)
+                title=agreement.display_title,
+                description=Truncator(agreement.display_summary).chars(200)
                 or _("%(kind)s: %(status)s.")
                 % {"kind": agreement.get_kind_display(), "status": agreement.get_status_display()},
                 page=page,
             ),
-            "breadcrumbs": [(_("Agreements"), reverse("alliances:agreement-list")), (agreement.title, "")],
+            "breadcrumbs": [(_("Agreements"), reverse("alliances:agreement-list")), (agreement.display_title, "")],
         },
     )

@@ -87,7 +87,7 @@ def snapshot(article: Article) -> dict:
         ],
         "people": [(p.name, p.role) for p in lists.people],
         "organizations": [o.name for o in lists.organizations],
-        "kicker": article.kicker.name if article.kicker else None,
+        "kicker": article.kicker.display_name if article.kicker else None,
     }
 
 
@@ -118,7 +118,7 @@ def test_the_stored_lists_give_what_the_orm_gives(db, django_assert_num_queries)
     # Spelled out, the orders readers see:
     assert [name for _pk, name, _url in got["authors"]] == ["Zed Writer", "Amy Writer"]
     assert [name for _pk, name, _url in got["topics"]] == ["zinc", "aluminium"]
-    assert got["kicker"] == "zinc"
+    assert got["kicker"] == "Zinc"  # its reader name
     assert [iso2 for _pk, _name, iso2, _wd in snapshot(article)["countries"]] == ["RU", "CU"]
     assert [outlet for outlet, _url, _pos in got["sources"]] == ["First", "Second"]
     assert [text for text, _at in got["corrections"]] == ["Earlier fix", "Later fix"]
@@ -286,9 +286,9 @@ def test_cards_by_id_are_the_public_ones_newest_first_from_one_query(db, django_
     with django_assert_num_queries(1):
         shown = selectors.cards(ids)
     with django_assert_num_queries(0):
-        assert [(a.headline, a.author_names(), a.kicker and a.kicker.name) for a in shown] == [
+        assert [(a.headline, a.author_names(), a.kicker and a.kicker.display_name) for a in shown] == [
             ("New", [], None),
-            ("Old", ["Ann"], "oil"),
+            ("Old", ["Ann"], "Oil"),
         ]
     later = soon.published_at + timedelta(seconds=1)
     monkeypatch.setattr(timezone, "now", lambda: later)

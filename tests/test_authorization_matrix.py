@@ -151,6 +151,9 @@ NEEDS = {
     "recover": {"GET": "U", "POST": "U"},
     "preview": {"GET": "V", "POST": "V"},
     "preview_links": {"GET": "C", "POST": "C"},
+    # An article's translation: start one (a POST), or link and unlink one.
+    "translate": {"GET": "C", "POST": "C"},
+    "translation": {"GET": "C", "POST": "C"},
     "password_change": {"GET": "C", "POST": "C"},  # a user's password, by a superuser
 }
 
@@ -173,12 +176,15 @@ ALLOWED_STATUS = {
     ("recover", "GET"): 405,
     ("recover", "POST"): 302,
     ("preview_links", "POST"): 302,
+    ("translate", "GET"): 405,
+    ("translate", "POST"): 302,
+    ("translation", "POST"): 302,
     ("password_change", "POST"): 302,
 }
 
 #: Allowed POSTs that must change the database when an editor or the
 #: superuser sends them: proof that the forged payload is a valid one.
-EFFECTIVE = {"add", "change", "delete", "history_restore", "recover", "preview_links"}
+EFFECTIVE = {"add", "change", "delete", "history_restore", "recover", "preview_links", "translate"}
 
 #: Changelist actions and the capability each needs.
 ACTION_NEEDS = {

@@ -1,6 +1,8 @@
 """A reader's walk through the site in a real browser, at desktop and phone
 widths: home page -> the launch story -> Iran's country page -> the
-Russia-Iran treaty -> back to a story. Screenshots go to test-artifacts/."""
+Russia-Iran treaty -> back to a story. The factories' stories are in
+English, so the walk is through the English edition (/en/; both editions:
+test_browser_editions.py). Screenshots go to test-artifacts/."""
 
 from datetime import timedelta
 
@@ -47,7 +49,7 @@ def launch(db):
 def walk(page, live_server, launch, artifacts, label: str, width: int) -> None:
     story, treaty = launch["story"], launch["treaty"]
 
-    page.goto(live_server.url + "/")
+    page.goto(live_server.url + "/en/")
     assert page.locator(".lead-story h2").inner_text() == story.headline
     assert "Draft nobody should see" not in page.content()
     no_horizontal_overflow(page, width)
@@ -63,7 +65,7 @@ def walk(page, live_server, launch, artifacts, label: str, width: int) -> None:
     page.screenshot(path=artifacts / f"reader-{label}-2-article.png", full_page=True)
 
     page.locator(".filed-under").get_by_role("link", name="Iran", exact=True).click()
-    page.wait_for_url("**/countries/iran/")
+    page.wait_for_url("**/en/countries/iran/")
     assert page.locator("h1").inner_text() == "Iran"
     assert "Russia" in page.locator("#partners-heading + ul").inner_text()
     no_horizontal_overflow(page, width)
@@ -102,9 +104,10 @@ def test_reader_walks_from_home_to_the_treaty_on_a_phone(live_server, launch, ch
         walk(page, live_server, launch, browser_artifacts, "phone", PHONE["width"])
         # The other public pages fit a phone too.
         for path in ("/topics/", "/topics/geopolitics/", "/countries/", "/agreements/", "/authors/editorial-team/"):
-            page.goto(live_server.url + path)
-            no_horizontal_overflow(page, PHONE["width"])
-        page.goto(live_server.url + "/agreements/")
+            for edition in ("", "/en"):
+                page.goto(live_server.url + edition + path)
+                no_horizontal_overflow(page, PHONE["width"])
+        page.goto(live_server.url + "/en/agreements/")
         page.screenshot(path=browser_artifacts / "reader-phone-6-agreements.png", full_page=True)
     finally:
         context.close()

@@ -19,7 +19,7 @@ from django.utils import timezone
 from PIL import Image
 
 from alliances.models import Country
-from newsroom.editorial import desk, services
+from newsroom.editorial import desk, services, translations
 from newsroom.models import Article, EditorialEvent, Topic
 from tests import factories
 from tests.factories import AgreementFactory, ArticleFactory, AuthorFactory
@@ -73,8 +73,15 @@ def test_the_desk_is_the_admin_start_page_and_keeps_every_app_below(editor_clien
     assert response.status_code == 200
     html = response.content.decode()
     keys = [s.key for s in response.context["desk"]]
-    assert keys == ["missed", "review", "scheduled", "recent", "mine", "stale"]
-    for title in ("Waiting for review", "Scheduled next", "Recently published", "My drafts", "Stale drafts"):
+    assert keys == ["missed", "review", "scheduled", "recent", "mine", "stale", "translations"]
+    for title in (
+        "Waiting for review",
+        "Scheduled next",
+        "Recently published",
+        "My drafts",
+        "Stale drafts",
+        "Stale translations",
+    ):
         assert f">{title}</h2>" in html
     # Only shown when a story did miss its time.
     assert 'id="desk-missed"' not in html
@@ -252,6 +259,11 @@ def make_everything(n: int, writer_user) -> None:
     Article.objects.filter(pk=stale.pk).update(updated_at=now - timedelta(days=30))
     ArticleFactory(status="review", published_at=now - timedelta(hours=n + 1), authors=[author], country_codes=["MX"])
     ArticleFactory(created_by=factories.UserFactory(username="eddie"), country_codes=["KP"])
+    # A translation whose source was corrected after it was made.
+    translator = factories.editor(username="translator")
+    source = ArticleFactory(public=True, language="es", authors=[author], country_codes=["AR"])
+    translations.start_translation(source=source, user=translator)
+    services.add_correction(article=source, text=f"Fix number {n}.", user=translator)
 
 
 def test_the_desk_runs_the_same_queries_for_1_or_30_articles_a_section(

@@ -46,12 +46,13 @@ def test_pages_follow_each_other_newest_first_without_gaps_or_repeats(client):
     now = timezone.now()
     for i in range(25):
         ArticleFactory(public=True, headline=f"Story {i:02d}", topics=["oil"], published_at=now - timedelta(hours=i))
-    first, second = page(client, "/topics/oil/"), page(client, "/topics/oil/?page=2")
+    # The factory's stories are in English: their list is the English edition's.
+    first, second = page(client, "/en/topics/oil/"), page(client, "/en/topics/oil/?page=2")
     shown = [f"Story {i:02d}" for i in range(25)]
     assert all(title in first for title in shown[:20]) and not any(title in first for title in shown[20:])
     assert all(title in second for title in shown[20:]) and not any(title in second for title in shown[:20])
     assert first.index("Story 00") < first.index("Story 19")
-    assert client.get("/topics/oil/?page=3").status_code == 404
+    assert client.get("/en/topics/oil/?page=3").status_code == 404
 
 
 def test_a_wrong_copy_never_shows_a_hidden_story(client):
@@ -92,12 +93,15 @@ def test_older_pages_of_a_country_link_back_to_its_agreements(client):
 
 def test_cards_and_the_article_page_print_the_same_kicker_the_first_topic_given(client):
     story = ArticleFactory(public=True, headline="Metals story", topics=["zinc", "aluminium"])
-    # An English story: its edition's pages link the English topic page.
-    kicker = '<p class="kicker"><a href="/en/topics/zinc/">zinc</a></p>'
+    # An English story: its edition's pages link the English topic page. The
+    # topic's reader name is the typed name, capitalised, in English (the
+    # language of the story it was typed on).
+    kicker = '<p class="kicker"><a href="/en/topics/zinc/">Zinc</a></p>'
     assert kicker in page(client, "/en/topics/aluminium/")
     assert kicker in page(client, "/en/")
     assert kicker in page(client, story.get_absolute_url())
-    # Its cards in the Spanish edition name the same topic, at its Spanish address.
-    kicker = '<p class="kicker"><a href="/topics/zinc/">zinc</a></p>'
+    # Its cards in the Spanish edition name the same topic, at its Spanish
+    # address, inside the card that says it is English.
+    kicker = '<p class="kicker"><a href="/topics/zinc/">Zinc</a></p>'
     assert kicker in page(client, "/topics/aluminium/")
     assert kicker in page(client, "/")

@@ -313,10 +313,10 @@ def test_a_worker_keeps_the_header_counts_it_read_for_their_minute_and_no_longer
     assert selectors.active_sections() == first
     ArticleFactory(public=True, topics=["gas"], published_at=timezone.now() - timedelta(days=1))
     cache.delete(selectors.NAV_CACHE_KEY)  # gone from Redis: this worker still has it
-    assert [link.name for link in selectors.active_sections()["topics"]] == ["oil"]
+    assert [link.name for link in selectors.active_sections()["topics"]] == ["Oil"]
 
     clock[0] += selectors.NAV_CACHE_SECONDS + 1  # its minute is up: counted again
-    assert {link.name for link in selectors.active_sections()["topics"]} == {"oil", "gas"}
+    assert {link.name for link in selectors.active_sections()["topics"]} == {"Oil", "Gas"}
 
 
 def test_once_the_header_counts_are_due_one_worker_counts_again_and_the_rest_serve_the_last(monkeypatch):
@@ -332,7 +332,7 @@ def test_once_the_header_counts_are_due_one_worker_counts_again_and_the_rest_ser
     monkeypatch.setattr(selectors, "_now", lambda: clock[0])
 
     first = selectors.active_sections()
-    assert [link.name for link in first["topics"]] == ["oil"]
+    assert [link.name for link in first["topics"]] == ["Oil"]
     assert len(counted) == 1
     selectors.active_sections()
     assert len(counted) == 1  # fresh: served from the cache
@@ -347,7 +347,7 @@ def test_once_the_header_counts_are_due_one_worker_counts_again_and_the_rest_ser
     ArticleFactory(public=True, topics=["gas"], published_at=timezone.now() - timedelta(days=1))
     recounted = selectors.active_sections()
     assert len(counted) == 2  # this one counted again
-    assert {link.name for link in recounted["topics"]} == {"oil", "gas"}
+    assert {link.name for link in recounted["topics"]} == {"Oil", "Gas"}
     assert cache.get(recount) is None  # and let go
 
 

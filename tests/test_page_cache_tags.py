@@ -111,8 +111,8 @@ def test_a_page_whose_tags_changed_while_it_rendered_is_not_stored(client, monke
 
     real = selectors.latest_articles
 
-    def render_during_a_commit(limit):
-        found = real(limit)
+    def render_during_a_commit(*args):
+        found = real(*args)
         page_cache.invalidate({"latest"})  # another worker's commit, mid-render
         return found
 

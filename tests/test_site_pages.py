@@ -141,7 +141,9 @@ def test_topic_page_lists_its_articles(client, story):
     page = html(client.get("/topics/geopolitics/"))
     assert story["story"].headline in page
     assert story["follow_up"].headline in page
-    assert "<h1>geopolitics</h1>" in page
+    # Its reader name: the typed one capitalised, until an editor names it,
+    # in the language of the (English) story it was typed on, marked as such.
+    assert '<h1 lang="en">Geopolitics</h1>' in page
 
 
 def test_unknown_topic_country_agreement_or_author_is_404(client):
@@ -186,7 +188,8 @@ def test_agreement_page_shows_parties_timeline_lineage_sources_and_coverage(clie
     treaty = story["treaty"]
     part = AgreementFactory(title="Energy annex", part_of=treaty, party_codes=["RU", "IR"])
     page = html(client.get(en_url(treaty)))
-    assert "<h1>Russia–Iran comprehensive strategic partnership treaty</h1>" in page
+    # No English title: the Spanish one, marked as such.
+    assert '<h1 lang="es">Russia–Iran comprehensive strategic partnership treaty</h1>' in page
     assert "Party" in page
     assert f'href="{en_url(story["old_treaty"])}"' in page
     assert "Replaces" in page
@@ -230,7 +233,7 @@ def test_breadcrumbs_lead_back_to_the_index(client, story):
     page = html(client.get("/en/topics/geopolitics/"))
     crumbs = page[page.index('aria-label="Breadcrumb"') :]
     assert 'href="/en/"' in crumbs and 'href="/en/topics/"' in crumbs
-    assert '<span aria-current="page">geopolitics</span>' in crumbs
+    assert '<span aria-current="page">Geopolitics</span>' in crumbs
 
 
 def test_header_navigation_lists_main_topics_and_countries(client, story):
@@ -322,7 +325,7 @@ def test_a_card_prints_kicker_headline_dek_byline_and_day_in_the_site_zone(clien
     )
     page = html(client.get("/en/topics/oil/"))
     card = page[page.index('<article class="card') : page.index("</article>", page.index('<article class="card'))]
-    assert '<p class="kicker"><a href="/en/topics/trade/">trade</a></p>' in card
+    assert '<p class="kicker"><a href="/en/topics/trade/">Trade</a></p>' in card
     assert '<h2 class="card-title"><a href="/en/articles/oil-for-rice/">Oil for rice</a></h2>' in card
     assert '<p class="card-dek">A barter deal &amp; its critics</p>' in card
     assert '<span class="card-byline">Ana Díaz, Ben Ruiz</span>' in card
@@ -338,7 +341,7 @@ def test_the_header_follows_the_sections_it_is_rendered_for(client, monkeypatch)
     ArticleFactory(public=True, topics=["oil"])
 
     def sections(*names):
-        links = [selectors.SectionLink("newsroom:topic-detail", name, name, "", 1) for name in names]
+        links = [selectors.SectionLink("newsroom:topic-detail", name, name, name, 1) for name in names]
         return lambda: {"topics": links, "countries": []}
 
     monkeypatch.setattr(selectors, "active_sections", sections("oil", "gas"))
@@ -380,9 +383,9 @@ def test_a_kept_card_follows_its_kicker_byline_and_day(client, no_page_cache):
     author = AuthorFactory(name="Ana Pérez")
     story = ArticleFactory(public=True, topics=["oil", "gas"], headline="Refinery reopens", authors=[author])
     card = card_on_gas_page()
-    assert "Ana Pérez" in card and ">oil<" in card and card_on_gas_page() == card
+    assert "Ana Pérez" in card and ">Oil<" in card and card_on_gas_page() == card
     services.rename_topic(topic=Topic.objects.get(name="oil"), name="crude oil", user=editor())
-    assert ">crude oil<" in card_on_gas_page()
+    assert ">Crude oil<" in card_on_gas_page()
     Author.objects.filter(pk=author.pk).update(name="Ana P. Díaz")
     Author.objects.get(pk=author.pk).save()  # the save is what refreshes the stored cards
     assert "Ana P. Díaz" in card_on_gas_page()

@@ -205,3 +205,11 @@ def reader_name(name: str) -> str:
     its first letter capitalised, the rest as written (so "ONU" stays)."""
     name = clean_topic_name(name or "")
     return name[:1].upper() + name[1:]
+
+
+def name_sort_key(name: str) -> str:
+    """A key that orders names the way a Spanish or English reader looks
+    them up: case and accents ignored ("Árabe" with the a's), "ñ" after
+    every "n" word and before "o" ("Nueva Zelanda", "Ñandú", "Omán")."""
+    composed = unicodedata.normalize("NFC", str(name))
+    return fold(composed.replace("ñ", "n{").replace("Ñ", "n{"))

@@ -26,17 +26,17 @@ MENTIONS = ArticleAgreement.Relation.MENTIONS
 # Sectors the demo agreements use, named as in SPEC.md's list. STORY.md's
 # "police" is filed under security and "surveillance technology" under
 # technology rather than adding sectors of one agreement each; the agreement
-# summary keeps the exact wording.
+# summary keeps the exact wording. By slug: (English name, Spanish name).
 SECTORS = {
-    "energy": "Energy",
-    "technology": "Technology",
-    "security": "Security",
-    "defense": "Defense",
-    "transport": "Transport",
-    "manufacturing": "Manufacturing",
-    "infrastructure": "Infrastructure",
-    "judicial": "Judicial",
-    "media": "Media",
+    "energy": ("Energy", "Energía"),
+    "technology": ("Technology", "Tecnología"),
+    "security": ("Security", "Seguridad"),
+    "defense": ("Defense", "Defensa"),
+    "transport": ("Transport", "Transporte"),
+    "manufacturing": ("Manufacturing", "Industria manufacturera"),
+    "infrastructure": ("Infrastructure", "Infraestructura"),
+    "judicial": ("Judicial", "Justicia"),
+    "media": ("Media", "Medios de comunicación"),
 }
 
 PEOPLE = [
@@ -69,6 +69,9 @@ class AgreementSpec:
     signed_on_precision: str = ""
     part_of: str = ""  # slug of an agreement listed earlier
     supersedes: str = ""  # slug of an agreement listed earlier
+    # The English edition's title and summary (the same facts, nothing more).
+    title_en: str = ""
+    summary_en: str = ""
 
 
 PARTNERSHIP = "asociacion-estrategica-iran-cuba"
@@ -95,6 +98,12 @@ AGREEMENTS = [
             "reunieron en Teherán para definir sus términos; la agencia IRNA informó de las conversaciones sobre "
             "tecnología. No se conocen la fecha de firma ni el texto."
         ),
+        title_en="Iran–Cuba ten-year strategic partnership",
+        summary_en=(
+            "A ten-year cooperation framework between Iran and Cuba. Senior officials of both governments met in "
+            "Tehran to work out its terms, and the IRNA agency reported on the talks about technology. Neither "
+            "the signing date nor the text is known."
+        ),
         parties=[("IR", Role.PARTY), ("CU", Role.PARTY)],
         sectors=["technology"],
         sources=["Infobae", "IRNA"],
@@ -108,6 +117,11 @@ AGREEMENTS = [
         summary=(
             "Reunión de la comisión económica bilateral prevista dentro de la asociación estratégica a diez años. "
             "Fecha y sede sin confirmar."
+        ),
+        title_en="19th session of the Iran–Cuba Economic Cooperation Commission",
+        summary_en=(
+            "A meeting of the two countries' economic commission, planned as part of the ten-year strategic "
+            "partnership. Its date and venue have not been confirmed."
         ),
         parties=[("IR", Role.PARTY), ("CU", Role.PARTY)],
         sources=["Infobae"],
@@ -127,6 +141,11 @@ AGREEMENTS = [
             "Acuerdo de veinte años firmado en 2001 por Rusia e Irán, que el tratado de asociación estratégica "
             "integral viene a reemplazar. Los informes no dan el día ni el mes de la firma."
         ),
+        title_en="2001 Russia–Iran agreement",
+        summary_en=(
+            "A twenty-year agreement that Russia and Iran signed in 2001 and that the comprehensive strategic "
+            "partnership treaty is set to replace. The reports give neither the day nor the month it was signed."
+        ),
         parties=[("RU", Role.SIGNATORY), ("IR", Role.SIGNATORY)],
         sources=["Europa Press"],
     ),
@@ -141,6 +160,12 @@ AGREEMENTS = [
             "Tratado que Masoud Pezeshkian y Vladimir Putin tenían previsto firmar en Moscú un 17 de enero (los "
             "informes no indican el año). Sustituye al acuerdo de 2001 y abarca energía, transporte e industria "
             "manufacturera."
+        ),
+        title_en="Russia–Iran comprehensive strategic partnership treaty",
+        summary_en=(
+            "A treaty that Masoud Pezeshkian and Vladimir Putin were due to sign in Moscow on 17 January (the "
+            "reports do not give the year). It replaces the 2001 agreement and covers energy, transport and "
+            "manufacturing."
         ),
         parties=[("RU", Role.PARTY), ("IR", Role.PARTY)],
         sectors=["energy", "transport", "manufacturing"],
@@ -158,6 +183,11 @@ AGREEMENTS = [
             "Nuevas líneas de crédito abiertas por Rusia para proyectos cubanos de infraestructura y energía. "
             "No se han informado montos, condiciones ni fechas."
         ),
+        title_en="Russia's credit lines to Cuba",
+        summary_en=(
+            "New lines of credit that Russia opened for Cuban infrastructure and energy projects. No amounts, "
+            "terms or dates have been reported."
+        ),
         parties=[("RU", Role.LENDER), ("CU", Role.BORROWER)],
         sectors=["infrastructure", "energy"],
     ),
@@ -172,6 +202,11 @@ AGREEMENTS = [
             "Inversión rusa en la modernización de la central termoeléctrica de Mariel, en Cuba. Se desconocen el "
             "monto, el calendario y la etapa del proyecto."
         ),
+        title_en="Modernisation of the Mariel thermal power plant",
+        summary_en=(
+            "Russian investment in modernising the thermal power plant at Mariel, Cuba. The amount, the timetable "
+            "and the stage the project has reached are unknown."
+        ),
         parties=[("RU", Role.INVESTOR), ("CU", Role.HOST)],
         sectors=["energy"],
     ),
@@ -183,6 +218,11 @@ AGREEMENTS = [
         summary=(
             "Rusia invierte en la modernización de infraestructura portuaria cubana. Los informes no precisan qué "
             "puertos, montos ni plazos."
+        ),
+        title_en="Russian investment in Cuba's port infrastructure",
+        summary_en=(
+            "Russia is investing in modernising Cuban port infrastructure. The reports do not say which ports, "
+            "how much or by when."
         ),
         parties=[("RU", Role.INVESTOR), ("CU", Role.HOST)],
         sectors=["infrastructure", "transport"],
@@ -196,6 +236,11 @@ AGREEMENTS = [
         summary=(
             "Acuerdos de cooperación en defensa, seguridad, policía, tecnología de vigilancia, asuntos judiciales y "
             "medios de comunicación. No se conocen sus fechas ni sus textos."
+        ),
+        title_en="Cuba–Russia cooperation agreements on defense, security and justice",
+        summary_en=(
+            "Cooperation agreements covering defense, security, policing, surveillance technology, judicial "
+            "matters and the media. Their dates and texts are not known."
         ),
         parties=[("CU", Role.PARTY), ("RU", Role.PARTY)],
         sectors=["defense", "security", "technology", "judicial", "media"],
@@ -221,6 +266,13 @@ ALLIANCES, SANCTIONS, ENERGY_CRISIS, GEOPOLITICS = (
     "crisis energética",
     "geopolítica",
 )
+# How readers of each edition see them: (Spanish name, English name).
+TOPIC_NAMES = {
+    ALLIANCES: ("Alianzas estratégicas", "Strategic alliances"),
+    SANCTIONS: ("Sanciones", "Sanctions"),
+    ENERGY_CRISIS: ("Crisis energética", "Energy crisis"),
+    GEOPOLITICS: ("Geopolítica", "Geopolitics"),
+}
 
 HERO_FILENAME = "iran-rusia-cuba-ilustracion.png"
 
@@ -457,5 +509,112 @@ vigor.</p>
             (TREATY_2001, MENTIONS, "El acuerdo que se sustituye"),
         ],
         people=["vladimir-putin", "masoud-pezeshkian"],
+    ),
+]
+
+
+@dataclass(frozen=True)
+class TranslationSpec:
+    """A demo story in the other edition's language: the same facts, written
+    afresh for its readers (not word for word). It keeps its source's
+    topics, countries, agreements, people, organisations and sources; its
+    words, image text and agreement notes are its own."""
+
+    source: str  # the slug of the story it translates
+    slug: str
+    language: str
+    headline: str
+    dek: str
+    body: str
+    offset: timedelta  # published this long after the first load's time (negative: before)
+    hero: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)  # agreement slug -> the context note
+
+
+LAUNCH_EN_SLUG = "iran-russia-and-cuba-tighten-their-alliance-in-the-face-of-sanctions"
+
+LAUNCH_EN_BODY = """
+<p>Iran, Russia and Cuba, three governments living under international sanctions, are drawing closer together.
+High-level meetings in Tehran, a presidential trip planned to Moscow and fresh Russian credit and investment on the
+island all follow the same pattern: agreements on energy, technology, security and defense between countries that
+look to one another for what sanctions deny them elsewhere.</p>
+
+<h2>Iran and Cuba: a ten-year partnership</h2>
+<p>Tehran and Havana moved closer to cementing a strategic partnership meant to last ten years. Senior officials of
+both governments met in the Iranian capital to work out its terms, Infobae reported; Iran's state news agency, IRNA,
+covered the talks on technology.</p>
+<p>The plan includes the 19th session of the two countries' Economic Cooperation Commission. An exhibition in Havana,
+where Iranian companies would present their technology, is planned as well.</p>
+<blockquote><p>Iran's Health Minister, Ali Jafarian, called the cooperation between the two countries
+"strategic".</p></blockquote>
+<p>Both governments also share a place on the United States' list of state sponsors of terrorism. Iran is living
+through an energy crisis, with the rial at record lows; Cuba is in its worst economic crisis in more than sixty
+years.</p>
+
+<h2>Russia and Iran: a comprehensive partnership treaty</h2>
+<p>Iran's president, Masoud Pezeshkian, was due to travel to Moscow on 17 January to sign a comprehensive strategic
+partnership treaty with his Russian counterpart, Vladimir Putin, Europa Press reported.</p>
+<p>The new treaty takes the place of the twenty-year agreement the two countries signed in 2001, and it covers
+energy, transport and manufacturing.</p>
+<p>The rapprochement comes as Iran faces accusations of having supplied missiles to Russia, and shortly after North
+Korea was described as a strategic partner of Moscow.</p>
+
+<h2>Cuba and Russia: old ties, new agreements</h2>
+<p>Officials of both countries say their relationship has reached a "higher qualitative level". Born in the Cold War,
+the bond has been brought up to date by agreements on economic, financial and technological modernisation.</p>
+<p>Russia opened new lines of credit to Cuba for infrastructure and energy projects, and the Russian bank Novikombank
+opened a branch on the island. Moscow is also investing in modernising the Mariel thermal power plant and in port
+infrastructure.</p>
+<p>The cooperation reaches into defense, security, policing, surveillance technology, judicial matters and the media,
+fields in which the two governments have agreements.</p>
+
+<h2>The geopolitical context</h2>
+<p>What brings the three governments together, above all, is where they stand on sanctions. Each agreement binds two
+countries, yet together they form a network through which trade, credit, energy and technology move among states with
+little access to Western markets. For Russia, which already counts North Korea among its strategic partners, Iran and
+Cuba widen that circle; for Tehran and Havana, the cooperation comes in the middle of economic and energy
+shortages.</p>
+
+<h2>Outlook</h2>
+<p>Much is still unknown: the reports cited set no timetable for the Iran–Cuba partnership, give no figures for the
+Russian credit and do not confirm that the treaty between Moscow and Tehran has been signed. This newsroom follows each
+of these agreements on a page of its own, where dates, parties and sources will be added as they are confirmed.</p>
+"""
+
+# The English edition's launch story, paired with the Spanish one (loaded
+# through newsroom.editorial.translations, as "Translate into English" does).
+TRANSLATIONS = [
+    TranslationSpec(
+        source=LAUNCH_SLUG,
+        slug=LAUNCH_EN_SLUG,
+        language="en",
+        headline="Iran, Russia and Cuba tighten their alliance in the face of sanctions",
+        dek=(
+            "Three sanctioned governments are widening their cooperation on energy, technology, security and defense "
+            "through a web of bilateral agreements."
+        ),
+        body=LAUNCH_EN_BODY,
+        offset=-timedelta(hours=1, minutes=30),
+        hero={
+            "image_alt": (
+                "Abstract illustration: three overlapping circles striped in the colours of the flags of Iran, "
+                "Russia and Cuba."
+            ),
+            "image_caption": (
+                "Miguel Díaz-Canel, Vladimir Putin and Masoud Pezeshkian lead the three governments that are drawing "
+                "closer. In this demo, an illustration in the colours of their flags stands in for the photograph."
+            ),
+            "image_credit": "Social-media accounts of the leaders and an Iranian outlet",
+        },
+        notes={
+            PARTNERSHIP: "Its terms were negotiated in Tehran",
+            TREATY: "Signing planned for 17 January in Moscow",
+            CREDIT: "New credit for infrastructure and energy",
+            COMMISSION: "Planned within the Iran–Cuba partnership",
+            TREATY_2001: "The agreement the new treaty replaces",
+            MARIEL: "Russian investment in the plant",
+            PORTS: "Russian investment in Cuban ports",
+            COOPERATION: "Defense, security, policing and justice",
+        },
     ),
 ]

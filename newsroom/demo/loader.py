@@ -32,10 +32,11 @@ from alliances.models import (
     Person,
     Sector,
 )
+from newsroom.core.text import topic_key
 from newsroom.demo import content
 from newsroom.demo.image import hero_image_png
-from newsroom.editorial import services
-from newsroom.models import Article, Author, Byline, Source
+from newsroom.editorial import history, services, translations
+from newsroom.models import Article, Author, Byline, Source, Topic
 
 
 class DemoError(Exception):
@@ -77,7 +78,12 @@ def load() -> Result:
         if set(countries) != codes:
             raise DemoError("The country list is not seeded: run `manage.py migrate` first.")
 
-        sectors = {slug: _create_once(Sector, result, slug=slug, name=name) for slug, name in content.SECTORS.items()}
+        sectors = {
+            slug: _create_once(Sector, result, slug=slug, name=name, name_es=name_es)
+            for slug, (name, name_es) in content.SECTORS.items()
+        }
+        for name, (name_es, name_en) in content.TOPIC_NAMES.items():
+            _topic(name, name_es, name_en, result)
         people = {
             p["slug"]: _create_once(Person, result, **{**p, "country": countries[p["country"]]}) for p in content.PEOPLE
         }
@@ -109,6 +115,8 @@ def load() -> Result:
             )
             if spec.slug == content.LAUNCH_SLUG:
                 result.launch = article
+        for spec in content.TRANSLATIONS:
+            _translation(spec, now=now, editor=editor, result=result)
     return result
 
 
@@ -161,9 +169,11 @@ def _agreement(spec, agreements, sectors, countries, result: Result) -> Agreemen
     agreement = Agreement(
         slug=spec.slug,
         title=spec.title,
+        title_en=spec.title_en,
         kind=spec.kind,
         status=spec.status,
         summary=spec.summary,
+        summary_en=spec.summary_en,
         duration_years=spec.duration_years,
         signed_on=spec.signed_on,
         signed_on_precision=spec.signed_on_precision,
@@ -185,6 +195,19 @@ def _agreement(spec, agreements, sectors, countries, result: Result) -> Agreemen
     agreement.sectors.set([sectors[slug] for slug in spec.sectors])
     result.created["agreements"] += 1
     return agreement
+
+
+def _topic(name: str, name_es: str, name_en: str, result: Result) -> Topic:
+    """The topic ``name`` means, created with its reader names when missing
+    (found by its folded key, as tagging finds it; the articles then tag it)."""
+    existing = Topic.objects.filter(key=topic_key(name)).first()
+    if existing is not None:
+        return existing
+    topic = Topic(name=name, name_es=name_es, name_en=name_en)
+    topic.full_clean(exclude=["slug"])  # made from the name on save, as for a typed topic
+    topic.save()
+    result.created["topics"] += 1
+    return topic
 
 
 def _article(spec, *, now, author, owner, publisher, agreements, people, organizations, result) -> Article:
@@ -239,6 +262,43 @@ def _article(spec, *, now, author, owner, publisher, agreements, people, organiz
         Article.objects.filter(pk=article.pk).update(created_at=when, updated_at=when)
     elif spec.state == "scheduled":
         services.schedule(article=article, user=publisher, at=now + spec.offset)
+    result.created["articles"] += 1
+    return article
+
+
+def _translation(spec, *, now, editor, result) -> Article | None:
+    """The translation ``spec`` describes, started from its source as the
+    article form's "Translate into English" starts one, written in its own
+    language and published by the editor. Found by its slug; not made when
+    the source is gone or already has a translation in that language (an
+    editor's own is theirs)."""
+    existing = Article.objects.filter(slug=spec.slug).first()
+    if existing is not None:
+        return existing
+    source = Article.objects.filter(slug=spec.source).first()
+    if source is None or (
+        source.translation_key is not None
+        and Article.objects.filter(translation_key=source.translation_key, language=spec.language).exists()
+    ):
+        return None
+    article = translations.start_translation(source=source, user=editor, language=spec.language)
+    article.slug = spec.slug
+    article.headline = spec.headline
+    article.dek = spec.dek
+    article.body = _tidy(spec.body)
+    for name, value in spec.hero.items():
+        setattr(article, name, value)
+    article.full_clean()
+    article.save()
+    for link in article.agreement_links.select_related("agreement"):
+        if link.agreement.slug in spec.notes:
+            link.note = spec.notes[link.agreement.slug]
+            link.full_clean()
+            link.save()
+    history.record_version(article, user=editor)
+    when = now + spec.offset
+    services.publish(article=article, user=editor, at=when)
+    Article.objects.filter(pk=article.pk).update(created_at=when, updated_at=when)
     result.created["articles"] += 1
     return article
 

@@ -138,7 +138,7 @@ class LatestArticlesFeed(Feed):
         return ", ".join(author.name for author in article.ordered_authors()) or None
 
     def item_categories(self, article: Article) -> list[str]:
-        return [topic.name for topic in article.tags.all()] + [
+        return [topic.display_name for topic in article.tags.all()] + [
             country.display_name for country in article.countries.all()
         ]
 
@@ -243,6 +243,7 @@ TOPIC = PageFeed(
     Topic,
     lookup="tags",
     about=_lazy("The latest stories on %(name)s."),
+    name_field="display_name",
     description_field="description",
     public_only=True,
 )
@@ -253,8 +254,8 @@ AGREEMENT = PageFeed(
     Agreement,
     lookup="agreements",
     about=_lazy("The latest stories on %(name)s."),
-    name_field="title",
-    description_field="summary",
+    name_field="display_title",
+    description_field="display_summary",
 )
 AUTHOR = PageFeed(
     Author, lookup="bylines__author", about=_lazy("The latest stories by %(name)s."), description_field="bio"

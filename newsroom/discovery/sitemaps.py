@@ -6,7 +6,7 @@ robots.txt.
 has (the front page, a topic, a country...) is listed once per edition, each
 entry naming the others as ``xhtml:link`` alternates with an x-default (the
 default edition's); a story is listed at its own address, in its language's
-edition. A section past the
+edition, with its public translation and itself as alternates. A section past the
 protocol's 50,000 URLs is split into pages (?p=2, ...) and the index lists
 each page. Listing pages (topics, countries, authors) appear only once they
 have a public article. Every article read starts from
@@ -19,12 +19,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import F, Max, QuerySet
+from django.db.models import F, Max, OuterRef, QuerySet, Subquery
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
 from alliances.models import Agreement
+from newsroom.core import editions
+from newsroom.core.converters import slug_path
 from newsroom.discovery.feeds import xml_text
 from newsroom.models import Article, Byline, TaggedCountry, TaggedTopic
 
@@ -54,13 +56,55 @@ class PageSitemap(EditionsSitemap):
 
 
 class ArticleSitemap(Sitemap):
+    """Each public story at its own address; a story whose translation is
+    public too names both (and the default edition's as x-default) as
+    ``xhtml:link`` alternates, as each page's hreflang links do."""
+
     def items(self):
+        # Its public translation, read in the same query (a draft, scheduled
+        # or archived translation is never named).
+        translation = (
+            Article.objects.published()
+            .filter(translation_key=OuterRef("translation_key"))
+            .exclude(pk=OuterRef("pk"))
+            .order_by("pk")
+        )
         # Ordered by id so that a page of the sitemap keeps its articles as
         # new ones are published.
-        return Article.objects.published().only("slug", "language", "updated_at").order_by("pk")
+        return (
+            Article.objects.published()
+            .only("slug", "language", "updated_at")
+            .annotate(
+                translation_slug=Subquery(translation.values("slug")[:1]),
+                translation_language=Subquery(translation.values("language")[:1]),
+            )
+            .order_by("pk")
+        )
 
     def lastmod(self, article: Article):
         return article.updated_at
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        urls = super().get_urls(page=page, site=site, protocol=protocol)
+        origin = f"{self.get_protocol(protocol)}://{self.get_domain(site)}"
+        for url in urls:
+            article = url["item"]
+            if article.translation_slug:
+                paths = {
+                    article.language: article.get_absolute_url(),
+                    article.translation_language: slug_path(
+                        "newsroom:article-detail", article.translation_slug, article.translation_language
+                    ),
+                }
+                url["alternates"] = [
+                    {"lang_code": code, "location": origin + paths[code]}
+                    for code in editions.languages()
+                    if code in paths
+                ]
+                if editions.default_language() in paths:
+                    default = origin + paths[editions.default_language()]
+                    url["alternates"].append({"lang_code": "x-default", "location": default})
+        return urls
 
     def get_latest_lastmod(self):
         # Django's default walks every item in Python; one aggregate instead.

@@ -3,8 +3,9 @@
 The admin index (``templates/admin/index.html``) shows, above the list of
 apps, what needs attention: stories waiting for review (oldest first), what
 is scheduled next, what went out recently, the signed-in person's own
-drafts, and drafts nobody has touched for ``STALE_AFTER``. A writer sees
-their own drafts and the latest published stories only.
+drafts, drafts nobody has touched for ``STALE_AFTER``, and translations
+whose source changed since they were revised (with what changed). A writer
+sees their own drafts and the latest published stories only.
 
 Wiring: the newsroom's AdminSite (newsroom/editorial/admin_site.py) gives its index
 ``desk_sections`` as extra context and serves ``publish_view`` at
@@ -36,7 +37,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from newsroom.editorial import services
+from newsroom.editorial import services, translations
 from newsroom.models import Article, Byline, EditorialEvent
 
 # A draft untouched for this long is "stale": forgotten, or waiting on
@@ -60,6 +61,9 @@ class DeskRow:
     # A draft or review with a time: when the desk means to publish it.
     planned_at: datetime | None = None
     missed: bool = False
+    # In "Stale translations": the source's change since the translation
+    # was revised (translations.StaleTranslation).
+    stale: translations.StaleTranslation | None = None
 
 
 @dataclass
@@ -223,6 +227,12 @@ def desk_sections(user) -> list[DeskSection]:
             section.more_url = more_url
         fetched.append((section, articles))
 
+    stale: dict[int, translations.StaleTranslation] = {}
+    if editor:
+        section, rows = _stale_translations()
+        stale = {row.translation.pk: row for row in rows}
+        fetched.append((section, [row.translation for row in rows]))
+
     every_article = [article for _section, articles in fetched for article in articles]
     prefetch_related_objects(
         every_article,
@@ -238,9 +248,30 @@ def desk_sections(user) -> list[DeskSection]:
     for section, articles in fetched:
         for article in articles:
             user_id, at = changes[id(article)]
-            section.rows.append(_row(article, users.get(user_id), at, user=user, editor=editor, key=section.key))
+            row = _row(article, users.get(user_id), at, user=user, editor=editor, key=section.key)
+            if section.key == "translations":
+                row.stale = stale.get(article.pk)
+            section.rows.append(row)
         sections.append(section)
     return sections
+
+
+def _stale_translations() -> tuple[DeskSection, list[translations.StaleTranslation]]:
+    """Translations whose source changed in substance (an update marked
+    so, a correction) since the translation was revised, with what changed
+    in the source (newsroom.editorial.translations has the rule). A
+    constant number of queries, however many there are."""
+    section = DeskSection(
+        "translations",
+        gettext_lazy("Stale translations"),
+        gettext_lazy("Every translation is up to date with its source."),
+    )
+    rows = translations.stale_translations(_base())
+    if len(rows) > ROWS:
+        rows = rows[:ROWS]
+        section.more_url = f"{reverse('admin:newsroom_article_changelist')}?translation=stale"
+    translations.describe(rows)
+    return section, rows
 
 
 def _row(article: Article, last_editor, at, *, user, editor: bool, key: str) -> DeskRow:

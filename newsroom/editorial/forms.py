@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alliances.models import Country
 from newsroom.core.text import topic_key
-from newsroom.editorial import services
+from newsroom.editorial import services, translations
 from newsroom.models import Article, Topic, TopicAlias
 
 TOPIC_NAME_MAX = Topic._meta.get_field("name").max_length
@@ -249,6 +249,11 @@ class ArticleAdminForm(EditLockFormMixin, forms.ModelForm):
             # drop the article's topics on save. Neither is safe.
             raise TypeError("ArticleAdminForm needs the user filling it in (ArticleAdmin.get_form sets it).")
         self.fields["tags"].queryset = Topic.objects.visible_to(self.user)
+
+    def clean_language(self):
+        language = self.cleaned_data["language"]
+        translations.check_language(self.instance, language)
+        return language
 
     def clean(self):
         cleaned_data = super().clean()

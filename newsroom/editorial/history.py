@@ -64,6 +64,9 @@ KEEP_CURRENT = {
         "lock_version",
         "last_edited_by",
         "search_vector",
+        # Pairing is newsroom.editorial.translations' alone: a restore never
+        # links or parts a translation.
+        "translation_key",
     },
     Agreement: {"id", "updated_at", "lock_version", "last_edited_by"},
 }

@@ -138,6 +138,11 @@ def revert(version: Version, *, current: models.Model | None, user) -> Reverted:
             # A recovered article comes back as a draft: someone decides
             # again whether and when it goes public.
             obj.status, obj.published_at = Article.Status.DRAFT, None
+            if obj.translation_key is not None:
+                # Its translation may have a new partner by now: it comes
+                # back on its own, to be linked again on purpose.
+                obj.translation_key = None
+                notes.append(_("It comes back without its translation; link them again if they still belong together."))
         if hasattr(obj, "lock_version"):
             obj.lock_version = 0
         if hasattr(obj, "slug") and model._default_manager.filter(slug=obj.slug).exists():

@@ -16,7 +16,7 @@ from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from newsroom.core.text import clean_topic_name, topic_key, unique_slug
+from newsroom.core.text import clean_topic_name, reader_name, topic_key, unique_slug
 from newsroom.editorial import history
 from newsroom.models import (  # can_publish: the one test of "is an editor"
     Article,
@@ -406,6 +406,11 @@ def rename_topic(*, topic: Topic, name: str, user, slug: str | None = None) -> T
     old = Topic.objects.get(pk=topic.pk)
     name = clean_topic_name(name)
     topic.name = name
+    for field in ("name_es", "name_en"):
+        if getattr(topic, field) == getattr(old, field) == reader_name(old.name):
+            # Readers saw the typed name (no editor had named the topic for
+            # them, nor does now): they see the new one.
+            setattr(topic, field, reader_name(name))
     topic.slug = slug or unique_slug(Topic, name, instance_pk=topic.pk, max_length=90)
     with transaction.atomic():
         # Renaming a topic to one of its own aliases: the alias is redundant.

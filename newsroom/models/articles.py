@@ -23,7 +23,8 @@ from taggit.managers import TaggableManager
 from alliances.tagging import CountryTaggableManager
 from newsroom.core.addresses import KeepsOldAddresses
 from newsroom.core.converters import slug_path
-from newsroom.core.text import AddressSlugField, FillsSlug, slug_form_constraint
+from newsroom.core.editions import InLanguage, in_edition
+from newsroom.core.text import AddressSlugField, FillsSlug, reader_name, slug_form_constraint
 from newsroom.models.people import Author, can_publish
 from newsroom.models.tagging import TopicTagManager
 from newsroom.models.topics import TaggedCountry, TaggedTopic, Topic
@@ -49,8 +50,10 @@ BODY_EXTENSIONS = {
 }
 
 # What a card prints (ArticleQuerySet.for_listing); a list of twenty decoded
-# three timestamps and four other columns per row that no card shows.
-CARD_FIELDS = ("headline", "slug", "dek", "image", "image_alt", "status", "published_at", "language")
+# three timestamps and four other columns per row that no card shows. Also
+# translation_key: the other edition's block on a list page leaves out the
+# stories that have a translation in the page's language.
+CARD_FIELDS = ("headline", "slug", "dek", "image", "image_alt", "status", "published_at", "language", "translation_key")
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -379,8 +382,7 @@ class Article(FillsSlug, KeepsOldAddresses, models.Model):
         from the stored card, else from the article's topics."""
         card = self._card()
         if card is not None:
-            pair = card.get("kicker")
-            return Kicker(*pair) if pair else None
+            return Kicker.from_stored(card.get("kicker"))
         lists = getattr(self, "lists", None)
         topics = lists.topics if lists is not None else self.tags.all()
         return topics[0] if topics else None
@@ -408,14 +410,31 @@ class Article(FillsSlug, KeepsOldAddresses, models.Model):
 
 
 class Kicker(NamedTuple):
-    """A card's kicker: the name and address of the article's first topic,
-    without building a Topic for every card."""
+    """A card's kicker: the reader names and address of the article's first
+    topic, without building a Topic for every card."""
 
-    name: str
+    name_es: str
+    name_en: str
     slug: str
+
+    @classmethod
+    def from_stored(cls, row: list | None) -> Kicker | None:
+        """The kicker of a stored card ([name_es, name_en, slug]); a card
+        stored before the reader names ([typed name, slug]) shows the typed
+        name capitalised, as a new topic's name is, until it is rewritten."""
+        if not row:
+            return None
+        if len(row) == 2:
+            return cls(reader_name(row[0]), "", row[1])
+        return cls(*row)
 
     def get_absolute_url(self) -> str:
         return slug_path("newsroom:topic-detail", self.slug)
+
+    @property
+    def display_name(self) -> InLanguage:
+        """As Topic.display_name."""
+        return in_edition({"es": self.name_es, "en": self.name_en})
 
 
 class Byline(models.Model):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.db import IntegrityError, router, transaction
 from taggit.managers import _TaggableManager  # private-api: taggit documents subclassing it for a custom tag manager
 
-from newsroom.core.text import clean_topic_name, topic_key
+from newsroom.core.text import clean_topic_name, reader_name, topic_key
 from newsroom.models.topics import Topic, TopicAlias
 
 
@@ -30,16 +30,19 @@ def resolve_topic(name: str, *, using=None):
     return topic
 
 
-def get_or_create_topic(name: str, *, using=None):
-    """The topic ``name`` means, created when there is none. Two editors
-    typing a new name at once end up with the same topic: the loser of the
-    race hits the unique key and takes the winner's row."""
+def get_or_create_topic(name: str, *, using=None, language: str = "es"):
+    """The topic ``name`` means, created when there is none, its reader name
+    in ``language`` (that of the story it was typed on) taken from what was
+    typed. Two editors typing a new name at once end up with the same topic:
+    the loser of the race hits the unique key and takes the winner's row."""
     topic = resolve_topic(name, using=using)
     if topic is not None:
         return topic
+    name = clean_topic_name(name)
+    language = language if language in ("es", "en") else "es"
     try:
         with transaction.atomic(using=using):
-            return Topic.objects.using(using).create(name=clean_topic_name(name))
+            return Topic.objects.using(using).create(name=name, **{f"name_{language}": reader_name(name)})
     except IntegrityError:
         topic = resolve_topic(name, using=using)
         if topic is None:
@@ -60,7 +63,8 @@ class TopicTagManager(_TaggableManager):
             elif isinstance(tag, str):
                 if not topic_key(tag):
                     continue
-                topic = get_or_create_topic(tag, using=db)
+                language = getattr(self.instance, "language", None) or "es"
+                topic = get_or_create_topic(tag, using=db, language=language)
             else:
                 raise ValueError(f"Cannot add {tag!r} ({type(tag)}). Expected a topic or a name.")
             if topic.pk not in seen:

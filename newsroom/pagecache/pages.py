@@ -367,7 +367,12 @@ def _scheduled() -> list[tuple[float, frozenset[str]]]:
         .values_list("pk", "published_at")
     )
     links = page_tags.links_by_article(pk for pk, _ in upcoming)
-    items = [(when.timestamp(), frozenset({page_tags.tag(Article, pk), LATEST} | links[pk])) for pk, when in upcoming]
+    # A story's translation starts naming it when it goes public.
+    translations = page_tags.translations_by_article(pk for pk, _ in upcoming)
+    items = [
+        (when.timestamp(), frozenset({page_tags.tag(Article, pk), LATEST} | links[pk] | translations[pk]))
+        for pk, when in upcoming
+    ]
     safely(lambda: store().set(SCHEDULE_KEY, (now + SCHEDULE_REFRESH_SECONDS, items), SCHEDULE_REFRESH_SECONDS))
     return items
 

@@ -21,7 +21,8 @@ A change touches (``tags_for_change``):
 | Change                                  | Tags                                           |
 |-----------------------------------------|------------------------------------------------|
 | article saved or deleted                | article-N, latest, its topics, countries,      |
-|                                         | agreements and authors                         |
+|                                         | agreements and authors, and its translation's  |
+|                                         | article-M (whose page names it)                |
 | topic or country link added or removed  | topic-N / country-N, article-N                 |
 | agreement link, byline                  | agreement-N / author-N, article-N              |
 | correction, source, video, people links | article-N                                      |
@@ -116,6 +117,35 @@ def links_by_article(article_ids: Iterable[int]) -> dict[int, set[str]]:
     return links
 
 
+def translation_tags(article: Article) -> set[str]:
+    """The page of ``article``'s translation, which names it (the language
+    switcher, hreflang, JSON-LD) while both are public: one query, none for
+    an article that was never paired. Read from the instance's own key, so
+    a deleted article still finds its partner. The partner's page carries
+    only its own tag: nothing in its headers names a hidden translation."""
+    if article.translation_key is None:
+        return set()
+    partners = Article.objects.filter(translation_key=article.translation_key).exclude(pk=article.pk)
+    return tags_of(Article, partners.values_list("pk", flat=True))
+
+
+def translations_by_article(article_ids: Iterable[int]) -> dict[int, set[str]]:
+    """``translation_tags`` for many articles (one query): the scheduled
+    stories' translations, whose pages change when the story goes public."""
+    ids = list(article_ids)
+    found: dict[int, set[str]] = {pk: set() for pk in ids}
+    if not ids:
+        return found
+    keys = Article.objects.filter(pk__in=ids, translation_key__isnull=False).values("translation_key")
+    pairs: dict = {}
+    for pk, key in Article.objects.filter(translation_key__in=keys).values_list("pk", "translation_key"):
+        pairs.setdefault(key, set()).add(pk)
+    for members in pairs.values():
+        for pk in members & set(ids):
+            found[pk] = tags_of(Article, members - {pk})
+    return found
+
+
 def article_links(article_ids: Iterable[int]) -> set[str]:
     """The list pages any of the articles appears on."""
     return set().union(*links_by_article(article_ids).values())
@@ -128,7 +158,7 @@ def tags_for_change(instance, *, created: bool = False) -> set[str]:
     if isinstance(instance, UNSHOWN):
         return set()
     if isinstance(instance, Article):
-        return {tag(Article, instance.pk), LATEST} | article_links([instance.pk])
+        return {tag(Article, instance.pk), LATEST} | article_links([instance.pk]) | translation_tags(instance)
     if isinstance(instance, TaggedTopic | TaggedCountry):
         tag_model = Topic if isinstance(instance, TaggedTopic) else Country
         return {tag(tag_model, instance.tag_id), tag(Article, instance.content_object_id)}

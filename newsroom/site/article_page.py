@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from alliances import agreement_page
 from alliances.models import Agreement, ArticleAgreement, Country, Organization, Person
 from newsroom.core.db import instance_from_json, json_list
+from newsroom.core.text import reader_name
 from newsroom.models import Article, Author, Byline, Correction, RelatedVideo, Source, Topic
 from newsroom.stored import documents
 
@@ -38,16 +39,35 @@ class ArticleLists:
     agreement_links: list[ArticleAgreement] = field(default_factory=list)
     people: list[Person] = field(default_factory=list)
     organizations: list[Organization] = field(default_factory=list)
+    # The other article of its translation pair, in whatever state: shown
+    # only through ``public_translation``.
+    translation: Article | None = None
 
     @property
     def authors(self) -> list[Author]:
         return [byline.author for byline in self.bylines]
 
+    @property
+    def public_translation(self) -> Article | None:
+        """The translation readers may see (public by the visibility rule,
+        applied now: a scheduled one appears by itself), else None. A draft,
+        embargoed or archived translation is never named on the page."""
+        translation = self.translation
+        return translation if translation is not None and translation.is_visible() else None
+
 
 def _agreement(data: dict) -> Agreement:
-    agreement = instance_from_json(Agreement, data)
+    # (A row stored before documents.FORMAT 3 has no English title: the
+    # Spanish one is shown, as for an agreement that has none.)
+    agreement = instance_from_json(Agreement, {"title_en": "", **data})
     agreement.party_list = agreement_page.parties_from_rows(json_list(data.get("parties")))
     return agreement
+
+
+def _topic(row: dict) -> Topic:
+    if "name_es" not in row:
+        row = {**row, "name_es": reader_name(row.get("name", "")), "name_en": ""}
+    return instance_from_json(Topic, row)
 
 
 def _by(*keys: str):
@@ -65,7 +85,9 @@ def fill(article: Article, document: dict) -> ArticleLists:
         ],
         # Topics and countries in the order the editor gave them (their links'
         # order): the first topic is the kicker, as on the cards.
-        topics=[instance_from_json(Topic, row) for row in sorted(rows["tags"], key=_by("link_id"))],
+        # (A row stored before documents.FORMAT 3 lacks the reader names: the
+        # typed name shows capitalised, as a new topic's does.)
+        topics=[_topic(row) for row in sorted(rows["tags"], key=_by("link_id"))],
         # (A row stored before documents.FORMAT 2 lacks the Spanish name: the
         # English one is shown until migrate writes it again, not a query.)
         countries=[
@@ -84,6 +106,11 @@ def fill(article: Article, document: dict) -> ArticleLists:
         organizations=[
             instance_from_json(Organization, r) for r in sorted(rows["organizations"], key=_by("name", "id"))
         ],
+        # (A document stored before documents.FORMAT 4 names no translation.)
+        translation=next(
+            (instance_from_json(Article, r) for r in sorted(rows["translation"], key=_by("id"))),
+            None,
+        ),
     )
     article.lists = lists
     return lists

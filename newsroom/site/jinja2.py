@@ -106,7 +106,7 @@ def site_nav(env: Environment) -> Markup:
         translation.get_language(),
         get_script_prefix(),
         get_urlconf(),
-        *((link.name, link.url) for kind in ("topics", "countries") for link in nav[kind]),
+        *((link.name, link.name.lang, link.url) for kind in ("topics", "countries") for link in nav[kind]),
         len(nav["topics"]),
     )
     html = _site_navs.get(key)
@@ -205,7 +205,7 @@ def card(article) -> Card:
         dek=article.dek,
         language=article.language,
         image_url=article.image.url if article.image else "",
-        kicker=Kicker(kicker.name, kicker.get_absolute_url()) if kicker else None,
+        kicker=Kicker(kicker.display_name, kicker.get_absolute_url()) if kicker else None,
         authors=tuple(article.author_names()),
         iso=published.replace(microsecond=0).isoformat() if published else "",
         day=day_text(published.date(), "short day", translation.get_language()) if published else "",
@@ -272,6 +272,17 @@ def render_article_card(env: Environment, article, heading: str, show_image: boo
     return html
 
 
+def lang_attr(value, within: str | None = None) -> Markup:
+    """`` lang="xx"`` for a name or text shown in another language than
+    the element around it (``within``, by default the page's edition): an
+    :class:`~newsroom.core.editions.InLanguage` whose edition form is
+    empty, so the other language's shows. Anything else gives ""."""
+    lang = getattr(value, "lang", None)
+    if not lang or lang == (within or translation.get_language()):
+        return Markup("")
+    return Markup(' lang="%s"') % lang
+
+
 def now(format_string: str) -> str:
     return dateformat.format(timezone.localtime(), format_string)
 
@@ -296,10 +307,16 @@ def edition_alternates(context) -> list[tuple[str, str]]:
     """(hreflang, absolute address) of this page in every edition and
     "x-default" (the default edition's), for <link rel="alternate">: a page
     that exists in both editions says so in each. A story exists in its own
-    language only until its translation is linked (``edition_urls`` then
-    names none): it has none."""
+    language only until its translation is public (``single_edition``): it
+    has none; then each names both (``edition_paths``: {language: path},
+    since a story and its translation have addresses of their own)."""
     if not _in_editions(context) or context.get("single_edition"):
         return []
+    paths = context.get("edition_paths")
+    if paths:
+        found = [(code, settings.SITE_URL + iri_to_uri(paths[code])) for code in editions.languages() if code in paths]
+        default = dict(found).get(editions.default_language())
+        return [*found, ("x-default", default)] if default else found
     path = context["request"].path
     query = _edition_query(context)
     found = [
@@ -385,6 +402,7 @@ def environment(**options) -> Environment:
         page_url=page_url,
         now=now,
         article_json_ld=seo.article_json_ld,
+        lang_attr=lang_attr,
         agreement_timeline=display.agreement_timeline,
     )
     env.filters.update(

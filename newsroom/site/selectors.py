@@ -9,6 +9,7 @@ queries however many items it lists.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
@@ -21,12 +22,15 @@ from alliances.queries import agreements_by_recency, party_to
 from newsroom.core.cachestore import store
 from newsroom.core.converters import slug_path
 from newsroom.core.db import IDS, MOMENT, NUMBER, ORDERED_IDS, TEXT, Position, Statement
+from newsroom.core.editions import InLanguage, in_edition
+from newsroom.core.text import name_sort_key
 from newsroom.models import CARD_FIELDS, Article, Author, TaggedCountry, TaggedTopic, Topic, public_q
 from newsroom.pagecache import pages as page_cache
 from newsroom.site import article_page
 from newsroom.stored import listings, related
 
-NAV_CACHE_KEY = "site:active-sections:v4"
+# v5: topics carry their reader names in both languages.
+NAV_CACHE_KEY = "site:active-sections:v5"
 # The header may be this old (the page cache's docstring: what may lag).
 NAV_CACHE_SECONDS = 60
 # How long a counted entry is kept past that, for the other workers to serve
@@ -76,12 +80,20 @@ def countries_with_counts() -> QuerySet[Country]:
     )
 
 
+def by_display_name(rows: Iterable) -> list:
+    """``rows`` (topics, countries, sectors) in the order of the names the
+    active edition prints, not of the column a query can sort by (a
+    country's English name, a topic's typed one)."""
+    return sorted(rows, key=lambda row: (name_sort_key(row.display_name), row.pk))
+
+
 @dataclass(frozen=True)
 class SectionLink:
     """A topic or country as the header and the front page show it. Plain
     values, so it caches in Redis as well as in memory; its name and address
-    are those of the active edition (a country's Spanish name, /en/... in
-    English), worked out when printed."""
+    are those of the active edition (a country's or topic's Spanish name,
+    /en/... in English), worked out when printed. ``default_name`` is the
+    English name (a topic's may be empty: its Spanish one then shows)."""
 
     route: str
     slug: str
@@ -90,8 +102,8 @@ class SectionLink:
     count: int
 
     @property
-    def name(self) -> str:
-        return self.spanish_name if get_language() == "es" and self.spanish_name else self.default_name
+    def name(self) -> InLanguage:
+        return in_edition({"es": self.spanish_name, "en": self.default_name})
 
     @property
     def url(self) -> str:
@@ -144,14 +156,16 @@ def active_sections() -> dict[str, list[SectionLink]]:
 
 
 def _links(sections: dict[str, list[SectionLink]]) -> dict[str, list[tuple[str, str]]]:
-    """What the header prints of the sections (no counts)."""
-    return {kind: [(link.name, link.url) for link in links] for kind, links in sections.items()}
+    """What the header prints of the sections (no counts), in every edition."""
+    return {
+        kind: [(link.default_name, link.spanish_name, link.slug) for link in links] for kind, links in sections.items()
+    }
 
 
 def _count_sections() -> dict[str, list[SectionLink]]:
     return {
         "topics": [
-            SectionLink("newsroom:topic-detail", t.slug, t.name, "", t.article_count)
+            SectionLink("newsroom:topic-detail", t.slug, t.name_en, t.name_es, t.article_count)
             for t in topics_with_counts().order_by("-article_count", "name")[:ACTIVE_LIMIT]
         ],
         "countries": [
@@ -173,16 +187,20 @@ CARDS = Statement(
     ids=IDS,
 )
 LATEST = Statement(
-    lambda limit, *, now: Article.objects.published(now=now).for_listing()[:limit], CARD_COLUMNS, now=MOMENT
+    lambda limit, *, now, language: Article.objects.published(now=now).for_listing().filter(language=language)[:limit],
+    CARD_COLUMNS,
+    now=MOMENT,
+    language=TEXT,
 )
 LISTED = {
     model: Statement(
-        lambda offset, limit, *, now, tag_id, model=model: Article.objects.published(now=now)
+        lambda offset, limit, *, now, tag_id, language, model=model: Article.objects.published(now=now)
         .for_listing()
-        .filter(pk__in=listings.listed_ids(model, tag_id, now=now)[offset : offset + limit]),
+        .filter(pk__in=listings.edition_ids(model, tag_id, language, now=now)[offset : offset + limit]),
         CARD_COLUMNS,
         now=MOMENT,
         tag_id=NUMBER,
+        language=TEXT,
     )
     for model in (TaggedTopic, TaggedCountry)
 }
@@ -194,6 +212,20 @@ PUBLIC_ARTICLE = Statement(
 )
 
 
+def translated(found: list[Article], language: str) -> set:
+    """The translation keys among ``found`` that a public story in
+    ``language`` shares: stories whose translation that edition lists
+    already."""
+    keys = {article.translation_key for article in found if article.translation_key}
+    if not keys:
+        return set()
+    return set(
+        Article.objects.published()
+        .filter(language=language, translation_key__in=keys)
+        .values_list("translation_key", flat=True)
+    )
+
+
 def cards(ids: list[int]) -> list[Article]:
     """The public articles among ``ids`` as cards (``for_listing()``),
     newest first. The ids go as one array parameter (the ``any`` lookup), so
@@ -203,47 +235,55 @@ def cards(ids: list[int]) -> list[Article]:
     return CARDS(now=timezone.now(), ids=frozenset(ids))
 
 
-def latest_articles(limit: int) -> list[Article]:
-    return LATEST(limit, now=timezone.now())
+# Each edition lists the stories in its language (the active one, unless
+# ``language`` names another: the block of the other edition's stories).
 
 
-def topic_cards(topic: Topic, offset: int, limit: int) -> list[Article]:
+def latest_articles(limit: int, language: str | None = None) -> list[Article]:
+    return LATEST(limit, now=timezone.now(), language=language or get_language())
+
+
+def topic_cards(topic: Topic, offset: int, limit: int, language: str | None = None) -> list[Article]:
     """Cards ``offset`` to ``offset + limit`` of the public articles on
-    ``topic``, newest first, in one query: the ids come from the listing
-    index (newsroom.stored.listings) as a subquery, so a deep page skips
-    index entries, never cards."""
-    return _listing_cards(TaggedTopic, topic.pk, offset, limit)
+    ``topic`` in ``language``, newest first, in one query: the ids come from
+    the listing index (newsroom.stored.listings) as a subquery, so a deep
+    page skips index entries, never cards."""
+    return _listing_cards(TaggedTopic, topic.pk, offset, limit, language)
 
 
-def country_cards(country: Country, offset: int, limit: int) -> list[Article]:
+def country_cards(country: Country, offset: int, limit: int, language: str | None = None) -> list[Article]:
     """As :func:`topic_cards`, for the articles about ``country``."""
-    return _listing_cards(TaggedCountry, country.pk, offset, limit)
+    return _listing_cards(TaggedCountry, country.pk, offset, limit, language)
 
 
-def _listing_cards(model, tag_id: int, offset: int, limit: int) -> list[Article]:
-    return LISTED[model](offset, limit, now=timezone.now(), tag_id=tag_id)
+def _listing_cards(model, tag_id: int, offset: int, limit: int, language: str | None) -> list[Article]:
+    return LISTED[model](offset, limit, now=timezone.now(), tag_id=tag_id, language=language or get_language())
 
 
-def author_articles(author: Author) -> QuerySet[Article]:
-    return Article.objects.published().for_listing().filter(bylines__author=author)
+def author_articles(author: Author, language: str | None = None) -> QuerySet[Article]:
+    return Article.objects.published().for_listing().filter(bylines__author=author, language=language or get_language())
 
 
-def agreement_cards(agreement: Agreement, offset: int, limit: int) -> list[Article]:
-    """Cards ``offset`` to ``offset + limit`` of the public articles about or
-    mentioning ``agreement``, newest first, each with its link's
-    ``relation`` ("about" or "mentions"), in one query: the page's ids come
-    from the agreement's links as a subquery, as on topic pages. (Read as
-    two queries, the links and then their cards, the second round trip was
-    about a twentieth of the page.) An article links an agreement at most
-    once, so no article comes twice."""
-    return AGREEMENT_CARDS(offset, limit, now=timezone.now(), agreement_id=agreement.pk)
+def agreement_cards(agreement: Agreement, offset: int, limit: int, language: str | None = None) -> list[Article]:
+    """Cards ``offset`` to ``offset + limit`` of the public articles in
+    ``language`` about or mentioning ``agreement``, newest first, each with
+    its link's ``relation`` ("about" or "mentions"), in one query: the
+    page's ids come from the agreement's links as a subquery, as on topic
+    pages. (Read as two queries, the links and then their cards, the second
+    round trip was about a twentieth of the page.) An article links an
+    agreement at most once, so no article comes twice."""
+    return AGREEMENT_CARDS(
+        offset, limit, now=timezone.now(), agreement_id=agreement.pk, language=language or get_language()
+    )
 
 
 AGREEMENT_CARDS = Statement(
-    lambda offset, limit, *, now, agreement_id: Article.objects.published(now=now)
+    lambda offset, limit, *, now, agreement_id, language: Article.objects.published(now=now)
     .for_listing()
     .filter(
-        pk__in=ArticleAgreement.objects.filter(public_q("article__", now=now), agreement_id=agreement_id)
+        pk__in=ArticleAgreement.objects.filter(
+            public_q("article__", now=now), agreement_id=agreement_id, article__language=language
+        )
         .order_by("-article__published_at", "-article_id")
         .values("article_id")[offset : offset + limit]
     )
@@ -258,6 +298,7 @@ AGREEMENT_CARDS = Statement(
     extra=("relation",),
     now=MOMENT,
     agreement_id=NUMBER,
+    language=TEXT,
 )
 
 

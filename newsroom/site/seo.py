@@ -13,6 +13,7 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 
 from alliances.models import ArticleAgreement
+from newsroom.editorial import translations
 from newsroom.models import Article
 from newsroom.site import article_page
 from newsroom.site.views import absolute_url
@@ -43,7 +44,7 @@ def _country(country) -> dict:
 def _agreement(agreement) -> dict:
     return {
         "@type": "Legislation",
-        "name": agreement.title,
+        "name": agreement.display_title,
         "url": absolute_url(agreement.get_absolute_url()),
         "legislationType": agreement.get_kind_display(),
     }
@@ -73,7 +74,7 @@ def article_structured_data(article: Article) -> dict:
             for a in article.ordered_authors()
         ],
         "publisher": {"@type": "NewsMediaOrganization", "name": settings.SITE_NAME, "url": settings.SITE_URL + "/"},
-        "keywords": [t.name for t in lists.topics],
+        "keywords": [t.display_name for t in lists.topics],
         "about": about,
         "mentions": mentions,
     }
@@ -90,6 +91,18 @@ def article_structured_data(article: Article) -> dict:
             {"@type": "CorrectionComment", "text": c.text, "datePublished": localtime(c.created_at).isoformat()}
             for c in corrections
         ]
+    translation = lists.public_translation
+    if translation is not None:
+        # The pair's original (the article created first) names its
+        # translation; the translation names the work it translates. Only
+        # a public translation is named (ArticleLists.public_translation).
+        relation = "workTranslation" if translations.is_original(article.pk, translation.pk) else "translationOfWork"
+        data[relation] = {
+            "@type": "NewsArticle",
+            "url": absolute_url(translation.get_absolute_url()),
+            "headline": translation.headline,
+            "inLanguage": translation.language,
+        }
     return data
 
 

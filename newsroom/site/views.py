@@ -122,6 +122,60 @@ def paginate_articles(request, queryset=None, per_page: int = PAGE_SIZE, *, page
     return ListPage(rows, number, has_next=len(page_ids) > per_page)
 
 
+# How many of the other edition's stories a list page shows below its own.
+OTHER_EDITION_CARDS = 6
+
+
+@dataclass(frozen=True)
+class OtherEdition:
+    """The stories in another language on a list page: its latest few, and
+    the same page in that edition when it lists more."""
+
+    language: str
+    heading: str
+    cards: list
+    more_url: str
+
+    @property
+    def more_label(self) -> str:
+        return _("More stories in %(language)s") % {"language": Article.Language(self.language).label}
+
+
+def other_language_heading(language: str) -> str:
+    """ "Stories in English" / "Noticias en inglés"."""
+    return _("Stories in %(language)s") % {"language": Article.Language(language).label}
+
+
+def other_editions(request, page, cards_in) -> list[OtherEdition]:
+    """Below the first page of a topic, country, agreement or author (and the
+    front page), the latest stories of each other edition, in a labelled
+    block: the English edition is of use before most stories have a
+    translation, and no story is out of reach from either edition.
+    ``cards_in(language, offset, limit)`` gives one edition's cards."""
+    if page is not None and page.number > 1:
+        return []
+    current = translation.get_language()
+    blocks = []
+    for language in editions.other_languages(current):
+        # A story translated into the page's language is listed in its own
+        # edition already: left out here (so a few more are read).
+        wanted = 2 * OTHER_EDITION_CARDS + 1
+        found = cards_in(language, 0, wanted)
+        shown = selectors.translated(found, current)
+        kept = [card for card in found if card.translation_key not in shown]
+        if kept:
+            more = len(kept) > OTHER_EDITION_CARDS or len(found) == wanted
+            blocks.append(
+                OtherEdition(
+                    language,
+                    other_language_heading(language),
+                    kept[:OTHER_EDITION_CARDS],
+                    editions.edition_path(request.path, language) if more else "",
+                )
+            )
+    return blocks
+
+
 def absolute_url(url: str) -> str:
     """``url`` as a full address on the public site (SITE_URL), for canonical
     links and social cards. Addresses that already name a host are kept."""
@@ -169,6 +223,7 @@ def page_meta(
 def home(request):
     articles = selectors.latest_articles(HOME_LATEST + 1)
     sections = selectors.active_sections()
+    others = other_editions(request, None, lambda language, _offset, limit: selectors.latest_articles(limit, language))
     depends_on(request, tags.LATEST)
     return render(
         request,
@@ -176,6 +231,7 @@ def home(request):
         {
             "lead": articles[0] if articles else None,
             "articles": articles[1:],
+            "other_editions": others,
             "active_topics": sections["topics"],
             "active_countries": sections["countries"],
             "meta": page_meta(request, description=_("News and analysis on Cuba and world politics.")),
@@ -337,15 +393,31 @@ def render_article(request, article: Article, *, preview: bool = False, extra_co
         "meta": meta,
         "breadcrumbs": _article_breadcrumbs(article),
         "last_update": _last_update(article),
-        # Until translations are linked, a story is in one edition: the
-        # switcher leads to the other edition's front page.
-        "single_edition": True,
-        "edition_urls": {
-            language: editions.edition_path("/", language) for language in editions.other_languages(article.language)
-        },
+        **_article_editions(article, lists.public_translation),
         **(extra_context or {}),
     }
     return render(request, "newsroom/article_detail.html", context)
+
+
+def _article_editions(article: Article, translation: Article | None) -> dict:
+    """Where the language switcher and the hreflang alternates lead from a
+    story: to its translation when that is public (each page naming both,
+    the default edition's as x-default), else to the other edition's front
+    page, with no alternates (the story exists in one edition only). The
+    translation comes from the stored page document: no query. A change to
+    it marks this page too (newsroom.pagecache.tags)."""
+    urls = {language: editions.edition_path("/", language) for language in editions.other_languages(article.language)}
+    if translation is None:
+        return {"single_edition": True, "edition_urls": urls}
+    urls[translation.language] = translation.get_absolute_url()
+    return {
+        "single_edition": False,
+        "edition_urls": urls,
+        "edition_paths": {
+            article.language: article.get_absolute_url(),
+            translation.language: urls[translation.language],
+        },
+    }
 
 
 def _last_update(article: Article):
@@ -365,7 +437,7 @@ def _article_breadcrumbs(article: Article) -> list[tuple[str, str]]:
     topics = article.lists.topics
     crumbs = [(_("Topics"), reverse("newsroom:topic-list"))]
     if topics:
-        crumbs.append((topics[0].name, topics[0].get_absolute_url()))
+        crumbs.append((topics[0].display_name, topics[0].get_absolute_url()))
     return crumbs
 
 
@@ -374,7 +446,7 @@ def topic_list(request):
         request,
         "newsroom/topic_list.html",
         {
-            "topics": selectors.topics_with_counts(),
+            "topics": selectors.by_display_name(selectors.topics_with_counts()),
             "meta": page_meta(request, title=_("Topics"), description=_("Every topic we cover, A to Z.")),
             "breadcrumbs": [(_("Topics"), "")],
         },
@@ -386,20 +458,25 @@ def topic_detail(request, slug):
     if topic is None:
         raise Http404("No such page")
     page = paginate_articles(request, page_cards=functools.partial(selectors.topic_cards, topic))
+    others = other_editions(
+        request, page, lambda language, offset, limit: selectors.topic_cards(topic, offset, limit, language)
+    )
     depends_on(request, tags.tag(Topic, topic.pk))
-    if not page.object_list:
+    if not page.object_list and not others:
         # A topic that only unpublished stories carry stays unknown: its name
         # alone could give away an embargoed story.
         raise Http404("No public stories on this topic")
-    description = topic.description or _("Stories on %(topic)s.") % {"topic": topic.name}
+    name = topic.display_name
+    description = topic.description or _("Stories on %(topic)s.") % {"topic": name}
     return render(
         request,
         "newsroom/topic_detail.html",
         {
             "topic": topic,
             "page": page,
-            "meta": page_meta(request, title=topic.name, description=description, page=page),
-            "breadcrumbs": [(_("Topics"), reverse("newsroom:topic-list")), (topic.name, "")],
+            "other_editions": others,
+            "meta": page_meta(request, title=name, description=description, page=page),
+            "breadcrumbs": [(_("Topics"), reverse("newsroom:topic-list")), (name, "")],
         },
     )
 
@@ -409,6 +486,11 @@ def author_detail(request, slug):
     if author is None:
         raise Http404("No such page")
     page = paginate_articles(request, selectors.author_articles(author))
+    others = other_editions(
+        request,
+        page,
+        lambda language, offset, limit: list(selectors.author_articles(author, language)[offset : offset + limit]),
+    )
     depends_on(request, tags.tag(Author, author.pk))
     return render(
         request,
@@ -416,6 +498,7 @@ def author_detail(request, slug):
         {
             "author": author,
             "page": page,
+            "other_editions": others,
             "meta": page_meta(
                 request,
                 title=author.name,

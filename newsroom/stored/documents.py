@@ -1,16 +1,18 @@
 """An article's card and page documents: what its card and its page print
 from other rows, stored on the article.
 
-``Article.card``: the kicker (the first topic, as [name, slug]) and the
-bylines (each author's id, name and slug, in order). ``Article.page_lists``:
-the nine lists of the article page (bylines, topics, countries, sources,
+``Article.card``: the kicker (the first topic, as [Spanish name, English
+name, slug]: each edition picks its own when it prints) and the bylines
+(each author's id, name and slug, in order). ``Article.page_lists``: the
+nine lists of the article page (bylines, topics, countries, sources,
 corrections, videos, agreement links with each agreement's parties, people,
-organisations), as JSON rows.
+organisations), as JSON rows, and its translation (the other article of its
+pair: address, language, headline, status and time).
 
 Both are computed here, with one query per batch of articles, whenever
 something they print changes (the table in newsroom.stored.refresh): the
-article's own rows, or the name of an author, topic, country, agreement,
-person or organisation it shows. A card list or an article page then reads
+article's own rows, the name of an author, topic, country, agreement,
+person or organisation it shows, or its translation. A card list or an article page then reads
 its own rows and nothing else; building these lists' subqueries on every
 view cost more than the rest of the page. newsroom.site.article_page turns
 the document back into model instances.
@@ -31,25 +33,31 @@ from newsroom.models import Article, Byline, Correction, RelatedVideo, Source, T
 
 # The fields each list carries; anything else on its instances is deferred.
 AUTHOR_FIELDS = ("id", "name", "slug")
-TOPIC_FIELDS = ("id", "name", "slug")
+# Names as data in both languages (topics' reader names, agreements' English
+# titles): the page picks its edition's when it prints them.
+TOPIC_FIELDS = ("id", "name", "name_es", "name_en", "slug")
 COUNTRY_FIELDS = ("id", "name", "slug", "iso2", "iso3", "name_en", "name_es", "wikidata_id")
-AGREEMENT_FIELDS = ("id", "title", "slug", "kind", "status")
+AGREEMENT_FIELDS = ("id", "title", "title_en", "slug", "kind", "status")
+# What a page needs of its translation: its address, and whether it is public.
+TRANSLATION_FIELDS = ("id", "slug", "language", "headline", "status", "published_at")
 BATCH = 500
 # The stored page lists' shape: articles whose lists are in another (older)
 # one are written again after ``migrate`` (refresh_missing). 2: the parties'
-# countries carry their Spanish names.
-FORMAT = 2
+# countries carry their Spanish names; 3: topics their reader names in both
+# languages (the card's kicker too), agreements their English titles; 4:
+# the article's translation.
+FORMAT = 4
 
 
 def card_kicker() -> Subquery:
     """An article's first topic (in the order taggit gives them: the order
-    they were added) as a JSON [name, slug]."""
+    they were added) as a JSON [name_es, name_en, slug]."""
     first_topic = (
         TaggedTopic.objects.filter(content_object_id=OuterRef(OuterRef("pk"))).order_by("pk").values("tag_id")[:1]
     )
+    pair = JSONArray("name_es", "name_en", "slug")
     return Subquery(
-        Topic.objects.filter(pk=Subquery(first_topic)).order_by().values(pair=JSONArray("name", "slug"))[:1],
-        output_field=JSONField(),
+        Topic.objects.filter(pk=Subquery(first_topic)).order_by().values(pair=pair)[:1], output_field=JSONField()
     )
 
 
@@ -133,6 +141,16 @@ def page_lists() -> dict[str, Subquery]:
             slug="organization__slug",
             kind="organization__kind",
             country_id="organization__country_id",
+        ),
+        # The other article of its translation pair (none, or one), whatever
+        # its state: the page shows it only while it is public
+        # (article_page.public_translation), and a scheduled one becomes so
+        # by itself. Rewritten when the partner changes (refresh.py).
+        "translation": json_rows(
+            Article.objects.exclude(pk=OuterRef("pk")),
+            "translation_key",
+            outer="translation_key",
+            **columns(*TRANSLATION_FIELDS),
         ),
     }
 

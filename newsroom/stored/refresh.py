@@ -24,6 +24,9 @@ queues the rest (newsroom.stored.followups) for a worker after the commit:
 | language, image caption             |                             |                                |
 | article saved: status or time       | listing copies              | related lists                  |
 | article created                     | article documents           |                                |
+| article of a translation pair saved | the other one's documents   |                                |
+| (address, language, headline,       |                             |                                |
+| status, time) or deleted            |                             |                                |
 | topics, countries, agreements       | search vector, listing      | related lists                  |
 | (un)linked                          | copies (when added),        |                                |
 |                                     | article documents           |                                |
@@ -111,7 +114,8 @@ __all__ = ["RULES", "connect", "refresh_bulk", "rows_rewritten"]
 # change from the workflow services, for one) leaves it as it is.
 TEXT_FIELDS = {"headline", "dek", "body", "language", "image_caption"}
 # Saving these may make the article public (or public later).
-PUBLICATION_FIELDS = {"status", "published_at"}
+# What moves an article in or out of a list (an edition lists its language).
+PUBLICATION_FIELDS = {"status", "published_at", "language"}
 
 
 def _articles_of(model, field: str, value) -> list[int]:
@@ -137,6 +141,35 @@ def article_saved(sender, instance, created=False, update_fields=None, **kwargs)
         # Its documents print other rows only: written now (empty), then as
         # those rows come.
         documents.refresh([instance.pk])
+
+
+# What an article's translation prints of it (the language switcher, the
+# hreflang alternates and the JSON-LD of the other page of the pair).
+SHOWN_TO_TRANSLATION = {"slug", "language", "headline", "status", "published_at"}
+
+
+def _translation_ids(instance) -> list[int]:
+    if instance.translation_key is None:
+        return []
+    return list(
+        Article.objects.filter(translation_key=instance.translation_key)
+        .exclude(pk=instance.pk)
+        .values_list("pk", flat=True)
+    )
+
+
+def translation_saved(sender, instance, update_fields=None, **kwargs):
+    """An article of a translation pair saved: the other article's page
+    document holds its address and state, and must never show it once it is
+    hidden, so it is written now. (Pairing and parting are
+    newsroom.editorial.translations', which write both documents.)"""
+    fields = set(update_fields) if update_fields is not None else None
+    if fields is None or SHOWN_TO_TRANSLATION & fields:
+        documents.refresh(_translation_ids(instance))
+
+
+def translation_deleted(sender, instance, **kwargs):
+    documents.refresh(_translation_ids(instance))
 
 
 def links_changed(sender, instance, action, reverse, pk_set, **kwargs):
@@ -376,6 +409,8 @@ PARTIES = Agreement.countries.through
 RULES = (
     # The article and its own rows.
     Rule("article saved", post_save, Article, article_saved),
+    Rule("article saved: its translation's document", post_save, Article, translation_saved),
+    Rule("article deleted: its translation's document", post_delete, Article, translation_deleted),
     *(
         Rule(f"{through.__name__} rows (un)linked", m2m_changed, through, links_changed)
         for through in (TaggedTopic, TaggedCountry, ArticleAgreement)

@@ -168,7 +168,8 @@ SELECT
       SELECT EXTRACT(YEAR FROM c."published_at" AT TIME ZONE %s)::int AS year, count(*) AS n FROM c GROUP BY 1) f)
 """
 _TAG_FACET_SQL = """(SELECT json_agg(json_build_array(f.slug, f.name, f.spanish, f.n) ORDER BY f.n DESC, f.name) FROM (
-      SELECT t."slug", t."name", {spanish} AS spanish, count(*) AS n FROM {links} l JOIN {tags} t ON t."id" = l."tag_id"
+      SELECT t."slug", {english} AS name, {spanish} AS spanish, count(*) AS n
+      FROM {links} l JOIN {tags} t ON t."id" = l."tag_id"
       WHERE l."content_object_id" IN (SELECT "pk" FROM c) GROUP BY t."id" ORDER BY n DESC, t."name" LIMIT %s) f)"""
 
 

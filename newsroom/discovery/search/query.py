@@ -50,21 +50,32 @@ class Term:
     negated: bool = False
 
 
+def _tokens(query: str):
+    """The query's tokens in order: (negated, text, is_phrase) for each term
+    (a phrase without its quotes), and None for each "or" between terms."""
+    for match in _QUERY_TOKEN.finditer(query):
+        is_phrase = match.group(2) is not None
+        raw = match.group(2) if is_phrase else match.group(4)
+        negated = bool(match.group(1) or match.group(3))
+        if not is_phrase and not negated and raw.lower() == "or":
+            yield None
+        else:
+            yield negated, raw, is_phrase
+
+
 def parse_query(query: str) -> list[list[Term]]:
     """The fallback's reading of web-search syntax: groups separated by "or",
     each a list of terms that must all hold. At most MAX_FALLBACK_TERMS terms."""
     groups: list[list[Term]] = []
     current: list[Term] = []
     count = 0
-    for match in _QUERY_TOKEN.finditer(query):
-        is_phrase = match.group(2) is not None
-        raw = match.group(2) if is_phrase else match.group(4)
-        negated = bool(match.group(1) or match.group(3))
-        if not is_phrase and not negated and raw.lower() == "or":
+    for token in _tokens(query):
+        if token is None:
             if current:
                 groups.append(current)
                 current = []
             continue
+        negated, raw, _is_phrase = token
         words = _WORD.findall(fold(raw))
         if words and count < MAX_FALLBACK_TERMS:
             current.append(Term(" ".join(words), negated))
@@ -80,13 +91,12 @@ def query_terms(query: str) -> list[tuple[bool, str | None]]:
     each "or" between them. At most MAX_FALLBACK_TERMS terms."""
     terms: list[tuple[bool, str | None]] = []
     count = 0
-    for match in _QUERY_TOKEN.finditer(query):
-        is_phrase = match.group(2) is not None
-        raw = match.group(2) if is_phrase else match.group(4)
-        negated = bool(match.group(1) or match.group(3))
-        if not is_phrase and not negated and raw.lower() == "or":
+    for token in _tokens(query):
+        if token is None:
             terms.append((False, None))
-        elif _WORD.search(raw) and count < MAX_FALLBACK_TERMS:
+            continue
+        negated, raw, is_phrase = token
+        if _WORD.search(raw) and count < MAX_FALLBACK_TERMS:
             terms.append((negated, f'"{raw}"' if is_phrase else raw))
             count += 1
     return terms
@@ -148,16 +158,19 @@ class Matches:
 def facet_sql(statement: str, tag_facet: str) -> str:
     """An engine's facet statement with the site's table and column names
     filled in: ``statement`` takes {pk}, {articles}, {countries} and
-    {topics}; ``tag_facet`` (one per tag table) takes {links}, {tags} and
-    {spanish}, the tag's Spanish name where it has one (a country's)."""
+    {topics}; ``tag_facet`` (one per tag table) takes {links}, {tags},
+    {english} and {spanish}, the tag's English and Spanish names (a
+    country's ``name`` is its English one, a topic's the name typed to tag
+    it, so a topic gives its reader names)."""
     quote = connections[DEFAULT_DB_ALIAS].ops.quote_name
 
     def tags(link_model, tag_model) -> str:
-        has_spanish = any(field.name == "name_es" for field in tag_model._meta.concrete_fields)
+        english = "name_en" if tag_model is Topic else "name"
         return tag_facet.format(
             links=quote(link_model._meta.db_table),
             tags=quote(tag_model._meta.db_table),
-            spanish=f"t.{quote('name_es')}" if has_spanish else "''",
+            english=f"t.{quote(english)}",
+            spanish=f"t.{quote('name_es')}",
         )
 
     return statement.format(

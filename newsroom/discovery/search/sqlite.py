@@ -80,7 +80,7 @@ WITH c AS (SELECT {pk} AS pk, "published_at" FROM {articles} WHERE {pk} IN (SELE
 SELECT {countries}, {topics}, (SELECT json_group_array(c."published_at") FROM c)
 """
 _TAG_FACET_SQL = """(SELECT json_group_array(json_array(f.slug, f.name, f.spanish, f.n)) FROM (
-    SELECT t."slug" AS slug, t."name" AS name, {spanish} AS spanish, count(*) AS n
+    SELECT t."slug" AS slug, {english} AS name, {spanish} AS spanish, count(*) AS n
     FROM {links} l JOIN {tags} t ON t."id" = l."tag_id"
     WHERE l."content_object_id" IN (SELECT pk FROM c) GROUP BY t."id" ORDER BY n DESC, t."name" LIMIT %s) f)"""
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from alliances.models import Country
+from newsroom.core.editions import in_edition
 from newsroom.discovery.search import engine
 from newsroom.discovery.search.query import MAX_QUERY_LENGTH, Filters, clean_query
 from newsroom.discovery.search.snippets import add_snippets
@@ -58,8 +59,10 @@ def _query_string(params: dict) -> str:
 
 def facets_from_rows(countries: list, topics: list, years: list, state: dict) -> Facets:
     """The facet options, named in the edition's language (a country's
-    Spanish name on Spanish pages); each links to the search narrowed by it (or
-    widened again, if it is the one selected)."""
+    Spanish name on Spanish pages, a topic's reader name in the edition's
+    language, else in the other, which the page marks with its ``lang``);
+    each links to the search narrowed by it (or widened again, if it is the
+    one selected)."""
 
     def option(key: str, value, label: str, count: int) -> FacetOption:
         selected = str(state.get(key) or "") == str(value)
@@ -69,7 +72,7 @@ def facets_from_rows(countries: list, topics: list, years: list, state: dict) ->
     spanish = translation.get_language() == "es"
     return Facets(
         countries=[option("country", slug, spanish and name_es or name, n) for slug, name, name_es, n in countries],
-        topics=[option("topic", slug, spanish and name_es or name, n) for slug, name, name_es, n in topics],
+        topics=[option("topic", slug, in_edition({"es": name_es, "en": name}), n) for slug, name, name_es, n in topics],
         years=[option("year", year, str(year), n) for year, n in years],
     )
 

@@ -26,6 +26,7 @@ from newsroom.editorial.admin.helpers import (
     error_text,
     is_changelist,
 )
+from newsroom.editorial.admin.translations import TranslationAdminMixin, TranslationListFilter
 from newsroom.editorial.admin_history import EditLockAdminMixin, HistoryAdminMixin, PreviewLinksAdminMixin
 from newsroom.editorial.forms import (
     ArticleAdminForm,
@@ -142,7 +143,12 @@ class SchedulingFilter(admin.SimpleListFilter):
 
 @admin.register(Article)
 class ArticleAdmin(
-    EditLockAdminMixin, HistoryAdminMixin, PreviewLinksAdminMixin, SafeAutocompleteMixin, admin.ModelAdmin
+    TranslationAdminMixin,
+    EditLockAdminMixin,
+    HistoryAdminMixin,
+    PreviewLinksAdminMixin,
+    SafeAutocompleteMixin,
+    admin.ModelAdmin,
 ):
     form = ArticleAdminForm
     formfield_overrides = IMAGE_UPLOADS
@@ -153,6 +159,7 @@ class ArticleAdmin(
         ("authors", admin.RelatedOnlyFieldListFilter),
         TopicListFilter,
         SchedulingFilter,
+        TranslationListFilter,
         "language",
         "published_at",
     ]

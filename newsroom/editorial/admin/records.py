@@ -75,12 +75,14 @@ class TopicAliasInline(admin.TabularInline):
 
 @admin.register(Topic)
 class TopicAdmin(AccentInsensitiveSearchMixin, ListCountsMixin, admin.ModelAdmin):
-    list_display = ["name", "slug", "article_count"]
+    # ``name`` is what editors type to tag a story; readers see name_es and
+    # name_en, each in its edition.
+    list_display = ["name", "name_es", "name_en", "slug", "article_count"]
     # Aliases too: an editor typing "EE.UU." in the article form's topic
     # picker is offered the topic it stands for.
-    search_fields = ["name", "aliases__name"]
+    search_fields = ["name", "name_es", "name_en", "aliases__name"]
     prepopulated_fields = {"slug": ["name"]}
-    fields = ["name", "slug", "description"]
+    fields = ["name", "slug", "name_es", "name_en", "description"]
     inlines = [TopicAliasInline]
     actions = ["merge_selected"]
 
