@@ -100,9 +100,12 @@ def search_urls(n: int) -> dict:
 
 def listing_urls(kind: str, link_model, route: str, fallback: str, n: int) -> dict:
     """Page 1 of the busiest tags, and page 200 of every tag that has one (or,
-    in a small data set, the last page of the busiest tag, labelled so)."""
+    in a small data set, the last page of the busiest tag, labelled so). The
+    addresses are the default edition's, which lists the stories in its
+    language: those are the ones counted."""
+    listed = Article.objects.published().filter(language=settings.LANGUAGE_CODE)
     counts = list(
-        link_model.objects.filter(content_object__in=Article.objects.published())
+        link_model.objects.filter(content_object__in=listed)
         .values("tag__slug")
         .annotate(n=Count("pk"))
         .order_by("-n")[:n]

@@ -123,7 +123,7 @@ def paginate_articles(request, queryset=None, per_page: int = PAGE_SIZE, *, page
 
 
 # How many of the other edition's stories a list page shows below its own.
-OTHER_EDITION_CARDS = 6
+OTHER_EDITION_CARDS = 4
 
 
 @dataclass(frozen=True)
@@ -157,11 +157,16 @@ def other_editions(request, page, cards_in) -> list[OtherEdition]:
     current = translation.get_language()
     blocks = []
     for language in editions.other_languages(current):
-        # A story translated into the page's language is listed in its own
-        # edition already: left out here (so a few more are read).
-        wanted = 2 * OTHER_EDITION_CARDS + 1
+        wanted = OTHER_EDITION_CARDS + 1
         found = cards_in(language, 0, wanted)
+        # A story translated into the page's language is listed in its own
+        # edition already: left out here, and as many more read in its place
+        # (most stories have no translation: then nothing more is read).
         shown = selectors.translated(found, current)
+        if shown:
+            wanted += len(shown)
+            found = cards_in(language, 0, wanted)
+            shown = selectors.translated(found, current)
         kept = [card for card in found if card.translation_key not in shown]
         if kept:
             more = len(kept) > OTHER_EDITION_CARDS or len(found) == wanted
