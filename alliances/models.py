@@ -21,6 +21,7 @@ from taggit.models import TagBase
 
 from newsroom.core.addresses import KeepsOldAddresses
 from newsroom.core.converters import slug_path
+from newsroom.core.copies import COPY_FIELDS, ArticleStateCopy
 from newsroom.core.editions import InLanguage, in_edition
 from newsroom.core.formats import format_string
 from newsroom.core.text import AddressSlugField, FillsSlug, ascii_slug, slug_form_constraint
@@ -442,10 +443,12 @@ class Organization(FillsSlug, models.Model):
         return self.name
 
 
-class ArticleAgreement(models.Model):
+class ArticleAgreement(ArticleStateCopy):
     """An article's link to an agreement: is the story about it, or does it
     only mention it? Deleting an agreement that articles still link to is
-    refused."""
+    refused. The row carries a copy of its article's state, so an
+    agreement's stories in one edition are one index range
+    (newsroom.core.copies)."""
 
     class Relation(models.TextChoices):
         ABOUT = "about", _("About")
@@ -469,6 +472,12 @@ class ArticleAgreement(models.Model):
                 violation_error_message=_("This agreement is already linked to the article."),
             )
         ]
+        indexes = [
+            models.Index(
+                fields=["agreement", "article_language", "article_status", "-article_published_at", "-article"],
+                name="agreement_edition_listing_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.article} {self.relation} {self.agreement}"
@@ -479,6 +488,8 @@ class ArticleAgreement(models.Model):
 # many-to-many field saved inside the agreement's own version. Article links
 # are part of the article's version (newsroom.models).
 
-for _model in (AgreementParty, AgreementSource, ArticleAgreement, Country, Person, Organization):
+for _model in (AgreementParty, AgreementSource, Country, Person, Organization):
     reversion.register(_model)
+# The link's copies of its article's state are derived (newsroom.core.copies).
+reversion.register(ArticleAgreement, exclude=COPY_FIELDS)
 reversion.register(Agreement, follow=Agreement.HISTORY_FOLLOW, exclude=["page_lists"])

@@ -1,5 +1,5 @@
-"""Topic and country pages read their ids from copies of each article's
-status and time on the link rows (newsroom.stored.listings): they follow every
+"""Topic, country and agreement pages read their ids from copies of each
+article's status, time and language on the link rows (newsroom.stored.listings): they follow every
 change, page in date order, and never show a hidden story even when a copy
 is wrong."""
 
@@ -8,9 +8,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from alliances.models import ArticleAgreement
 from newsroom.editorial import history, restore, services
 from newsroom.models import TaggedCountry, TaggedTopic
-from tests.factories import ArticleFactory, editor
+from tests.factories import AgreementFactory, ArticleFactory, editor
+from tests.test_edition_lists import own_list
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +107,39 @@ def test_cards_and_the_article_page_print_the_same_kicker_the_first_topic_given(
     kicker = '<p class="kicker"><a href="/topics/zinc/">Zinc</a></p>'
     assert kicker in page(client, "/topics/aluminium/")
     assert kicker in page(client, "/")
+
+
+def test_agreement_pages_follow_linking_publishing_language_and_unpublishing(client):
+    """Agreement links carry the same copies: a link made in the admin's
+    way (a row saved), publishing, a change of language and unpublishing
+    each move the story on the agreement's page at once."""
+    agreement = AgreementFactory(title="Acuerdo del níquel")
+    url = agreement.get_absolute_url()
+    keeper = ArticleFactory(public=True, language="es", headline="Abre la página")
+    ArticleAgreement.objects.create(article=keeper, agreement=agreement)
+    draft = ArticleFactory(language="es", headline="Borrador enlazado")
+    ArticleAgreement.objects.create(article=draft, agreement=agreement, relation="mentions")
+    assert "Borrador enlazado" not in page(client, url)
+    services.publish(article=draft, user=editor())
+    assert "Borrador enlazado" in own_list(page(client, url))
+    draft.language = "en"
+    draft.save(update_fields=["language"])
+    assert "Borrador enlazado" not in own_list(page(client, url))
+    assert "Borrador enlazado" in own_list(page(client, "/en" + url))
+    services.unpublish(article=draft, user=editor())
+    assert "Borrador enlazado" not in page(client, url) and "Borrador enlazado" not in page(client, "/en" + url)
+    # Linked through the article's related manager (a bulk insert): listed too.
+    later = ArticleFactory(public=True, language="es", headline="Enlazada después")
+    later.agreements.add(agreement, through_defaults={"relation": "about"})
+    assert "Enlazada después" in own_list(page(client, url))
+
+
+def test_a_wrong_agreement_link_copy_never_shows_a_hidden_story(client):
+    agreement = AgreementFactory(title="Acuerdo secreto")
+    ArticleAgreement.objects.create(article=ArticleFactory(public=True, language="es"), agreement=agreement)
+    draft = ArticleFactory(language="es", headline="Borrador secreto")
+    ArticleAgreement.objects.create(article=draft, agreement=agreement)
+    ArticleAgreement.objects.filter(article=draft).update(
+        article_status="published", article_published_at=timezone.now() - timedelta(days=1)
+    )
+    assert "Borrador secreto" not in page(client, agreement.get_absolute_url())

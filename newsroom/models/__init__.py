@@ -5,6 +5,7 @@ migrations are those of the single models.py they were split from.
 
 import reversion
 
+from newsroom.core.copies import COPY_FIELDS
 from newsroom.models.articles import (
     BODY_EXTENSIONS,
     CARD_FIELDS,
@@ -69,7 +70,7 @@ for _model in (Byline, Source, RelatedVideo, Correction):
     reversion.register(_model)
 for _model in (TaggedTopic, TaggedCountry):
     # The listing copies are derived (newsroom.stored.listings), refreshed on restore.
-    reversion.register(_model, exclude=["article_status", "article_published_at"])
+    reversion.register(_model, exclude=COPY_FIELDS)
 reversion.register(
     Article,
     exclude=["search_vector", "related", "card", "page_lists"],

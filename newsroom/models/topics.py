@@ -12,6 +12,7 @@ from taggit.models import ItemBase, TagBase
 from alliances.models import Country
 from newsroom.core.addresses import KeepsOldAddresses
 from newsroom.core.converters import slug_path
+from newsroom.core.copies import ArticleStateCopy
 from newsroom.core.editions import InLanguage, in_edition
 from newsroom.core.text import (
     AddressSlugField,
@@ -197,19 +198,10 @@ class TopicAlias(models.Model):
         super().save(*args, **kwargs)
 
 
-class ArticleTagLink(ItemBase):
+class ArticleTagLink(ItemBase, ArticleStateCopy):
     """What the topic and country links of an article share: taggit's item
-    base, and the linked article's status and publication time, copied onto
-    the link (newsroom.stored.listings keeps them in step) so that page 200
-    of a busy topic is read from one index on the link table instead of an
-    OFFSET over a join with the articles. The copy only orders and narrows
-    the list: the cards themselves are fetched through
-    ``Article.objects.published()``, so a stale copy can drop a story from a
-    page but never show a hidden one."""
-
-    article_status = models.CharField(max_length=12, blank=True, default="", editable=False)
-    article_language = models.CharField(max_length=2, blank=True, default="", editable=False)
-    article_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    base, and the copy of the linked article's state that topic and country
+    pages are listed from (newsroom.core.copies)."""
 
     class Meta:
         abstract = True

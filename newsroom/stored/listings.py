@@ -1,8 +1,9 @@
-"""Topic and country pages read their article ids from the link tables.
+"""Topic, country and agreement pages read their article ids from the link
+tables.
 
-Each topic or country link carries a copy of its article's status and
-publication time (``ArticleTagLink``), behind an index on (tag, status, time,
-article). Page N of a topic is then a short range of one index, however deep,
+Each topic, country or agreement link carries a copy of its article's status,
+language and publication time (newsroom.core.copies), behind an index on
+(record, language, status, time, article). Page N of a topic is then a short range of one index, however deep,
 where ordering the join of links and articles by time read and skipped every
 earlier row (deep pages of the busiest topics were the slowest pages).
 
@@ -18,20 +19,26 @@ from collections.abc import Iterable
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
+from alliances.models import ArticleAgreement
 from newsroom.models import Article, TaggedCountry, TaggedTopic, public_q
 
-LINK_MODELS = (TaggedTopic, TaggedCountry)
+# Each link table and its column naming the article.
+LINK_MODELS = (
+    (TaggedTopic, "content_object_id"),
+    (TaggedCountry, "content_object_id"),
+    (ArticleAgreement, "article_id"),
+)
 
 
 def sync(article_ids: Iterable[int]) -> None:
     """Copy the articles' status, publication time and language onto their
-    topic and country links: one UPDATE per link table."""
+    topic, country and agreement links: one UPDATE per link table."""
     ids = list(article_ids)
     if not ids:
         return
-    article = Article.objects.filter(pk=OuterRef("content_object_id"))
-    for model in LINK_MODELS:
-        model.objects.filter(content_object_id__in=ids).update(
+    for model, column in LINK_MODELS:
+        article = Article.objects.filter(pk=OuterRef(column))
+        model.objects.filter(**{f"{column}__in": ids}).update(
             article_status=Subquery(article.values("status")[:1]),
             article_published_at=Subquery(article.values("published_at")[:1]),
             article_language=Subquery(article.values("language")[:1]),

@@ -3,8 +3,8 @@
 The stored copies (derived data written on save, so pages read it ready):
 
 * search vector: ``Article.search_vector`` (newsroom.stored.search_vector);
-* listing copies: each topic and country link's copy of its article's
-  status and time (newsroom.stored.listings);
+* listing copies: each topic, country and agreement link's copy of its
+  article's status, time and language (newsroom.stored.listings);
 * related lists: ``Article.related`` (newsroom.stored.related);
 * article documents: ``Article.card`` and ``Article.page_lists``, what a
   card and the page print from other rows (newsroom.stored.documents);
@@ -22,7 +22,8 @@ queues the rest (newsroom.stored.followups) for a worker after the commit:
 |-------------------------------------|-----------------------------|--------------------------------|
 | article saved: headline, dek, body, | search vector               |                                |
 | language, image caption             |                             |                                |
-| article saved: status or time       | listing copies              | related lists                  |
+| article saved: status, time or      | listing copies              | related lists                  |
+| language                            |                             |                                |
 | article created                     | article documents           |                                |
 | article of a translation pair saved | the other one's documents   |                                |
 | (address, language, headline,       |                             |                                |
@@ -200,9 +201,12 @@ def links_changed(sender, instance, action, reverse, pk_set, **kwargs):
 
 def link_row_changed(sender, instance, origin=None, **kwargs):
     """An agreement link saved or deleted row by row (the admin inline, a
-    cascade, or a related manager's remove/clear)."""
+    cascade, or a related manager's remove/clear). A saved row gets its
+    article's state copied (listings)."""
     if isinstance(origin, Article):
         return  # the article itself is going away
+    if "created" in kwargs:  # saved, not deleted
+        listings.sync([instance.article_id])
     refresh_search_vector([instance.article_id])
     # A deletion that cascades from the agreement (hundreds of articles at
     # once) leaves the related lists as they are: their ids stay valid, and
