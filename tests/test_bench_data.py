@@ -103,12 +103,21 @@ def test_stored_copies_are_what_the_app_itself_would_store():
     stored = dict(articles.values_list("pk", "related"))
     assert any(stored.values())
     assert stored == {pk: related.rank(pk)[: related.KEPT] for pk in stored}
-    # Listing copies: each link carries its article's status and time.
-    for model in (TaggedTopic, TaggedCountry):
-        for link in model.objects.filter(content_object__slug__startswith="bench-").select_related("content_object"):
-            assert (link.article_status, link.article_published_at) == (
-                link.content_object.status,
-                link.content_object.published_at,
+    # Listing copies: each topic, country and agreement link carries its
+    # article's status, time and language.
+    for model, article in (
+        (TaggedTopic, "content_object"),
+        (TaggedCountry, "content_object"),
+        (ArticleAgreement, "article"),
+    ):
+        links = model.objects.filter(**{f"{article}__slug__startswith": "bench-"}).select_related(article)
+        assert links
+        for link in links:
+            linked = getattr(link, article)
+            assert (link.article_status, link.article_published_at, link.article_language) == (
+                linked.status,
+                linked.published_at,
+                linked.language,
             )
     # Search vectors: as the app's own refresh writes them.
     vectors = dict(articles.values_list("pk", "search_vector"))
@@ -134,3 +143,19 @@ def test_about_a_third_of_the_articles_are_about_cuba():
 
     public = Article.objects.published()
     assert 0.25 <= matching_articles("Cuba").count() / public.count() <= 0.42
+
+
+def test_both_editions_are_there_and_some_english_stories_translate_spanish_ones():
+    """List pages meet the other edition's block and its translated stories,
+    as on the real site: each pair is one Spanish and one English story."""
+    generate(articles=400, agreements=40)
+
+    articles = Article.objects.filter(slug__startswith="bench-")
+    assert 0.2 <= articles.filter(language="en").count() / articles.count() <= 0.4
+    pairs = articles.exclude(translation_key=None).values("translation_key").annotate(n=Count("pk"))
+    assert pairs.count() >= 10
+    for pair in pairs:
+        assert sorted(articles.filter(translation_key=pair["translation_key"]).values_list("language", flat=True)) == [
+            "en",
+            "es",
+        ]

@@ -28,6 +28,7 @@ from __future__ import annotations
 import itertools
 import random
 import time
+import uuid
 from bisect import bisect_left
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date, timedelta
@@ -66,6 +67,10 @@ SELECTIVE_TERMS = [
     "Cardenas", "Limonar", "Pedro Betancourt", "Union de Reyes", "Cienaga de Zapata",
 ]
 SELECTIVE_SHARE = 0.15
+# The share of English stories that translate a Spanish one (a pair shares its
+# translation_key): list pages then meet the other-edition block's check for
+# stories already listed in their own edition, as the site will.
+TRANSLATED_SHARE = 0.2
 
 # Countries a Cuba-focused outlet names most, in rough order of frequency.
 PROMINENT_COUNTRIES = [
@@ -583,6 +588,7 @@ class Command(BaseCommand):
         columns = [
             "id", "headline", "slug", "dek", "body", "image", "image_alt", "image_caption", "image_credit",
             "status", "published_at", "created_at", "updated_at", "language", "created_by_id", "related",
+            "translation_key",
         ]  # fmt: skip
         has_search_vector = any(f.name == "search_vector" for f in Article._meta.get_fields())
         rng, now = self.rng, timezone.now()
@@ -594,6 +600,8 @@ class Command(BaseCommand):
             n = min(batch_size, count - start)
             ids = self.writer.reserve_ids(Article, n)
             articles, tag_rows, country_rows, byline_rows, link_rows = [], [], [], [], []
+            # Spanish stories of this batch not yet translated (row indexes).
+            untranslated: list[int] = []
             for offset, pk in enumerate(ids):
                 i = start + offset
                 lang = "es" if rng.random() < 0.7 else "en"
@@ -614,15 +622,23 @@ class Command(BaseCommand):
                 for _ in range(rng.choices([0, 1, 2, 3], weights=[55, 25, 13, 7])[0]):
                     near = agreements["by_country"].get(chosen_countries[0].pk)
                     links.add(rng.choice(near) if near and rng.random() < 0.7 else agreements["all"].one())
+                key = None
+                if lang == "es":
+                    untranslated.append(len(articles))
+                elif untranslated and rng.random() < TRANSLATED_SHARE:
+                    key = uuid.UUID(int=rng.getrandbits(128))
+                    source = untranslated.pop(rng.randrange(len(untranslated)))
+                    articles[source][-1] = key
                 articles.append(
-                    (
+                    [
                         pk, headline[:200], f"{PREFIX}{i}-{ascii_slug(headline, 120)}",
                         self.sentence(lang), self.body(lang, opening), "", "", "", "",
                         status, published_at, created, min(updated, now), lang, None,
                         "[]" if self.writer.postgres else [],  # ranked once all are in
-                    )
+                        key,
+                    ]
                 )  # fmt: skip
-                # The links carry the article's status, time and language (ArticleTagLink).
+                # The links carry the article's status, time and language (newsroom.core.copies).
                 tag_rows += [(pk, t.pk, status, published_at, lang) for t in chosen_topics]
                 country_rows += [(pk, c.pk, status, published_at, lang) for c in chosen_countries]
                 byline_rows += [
@@ -630,15 +646,18 @@ class Command(BaseCommand):
                     for position, a in enumerate(authors.distinct(rng.choices([1, 2, 3], weights=[80, 18, 2])[0]))
                 ]
                 link_rows += [
-                    (pk, agreement_id, rng.choice(["about", "mentions", "mentions"]), "") for agreement_id in links
+                    (pk, agreement_id, rng.choice(["about", "mentions", "mentions"]), "", status, published_at, lang)
+                    for agreement_id in links
                 ]
             with transaction.atomic():
-                self.writer.insert(Article, columns, articles)
+                self.writer.insert(Article, columns, [tuple(row) for row in articles])
                 copies = ["article_status", "article_published_at", "article_language"]
                 self.writer.insert(TaggedTopic, ["content_object_id", "tag_id", *copies], tag_rows)
                 self.writer.insert(TaggedCountry, ["content_object_id", "tag_id", *copies], country_rows)
                 self.writer.insert(Byline, ["article_id", "author_id", "position"], byline_rows)
-                self.writer.insert(ArticleAgreement, ["article_id", "agreement_id", "relation", "note"], link_rows)
+                self.writer.insert(
+                    ArticleAgreement, ["article_id", "agreement_id", "relation", "note", *copies], link_rows
+                )
             if has_search_vector and not background:
                 self.refresh_search_vectors(ids)
             elif has_search_vector:
