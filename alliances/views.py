@@ -25,7 +25,7 @@ from alliances.models import Agreement, Country, Sector
 from newsroom.pagecache import tags
 from newsroom.pagecache.pages import depends_on
 from newsroom.site import selectors
-from newsroom.site.views import other_editions, page_meta, paginate, paginate_articles
+from newsroom.site.views import page_meta, paginate, paginate_editions
 
 
 def country_list(request):
@@ -76,10 +76,7 @@ def country_detail(request, slug):
     country = overview.country_for_page(slug)
     if country is None:
         raise Http404("No such page")
-    page = paginate_articles(request, page_cards=functools.partial(selectors.country_cards, country))
-    others = other_editions(
-        request, page, lambda language, offset, limit: selectors.country_cards(country, offset, limit, language)
-    )
+    page, others = paginate_editions(request, functools.partial(selectors.country_cards, country))
     depends_on(request, tags.tag(Country, country.pk))
     return render(
         request,
@@ -179,10 +176,7 @@ def agreement_detail(request, slug):
     if agreement is None:
         # A renamed agreement's old address answers 301 (newsroom.site.middleware).
         raise Http404("No such page")
-    page = paginate_articles(request, page_cards=functools.partial(selectors.agreement_cards, agreement))
-    others = other_editions(
-        request, page, lambda language, offset, limit: selectors.agreement_cards(agreement, offset, limit, language)
-    )
+    page, others = paginate_editions(request, functools.partial(selectors.agreement_cards, agreement))
     lists = agreement.lists
     linked = [lists.supersedes, lists.part_of, *lists.superseded_by, *lists.parts]
     depends_on(

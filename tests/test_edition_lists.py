@@ -159,3 +159,40 @@ def test_a_story_whose_translation_the_edition_lists_is_not_listed_again(client)
     services.unpublish(article=spanish, user=editor())
     block = other_block(page(client, "/topics/ron/"))
     assert "Story in English" in block and alone.headline in block
+
+
+def test_translated_stories_leave_the_block_and_older_ones_take_their_place_on_every_list(client):
+    """The newest English stories are translations of public Spanish ones:
+    the Spanish pages list those already, so each block shows the next
+    untranslated stories instead, still four of them with a link to more."""
+    now = timezone.now()
+    agreement = AgreementFactory(title="Acuerdo de prueba")
+    author = AuthorFactory(name="Ana Pérez", slug="ana-perez")
+    links = {"topics": ["petróleo"], "country_codes": ["VE"], "authors": [author]}
+
+    def story(language, headline, hours):
+        found = ArticleFactory(
+            public=True, language=language, headline=headline, published_at=now - timedelta(hours=hours), **links
+        )
+        ArticleAgreementFactory(article=found, agreement=agreement)
+        return found
+
+    for i in range(3):
+        translations.link(
+            article=story("es", f"Original {i}", i), translation=story("en", f"Translated {i}", i), user=editor()
+        )
+    for i in range(OTHER_EDITION_CARDS + 1):
+        story("en", f"Untranslated {i}", 10 + i)
+    for path in (
+        "/",
+        "/topics/petroleo/",
+        "/countries/venezuela/",
+        agreement.get_absolute_url(),
+        "/authors/ana-perez/",
+    ):
+        html = page(client, path)
+        block = other_block(html)
+        assert "Translated" not in block, path
+        assert [f"Untranslated {i}" in block for i in range(OTHER_EDITION_CARDS + 1)] == [True] * 4 + [False], path
+        assert "Más noticias en inglés" in block, path
+        assert "Original 0" in own_list(html), path

@@ -89,6 +89,35 @@ class Position(models.Func):
         return f"(SELECT key FROM json_each(%s) WHERE value = {column})", [values, *params]  # noqa: S608 - a compiled column
 
 
+class Together(models.Expression):
+    """The rows of several one-column querysets, each sliced and ordered on
+    its own, as one subquery for ``__in`` (``pk__in=Together(a[:21],
+    b[:5])``): a list page reads its own edition's page and the other
+    edition's few latest stories in one statement, each part an index range
+    of its own. Each part is wrapped in a derived table and the parts joined
+    with UNION ALL: SQLite allows no LIMIT in a compound's arms (Django's
+    ``union()`` refuses sliced parts there), PostgreSQL plans each arm as
+    its own limited index scan."""
+
+    def __init__(self, *querysets: QuerySet):
+        super().__init__(output_field=models.IntegerField())
+        self.parts = [Subquery(queryset) for queryset in querysets]
+
+    def get_source_expressions(self):
+        return self.parts
+
+    def set_source_expressions(self, exprs):
+        self.parts = list(exprs)
+
+    def as_sql(self, compiler, connection):
+        arms, params = [], []
+        for i, part in enumerate(self.parts):
+            sql, part_params = compiler.compile(part)
+            arms.append(f"SELECT * FROM {sql} AS together_{i}")  # noqa: S608 - compiled subqueries; values are parameters
+            params.extend(part_params)
+        return " UNION ALL ".join(arms), params
+
+
 # Foreign keys keep their own lookups (they leave out the plain fields' ones).
 ForeignObject.register_lookup(AnyOf)
 
@@ -162,6 +191,8 @@ IDS = Parameter(frozenset({-7_919, -104_729}), any_parameter)
 # The same, for a list whose order counts (Position).
 ORDERED_IDS = Parameter([-7_919, -104_729], any_parameter)
 TEXT = Parameter("\x1fnewsroom-statement-marker\x1f")
+# A second text value in one statement (each parameter needs its own marker).
+OTHER_TEXT = Parameter("\x1fnewsroom-statement-marker-2\x1f")
 NUMBER = Parameter(-1_299_709)
 
 

@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -21,7 +21,7 @@ from alliances.models import Agreement, AgreementParty, ArticleAgreement, Countr
 from alliances.queries import agreements_by_recency, party_to
 from newsroom.core.cachestore import store
 from newsroom.core.converters import slug_path
-from newsroom.core.db import IDS, MOMENT, NUMBER, ORDERED_IDS, TEXT, Position, Statement
+from newsroom.core.db import IDS, MOMENT, NUMBER, ORDERED_IDS, OTHER_TEXT, TEXT, Position, Statement, Together
 from newsroom.core.editions import InLanguage, in_edition
 from newsroom.core.text import name_sort_key
 from newsroom.models import CARD_FIELDS, Article, Author, TaggedCountry, TaggedTopic, Topic, public_q
@@ -186,24 +186,6 @@ CARDS = Statement(
     now=MOMENT,
     ids=IDS,
 )
-LATEST = Statement(
-    lambda limit, *, now, language: Article.objects.published(now=now).for_listing().filter(language=language)[:limit],
-    CARD_COLUMNS,
-    now=MOMENT,
-    language=TEXT,
-)
-LISTED = {
-    model: Statement(
-        lambda offset, limit, *, now, tag_id, language, model=model: Article.objects.published(now=now)
-        .for_listing()
-        .filter(pk__in=listings.edition_ids(model, tag_id, language, now=now)[offset : offset + limit]),
-        CARD_COLUMNS,
-        now=MOMENT,
-        tag_id=NUMBER,
-        language=TEXT,
-    )
-    for model in (TaggedTopic, TaggedCountry)
-}
 PUBLIC_ARTICLE = Statement(
     lambda *, now, slug: Article.objects.published(now=now).filter(slug=slug).order_by("pk")[:1],
     [f.attname for f in Article._meta.concrete_fields if f.attname != "search_vector"],
@@ -212,18 +194,98 @@ PUBLIC_ARTICLE = Statement(
 )
 
 
-def translated(found: list[Article], language: str) -> set:
-    """The translation keys among ``found`` that a public story in
-    ``language`` shares: stories whose translation that edition lists
-    already."""
-    keys = {article.translation_key for article in found if article.translation_key}
-    if not keys:
-        return set()
-    return set(
-        Article.objects.published()
-        .filter(language=language, translation_key__in=keys)
-        .values_list("translation_key", flat=True)
+class EditionList:
+    """An article list in each edition, newest first, read by one statement
+    (newsroom.core.db.Statement): ``ids(language, now, **values)``, the
+    ordered ids of one edition's public stories on the list (a topic, a
+    country...); ``key``, the path from those rows to the article's
+    translation_key.
+
+    Called with ``(offset, limit, language)``, it gives cards ``offset`` to
+    ``offset + limit`` of ``language``'s list (the active language by default), the
+    page's ids as a subquery, so a deep page skips index entries, never
+    cards. With ``other`` and ``others``, the same statement also reads the
+    first ``others`` stories of that edition's list, leaving out those whose
+    translation into ``language`` is public (that edition lists them
+    already): the block below a list's first page costs no query of its own.
+    Split the cards by ``language``."""
+
+    def __init__(self, ids, key: str, dress=None, extra: tuple[str, ...] = (), **parameters):
+        self.ids = ids
+        self.key = key
+        self.dress = dress or (lambda queryset, **values: queryset)
+        self.own = Statement(self._own, CARD_COLUMNS, extra, now=MOMENT, language=TEXT, **parameters)
+        self.both = Statement(
+            self._both, CARD_COLUMNS, extra, now=MOMENT, language=TEXT, other=OTHER_TEXT, **parameters
+        )
+
+    def _cards(self, ids, now, values):
+        queryset = Article.objects.published(now=now).for_listing().filter(pk__in=ids)
+        return self.dress(queryset, **values)
+
+    def _own(self, offset, limit, *, now, language, **values):
+        return self._cards(self.ids(language, now, **values)[offset : offset + limit], now, values)
+
+    def _both(self, offset, limit, others, *, now, language, other, **values):
+        listed_there = Article.objects.published(now=now).filter(language=language, translation_key=OuterRef(self.key))
+        theirs = self.ids(other, now, **values).filter(~Exists(listed_there))[:others]
+        return self._cards(Together(self.ids(language, now, **values)[offset : offset + limit], theirs), now, values)
+
+    def __call__(self, offset, limit, language=None, other=None, others=0, **values) -> list[Article]:
+        now, language = timezone.now(), language or get_language()
+        if other and others:
+            return self.both(offset, limit, others, now=now, language=language, other=other, **values)
+        return self.own(offset, limit, now=now, language=language, **values)
+
+
+def _latest_ids(language, now):
+    return Article.objects.published(now=now).filter(language=language).order_by("-published_at", "-pk").values("pk")
+
+
+def _author_ids(language, now, *, author_id):
+    return (
+        Article.objects.published(now=now)
+        .filter(bylines__author_id=author_id, language=language)
+        .order_by("-published_at", "-pk")
+        .values("pk")
     )
+
+
+def _agreement_ids(language, now, *, agreement_id):
+    return (
+        ArticleAgreement.objects.filter(
+            public_q("article_", now=now), agreement_id=agreement_id, article_language=language
+        )
+        .order_by("-article_published_at", "-article_id")
+        .values("article_id")
+    )
+
+
+def _with_relation(queryset, *, agreement_id):
+    """Each card with its link's ``relation`` ("about" or "mentions"); an
+    article links an agreement at most once."""
+    return queryset.annotate(
+        relation=Subquery(
+            ArticleAgreement.objects.filter(article=OuterRef("pk"), agreement_id=agreement_id)
+            .order_by()
+            .values("relation")[:1]
+        )
+    )
+
+
+LATEST = EditionList(_latest_ids, "translation_key")
+LISTED = {
+    model: EditionList(
+        lambda language, now, *, tag_id, model=model: listings.edition_ids(model, tag_id, language, now=now),
+        "content_object__translation_key",
+        tag_id=NUMBER,
+    )
+    for model in (TaggedTopic, TaggedCountry)
+}
+AUTHOR_CARDS = EditionList(_author_ids, "translation_key", author_id=NUMBER)
+AGREEMENT_CARDS = EditionList(
+    _agreement_ids, "article__translation_key", _with_relation, extra=("relation",), agreement_id=NUMBER
+)
 
 
 def cards(ids: list[int]) -> list[Article]:
@@ -235,71 +297,37 @@ def cards(ids: list[int]) -> list[Article]:
     return CARDS(now=timezone.now(), ids=frozenset(ids))
 
 
-# Each edition lists the stories in its language (the active one, unless
-# ``language`` names another: the block of the other edition's stories).
+# Each edition lists the stories in its language: the active one, unless
+# ``language`` names another; ``other`` and ``others`` add the block of
+# another edition's stories (EditionList).
 
 
-def latest_articles(limit: int, language: str | None = None) -> list[Article]:
-    return LATEST(limit, now=timezone.now(), language=language or get_language())
+def latest_articles(limit: int, language=None, other=None, others=0) -> list[Article]:
+    return LATEST(0, limit, language, other, others)
 
 
-def topic_cards(topic: Topic, offset: int, limit: int, language: str | None = None) -> list[Article]:
+def topic_cards(topic: Topic, offset: int, limit: int, language=None, other=None, others=0) -> list[Article]:
     """Cards ``offset`` to ``offset + limit`` of the public articles on
-    ``topic`` in ``language``, newest first, in one query: the ids come from
-    the listing index (newsroom.stored.listings) as a subquery, so a deep
-    page skips index entries, never cards."""
-    return _listing_cards(TaggedTopic, topic.pk, offset, limit, language)
+    ``topic``, from the listing index (newsroom.stored.listings)."""
+    return LISTED[TaggedTopic](offset, limit, language, other, others, tag_id=topic.pk)
 
 
-def country_cards(country: Country, offset: int, limit: int, language: str | None = None) -> list[Article]:
+def country_cards(country: Country, offset: int, limit: int, language=None, other=None, others=0) -> list[Article]:
     """As :func:`topic_cards`, for the articles about ``country``."""
-    return _listing_cards(TaggedCountry, country.pk, offset, limit, language)
+    return LISTED[TaggedCountry](offset, limit, language, other, others, tag_id=country.pk)
 
 
-def _listing_cards(model, tag_id: int, offset: int, limit: int, language: str | None) -> list[Article]:
-    return LISTED[model](offset, limit, now=timezone.now(), tag_id=tag_id, language=language or get_language())
+def author_cards(author: Author, offset: int, limit: int, language=None, other=None, others=0) -> list[Article]:
+    return AUTHOR_CARDS(offset, limit, language, other, others, author_id=author.pk)
 
 
-def author_articles(author: Author, language: str | None = None) -> QuerySet[Article]:
-    return Article.objects.published().for_listing().filter(bylines__author=author, language=language or get_language())
-
-
-def agreement_cards(agreement: Agreement, offset: int, limit: int, language: str | None = None) -> list[Article]:
-    """Cards ``offset`` to ``offset + limit`` of the public articles in
-    ``language`` about or mentioning ``agreement``, newest first, each with
-    its link's ``relation`` ("about" or "mentions"), in one query: the
-    page's ids come from the agreement's links as a subquery, as on topic
-    pages. (Read as two queries, the links and then their cards, the second
-    round trip was about a twentieth of the page.) An article links an
-    agreement at most once, so no article comes twice."""
-    return AGREEMENT_CARDS(
-        offset, limit, now=timezone.now(), agreement_id=agreement.pk, language=language or get_language()
-    )
-
-
-AGREEMENT_CARDS = Statement(
-    lambda offset, limit, *, now, agreement_id, language: Article.objects.published(now=now)
-    .for_listing()
-    .filter(
-        pk__in=ArticleAgreement.objects.filter(
-            public_q("article__", now=now), agreement_id=agreement_id, article__language=language
-        )
-        .order_by("-article__published_at", "-article_id")
-        .values("article_id")[offset : offset + limit]
-    )
-    .annotate(
-        relation=Subquery(
-            ArticleAgreement.objects.filter(article=OuterRef("pk"), agreement_id=agreement_id)
-            .order_by()
-            .values("relation")[:1]
-        )
-    ),
-    CARD_COLUMNS,
-    extra=("relation",),
-    now=MOMENT,
-    agreement_id=NUMBER,
-    language=TEXT,
-)
+def agreement_cards(
+    agreement: Agreement, offset: int, limit: int, language=None, other=None, others=0
+) -> list[Article]:
+    """The public articles about or mentioning ``agreement``, each with its
+    link's ``relation``. (Read as two queries, the links and then their
+    cards, the second round trip was about a twentieth of the page.)"""
+    return AGREEMENT_CARDS(offset, limit, language, other, others, agreement_id=agreement.pk)
 
 
 # Pages by address ---------------------------------------------------------------

@@ -100,26 +100,16 @@ def page_number(request) -> int:
     return int(number)
 
 
-def paginate_articles(request, queryset=None, per_page: int = PAGE_SIZE, *, page_cards=None) -> ListPage:
-    """Page an ordered article list by ``?page=`` without a count: either
-    ``page_cards(offset, limit)`` (the page's cards in order, from one
-    query) or ``queryset`` (cards). Page 1 may be empty (the template says
-    so); an empty later page is a 404."""
+def paginate_articles(request, page_cards, per_page: int = PAGE_SIZE) -> ListPage:
+    """Page an ordered article list by ``?page=`` without a count:
+    ``page_cards(offset, limit)`` gives the page's cards in order, from one
+    query. Page 1 may be empty (the template says so); an empty later page
+    is a 404."""
     number = page_number(request)
-    start = (number - 1) * per_page
-    if page_cards is not None:
-        found = page_cards(start, per_page + 1)
-        if number > 1 and not found:
-            raise Http404("No such page")
-        return ListPage(found[:per_page], number, has_next=len(found) > per_page)
-    # The ids first, then the cards: a deep page skips thousands of rows, and
-    # PostgreSQL computes every selected column (the kicker subqueries too)
-    # for each row it skips.
-    page_ids = list(queryset.values_list("pk", flat=True)[start : start + per_page + 1])
-    rows = list(queryset.filter(pk__in=page_ids[:per_page])) if page_ids else []
-    if number > 1 and not page_ids:
+    found = page_cards((number - 1) * per_page, per_page + 1)
+    if number > 1 and not found:
         raise Http404("No such page")
-    return ListPage(rows, number, has_next=len(page_ids) > per_page)
+    return ListPage(found[:per_page], number, has_next=len(found) > per_page)
 
 
 # How many of the other edition's stories a list page shows below its own.
@@ -141,44 +131,57 @@ class OtherEdition:
         return _("More stories in %(language)s") % {"language": Article.Language(self.language).label}
 
 
-def other_language_heading(language: str) -> str:
-    """ "Stories in English" / "Noticias en inglés"."""
-    return _("Stories in %(language)s") % {"language": Article.Language(language).label}
+def other_language_heading(languages: list[str]) -> str:
+    """The heading over stories in ``languages``, in the page's language:
+    "Stories in English" / "Noticias en inglés" (the search page's block
+    may hold several)."""
+    if len(languages) != 1:
+        return _("Stories in other languages")
+    return _("Stories in %(language)s") % {"language": Article.Language(languages[0]).label}
 
 
-def other_editions(request, page, cards_in) -> list[OtherEdition]:
-    """Below the first page of a topic, country, agreement or author (and the
-    front page), the latest stories of each other edition, in a labelled
-    block: the English edition is of use before most stories have a
-    translation, and no story is out of reach from either edition.
-    ``cards_in(language, offset, limit)`` gives one edition's cards."""
-    if page is not None and page.number > 1:
-        return []
+def edition_lists(request, cards_in, limit: int) -> tuple[list, list[OtherEdition]]:
+    """The first ``limit`` cards of the page's edition and, below them, a
+    labelled block of each other edition's latest stories: the English
+    edition is of use before most stories have a translation, and no story
+    is out of reach from either edition. A story translated into the page's
+    language is left out of the block (its own edition lists it).
+    ``cards_in(offset, limit, language, other, others)`` reads the page's
+    list with ``others`` of ``other``'s in the same statement
+    (selectors.EditionList): one query for both."""
     current = translation.get_language()
-    blocks = []
-    for language in editions.other_languages(current):
-        wanted = OTHER_EDITION_CARDS + 1
-        found = cards_in(language, 0, wanted)
-        # A story translated into the page's language is listed in its own
-        # edition already: left out here, and as many more read in its place
-        # (most stories have no translation: then nothing more is read).
-        shown = selectors.translated(found, current)
-        if shown:
-            wanted += len(shown)
-            found = cards_in(language, 0, wanted)
-            shown = selectors.translated(found, current)
-        kept = [card for card in found if card.translation_key not in shown]
-        if kept:
-            more = len(kept) > OTHER_EDITION_CARDS or len(found) == wanted
+    others = editions.other_languages(current)
+    own, blocks = None, []
+    for language in others:
+        # The page's own cards come with the first block (a third edition's
+        # block would cost a statement of its own).
+        found = cards_in(0, limit if own is None else 1, current, language, OTHER_EDITION_CARDS + 1)
+        if own is None:
+            own = [card for card in found if card.language == current]
+        theirs = [card for card in found if card.language == language]
+        if theirs:
+            more = len(theirs) > OTHER_EDITION_CARDS
             blocks.append(
                 OtherEdition(
                     language,
-                    other_language_heading(language),
-                    kept[:OTHER_EDITION_CARDS],
+                    other_language_heading([language]),
+                    theirs[:OTHER_EDITION_CARDS],
                     editions.edition_path(request.path, language) if more else "",
                 )
             )
-    return blocks
+    if own is None:
+        own = cards_in(0, limit, current)
+    return own, blocks
+
+
+def paginate_editions(request, cards_in, per_page: int = PAGE_SIZE) -> tuple[ListPage, list[OtherEdition]]:
+    """:func:`paginate_articles` for a list kept in each edition: the first
+    page also has the other editions' blocks (:func:`edition_lists`), read
+    with it; later pages have none."""
+    if page_number(request) > 1:
+        return paginate_articles(request, cards_in, per_page), []
+    own, blocks = edition_lists(request, cards_in, per_page + 1)
+    return ListPage(own[:per_page], 1, has_next=len(own) > per_page), blocks
 
 
 def absolute_url(url: str) -> str:
@@ -226,9 +229,10 @@ def page_meta(
 
 
 def home(request):
-    articles = selectors.latest_articles(HOME_LATEST + 1)
+    articles, others = edition_lists(
+        request, lambda _offset, limit, *edition: selectors.latest_articles(limit, *edition), HOME_LATEST + 1
+    )
     sections = selectors.active_sections()
-    others = other_editions(request, None, lambda language, _offset, limit: selectors.latest_articles(limit, language))
     depends_on(request, tags.LATEST)
     return render(
         request,
@@ -462,10 +466,7 @@ def topic_detail(request, slug):
     topic = selectors.topic_by_slug(slug)
     if topic is None:
         raise Http404("No such page")
-    page = paginate_articles(request, page_cards=functools.partial(selectors.topic_cards, topic))
-    others = other_editions(
-        request, page, lambda language, offset, limit: selectors.topic_cards(topic, offset, limit, language)
-    )
+    page, others = paginate_editions(request, functools.partial(selectors.topic_cards, topic))
     depends_on(request, tags.tag(Topic, topic.pk))
     if not page.object_list and not others:
         # A topic that only unpublished stories carry stays unknown: its name
@@ -490,12 +491,7 @@ def author_detail(request, slug):
     author = Author.objects.filter(slug=slug).first()
     if author is None:
         raise Http404("No such page")
-    page = paginate_articles(request, selectors.author_articles(author))
-    others = other_editions(
-        request,
-        page,
-        lambda language, offset, limit: list(selectors.author_articles(author, language)[offset : offset + limit]),
-    )
+    page, others = paginate_editions(request, functools.partial(selectors.author_cards, author))
     depends_on(request, tags.tag(Author, author.pk))
     return render(
         request,

@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from alliances.models import Country
+from newsroom.core import editions
 from newsroom.core.editions import in_edition
 from newsroom.discovery.search import engine
 from newsroom.discovery.search.query import MAX_QUERY_LENGTH, Filters, clean_query
 from newsroom.discovery.search.snippets import add_snippets
 from newsroom.models import Article, Topic
 from newsroom.site import selectors
-from newsroom.site.views import page_meta, paginate
+from newsroom.site.views import other_language_heading, page_meta, paginate
 
 
 def result_page(request, ranked: list[int]):
@@ -80,14 +81,6 @@ def facets_from_rows(countries: list, topics: list, years: list, state: dict) ->
 # --- The page --------------------------------------------------------------
 
 
-def _other_languages_label(edition: str) -> str:
-    """The heading of the other language's matches: "Stories in English"."""
-    others = [code for code in Article.Language.values if code != edition]
-    if len(others) != 1:
-        return _("Stories in other languages")
-    return _("Stories in %(language)s") % {"language": Article.Language(others[0]).label}
-
-
 class QueryField(forms.CharField):
     """A search box that cleans rather than refuses: control characters and
     NUL are dropped and overlong input is cut (see clean_query)."""
@@ -147,7 +140,7 @@ def search_view(request):
         context.update(
             own_results=[article for article in page.object_list if article.language == edition],
             other_results=[article for article in page.object_list if article.language != edition],
-            other_label=_other_languages_label(edition),
+            other_label=other_language_heading(editions.other_languages(edition)),
         )
         context.update(
             filters=filters,
