@@ -7,7 +7,9 @@ from datetime import timedelta
 
 import pytest
 import redis
-from django.test import override_settings
+from django.conf import settings
+from django.core.signals import request_started
+from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
 from newsroom.editorial import services
@@ -31,6 +33,20 @@ def test_second_anonymous_request_is_served_from_cache_without_queries(client, d
     assert second["X-Page-Cache"] == "hit"
     assert "Cached story" in second.content.decode()
     assert "s-maxage" in second["Cache-Control"]
+
+
+@cached
+def test_one_stored_copy_serves_every_browser_language(client):
+    """The address decides the edition, so Accept-Language is not part of
+    the stored page's key: a reader whose browser prefers English gets the
+    copy a Spanish browser filled, in Spanish, and no second render."""
+    ArticleFactory(public=True, language="es", headline="Noticia guardada")
+    first = client.get("/", HTTP_ACCEPT_LANGUAGE="es-ES,es;q=0.9")
+    assert first["X-Page-Cache"] == "miss"
+    other = client.get("/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+    assert other["X-Page-Cache"] == "hit"
+    assert other["Content-Language"] == "es" and "Noticia guardada" in other.content.decode()
+    assert client.get("/en/", HTTP_ACCEPT_LANGUAGE="es-ES")["X-Page-Cache"] == "miss"
 
 
 @cached
@@ -438,3 +454,96 @@ def test_a_redis_hit_builds_no_client(client, live_redis, monkeypatch):
         monkeypatch.setattr(redis.Redis, "__init__", counting)
         assert client.get("/")["X-Page-Cache"] == "hit"
         assert built == []
+
+
+# -- hits answered in front of Django (newsroom.wsgi) ---------------------------
+
+
+class Served:
+    """One call of the site's WSGI application, as gunicorn makes it."""
+
+    def __init__(self, path: str, method: str = "get", **headers):
+        from newsroom.wsgi import application
+
+        self.started = []
+        request_started.connect(self._started)
+        try:
+            environ = dict(getattr(RequestFactory(), method)(path, **headers).environ)
+            body = application(environ, self._start_response)
+            self.body = b"".join(body)
+            if hasattr(body, "close"):
+                body.close()
+        finally:
+            request_started.disconnect(self._started)
+
+    def _started(self, **kwargs):
+        self.started.append(True)
+
+    def _start_response(self, status, headers, exc_info=None):
+        self.status = int(status.split()[0])
+        self.headers = dict(headers)
+
+    @property
+    def through_django(self) -> bool:
+        return bool(self.started)
+
+
+@cached
+def test_a_hit_is_answered_before_django_with_the_headers_the_page_was_stored_with(client):
+    ArticleFactory(public=True, language="es", headline="Servida delante")
+    stored = client.get("/")
+    assert stored["X-Page-Cache"] == "miss"
+    hit = Served("/")
+    assert hit.status == 200 and not hit.through_django
+    assert hit.headers["X-Page-Cache"] == "hit"
+    assert hit.body == stored.content
+    for header in ("Content-Security-Policy", "X-Content-Type-Options", "ETag", "Cache-Control", "Surrogate-Key"):
+        assert hit.headers[header] == stored[header], header
+    # A reader whose copy is current gets a 304, still in front of Django.
+    again = Served("/", HTTP_IF_NONE_MATCH=stored["ETag"])
+    assert again.status == 304 and again.body == b"" and not again.through_django
+    head = Served("/", method="head")
+    assert head.status == 200 and not head.through_django and head.headers["ETag"] == stored["ETag"]
+
+
+@cached
+def test_a_miss_asks_the_cache_once_and_is_stored_for_the_next_reader(monkeypatch):
+    ArticleFactory(public=True, language="es", headline="Primera vez")
+    lookups = []
+    real = page_cache._lookup
+
+    def counted(request):
+        lookups.append(request.path)
+        return real(request)
+
+    monkeypatch.setattr(page_cache, "_lookup", counted)
+    first = Served("/")
+    assert first.through_django and first.headers["X-Page-Cache"] == "miss"
+    assert lookups == ["/"]
+    second = Served("/")
+    assert not second.through_django and second.headers["X-Page-Cache"] == "hit"
+
+
+@cached
+def test_editors_and_excluded_paths_go_through_django(editor_client):
+    ArticleFactory(public=True, language="es", headline="Para todos")
+    assert Served("/").headers["X-Page-Cache"] == "miss"
+    assert Served("/").headers["X-Page-Cache"] == "hit"
+    logged_in = Served("/", HTTP_COOKIE=f"{settings.SESSION_COOKIE_NAME}={editor_client.session.session_key}")
+    assert logged_in.through_django and "X-Page-Cache" not in logged_in.headers
+    assert "private" in logged_in.headers["Cache-Control"]
+    assert Served("/health/").through_django
+
+
+@cached
+def test_a_fault_in_front_of_django_serves_the_page_from_django(monkeypatch):
+    ArticleFactory(public=True, language="es", headline="Aun así")
+    Served("/")
+
+    def broken(environ):
+        raise RuntimeError("unexpected")
+
+    monkeypatch.setattr(page_cache, "WSGIRequest", broken)
+    served = Served("/")
+    assert served.status == 200 and served.through_django
+    assert "Aun así" in served.body.decode()
