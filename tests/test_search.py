@@ -23,14 +23,13 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
 ON_POSTGRES = connection.vendor == "postgresql"
 # The search itself (at most): two facet lookups, the matching ids, their
 # ranking, the page's cards, the bodies for the snippets, the facet counts.
-# On PostgreSQL five more: the words' stems to highlight, a plan made for the
-# words searched (search.custom_plans: settings in a transaction, which inside
-# a test's transaction is a savepoint and its release), and the planner's
-# estimate of the matches (postgres.newest_matches; words it expects in more
-# than ALL_AT_ONCE articles take up to three more, never here).
+# On PostgreSQL one more: the planner's estimate of the matches
+# (postgres.newest_matches; words it expects in more than ALL_AT_ONCE
+# articles take up to three more, never here). The stems to highlight come
+# with the ranking.
 # The site's header adds three (navigation topics and countries, next
 # scheduled publication).
-QUERY_BUDGET = 7 + (5 if ON_POSTGRES else 0) + 3
+QUERY_BUDGET = 7 + (1 if ON_POSTGRES else 0) + 3
 
 
 def postgres_only(test):
@@ -432,8 +431,8 @@ def test_a_common_word_looked_for_among_the_latest_articles_first_finds_the_same
     monkeypatch.setattr(postgres, "planned_rows", lambda queryset: public * 2 / look_back)
     monkeypatch.setattr(postgres, "_public_articles", lambda: public)
     looked = []
-    real = search_query.candidate_ids
-    monkeypatch.setattr(postgres, "candidate_ids", lambda m, **kw: looked.append(m) or real(m, **kw))
+    real = postgres._newest
+    monkeypatch.setattr(postgres, "_newest", lambda m, count: looked.append(m) or real(m, count))
 
     response = client.get("/search/", {"q": "tariff"})
 
@@ -441,16 +440,21 @@ def test_a_common_word_looked_for_among_the_latest_articles_first_finds_the_same
     assert found == sorted(f"Tariff story {age}" for age in sorted(ages)[:2])
     assert response.context["capped"] == (len(ages) > 2)
     # The first look was narrowed to the latest articles (unless there are
-    # fewer of them than it would span); the whole archive was read only when
-    # that look held too few.
+    # fewer of them than it would span); the older articles were read only
+    # when that look held too few, and then only they.
     span = math.ceil(2 * public / (public * 2 / look_back))
     latest = list(Article.objects.published().order_by("-published_at").values_list("headline", flat=True))
-    narrowed = ['"published_at" >=' in str(m.query) for m in looked]
+
+    def narrowed(matches) -> str:
+        sql = str(matches.query)
+        return "latest" if '"published_at" >=' in sql else "older" if '"published_at" < ' in sql else "all"
+
+    looks = [narrowed(m) for m in looked]
     if span > len(latest):
-        assert narrowed == [False]
+        assert looks == ["all"]
     else:
         enough = sum(h.startswith("Tariff") for h in latest[:span]) > 2
-        assert narrowed == ([True] if enough else [True, False])
+        assert looks == (["latest"] if enough else ["latest", "older"])
 
 
 @pytest.mark.postgres
@@ -550,22 +554,33 @@ def test_search_page_runs_a_fixed_number_of_queries(client, django_assert_max_nu
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(not ON_POSTGRES, reason="plan_cache_mode is a PostgreSQL setting; this run uses SQLite")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_search_queries_get_plans_made_for_their_words():
-    """Prepared statements may settle on one generic plan; search asks for a
-    plan per query without parallel workers, and only for its own queries (the request runs in
-    autocommit, as in production, so the setting ends with the block)."""
+@pytest.mark.skipif(not ON_POSTGRES, reason="prepared statements and parallel workers are PostgreSQL's; this is SQLite")
+def test_search_statements_are_planned_for_their_words(client):
+    """The site's connections prepare a statement run twice (a generic plan
+    may follow), except inside search.custom_plans, where every statement is
+    planned with its own values; no statement of the site starts parallel
+    workers."""
+    ArticleFactory(public=True, headline="Zafra azucarera en Matanzas", language="es")
 
-    def settings() -> tuple[str, str]:
+    def prepared() -> list[str]:
         with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT current_setting('plan_cache_mode'), current_setting('max_parallel_workers_per_gather')"
-            )
-            return cursor.fetchone()
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [row[0] for row in cursor.fetchall()]
 
-    before = settings()
-    with search.engine().custom_plans():
-        assert settings() == ("force_custom_plan", "0")
-    assert settings() == before
-    assert before[0] != "force_custom_plan"
+    def searched() -> list[str]:
+        return [text for text in prepared() if "websearch_to_tsquery" in text]
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('max_parallel_workers_per_gather')")
+        assert cursor.fetchone() == ("0",)
+    if connection.connection.prepare_threshold is None:
+        pytest.skip("this run has prepared statements turned off (DB_PREPARED_STATEMENTS)")
+    threshold = connection.connection.prepare_threshold
+    for word in ["zafra", "azucarera", "Matanzas", "zafra"]:
+        assert results(client, word) == ["Zafra azucarera en Matanzas"]
+    assert searched() == []
+    assert connection.connection.prepare_threshold == threshold  # the block gave it back
+    # The same statements outside the block are prepared: the test can tell.
+    for _ in range(threshold + 1):
+        assert search.engine().query_stems("zafra")
+    assert searched()

@@ -17,7 +17,7 @@ from django.contrib.postgres.search import (
     SearchQueryField,
     SearchRank,
 )
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import (
     Case,
     F,
@@ -35,7 +35,6 @@ from newsroom.discovery.search.query import (
     FACET_SIZE,
     Filters,
     Matches,
-    candidate_ids,
     facet_sql,
     filtered,
     positive_words,
@@ -133,32 +132,43 @@ def ranked_ids(query: str, ids: list[int]) -> list[int]:
     return list(articles.annotate(rank=rank).order_by("-rank", "-published_at", "-pk").values_list("pk", flat=True))
 
 
+def _stem_trees(query: str) -> tuple[list[str], list]:
+    """SQL expressions (and their parameters) giving the text of ``query``
+    parsed in each configuration an article may be searched with, as typed
+    and folded: the trees query_stems reads its stems from."""
+    configs = [*SEARCH_CONFIGS.values(), SPANISH_UNACCENTED]
+    forms = [query] if fold(query) == query.casefold() else [query, fold(query)]
+    pairs = [(config, form) for config in configs for form in forms]
+    return ["querytree(websearch_to_tsquery(%s::regconfig, %s))"] * len(pairs), [v for pair in pairs for v in pair]
+
+
+def _stems_from(query: str, trees) -> list[str]:
+    stems = set(positive_words(query))
+    for tree in trees:
+        stems.update(fold(word.replace("''", "'")) for word in _LEXEME.findall(tree))
+    return sorted(stem for stem in stems if stem)
+
+
 def query_stems(query: str) -> list[str]:
     """The beginnings of the words to highlight for ``query``: its words
-    (folded), and on PostgreSQL also their stems in each configuration an
-    article may be searched with ("negociacion" gives negoci, which also
-    begins "negociaciones"). Negated words are left out."""
-    stems = set(positive_words(query))
-    if uses_postgres():
-        configs = [*SEARCH_CONFIGS.values(), SPANISH_UNACCENTED]
-        forms = {query} if fold(query) == query.casefold() else {query, fold(query)}
-        pairs = [(config, form) for config in configs for form in forms]
-        sql = "SELECT " + ", ".join(["querytree(websearch_to_tsquery(%s::regconfig, %s))"] * len(pairs))
-        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
-            cursor.execute(sql, [value for pair in pairs for value in pair])
-            trees = cursor.fetchone()
-        for tree in trees:
-            stems.update(fold(word.replace("''", "'")) for word in _LEXEME.findall(tree))
-    return sorted(stem for stem in stems if stem)
+    (folded), and their stems in each configuration an article may be
+    searched with ("negociacion" gives negoci, which also begins
+    "negociaciones"). Negated words are left out. find_matches reads them
+    in its own statement; this asks on its own."""
+    expressions, params = _stem_trees(query)
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(expressions), params)
+        return _stems_from(query, cursor.fetchone())
 
 
 # Over the candidates (the newest RANK_LIMIT matches): their order (the
 # edition's language first, then by rank), and the three facets, in one
-# statement.
+# statement; the query's stems to highlight ({stem_trees}) ride along.
 _RANK_AND_FACETS_SQL = """
 WITH c AS MATERIALIZED (
   SELECT {pk} AS "pk", "published_at", "language", "search_vector" FROM {articles} WHERE {pk} = ANY(%s))
 SELECT
+  {{stem_trees}},
   (SELECT json_agg(c."pk" ORDER BY c."language" <> %s, ts_rank(c."search_vector", CASE WHEN c."language" = %s
       THEN {{spanish_query}} ELSE {{english_query}} END, 1) DESC,
       c."published_at" DESC, c."pk" DESC) FROM c),
@@ -206,6 +216,23 @@ def _public_articles() -> float:
     return _public_estimate["rows"]
 
 
+# The newest of a set of matches. The matches are read whole, behind the
+# fence of a materialized CTE, and only then ordered and cut: with the LIMIT
+# on the matches themselves PostgreSQL may walk the articles newest first
+# and test each one's stored vector, which reads every vector when the
+# words turn out rarer than it guessed (a phrase, always). Cutting in the
+# database rather than in Python spares sending thousands of ids.
+_NEWEST_SQL = 'WITH m AS MATERIALIZED ({matches}) SELECT "pk" FROM m ORDER BY "published_at" DESC, "pk" DESC LIMIT %s'
+
+
+def _newest(matches: QuerySet, count: int) -> list[int]:
+    """The ids of the newest ``count`` of ``matches``, newest first."""
+    sql, params = matches.order_by().values("pk", "published_at").query.sql_with_params()
+    with connections[matches.db].cursor() as cursor:
+        cursor.execute(_NEWEST_SQL.format(matches=sql), [*params, count])
+        return [row[0] for row in cursor.fetchall()]
+
+
 def newest_matches(matches: QuerySet) -> tuple[list[int], bool]:
     """The ids of the newest RANK_LIMIT of ``matches`` and whether there were
     more (see candidate_ids), reading as few rows as the words allow.
@@ -216,11 +243,14 @@ def newest_matches(matches: QuerySet) -> tuple[list[int], bool]:
     matches by the planner's estimate ("Cuba", in a third of the archive:
     about the latest 3,000); if they hold more than RANK_LIMIT, those are
     the newest of all. If not (the estimate was too high, as it is for a
-    phrase of common words), the whole archive. Either way the answer is
-    the same; only the rows read differ: a fixed window (the last month,
-    then the last year) read tens of thousands of dates for a word that
-    turned out rare, and three statements for a mid-frequency one."""
+    phrase of common words), the older articles, which the first look did
+    not read. Either way the answer is the same; only the rows read differ:
+    a fixed window (the last month, then the last year) read tens of
+    thousands of dates for a word that turned out rare, and three statements
+    for a mid-frequency one."""
+    wanted = shared.RANK_LIMIT + 1
     expected = planned_rows(matches.values("pk"))
+    recent: list[int] = []
     if expected > ALL_AT_ONCE:
         public = _public_articles()
         look_back = math.ceil(LOOK_BACK_MARGIN * shared.RANK_LIMIT * max(public, 1.0) / expected)
@@ -231,26 +261,36 @@ def newest_matches(matches: QuerySet) -> tuple[list[int], bool]:
         )
         since = next(iter(oldest), None)
         if since is not None:
-            ids, capped = candidate_ids(matches.filter(published_at__gte=since), fetch_all=True)
-            if capped:
-                return ids, capped
-    return candidate_ids(matches, fetch_all=True)
+            recent = _newest(matches.filter(published_at__gte=since), wanted)
+            if len(recent) == wanted:
+                return recent[: shared.RANK_LIMIT], True
+            matches = matches.filter(published_at__lt=since)
+    ids = recent + _newest(matches, wanted - len(recent))
+    return ids[: shared.RANK_LIMIT], len(ids) > shared.RANK_LIMIT
 
 
 def find_matches(query: str, filters: Filters) -> Matches:
-    """Two to six round trips: the candidates, by the ORM from
+    """Two to five round trips: the candidates, by the ORM from
     matching_articles (the visibility rule and the facet filters, as
-    everywhere), see newest_matches; then their order by rank and the facet
-    counts in one statement, where three more queries each built by Django
-    and handed the hundreds of candidate ids cost about half of a search."""
+    everywhere), see newest_matches; then their order by rank, the facet
+    counts and the stems to highlight in one statement, where four more
+    queries, three of them built by Django and handed the hundreds of
+    candidate ids, cost about half of a search."""
     ids, capped = newest_matches(matching_articles(query, filters))
     if not ids:
         return Matches([], capped, [], [], [])
     spanish_sql, spanish_params = _tsquery_sql(query, "es")
     english_sql, english_params = _tsquery_sql(query, "en")
-    sql = _rank_and_facets_sql().replace("{spanish_query}", spanish_sql).replace("{english_query}", english_sql)
+    trees, tree_params = _stem_trees(query)
+    sql = (
+        _rank_and_facets_sql()
+        .replace("{stem_trees}", ", ".join(trees))
+        .replace("{spanish_query}", spanish_sql)
+        .replace("{english_query}", english_sql)
+    )
     params = [
         ids,
+        *tree_params,
         translation.get_language(),
         "es",
         *spanish_params,
@@ -261,30 +301,35 @@ def find_matches(query: str, filters: Filters) -> Matches:
     ]
     with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
         cursor.execute(sql, params)
-        ranked, countries, topics, years = cursor.fetchone()
+        row = cursor.fetchone()
+    ranked, countries, topics, years = row[len(trees) :]
     rows = [[tuple(row) for row in json_list(value)] for value in (countries, topics, years)]
-    return Matches(json_list(ranked), capped, *rows)
+    return Matches(json_list(ranked), capped, *rows, stems=_stems_from(query, row[: len(trees)]))
 
 
 @contextmanager
 def custom_plans(using: str = DEFAULT_DB_ALIAS):
-    """Plan each search query for its own words, in this process alone.
+    """Plan each search statement for its own words: inside the block the
+    connection prepares nothing.
 
-    A prepared statement may settle on one generic plan, and for full-text
-    search no plan suits both a rare word and a common one: with a generic
-    plan a common word was several times slower (bench/README.md). And no
-    parallel workers: starting them costs a search more than they save on
-    the few thousand rows it reads, and under load they take the cores the
-    other requests need (at 100,000 articles rare and mid searches were
-    about 10% faster without them). The settings are the transaction's:
-    inside an outer transaction they last until that one ends."""
+    The site's connections prepare a statement they have run twice
+    (settings.py), and a prepared statement may settle on one generic plan;
+    for full-text search no plan suits both a rare word and a common one
+    (with a generic plan a common word was several times slower,
+    bench/README.md). An unprepared statement is planned with its values.
+    Turning psycopg's preparing off and on costs no round trip, where a
+    transaction with ``SET LOCAL plan_cache_mode`` would cost three
+    statements. (No parallel workers either, as for every statement of the
+    site: see settings.py.)"""
     if not uses_postgres(using):
         yield
         return
-    with transaction.atomic(using=using):
-        with connections[using].cursor() as cursor:
-            cursor.execute(
-                "SELECT set_config('plan_cache_mode', 'force_custom_plan', true),"
-                " set_config('max_parallel_workers_per_gather', '0', true)"
-            )
+    connection = connections[using]
+    connection.ensure_connection()
+    raw = connection.connection
+    before = raw.prepare_threshold
+    raw.prepare_threshold = None
+    try:
         yield
+    finally:
+        raw.prepare_threshold = before

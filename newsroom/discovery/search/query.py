@@ -5,7 +5,7 @@ a search returns."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import (
@@ -125,34 +125,32 @@ def filtered(articles: QuerySet, filters: Filters | None) -> QuerySet:
     return articles
 
 
-def candidate_ids(matches: QuerySet, *, fetch_all: bool = False) -> tuple[list[int], bool]:
+def candidate_ids(matches: QuerySet) -> tuple[list[int], bool]:
     """The ids of the newest RANK_LIMIT ``matches``, and whether there were more.
 
     Everything after this (ranking, facets, counts, the page) works on these
     ids only, so a word found in half the archive costs no more than a rare
     one: counting every match of a common word means reading every matching
-    row, for each facet.
-
-    ``fetch_all`` reads every match and cuts in Python, for PostgreSQL: a
-    LIMIT tempts it to walk the articles newest first and test each one's
-    text, which reads every stored vector when the words turn out rarer than
-    it guessed (a phrase, always). The PostgreSQL engine bounds how many
-    matches that is (postgres.newest_matches)."""
+    row, for each facet. (The PostgreSQL engine reads them its own way:
+    postgres.newest_matches.)"""
     ordered = matches.order_by("-published_at", "-pk").values_list("pk", flat=True)
-    ids = list(ordered) if fetch_all else list(ordered[: RANK_LIMIT + 1])
+    ids = list(ordered[: RANK_LIMIT + 1])
     return ids[:RANK_LIMIT], len(ids) > RANK_LIMIT
 
 
 @dataclass
 class Matches:
     """What a search found: the ids of the newest RANK_LIMIT matches, best
-    first; whether there were more; and the facet rows (see facet_rows)."""
+    first; whether there were more; the facet rows (see facet_rows); and
+    the stems its snippets highlight."""
 
     ranked: list[int]
     capped: bool
     countries: list
     topics: list
     years: list
+    # The beginnings of the words to highlight (the engine's query_stems).
+    stems: list[str] = field(default_factory=list)
 
 
 def facet_sql(statement: str, tag_facet: str) -> str:

@@ -111,7 +111,7 @@ def facet_rows(ids: list[int]) -> tuple[list, list, list]:
 def find_matches(query: str, filters: Filters) -> Matches:
     """The candidates, their order and the facets, one after the other."""
     ids, capped = candidate_ids(matching_articles(query, filters))
-    return Matches(ranked_ids(query, ids), capped, *facet_rows(ids))
+    return Matches(ranked_ids(query, ids), capped, *facet_rows(ids), stems=query_stems(query))
 
 
 @contextmanager

@@ -133,7 +133,7 @@ def search_view(request):
         with engine().custom_plans():
             matches = engine().find_matches(query, filters)
         page = result_page(request, matches.ranked)
-        add_snippets(page.object_list, engine().query_stems(query))
+        add_snippets(page.object_list, matches.stems)
         # The edition's language first (the engines order them so), then the
         # other language's matches in a labelled block.
         edition = translation.get_language()
