@@ -151,6 +151,47 @@ def test_web_search_syntax_phrases_exclusion_and_or(client):
     assert sorted(results(client, "baseball or iran")) == ["Baseball season opens", "Strategic partnership with Iran"]
 
 
+def test_a_phrase_loosened_keeps_every_word_and_drops_what_it_excludes():
+    from newsroom.discovery.search import postgres
+
+    loosened = postgres.loosened('"sanctions policy" Cuba -"human rights" -tariff or "-x or y"')
+    assert loosened == '"sanctions" "policy" Cuba -tariff or "-x" "or" "y"'
+
+
+@postgres_only
+@pytest.mark.parametrize("excluded", [False, True], ids=["phrase", "phrase and an excluded phrase"])
+def test_phrase_matches_are_the_newest_whatever_newer_stories_hold_the_words_apart(client, monkeypatch, excluded):
+    """Articles holding a phrase's words apart are read as candidates (the
+    index cannot see word order) and checked newest first: they never take
+    the place of an older article where the words stand side by side, and
+    "more than shown" is told only when there are more."""
+    from newsroom.discovery.search import postgres
+
+    monkeypatch.setattr(search_query, "RANK_LIMIT", 2)
+    now = timezone.now()
+    for hours in range(1, 6):  # newest: the words, apart
+        ArticleFactory(
+            public=True, headline=f"Policy on sanctions, take {hours}", published_at=now - timedelta(hours=hours)
+        )
+    ArticleFactory(public=True, headline="Human rights and sanctions policy", published_at=now - timedelta(days=1))
+    for days in (2, 3):
+        ArticleFactory(public=True, headline=f"Sanctions policy, day {days}", published_at=now - timedelta(days=days))
+    for expected in (5_000_000, 1):  # the planner's estimate: a look among the latest first, or all at once
+        monkeypatch.setattr(postgres, "planned_rows", lambda queryset, rows=expected: rows)
+        if excluded:
+            assert results(client, '"sanctions policy" -"human rights"') == [
+                "Sanctions policy, day 2",
+                "Sanctions policy, day 3",
+            ]
+            assert not postgres.newest_matches('"sanctions policy" -"human rights"')[1]
+        else:
+            assert results(client, '"sanctions policy"') == [
+                "Human rights and sanctions policy",
+                "Sanctions policy, day 2",
+            ]
+            assert postgres.newest_matches('"sanctions policy"')[1]
+
+
 # --- Keeping the index current --------------------------------------------------
 
 
@@ -432,7 +473,7 @@ def test_a_common_word_looked_for_among_the_latest_articles_first_finds_the_same
     monkeypatch.setattr(postgres, "_public_articles", lambda: public)
     looked = []
     real = postgres._newest
-    monkeypatch.setattr(postgres, "_newest", lambda m, count: looked.append(m) or real(m, count))
+    monkeypatch.setattr(postgres, "_newest", lambda m, *args: looked.append(m) or real(m, *args))
 
     response = client.get("/search/", {"q": "tariff"})
 

@@ -220,22 +220,68 @@ def _public_articles() -> float:
 # fence of a materialized CTE, and only then ordered and cut: with the LIMIT
 # on the matches themselves PostgreSQL may walk the articles newest first
 # and test each one's stored vector, which reads every vector when the
-# words turn out rarer than it guessed (a phrase, always). Cutting in the
-# database rather than in Python spares sending thousands of ids.
+# words turn out rarer than it guessed. Cutting in the database rather than
+# in Python spares sending thousands of ids.
 _NEWEST_SQL = 'WITH m AS MATERIALIZED ({matches}) SELECT "pk" FROM m ORDER BY "published_at" DESC, "pk" DESC LIMIT %s'
+# The same for a query with a phrase: {matches} are the loosened query's
+# (loosened), which the index answers without reading a stored vector; each
+# is then checked against the query itself, newest first, until enough
+# are found (OFFSET 0 keeps the order from being planned away).
+_NEWEST_CHECKED_SQL = """WITH m AS MATERIALIZED ({matches})
+SELECT m."pk" FROM (SELECT "pk", "published_at" FROM m ORDER BY "published_at" DESC, "pk" DESC OFFSET 0) m
+WHERE (SELECT CASE WHEN a."language" = 'es' THEN a."search_vector" @@ {spanish_query}
+    ELSE a."search_vector" @@ {english_query} END FROM {articles} a WHERE a.{pk} = m."pk")
+LIMIT %s"""
 
 
-def _newest(matches: QuerySet, count: int) -> list[int]:
-    """The ids of the newest ``count`` of ``matches``, newest first."""
+def loosened(query: str) -> str:
+    """``query`` with each phrase's words no longer required side by side
+    ("sanctions policy" in quotes becomes its two words, each quoted on its
+    own so that nothing in it reads as syntax) and excluded phrases left
+    out: it matches every article ``query`` matches, and the index can
+    answer it alone. Word positions are in the stored vectors only, so the
+    index cannot tell a phrase from its words apart: PostgreSQL then reads
+    the stored vector of every article holding all of them ("sanctions
+    policy": 27,600 of 100,000, for 1,533 matches)."""
+    parts = []
+    for negated, text in shared.query_terms(query):
+        if text is None:
+            parts.append("or")
+        elif not text.startswith('"'):
+            parts.append(f"-{text}" if negated else text)
+        elif not negated:
+            parts.extend(f'"{word}"' for word in text.strip('"').split())
+    return " ".join(parts)
+
+
+def _newest(matches: QuerySet, count: int, checked: str | None = None) -> list[int]:
+    """The ids of the newest ``count`` of ``matches``, newest first; with
+    ``checked`` (a query), ``matches`` are its loosened form's and each is
+    checked against it, newest first, only until ``count`` are found."""
     sql, params = matches.order_by().values("pk", "published_at").query.sql_with_params()
+    if checked is None:
+        statement = _NEWEST_SQL.format(matches=sql)
+    else:
+        spanish_sql, spanish_params = _tsquery_sql(checked, "es")
+        english_sql, english_params = _tsquery_sql(checked, "en")
+        quote = connections[matches.db].ops.quote_name
+        statement = _NEWEST_CHECKED_SQL.format(
+            matches=sql,
+            spanish_query=spanish_sql,
+            english_query=english_sql,
+            articles=quote(Article._meta.db_table),
+            pk=quote(Article._meta.pk.column),
+        )
+        params = (*params, *spanish_params, *english_params)
     with connections[matches.db].cursor() as cursor:
-        cursor.execute(_NEWEST_SQL.format(matches=sql), [*params, count])
+        cursor.execute(statement, [*params, count])
         return [row[0] for row in cursor.fetchall()]
 
 
-def newest_matches(matches: QuerySet) -> tuple[list[int], bool]:
-    """The ids of the newest RANK_LIMIT of ``matches`` and whether there were
-    more (see candidate_ids), reading as few rows as the words allow.
+def newest_matches(query: str, filters: Filters | None = None) -> tuple[list[int], bool]:
+    """The ids of the newest RANK_LIMIT articles matching ``query`` and the
+    facets chosen, and whether there were more (see candidate_ids), reading
+    as few rows as the words allow.
 
     Words PostgreSQL expects in at most ALL_AT_ONCE articles: all their
     matches, in one statement. Commoner words: first only the latest
@@ -244,12 +290,17 @@ def newest_matches(matches: QuerySet) -> tuple[list[int], bool]:
     about the latest 3,000); if they hold more than RANK_LIMIT, those are
     the newest of all. If not (the estimate was too high, as it is for a
     phrase of common words), the older articles, which the first look did
-    not read. Either way the answer is the same; only the rows read differ:
-    a fixed window (the last month, then the last year) read tens of
-    thousands of dates for a word that turned out rare, and three statements
-    for a mid-frequency one."""
+    not read. A query with a phrase reads its loosened form's matches and
+    checks them newest first (_newest). Either way the answer is the same;
+    only the rows read differ: a fixed window (the last month, then the
+    last year) read tens of thousands of dates for a word that turned out
+    rare, and three statements for a mid-frequency one; a phrase of two
+    common words checked every article holding both (0.25 s, now 0.14 s)."""
     wanted = shared.RANK_LIMIT + 1
-    expected = planned_rows(matches.values("pk"))
+    expected = planned_rows(matching_articles(query, filters).values("pk"))
+    has_phrase = any(text and text.startswith('"') for _negated, text in shared.query_terms(query))
+    checked = query if has_phrase else None
+    matches = matching_articles(loosened(query) if has_phrase else query, filters)
     recent: list[int] = []
     if expected > ALL_AT_ONCE:
         public = _public_articles()
@@ -261,11 +312,11 @@ def newest_matches(matches: QuerySet) -> tuple[list[int], bool]:
         )
         since = next(iter(oldest), None)
         if since is not None:
-            recent = _newest(matches.filter(published_at__gte=since), wanted)
+            recent = _newest(matches.filter(published_at__gte=since), wanted, checked)
             if len(recent) == wanted:
                 return recent[: shared.RANK_LIMIT], True
             matches = matches.filter(published_at__lt=since)
-    ids = recent + _newest(matches, wanted - len(recent))
+    ids = recent + _newest(matches, wanted - len(recent), checked)
     return ids[: shared.RANK_LIMIT], len(ids) > shared.RANK_LIMIT
 
 
@@ -276,7 +327,7 @@ def find_matches(query: str, filters: Filters) -> Matches:
     counts and the stems to highlight in one statement, where four more
     queries, three of them built by Django and handed the hundreds of
     candidate ids, cost about half of a search."""
-    ids, capped = newest_matches(matching_articles(query, filters))
+    ids, capped = newest_matches(query, filters)
     if not ids:
         return Matches([], capped, [], [], [])
     spanish_sql, spanish_params = _tsquery_sql(query, "es")
