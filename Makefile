@@ -4,6 +4,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# Canonical links, JSON-LD, feeds and the admin's address hints name the
+# address `make run` serves (`make run PORT=8100`, or HOST=...), unless
+# SITE_URL is set.
+SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test lint format check-migrations bench clean
 
@@ -17,6 +21,7 @@ $(BIN)/.installed: requirements.txt
 .env:
 	$(BIN)/python -c "import secrets; print('SECRET_KEY=dev-' + secrets.token_urlsafe(48))" > $@
 
+run: export SITE_URL := $(SITE_URL)
 run: $(BIN)/.installed .env
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py load_demo --url http://$(HOST):$(PORT)/
