@@ -27,14 +27,20 @@ unprefixed = [
     path(
         "sitemap.xml",
         sitemap_views.index,
-        {"sitemaps": sitemaps.SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        {
+            "sitemaps": sitemaps.SITEMAPS,
+            "sitemap_url_name": "sitemap-section",
+            "template_name": "sitemaps/sitemap_index.xml",
+        },
         name="sitemap",
     ),
     path(
         "sitemap-<str:section>.xml",
         sitemap_views.sitemap,
         # Django's own template gives lastmod as a date; a news site's pages
-        # change within the day, so ours gives the full time.
+        # change within the day, so ours gives the full time. Every sitemap
+        # names static/sitemaps/sitemap.xsl, which shows it as a page to a
+        # person who opens it in a browser.
         {"sitemaps": sitemaps.SITEMAPS, "template_name": "sitemaps/sitemap.xml"},
         name="sitemap-section",
     ),
