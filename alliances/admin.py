@@ -36,7 +36,7 @@ class CountryAdmin(HistoryAdminMixin, AccentInsensitiveSearchMixin, ListCountsMi
     list_display = ["name", "iso2", "iso3", "name_es", "article_count", "agreement_count"]
     search_fields = ["name", "name_en", "name_es", "iso2", "iso3"]
     search_help_text = _("Searches English and Spanish names and ISO codes.")
-    fields = ["name", "slug", "iso2", "iso3", "name_en", "name_es", "wikidata_id"]
+    fields = ["name", "slug", "iso2", "iso3", "name_en", "name_es", "wikidata_id", "introduction", "introduction_en"]
     prepopulated_fields = {"slug": ["name"]}
     # A country's agreements are shown, not edited here (the parties are
     # edited on the agreement): the newest few and a link to all of them in

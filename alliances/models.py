@@ -46,6 +46,14 @@ class Country(TagBase):
     name_es = models.CharField(_("Spanish name"), max_length=100)
     wikidata_id = models.CharField(_("Wikidata id"), max_length=20, blank=True, help_text=_("For example Q241."))
     slug = AddressSlugField(_("slug"), max_length=100, unique=True)
+    # Optional: most countries need none. The English edition falls back to
+    # the Spanish text, marked as Spanish, like an agreement's summary.
+    introduction = models.TextField(
+        _("introduction"),
+        blank=True,
+        help_text=_("A few sentences at the top of the country page: why the newsroom follows it. In Spanish."),
+    )
+    introduction_en = models.TextField(_("English introduction"), blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -67,6 +75,10 @@ class Country(TagBase):
     def display_name(self) -> str:
         """The name in the active language: what reader pages print."""
         return self.localized_name(get_language())
+
+    @property
+    def display_introduction(self) -> InLanguage:
+        return in_edition({"es": self.introduction, "en": self.introduction_en})
 
 
 class CountryOverview(models.Model):
@@ -162,7 +174,8 @@ class Agreement(FillsSlug, KeepsOldAddresses, models.Model):
         EXPIRED = "expired", _("Expired")
         SUPERSEDED = "superseded", _("Superseded")
         SUSPENDED = "suspended", _("Suspended")
-        UNKNOWN = "unknown", _("Unknown")
+        # Nobody has reported it yet: said in plain words, never "Unknown".
+        UNKNOWN = "unknown", _("Status not reported")
 
     # The Spanish title is required: it is the newsroom's working language,
     # the address is made from it and editors find agreements by it. The

@@ -351,6 +351,9 @@ def _static_file_headers(headers, path, url):
 
 
 WHITENOISE_ADD_HEADERS_FUNCTION = _static_file_headers
+# Files answered at the site's root: /favicon.ico, which browsers and feed
+# readers ask for whatever a page's <link rel="icon"> says.
+WHITENOISE_ROOT = BASE_DIR / "static" / "root"
 
 LOGGING = {
     "version": 1,

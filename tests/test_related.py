@@ -42,6 +42,35 @@ def test_an_older_story_picks_up_a_newer_one_when_it_is_published(client):
     assert box(client, draft) == ["Old story"]
 
 
+def test_a_story_s_own_translation_is_not_offered_as_related(client):
+    """It shares every link, so it would rank first; the page links it as the
+    other edition already. The box stays full with the next stories."""
+    import uuid
+
+    key = uuid.uuid4()
+    pair = {"public": True, "topics": ["sugar"], "translation_key": key}
+    spanish = ArticleFactory(language="es", headline="Zafra récord", **pair)
+    english = ArticleFactory(language="en", headline="Record harvest", **pair)
+    others = [ArticleFactory(public=True, headline=f"Other {n}", topics=["sugar"]) for n in range(related.SHOWN)]
+    related.rank_bulk([spanish.pk, english.pk, *[o.pk for o in others]])
+    assert "Record harvest" not in box(client, spanish)
+    assert "Zafra récord" not in box(client, english)
+    assert len(box(client, spanish)) == related.SHOWN == len(box(client, english))
+    assert {"Zafra récord", "Record harvest"} & set(box(client, others[0]))  # elsewhere they are offered
+
+
+@pytest.mark.parametrize("neighbours", [1, 2, 3, 4, 6])
+def test_the_box_has_as_many_columns_as_stories(client, neighbours):
+    """One to four stories, each count its own grid (site.css gives it that
+    many columns on a wide screen), so no column stands empty."""
+    story = ArticleFactory(public=True, headline="The story", topics=["sugar"])
+    for n in range(neighbours):
+        ArticleFactory(public=True, headline=f"Neighbour {n}", topics=["sugar"])
+    shown = min(neighbours, related.SHOWN)
+    assert len(box(client, story)) == shown
+    assert f'<div class="card-grid cards-{shown}">' in client.get(story.get_absolute_url()).content.decode()
+
+
 def test_a_scheduled_story_enters_the_box_when_its_time_comes(client, monkeypatch):
     from datetime import timedelta
 

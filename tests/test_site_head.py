@@ -239,3 +239,23 @@ def test_counts_are_grouped_by_thousands_as_django_groups_them(value, language, 
     env = environment(loader=jinja2.DictLoader({}))
     with translation.override(language):
         assert env.from_string("{{ n|intcomma }}").render(n=value) == printed == intcomma(value)
+
+
+@pytest.mark.parametrize("path", ["/", "/en/", "/topics/", "/search/?q=cuba"])
+def test_every_page_names_its_icons_and_each_is_served(client, path):
+    """A favicon (an SVG, and /favicon.ico for whatever asks the root) and a
+    touch icon for a phone's home screen."""
+    from django.contrib.staticfiles import finders
+    from PIL import Image
+
+    page = client.get(path).content.decode()
+    assert '<link rel="icon" href="/favicon.ico" sizes="48x48">' in page
+    assert 'rel="icon" href="/static/icons/favicon.svg" type="image/svg+xml"' in page
+    assert 'rel="apple-touch-icon" href="/static/icons/apple-touch-icon.png"' in page
+    with Image.open(finders.find("icons/apple-touch-icon.png")) as touch:
+        assert touch.size == (180, 180) and touch.mode == "RGB"  # iOS blackens transparency
+    assert finders.find("icons/favicon.svg").endswith(".svg")
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response["Content-Type"] in {"image/x-icon", "image/vnd.microsoft.icon"}
+    assert b"".join(response.streaming_content if response.streaming else [response.content])[:4] == b"\x00\x00\x01\x00"

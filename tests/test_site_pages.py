@@ -10,6 +10,7 @@ from newsroom.models import Article
 from tests import factories
 from tests.factories import (
     AgreementFactory,
+    ArticleAgreementFactory,
     ArticleFactory,
     AuthorFactory,
     CorrectionFactory,
@@ -234,6 +235,79 @@ def test_breadcrumbs_lead_back_to_the_index(client, story):
     crumbs = page[page.index('aria-label="Breadcrumb"') :]
     assert 'href="/en/"' in crumbs and 'href="/en/topics/"' in crumbs
     assert '<span aria-current="page">Geopolitics</span>' in crumbs
+
+
+def test_an_article_breadcrumb_ends_in_its_section(client):
+    """Its first topic; else its first country; else only the home page,
+    never a bare "Topics" that names no topic."""
+
+    def crumbs(article) -> str:
+        page = html(client.get(en_url(article)))
+        if 'aria-label="Breadcrumb"' not in page:
+            return ""
+        start = page.index('aria-label="Breadcrumb"')
+        return page[start : page.index("</nav>", start)]
+
+    with_topic = ArticleFactory(public=True, topics=["oil"], country_codes=["CU"])
+    assert 'href="/en/topics/oil/"' in crumbs(with_topic) and "countries" not in crumbs(with_topic)
+    with_country = ArticleFactory(public=True, country_codes=["CU"])
+    assert 'href="/en/countries/"' in crumbs(with_country)
+    assert 'href="/en/countries/cuba/">Cuba</a>' in crumbs(with_country)
+    assert "Topics" not in crumbs(with_country)
+    bare = ArticleFactory(public=True)
+    assert "Topics" not in crumbs(bare) and "Countries" not in crumbs(bare)
+
+
+def test_an_author_page_does_not_repeat_the_author_on_every_card(client):
+    ana, ben = AuthorFactory(name="Ana Díaz"), AuthorFactory(name="Ben Ruiz")
+    ArticleFactory(public=True, headline="Alone", authors=[ana])
+    ArticleFactory(public=True, headline="Together", authors=[ana, ben], topics=["oil"])
+    ArticleFactory(public=True, headline="Juntos", authors=[ana, ben], language="es")
+    page = html(client.get(en_url(ana)))
+    bylines = page[page.index('class="story-list"') :]
+    assert "Ana Díaz" not in bylines
+    assert '<span class="card-byline">With Ben Ruiz</span>' in bylines
+    assert '<span class="card-byline">Con Ben Ruiz</span>' in html(client.get(ana.get_absolute_url()))
+    # Elsewhere the card names everyone.
+    assert '<span class="card-byline">Ana Díaz, Ben Ruiz</span>' in html(client.get("/en/topics/oil/"))
+
+
+def test_agreement_badges_speak_plainly(client):
+    agreement = AgreementFactory(status="unknown")
+    ArticleAgreementFactory(article=ArticleFactory(public=True, headline="Deal story"), agreement=agreement)
+    page = html(client.get(en_url(agreement)))
+    assert "Status not reported" in page and "Unknown" not in page
+    story = html(client.get("/en/articles/deal-story/"))
+    assert "Status not reported" in story
+    assert "“Mentioned”: the story refers to it in passing." in story
+    assert "Estado no informado" in html(client.get(agreement.get_absolute_url()))
+
+
+def test_a_country_page_may_open_with_the_editors_introduction(client, django_assert_max_num_queries):
+    """Optional; Spanish first, the English edition falling back to the
+    Spanish text marked as Spanish; only on the first page of stories; no
+    extra query (the country's row carries it)."""
+    cuba = country("CU")
+    for n in range(25):
+        ArticleFactory(public=True, language="es", country_codes=["CU"], headline=f"Nota {n}")
+    assert 'class="page-intro"' not in html(client.get(cuba.get_absolute_url()))
+    with django_assert_max_num_queries(5):
+        client.get(cuba.get_absolute_url())
+    cuba.introduction = "La isla, su economía y sus alianzas."
+    cuba.save()
+    spanish = html(client.get(cuba.get_absolute_url()))
+    assert '<div class="page-intro"><p>La isla, su economía y sus alianzas.</p></div>' in spanish
+    with django_assert_max_num_queries(5):
+        client.get(cuba.get_absolute_url())
+    assert '<div class="page-intro" lang="es"><p>La isla, su economía y sus alianzas.</p></div>' in html(
+        client.get(en_url(cuba))
+    )
+    assert "La isla" not in html(client.get(cuba.get_absolute_url(), {"page": 2}))
+    cuba.introduction_en = "The island, its economy and its alliances."
+    cuba.save()
+    assert '<div class="page-intro"><p>The island, its economy and its alliances.</p></div>' in html(
+        client.get(en_url(cuba))
+    )
 
 
 def test_header_navigation_lists_main_topics_and_countries(client, story):

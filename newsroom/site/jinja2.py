@@ -250,8 +250,13 @@ def _stored_card_key(article) -> tuple | None:
 
 
 @pass_environment
-def render_article_card(env: Environment, article, heading: str, show_image: bool, compact: bool) -> Markup:
-    options = (heading, bool(show_image), bool(compact), translation.get_language())
+def render_article_card(
+    env: Environment, article, heading: str, show_image: bool, compact: bool, hide_author: str = ""
+) -> Markup:
+    """A card's HTML, kept per process by what it prints. ``hide_author``: a
+    name left out of the byline (on that author's own page every card
+    would repeat it; co-authors are still named)."""
+    options = (heading, bool(show_image), bool(compact), hide_author, translation.get_language())
     stored = _stored_card_key(article)
     values = card(article) if stored is None else None
     key = (stored if stored is not None else values, *options)
@@ -261,7 +266,12 @@ def render_article_card(env: Environment, article, heading: str, show_image: boo
             _card_html.move_to_end(key)
             return html
     rendered = env.get_template("includes/article_card.html").render(
-        card=values or card(article), heading=heading, show_image=show_image, compact=compact, ui_lang=options[-1]
+        card=values or card(article),
+        heading=heading,
+        show_image=show_image,
+        compact=compact,
+        hide_author=hide_author,
+        ui_lang=options[-1],
     )
     # An autoescaping template rendered it: its output is safe HTML.
     html = Markup(rendered)  # noqa: S704

@@ -373,11 +373,18 @@ def related_articles(article: Article, limit: int = related.SHOWN) -> list[Artic
     list (ranked on write by :mod:`newsroom.stored.related`), best first, as
     compact cards, in one query: the stored order and the limit are applied
     by the database over the whole list, so entries hidden since it was
-    ranked (often a story scheduled for later) never cost a second look."""
+    ranked (often a story scheduled for later) never cost a second look.
+    The story's own translation shares all its links and would rank first:
+    it is left out (the page links it as the other edition already), which
+    is why a translated story reads one card more than it shows."""
     ids = related.shown_ids(article)
     if not ids:
         return []
-    return RELATED(limit, now=timezone.now(), ids=ids)
+    key = article.translation_key
+    if key is None:
+        return RELATED(limit, now=timezone.now(), ids=ids)
+    cards = RELATED(limit + 1, now=timezone.now(), ids=ids)
+    return [card for card in cards if card.translation_key != key][:limit]
 
 
 RELATED = Statement(

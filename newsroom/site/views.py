@@ -443,11 +443,17 @@ def _was_updated(article: Article) -> bool:
 
 
 def _article_breadcrumbs(article: Article) -> list[tuple[str, str]]:
-    topics = article.lists.topics
-    crumbs = [(_("Topics"), reverse("newsroom:topic-list"))]
-    if topics:
-        crumbs.append((topics[0].display_name, topics[0].get_absolute_url()))
-    return crumbs
+    """The story's section: its first topic, else its first country; a
+    story with neither has only the home page above it (never a bare
+    "Topics" that names none)."""
+    lists = article.lists
+    if lists.topics:
+        topic = lists.topics[0]
+        return [(_("Topics"), reverse("newsroom:topic-list")), (topic.display_name, topic.get_absolute_url())]
+    if lists.countries:
+        country = lists.countries[0]
+        return [(_("Countries"), reverse("alliances:country-list")), (country.display_name, country.get_absolute_url())]
+    return []
 
 
 def topic_list(request):
