@@ -168,3 +168,32 @@ def test_a_sitemap_opened_in_a_browser_reads_as_a_page(live_server, launch, chro
         assert refused_loads == []
     finally:
         context.close()
+
+
+def test_on_a_phone_the_header_is_short_and_its_rows_do_not_wrap(
+    live_server, launch, chromium_browser, browser_artifacts
+):
+    """375 x 800: the header takes at most 120 px; the four sections stay on
+    one row; topics and countries share one row that scrolls sideways and
+    is drawn with a shade at the edge where more links wait."""
+    context = chromium_browser.new_context(
+        viewport={"width": 375, "height": 800}, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    serve_media(page)
+    try:
+        for path in ("/", "/en/", launch["story"].get_absolute_url(), "/en/agreements/"):
+            page.goto(live_server.url + path)
+            assert page.locator(".site-header").evaluate("e => e.getBoundingClientRect().height") <= 120, path
+            rows = page.locator(".nav-main li").evaluate_all("items => new Set(items.map(i => i.offsetTop)).size")
+            assert rows == 1, path
+            sections = page.locator(".nav-sections")
+            assert sections.evaluate("e => e.scrollWidth > e.clientWidth"), path  # the demo's links overflow it
+            assert sections.evaluate("e => getComputedStyle(e).overflowX") == "auto"
+            assert "radial-gradient" in sections.evaluate("e => getComputedStyle(e).backgroundImage")
+            no_horizontal_overflow(page, 375)
+        page.screenshot(
+            path=browser_artifacts / "reader-phone-header.png", clip={"x": 0, "y": 0, "width": 375, "height": 300}
+        )
+    finally:
+        context.close()
