@@ -258,6 +258,24 @@ def test_an_article_breadcrumb_ends_in_its_section(client):
     assert "Topics" not in crumbs(bare) and "Countries" not in crumbs(bare)
 
 
+def test_an_author_bio_reads_in_each_edition(client):
+    """Spanish first; the English edition falls back to it, marked as
+    Spanish, until an English bio is written; the feed and the page's
+    description follow."""
+    author = AuthorFactory(name="Ana Díaz", bio="Cubre la economía cubana.")
+    english = html(client.get(en_url(author)))
+    assert '<div class="page-intro" lang="es"><p>Cubre la economía cubana.</p></div>' in english
+    author.bio_en = "Covers the Cuban economy."
+    author.save()
+    english = html(client.get(en_url(author)))
+    assert '<div class="page-intro"><p>Covers the Cuban economy.</p></div>' in english
+    assert '<meta name="description" content="Covers the Cuban economy.">' in english
+    assert "Covers the Cuban economy." in client.get(en_url(author) + "feed/").content.decode()
+    spanish = html(client.get(author.get_absolute_url()))
+    assert '<div class="page-intro"><p>Cubre la economía cubana.</p></div>' in spanish
+    assert "Cubre la economía cubana." in client.get(author.get_absolute_url() + "feed/").content.decode()
+
+
 def test_an_author_page_does_not_repeat_the_author_on_every_card(client):
     ana, ben = AuthorFactory(name="Ana Díaz"), AuthorFactory(name="Ben Ruiz")
     ArticleFactory(public=True, headline="Alone", authors=[ana])

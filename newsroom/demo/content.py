@@ -251,11 +251,13 @@ EDITORIAL_TEAM = {
     "slug": "editorial-team",
     "name": "Editorial Team",
     "bio": "Artículos escritos y revisados en conjunto por el equipo de editores de la redacción.",
+    "bio_en": "Stories written and checked together by the newsroom's editors.",
 }
 DEMO_WRITER = {
     "slug": "demo-writer",
     "name": "Demo Writer",
     "bio": "Firma de la cuenta de demostración «writer», que redacta borradores y los envía a edición.",
+    "bio_en": "The byline of the demo «writer» account, which drafts stories and sends them to the editors.",
 }
 
 # The four topics every demo article draws from. Draft and scheduled articles

@@ -258,7 +258,7 @@ AGREEMENT = PageFeed(
     description_field="display_summary",
 )
 AUTHOR = PageFeed(
-    Author, lookup="bylines__author", about=_lazy("The latest stories by %(name)s."), description_field="bio"
+    Author, lookup="bylines__author", about=_lazy("The latest stories by %(name)s."), description_field="display_bio"
 )
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from newsroom.core.addresses import KeepsOldAddresses
 from newsroom.core.converters import slug_path
+from newsroom.core.editions import InLanguage, in_edition
 from newsroom.core.text import AddressSlugField, FillsSlug, slug_form_constraint
 
 
@@ -22,7 +23,11 @@ class Author(FillsSlug, KeepsOldAddresses, models.Model):
     slug_max_length = 140
     name = models.CharField(_("name"), max_length=120)
     slug = AddressSlugField(_("slug"), max_length=140, unique=True)
-    bio = models.TextField(_("bio"), blank=True, help_text=_("One or two sentences shown on the author page."))
+    bio = models.TextField(
+        _("bio"), blank=True, help_text=_("One or two sentences shown on the author page. In Spanish.")
+    )
+    # The English edition falls back to the Spanish bio, marked as Spanish.
+    bio_en = models.TextField(_("English bio"), blank=True)
     photo = models.ImageField(_("photo"), upload_to="authors/", blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -38,6 +43,10 @@ class Author(FillsSlug, KeepsOldAddresses, models.Model):
         verbose_name = _("author")
         verbose_name_plural = _("authors")
         constraints = [slug_form_constraint("author_slug_form")]
+
+    @property
+    def display_bio(self) -> InLanguage:
+        return in_edition({"es": self.bio, "en": self.bio_en})
 
     def __str__(self) -> str:
         return self.name

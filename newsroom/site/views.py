@@ -509,7 +509,7 @@ def author_detail(request, slug):
             "meta": page_meta(
                 request,
                 title=author.name,
-                description=author.bio or _("Stories by %(name)s.") % {"name": author.name},
+                description=author.display_bio or _("Stories by %(name)s.") % {"name": author.name},
                 type="profile",
                 page=page,
             ),

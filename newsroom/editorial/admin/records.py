@@ -47,7 +47,7 @@ class AuthorAdmin(AccentInsensitiveSearchMixin, ListCountsMixin, admin.ModelAdmi
     list_select_related = ["user"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    fields = ["name", "slug", "bio", "photo", "user"]
+    fields = ["name", "slug", "bio", "bio_en", "photo", "user"]
 
     def get_list_annotations(self, request) -> dict:
         return {"article_count": count_of(Byline, "author", only=known_articles(request.user, "article"))}
