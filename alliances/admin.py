@@ -16,7 +16,16 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from alliances.forms import AgreementAdminForm, AgreementPartyFormSet
-from alliances.models import Agreement, AgreementParty, AgreementSource, Country, Organization, Person, Sector
+from alliances.models import (
+    Agreement,
+    AgreementParticipant,
+    AgreementParty,
+    AgreementSource,
+    Country,
+    Organization,
+    Person,
+    Sector,
+)
 from newsroom.editorial.admin.helpers import (
     HTTPS_URLS,
     AccentInsensitiveSearchMixin,
@@ -140,6 +149,18 @@ class AgreementSourceInline(admin.TabularInline):
         return 1 if obj is None else 0
 
 
+class AgreementParticipantInline(SafeAutocompleteMixin, admin.TabularInline):
+    """Who signed, negotiated or lends under the agreement: a person or an
+    organisation per row (the model's constraint says which rows are
+    whole)."""
+
+    model = AgreementParticipant
+    formset = OwnRowsInlineFormSet
+    autocomplete_fields = ["person", "organization"]
+    fields = ["person", "organization", "role", "note"]
+    extra = 0
+
+
 @admin.register(Agreement)
 class AgreementAdmin(
     EditLockAdminMixin, HistoryAdminMixin, AccentInsensitiveSearchMixin, SafeAutocompleteMixin, admin.ModelAdmin
@@ -151,7 +172,7 @@ class AgreementAdmin(
     search_fields = ["title", "title_en"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["sectors", "supersedes", "part_of"]
-    inlines = [AgreementPartyInline, AgreementSourceInline]
+    inlines = [AgreementPartyInline, AgreementParticipantInline, AgreementSourceInline]
     fieldsets = [
         (None, {"fields": ["title", "title_en", "slug", ("kind", "status"), "summary", "summary_en"]}),
         (
@@ -190,23 +211,41 @@ class AgreementAdmin(
         return obj.display_date("signed_on")
 
 
-@admin.register(Person)
-class PersonAdmin(HistoryAdminMixin, AccentInsensitiveSearchMixin, SafeAutocompleteMixin, admin.ModelAdmin):
-    list_display = ["name", "role", "country"]
+class ProfileAdmin(HistoryAdminMixin, AccentInsensitiveSearchMixin, SafeAutocompleteMixin, admin.ModelAdmin):
+    """People and organisations. The autocomplete of the story form and of
+    the agreement's people searches their other names too ("Díaz-Canel
+    Bermúdez" finds Miguel Díaz-Canel), accents and capitals ignored."""
+
     list_select_related = ["country"]
-    list_filter = [("country", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["name", "role"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["country"]
-    fields = ["name", "slug", "role", "country"]
+    page_fields = ["note", "note_en", "photo", "photo_credit", "wikidata_id"]
+
+    def view_on_site(self, obj):
+        # Only while the page exists (a public story names it, or an
+        # agreement lists it): "View on site" must not lead to a 404.
+        return obj.get_absolute_url() if obj.old_address_was_public() else None
+
+
+@admin.register(Person)
+class PersonAdmin(ProfileAdmin):
+    list_display = ["name", "role", "country"]
+    list_filter = [("country", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["name", "aliases", "role", "role_en"]
+    search_help_text = _("Searches names, other names and roles.")
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "aliases", ("role", "role_en"), "country"]}),
+        (_("Page"), {"fields": ProfileAdmin.page_fields}),
+    ]
 
 
 @admin.register(Organization)
-class OrganizationAdmin(HistoryAdminMixin, AccentInsensitiveSearchMixin, SafeAutocompleteMixin, admin.ModelAdmin):
+class OrganizationAdmin(ProfileAdmin):
     list_display = ["name", "kind", "country"]
-    list_select_related = ["country"]
     list_filter = ["kind", ("country", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["country"]
-    fields = ["name", "slug", "kind", "country"]
+    search_fields = ["name", "aliases", "description", "description_en"]
+    search_help_text = _("Searches names, other names and descriptions.")
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "aliases", "kind", ("description", "description_en"), "country"]}),
+        (_("Page"), {"fields": ProfileAdmin.page_fields}),
+    ]

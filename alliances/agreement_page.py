@@ -20,9 +20,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Q, Subquery
-from django.db.models.functions import JSONObject
+from django.db.models.functions import Coalesce, JSONObject
 
-from alliances.models import Agreement, AgreementParty, AgreementSource, Country, Sector
+from alliances.models import (
+    Agreement,
+    AgreementParticipant,
+    AgreementParty,
+    AgreementSource,
+    Country,
+    Organization,
+    Person,
+    Sector,
+)
 from newsroom.core.db import TEXT, Statement, columns, instance_from_json, json_list, json_rows
 from newsroom.core.text import name_sort_key
 
@@ -31,8 +40,9 @@ COUNTRY_FIELDS = ("id", "name", "name_es", "slug", "iso2")
 # The stored document's shape: a document in another (older) one is written
 # again after ``migrate`` (refresh_missing). 2: countries' Spanish names;
 # 3: sectors' Spanish names and linked agreements' English titles (names
-# stored in both languages: the page picks its edition's when it prints).
-FORMAT = 3
+# stored in both languages: the page picks its edition's when it prints);
+# 4: the people and organisations in it.
+FORMAT = 4
 LINKED_AGREEMENT_FIELDS = ("id", "title", "title_en", "slug")
 SECTOR_FIELDS = ("id", "name", "name_es", "slug")
 BATCH = 500
@@ -80,6 +90,18 @@ def lists() -> dict:
         "part_of": json_rows(Agreement.objects.all(), "pk", outer="part_of_id", **columns(*LINKED_AGREEMENT_FIELDS)),
         "superseded_by": json_rows(Agreement.objects.all(), "supersedes", **columns(*LINKED_AGREEMENT_FIELDS)),
         "parts": json_rows(Agreement.objects.all(), "part_of", **columns(*LINKED_AGREEMENT_FIELDS)),
+        # Each with the name and address of its person or organisation.
+        "participants": json_rows(
+            AgreementParticipant.objects.all(),
+            "agreement",
+            id="id",
+            role="role",
+            note="note",
+            person_id="person_id",
+            organization_id="organization_id",
+            name=Coalesce("person__name", "organization__name"),
+            slug=Coalesce("person__slug", "organization__slug"),
+        ),
     }
 
 
@@ -164,6 +186,7 @@ class AgreementLists:
     part_of: Agreement | None = None
     superseded_by: list[Agreement] = field(default_factory=list)
     parts: list[Agreement] = field(default_factory=list)
+    participants: list[AgreementParticipant] = field(default_factory=list)
 
 
 def for_page(slug: str) -> Agreement | None:
@@ -223,6 +246,24 @@ def fill(agreement: Agreement, document: dict) -> Agreement:
         part_of=one("part_of"),
         superseded_by=linked("superseded_by"),
         parts=linked("parts"),
+        participants=participants_from_rows(rows["participants"]),
     )
     agreement.party_list = agreement.lists.parties
     return agreement
+
+
+def participants_from_rows(rows: list) -> list[AgreementParticipant]:
+    """The stored participants, people first, each in the order added, with
+    a person or organisation that knows its name and address."""
+    participants = []
+    for row in rows:
+        who = {"id": row.get("person_id") or row.get("organization_id"), "name": row["name"], "slug": row["slug"]}
+        participant = instance_from_json(
+            AgreementParticipant, {k: row[k] for k in ("id", "role", "note", "person_id", "organization_id")}
+        )
+        if row.get("person_id"):
+            participant.person = instance_from_json(Person, who)
+        else:
+            participant.organization = instance_from_json(Organization, who)
+        participants.append(participant)
+    return sorted(participants, key=lambda p: (p.person_id is None, p.pk))

@@ -12,6 +12,7 @@ import functools
 import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.formats import date_format
@@ -153,7 +154,7 @@ def choice_label(choices: type[models.TextChoices], value: str) -> str:
 
 class Agreement(FillsSlug, KeepsOldAddresses, models.Model):
     # The rows each version carries with it (reversion.register below).
-    HISTORY_FOLLOW = ("parties", "sources")
+    HISTORY_FOLLOW = ("parties", "sources", "participants")
     slug_source = "title"
 
     class Kind(models.TextChoices):
@@ -415,24 +416,104 @@ class AgreementSource(models.Model):
         return self.outlet
 
 
-class Person(FillsSlug, models.Model):
+WIKIDATA_ID = RegexValidator(r"^Q[1-9][0-9]*$", _("A Wikidata id is a Q followed by digits, for example Q57382."))
+
+
+class Profile(FillsSlug, KeepsOldAddresses, models.Model):
+    """What a person's and an organisation's page print besides the name:
+    the names they also go by (``aliases``, one per line, which search and
+    the admin's autocomplete know too), an editor's note in each edition, a
+    photo with its credit and a Wikidata id (``sameAs`` in structured
+    data).
+
+    A page exists while a public story names the record or an agreement
+    lists it (newsroom.site.selectors.profile_for_page): a name typed for
+    an embargoed story is not given away by its page, nor by a redirect
+    from its old address."""
+
+    route = ""
+    aliases = models.TextField(
+        _("also known as"),
+        blank=True,
+        help_text=_("Other names and spellings, one per line. Search and the story form find the record by them too."),
+    )
+    note = models.TextField(
+        _("note"), blank=True, help_text=_("A few sentences at the top of the page: who this is. In Spanish.")
+    )
+    note_en = models.TextField(_("English note"), blank=True)
+    photo = models.ImageField(_("photo"), upload_to="people/", blank=True)
+    photo_credit = models.CharField(_("photo credit"), max_length=200, blank=True)
+    wikidata_id = models.CharField(
+        _("Wikidata id"), max_length=20, blank=True, validators=[WIKIDATA_ID], help_text=_("For example Q57382.")
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return slug_path(self.route, self.slug)
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.leave_redirect()
+
+    def old_address_was_public(self) -> bool:
+        return self.agreement_roles.exists() or self.articles.published().exists()
+
+    @property
+    def alias_list(self) -> list[str]:
+        """The other names, cleaned: one per line, blanks and repeats gone."""
+        seen, names = {self.name.casefold()}, []
+        for line in self.aliases.splitlines():
+            name = " ".join(line.split())
+            if name and name.casefold() not in seen:
+                seen.add(name.casefold())
+                names.append(name)
+        return names
+
+    @property
+    def display_note(self) -> InLanguage:
+        return in_edition({"es": self.note, "en": self.note_en})
+
+    @property
+    def wikidata_url(self) -> str:
+        return f"https://www.wikidata.org/wiki/{self.wikidata_id}" if self.wikidata_id else ""
+
+
+def _wikidata_form(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(wikidata_id="") | Q(wikidata_id__regex=r"^Q[1-9][0-9]*$"),
+        name=name,
+        violation_error_message=WIKIDATA_ID.message,
+    )
+
+
+class Person(Profile):
     slug_max_length = 160
+    route = "alliances:person-detail"
     name = models.CharField(_("name"), max_length=150)
     slug = AddressSlugField(_("slug"), max_length=160, unique=True)
     role = models.CharField(_("role"), max_length=200, blank=True, help_text=_("For example: President of Iran."))
+    role_en = models.CharField(_("English role"), max_length=200, blank=True)
     country = models.ForeignKey(Country, on_delete=models.PROTECT, null=True, blank=True, related_name="people")
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
-        constraints = [slug_form_constraint("person_slug_form")]
+        constraints = [slug_form_constraint("person_slug_form"), _wikidata_form("person_wikidata_form")]
 
-    def __str__(self) -> str:
-        return self.name
+    @property
+    def display_role(self) -> InLanguage:
+        return in_edition({"es": self.role, "en": self.role_en})
 
 
-class Organization(FillsSlug, models.Model):
+class Organization(Profile):
+    route = "alliances:organization-detail"
+
     class Kind(models.TextChoices):
         GOVERNMENT = "government", _("Government body")
         MEDIA = "media", _("News outlet")
@@ -444,16 +525,102 @@ class Organization(FillsSlug, models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = AddressSlugField(_("slug"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    description = models.CharField(
+        _("description"), max_length=200, blank=True, help_text=_("For example: Russian state bank. In Spanish.")
+    )
+    description_en = models.CharField(_("English description"), max_length=200, blank=True)
     country = models.ForeignKey(Country, on_delete=models.PROTECT, null=True, blank=True, related_name="organizations")
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
-        constraints = [slug_form_constraint("organization_slug_form")]
+        constraints = [slug_form_constraint("organization_slug_form"), _wikidata_form("organization_wikidata_form")]
+
+    def get_kind_display(self) -> str:
+        return choice_label(self.Kind, self.kind)
+
+    @property
+    def display_role(self) -> InLanguage:
+        """What the page says the organisation is: its description in the
+        edition's language, else its kind."""
+        return in_edition({"es": self.description, "en": self.description_en}) or self.get_kind_display()
+
+
+class AgreementParticipant(models.Model):
+    """A person or an organisation in an agreement, and how: who signed it,
+    who negotiated it, the bank that lends under it. Exactly one of
+    ``person`` and ``organization`` is set. A person or organisation that
+    took part in an agreement cannot be deleted (the record of who signed
+    stays); remove the row first."""
+
+    class Role(models.TextChoices):
+        SIGNATORY = "signatory", _("Signed it")
+        REPRESENTATIVE = "representative", _("Represents a party")
+        NEGOTIATOR = "negotiator", _("Negotiated it")
+        ANNOUNCER = "announcer", _("Announced it")
+        LENDER = "lender", _("Lends under it")
+        OPERATOR = "operator", _("Carries it out")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="participants")
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreement_roles",
+        verbose_name=_("person"),
+    )
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreement_roles",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.SIGNATORY)
+    note = models.CharField(
+        _("as"),
+        max_length=200,
+        blank=True,
+        help_text=_("The capacity they acted in, for example: presidente de Irán. In Spanish."),
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("person or organisation")
+        verbose_name_plural = _("people and organisations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False, organization__isnull=True)
+                | Q(person__isnull=True, organization__isnull=False),
+                name="participant_is_person_or_organization",
+                violation_error_message=_("Choose a person or an organisation (one of the two)."),
+            ),
+            models.UniqueConstraint(
+                fields=["agreement", "person", "role"],
+                condition=Q(person__isnull=False),
+                name="unique_person_role_per_agreement",
+                violation_error_message=_("This person already has this role in the agreement."),
+            ),
+            models.UniqueConstraint(
+                fields=["agreement", "organization", "role"],
+                condition=Q(organization__isnull=False),
+                name="unique_organization_role_per_agreement",
+                violation_error_message=_("This organisation already has this role in the agreement."),
+            ),
+        ]
 
     def __str__(self) -> str:
-        return self.name
+        return f"{self.person or self.organization} ({self.get_role_display()})"
+
+    def get_role_display(self) -> str:
+        return choice_label(self.Role, self.role)
+
+    @property
+    def who(self) -> Person | Organization | None:
+        return self.person or self.organization
 
 
 class ArticleAgreement(ArticleStateCopy):
@@ -501,7 +668,7 @@ class ArticleAgreement(ArticleStateCopy):
 # many-to-many field saved inside the agreement's own version. Article links
 # are part of the article's version (newsroom.models).
 
-for _model in (AgreementParty, AgreementSource, Country, Person, Organization):
+for _model in (AgreementParty, AgreementSource, AgreementParticipant, Country, Person, Organization):
     reversion.register(_model)
 # The link's copies of its article's state are derived (newsroom.core.copies).
 reversion.register(ArticleAgreement, exclude=COPY_FIELDS)

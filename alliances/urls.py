@@ -10,4 +10,6 @@ urlpatterns = [
     path("countries/<uslug:slug>/", views.country_detail, name="country-detail"),
     path("agreements/", views.agreement_list, name="agreement-list"),
     path("agreements/<uslug:slug>/", views.agreement_detail, name="agreement-detail"),
+    path("people/<uslug:slug>/", views.person_detail, name="person-detail"),
+    path("organizations/<uslug:slug>/", views.organization_detail, name="organization-detail"),
 ]

@@ -21,11 +21,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from alliances import overview
-from alliances.models import Agreement, Country, Sector
+from alliances.models import Agreement, Country, Organization, Person, Sector
 from newsroom.pagecache import tags
 from newsroom.pagecache.pages import depends_on
 from newsroom.site import selectors
-from newsroom.site.views import page_meta, paginate, paginate_editions
+from newsroom.site.seo import profile_json_ld
+from newsroom.site.views import absolute_url, page_meta, paginate, paginate_editions
 
 
 def country_list(request):
@@ -201,4 +202,65 @@ def agreement_detail(request, slug):
             ),
             "breadcrumbs": [(_("Agreements"), reverse("alliances:agreement-list")), (agreement.display_title, "")],
         },
+    )
+
+
+def _profile_page(request, model, slug, cards, *, empty_text: str, kind: str):
+    """A person's or an organisation's page: who they are, the agreements
+    they took part in (with their role), and the public stories that name
+    them, paginated as a topic's are, in each edition."""
+    record = selectors.profile_for_page(model, slug)
+    if record is None:
+        # A renamed record's old address answers 301 (newsroom.site.middleware).
+        raise Http404("No such page")
+    page, others = paginate_editions(request, functools.partial(cards, record))
+    roles = selectors.agreement_roles(record)
+    depends_on(request, tags.tag(model, record.pk), tags.tags_of(Agreement, {r.agreement_id for r in roles}))
+    name = record.name
+    role = record.display_role
+    return render(
+        request,
+        "alliances/profile_detail.html",
+        {
+            "record": record,
+            "kind": kind,
+            "roles": roles,
+            "page": page,
+            "other_editions": others,
+            "empty_text": empty_text,
+            "feed_url": reverse(f"newsroom:{model._meta.model_name}-feed", kwargs={"slug": record.slug}),
+            "json_ld": profile_json_ld(record, page),
+            "meta": page_meta(
+                request,
+                title=name,
+                description=Truncator(record.display_note).chars(200)
+                or (f"{name}: {role}." if role else _("Stories about %(name)s.") % {"name": name}),
+                type="profile",
+                page=page,
+                image=absolute_url(record.photo.url) if record.photo else "",
+            ),
+            "breadcrumbs": [(name, "")],
+        },
+    )
+
+
+def person_detail(request, slug):
+    return _profile_page(
+        request,
+        Person,
+        slug,
+        selectors.person_cards,
+        empty_text=_("No published stories name this person yet."),
+        kind=_("Person"),
+    )
+
+
+def organization_detail(request, slug):
+    return _profile_page(
+        request,
+        Organization,
+        slug,
+        selectors.organization_cards,
+        empty_text=_("No published stories name this organisation yet."),
+        kind=_("Organisation"),
     )

@@ -280,6 +280,12 @@ def build_world() -> World:
             article=article, title=f"Video {token(state, 'video')}", url=f"https://video.example.org/{state}"
         )
         factories.ArticleAgreementFactory(article=article, agreement=agreement, note=f"Note {token(state, 'note')}")
+        # Reference records, as the agreement is: every writer reads them in
+        # the admin (README, "Roles"). Their public pages wait for the story.
+        person = factories.PersonFactory(name=f"Person of the {state} story")
+        organization = factories.OrganizationFactory(name=f"Organisation of the {state} story")
+        article.people.add(person)
+        article.organizations.add(organization)
         correction = Correction.objects.create(
             article=article, text=f"Correction {token(state, 'correction')}", created_by=editor
         )
@@ -306,6 +312,8 @@ def build_world() -> World:
             "author": byline.slug,
             "country": Country.objects.get(iso2=countries[state]).slug,
             "agreement": agreement.slug,
+            "person": person.slug,
+            "organization": organization.slug,
         }
         article_urls[state] = article.get_absolute_url()
         articles[state] = article.pk
@@ -1017,6 +1025,10 @@ PUBLIC_SLUGS = {
     "newsroom:country-feed": "country",
     "alliances:agreement-detail": "agreement",
     "newsroom:agreement-feed": "agreement",
+    "alliances:person-detail": "person",
+    "newsroom:person-feed": "person",
+    "alliances:organization-detail": "organization",
+    "newsroom:organization-feed": "organization",
 }
 #: Each page's feed answers 404 exactly when the page does.
 FEED_OF = {
@@ -1024,11 +1036,22 @@ FEED_OF = {
     "newsroom:author-feed": "newsroom:author-detail",
     "newsroom:country-feed": "alliances:country-detail",
     "newsroom:agreement-feed": "alliances:agreement-detail",
+    "newsroom:person-feed": "alliances:person-detail",
+    "newsroom:organization-feed": "alliances:organization-detail",
 }
 #: A page about a record that only the article in one state carries: found
 #: only once that article is public. (An author's, a country's and an
-#: agreement's pages exist anyway; they just do not list it.)
-ONLY_WHEN_PUBLIC = {"newsroom:article-detail", "newsroom:topic-detail", "newsroom:topic-feed"}
+#: agreement's pages exist anyway; they just do not list it. A person or an
+#: organisation named only by that article has no page until it is public.)
+ONLY_WHEN_PUBLIC = {
+    "newsroom:article-detail",
+    "newsroom:topic-detail",
+    "newsroom:topic-feed",
+    "alliances:person-detail",
+    "newsroom:person-feed",
+    "alliances:organization-detail",
+    "newsroom:organization-feed",
+}
 #: A preview link, by the state of its article.
 PREVIEW_STATUS = {"draft": 200, "review": 200, "scheduled": 200, "published": 302, "archived": 410, "deleted": 404}
 SEARCHES = ("Headline", "Shared topic", "Body", "Correction", "Outlet")

@@ -128,7 +128,8 @@ def test_article_json_ld_is_a_news_article_naming_what_it_is_about(client, setti
     mentions = {(node["@type"], node["name"]) for node in data["mentions"]}
     assert ("Legislation", "Russia–Iran 2001 cooperation treaty") in mentions
     assert ("Person", "Masoud Pezeshkian") in mentions
-    assert ("Organization", "Novikombank") in mentions
+    # schema.org's type for a bank (a kind of Organization).
+    assert ("BankOrCreditUnion", "Novikombank") in mentions
 
 
 def test_editor_text_cannot_close_the_json_ld_script(client):

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from alliances.models import AgreementParty
+from alliances.models import AgreementParticipant, AgreementParty
 from tests.factories import (
     AgreementFactory,
     AgreementSourceFactory,
@@ -46,6 +46,10 @@ class World:
         self.article = ArticleFactory(public=True, headline="The article", authors=[self.author])
         self.article.tags.add("main topic")
         self.article.countries.add(country("CU"))
+        self.person = PersonFactory(name="Main Person", aliases="Person\nM. Person", wikidata_id="Q1")
+        self.organization = OrganizationFactory(name="Main Bank", kind="bank", wikidata_id="Q2")
+        self.article.people.add(self.person)
+        self.article.organizations.add(self.organization)
 
     def grow(self, n: int) -> None:
         for _ in range(n):
@@ -73,6 +77,11 @@ class World:
             )
             other.countries.add(country("CU"), partner)
             ArticleAgreementFactory(article=other, agreement=self.agreement)
+            other.people.add(self.person)
+            other.organizations.add(self.organization)
+            AgreementParticipant.objects.create(agreement=agreement, person=self.person, note=f"as minister {i}")
+            AgreementParticipant.objects.create(agreement=agreement, organization=self.organization, role="lender")
+            AgreementParticipant.objects.create(agreement=self.agreement, person=PersonFactory(), role="negotiator")
             self.agreement.sectors.add(sector)
             AgreementSourceFactory(agreement=self.agreement)
 
@@ -88,6 +97,9 @@ class World:
             "agreement index, filtered": "/agreements/?country=cuba&kind=cooperation_agreement&status=signed",
             "agreement": self.agreement.get_absolute_url(),
             "author": self.author.get_absolute_url(),
+            "person": self.person.get_absolute_url(),
+            "organisation": self.organization.get_absolute_url(),
+            "person feed": self.person.get_absolute_url() + "feed/",
         }
 
 
@@ -106,6 +118,11 @@ BUDGET = {
     "agreement index, filtered": 9,
     "agreement": 5,
     "author": 5,
+    # The person or organisation (and whether it has a page), its roles in
+    # agreements, its cards.
+    "person": 6,
+    "organisation": 6,
+    "person feed": 4,
 }
 
 

@@ -13,6 +13,8 @@ from tests.factories import (
     ArticleAgreementFactory,
     ArticleFactory,
     AuthorFactory,
+    OrganizationFactory,
+    PersonFactory,
     non_public_states,
 )
 from tests.responses import parse_xml
@@ -42,7 +44,7 @@ def test_sitemap_index_points_at_every_section(client):
     urls = [s.findtext(f"{SM}loc") for s in index.findall(f"{SM}sitemap")]
     assert urls == [
         f"http://testserver/sitemap-{section}.xml"
-        for section in ("pages", "articles", "topics", "countries", "agreements", "authors")
+        for section in ("pages", "articles", "topics", "countries", "agreements", "authors", "people", "organizations")
     ]
     for url in urls:
         get_xml(client, url.removeprefix("http://testserver"))
@@ -165,10 +167,12 @@ def test_robots_txt_names_both_sitemaps_and_keeps_crawlers_out_of_admin(client):
     ("url", "budget"),
     [
         # Index: a count and a latest date per section (pages need neither).
-        ("/sitemap.xml", 10),
+        ("/sitemap.xml", 14),
         ("/sitemap-articles.xml", 2),
         ("/sitemap-topics.xml", 2),
         ("/sitemap-authors.xml", 2),
+        ("/sitemap-people.xml", 2),
+        ("/sitemap-organizations.xml", 2),
         ("/news-sitemap.xml", 1),
     ],
 )
@@ -177,6 +181,8 @@ def test_sitemaps_run_a_fixed_number_of_queries(client, django_assert_max_num_qu
     for i in range(count):
         article = ArticleFactory(public=True, topics=[f"topic {i}"], country_codes=["CU"], authors=[author])
         ArticleAgreementFactory(article=article)
+        article.people.add(PersonFactory())
+        article.organizations.add(OrganizationFactory())
     with django_assert_max_num_queries(budget):
         response = client.get(url)
     assert response.status_code == 200

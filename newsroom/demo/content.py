@@ -15,11 +15,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from alliances.models import Agreement, AgreementParty, ArticleAgreement, Organization
+from alliances.models import Agreement, AgreementParticipant, AgreementParty, ArticleAgreement, Organization
 
 Kind = Agreement.Kind
 Status = Agreement.Status
 Role = AgreementParty.Role
+Participant = AgreementParticipant.Role
 ABOUT = ArticleAgreement.Relation.ABOUT
 MENTIONS = ArticleAgreement.Relation.MENTIONS
 
@@ -39,18 +40,91 @@ SECTORS = {
     "media": ("Media", "Medios de comunicación"),
 }
 
+# Roles, notes and other names say only what the launch story does (STORY.md)
+# or what any reader knows (who is president where). The Wikidata id is set
+# only where it could be checked; the others are left for an editor.
 PEOPLE = [
-    {"slug": "vladimir-putin", "name": "Vladimir Putin", "role": "Presidente de Rusia", "country": "RU"},
-    {"slug": "masoud-pezeshkian", "name": "Masoud Pezeshkian", "role": "Presidente de Irán", "country": "IR"},
-    {"slug": "miguel-diaz-canel", "name": "Miguel Díaz-Canel", "role": "Presidente de Cuba", "country": "CU"},
-    {"slug": "ali-jafarian", "name": "Ali Jafarian", "role": "Ministro de Salud de Irán", "country": "IR"},
+    {
+        "slug": "vladimir-putin",
+        "name": "Vladimir Putin",
+        "role": "Presidente de Rusia",
+        "role_en": "President of Russia",
+        "country": "RU",
+        "aliases": "Putin\nVladímir Putin",
+        "wikidata_id": "Q7747",
+        "note": "Seguimos los acuerdos de Moscú con Irán y con Cuba.",
+        "note_en": "We follow Moscow's agreements with Iran and with Cuba.",
+    },
+    {
+        "slug": "masoud-pezeshkian",
+        "name": "Masoud Pezeshkian",
+        "role": "Presidente de Irán",
+        "role_en": "President of Iran",
+        "country": "IR",
+        "aliases": "Pezeshkian\nMasud Pezeshkián",
+        "note": "Tenía previsto firmar en Moscú el tratado de asociación estratégica integral con Rusia.",
+        "note_en": "He was due to sign the comprehensive strategic partnership treaty with Russia in Moscow.",
+    },
+    {
+        "slug": "miguel-diaz-canel",
+        "name": "Miguel Díaz-Canel",
+        "role": "Presidente de Cuba",
+        "role_en": "President of Cuba",
+        "country": "CU",
+        "aliases": "Díaz-Canel\nMiguel Díaz-Canel Bermúdez",
+        "note": "Su gobierno estrecha los lazos de Cuba con Rusia y con Irán.",
+        "note_en": "His government is drawing Cuba closer to Russia and to Iran.",
+    },
+    {
+        "slug": "ali-jafarian",
+        "name": "Ali Jafarian",
+        "role": "Ministro de Salud de Irán",
+        "role_en": "Iran's Minister of Health",
+        "country": "IR",
+        "aliases": "Jafarian",
+        "note": "Calificó de «estratégica» la cooperación de Irán con Cuba.",
+        "note_en": "He called Iran's cooperation with Cuba \u201cstrategic\u201d.",
+    },
 ]
 
 ORGANIZATIONS = [
-    {"slug": "irna", "name": "IRNA", "kind": Organization.Kind.MEDIA, "country": "IR"},
-    {"slug": "infobae", "name": "Infobae", "kind": Organization.Kind.MEDIA, "country": "AR"},
-    {"slug": "europa-press", "name": "Europa Press", "kind": Organization.Kind.MEDIA, "country": "ES"},
-    {"slug": "novikombank", "name": "Novikombank", "kind": Organization.Kind.BANK, "country": "RU"},
+    {
+        "slug": "irna",
+        "name": "IRNA",
+        "kind": Organization.Kind.MEDIA,
+        "country": "IR",
+        "description": "Agencia estatal de noticias de Irán",
+        "description_en": "Iran's state news agency",
+        "aliases": "Agencia de Noticias de la República Islámica\nIslamic Republic News Agency",
+        "note": "La agencia estatal iraní informó de las conversaciones sobre tecnología entre Irán y Cuba.",
+        "note_en": "Iran's state agency reported on the technology talks between Iran and Cuba.",
+    },
+    {
+        "slug": "infobae",
+        "name": "Infobae",
+        "kind": Organization.Kind.MEDIA,
+        "country": "AR",
+        "description": "Diario digital argentino",
+        "description_en": "Argentine online newspaper",
+    },
+    {
+        "slug": "europa-press",
+        "name": "Europa Press",
+        "kind": Organization.Kind.MEDIA,
+        "country": "ES",
+        "description": "Agencia de noticias española",
+        "description_en": "Spanish news agency",
+    },
+    {
+        "slug": "novikombank",
+        "name": "Novikombank",
+        "kind": Organization.Kind.BANK,
+        "country": "RU",
+        "description": "Banco ruso con sucursal en Cuba",
+        "description_en": "Russian bank with a branch in Cuba",
+        "note": "El banco ruso abrió una sucursal en Cuba.",
+        "note_en": "The Russian bank opened a branch in Cuba.",
+    },
 ]
 
 
@@ -72,6 +146,8 @@ class AgreementSpec:
     # The English edition's title and summary (the same facts, nothing more).
     title_en: str = ""
     summary_en: str = ""
+    # (person slug, AgreementParticipant role, "as ..." in Spanish)
+    participants: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 PARTNERSHIP = "asociacion-estrategica-iran-cuba"
@@ -171,6 +247,11 @@ AGREEMENTS = [
         sectors=["energy", "transport", "manufacturing"],
         sources=["Europa Press"],
         supersedes=TREATY_2001,
+        # Due to sign it, not yet signed: each represents his country.
+        participants=[
+            ("masoud-pezeshkian", Participant.REPRESENTATIVE, "presidente de Irán"),
+            ("vladimir-putin", Participant.REPRESENTATIVE, "presidente de Rusia"),
+        ],
     ),
     AgreementSpec(
         slug=CREDIT,

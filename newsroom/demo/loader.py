@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from alliances.models import (
     Agreement,
+    AgreementParticipant,
     AgreementParty,
     AgreementSource,
     ArticleAgreement,
@@ -93,7 +94,7 @@ def load() -> Result:
         }
         agreements = {}
         for spec in content.AGREEMENTS:
-            agreements[spec.slug] = _agreement(spec, agreements, sectors, countries, result)
+            agreements[spec.slug] = _agreement(spec, agreements, sectors, countries, people, result)
 
         authors = {
             "editorial-team": _create_once(Author, result, **content.EDITORIAL_TEAM),
@@ -162,7 +163,7 @@ def _writer_author(writer, result: Result) -> Author:
     return _create_once(Author, result, **content.DEMO_WRITER, user=writer if linked else None)
 
 
-def _agreement(spec, agreements, sectors, countries, result: Result) -> Agreement:
+def _agreement(spec, agreements, sectors, countries, people, result: Result) -> Agreement:
     existing = Agreement.objects.filter(slug=spec.slug).first()
     if existing is not None:
         return existing
@@ -193,6 +194,10 @@ def _agreement(spec, agreements, sectors, countries, result: Result) -> Agreemen
         source.full_clean()
         source.save()
     agreement.sectors.set([sectors[slug] for slug in spec.sectors])
+    for slug, role, note in spec.participants:
+        participant = AgreementParticipant(agreement=agreement, person=people[slug], role=role, note=note)
+        participant.full_clean()
+        participant.save()
     result.created["agreements"] += 1
     return agreement
 

@@ -27,11 +27,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from alliances.models import Agreement, Country
+from alliances.models import Agreement, Country, Organization, Person
 from newsroom.core.editions import split_path
 from newsroom.models import Article, Author, Topic
 from newsroom.pagecache import tags
 from newsroom.pagecache.pages import depends_on
+from newsroom.site import selectors
 from newsroom.site.views import moved_to
 
 FEED_ITEMS = 30
@@ -238,7 +239,18 @@ class PageFeed(LatestArticlesFeed):
             return HttpResponsePermanentRedirect(target + "feed/")
 
 
-# The four page feeds.
+class ProfileFeed(PageFeed):
+    """A person's or an organisation's feed: there exactly when the page is
+    (selectors.profile_for_page), its description the page's note."""
+
+    def get_object(self, request, slug):
+        record = selectors.profile_for_page(self.model, slug)
+        if record is None:
+            raise Http404("No such page")
+        return record
+
+
+# The page feeds.
 TOPIC = PageFeed(
     Topic,
     lookup="tags",
@@ -265,3 +277,14 @@ AUTHOR = PageFeed(
 def _kind(path: str) -> str:
     """The kind of page at ``path`` ("topics"), whatever its edition."""
     return split_path(path)[1].split("/")[1]
+
+
+PERSON = ProfileFeed(
+    Person, lookup="people", about=_lazy("The latest stories about %(name)s."), description_field="display_note"
+)
+ORGANIZATION = ProfileFeed(
+    Organization,
+    lookup="organizations",
+    about=_lazy("The latest stories about %(name)s."),
+    description_field="display_note",
+)

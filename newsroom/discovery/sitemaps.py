@@ -9,7 +9,8 @@ default edition's); a story is listed at its own address, in its language's
 edition, with its public translation and itself as alternates. A section past the
 protocol's 50,000 URLs is split into pages (?p=2, ...) and the index lists
 each page. Listing pages (topics, countries, authors) appear only once they
-have a public article. Every article read starts from
+have a public article; people and organisations once a public article
+names them or an agreement lists them. Every article read starts from
 ``Article.objects.published()``.
 """
 
@@ -19,12 +20,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import F, Max, OuterRef, QuerySet, Subquery
+from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from alliances.models import Agreement
+from alliances.models import Agreement, AgreementParticipant, Organization, Person
 from newsroom.core import editions
 from newsroom.core.converters import slug_path
 from newsroom.discovery.feeds import xml_text
@@ -170,6 +171,48 @@ class AgreementSitemap(EditionsSitemap):
         return Agreement.objects.aggregate(latest=Max("updated_at"))["latest"]
 
 
+class _ProfileSitemap(EditionsSitemap):
+    """People or organisations with a page (selectors.profile_for_page:
+    named by a public story, or in an agreement), each with the time of its
+    newest public story, if any."""
+
+    model = None
+    column = ""
+
+    def public_links(self) -> QuerySet:
+        links = Article._meta.get_field(self.link_field).remote_field.through
+        return links.objects.filter(article__in=Article.objects.published())
+
+    def items(self):
+        public = self.public_links()
+        newest = (
+            public.filter(**{self.column: OuterRef("pk")})
+            .order_by("-article__published_at")
+            .values("article__published_at")[:1]
+        )
+        in_agreement = AgreementParticipant.objects.filter(**{f"{self.column}__isnull": False})
+        return (
+            self.model.objects.filter(Q(pk__in=public.values(self.column)) | Q(pk__in=in_agreement.values(self.column)))
+            .annotate(latest=Subquery(newest))
+            .only("slug")
+            .order_by("slug")
+        )
+
+    def lastmod(self, item):
+        return item.latest
+
+    def get_latest_lastmod(self):
+        return self.public_links().aggregate(latest=Max("article__published_at"))["latest"]
+
+
+class PersonSitemap(_ProfileSitemap):
+    model, column, link_field = Person, "person", "people"
+
+
+class OrganizationSitemap(_ProfileSitemap):
+    model, column, link_field = Organization, "organization", "organizations"
+
+
 SITEMAPS = {
     "pages": PageSitemap,
     "articles": ArticleSitemap,
@@ -177,6 +220,8 @@ SITEMAPS = {
     "countries": CountrySitemap,
     "agreements": AgreementSitemap,
     "authors": AuthorSitemap,
+    "people": PersonSitemap,
+    "organizations": OrganizationSitemap,
 }
 
 

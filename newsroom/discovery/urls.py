@@ -2,7 +2,7 @@
 
 Search and the feeds are reader pages, part of the "newsroom" namespace and
 of every edition (/feed/, /en/feed/). The feed of a topic, country, agreement
-or author page lives under that page's address (/countries/cuba/feed/), even
+author, person or organisation page lives under that page's address (/countries/cuba/feed/), even
 for the pages that the alliances app serves. The sitemaps and robots.txt
 (``unprefixed``) list every edition's pages and are not in one: they are
 named at the root, as /health/ is."""
@@ -21,6 +21,8 @@ urlpatterns = [
     path("countries/<uslug:slug>/feed/", feeds.COUNTRY, name="country-feed"),
     path("agreements/<uslug:slug>/feed/", feeds.AGREEMENT, name="agreement-feed"),
     path("authors/<uslug:slug>/feed/", feeds.AUTHOR, name="author-feed"),
+    path("people/<uslug:slug>/feed/", feeds.PERSON, name="person-feed"),
+    path("organizations/<uslug:slug>/feed/", feeds.ORGANIZATION, name="organization-feed"),
 ]
 
 unprefixed = [

@@ -2,8 +2,9 @@
 
 A cached page is stored with the tags of what it prints: ``article-12`` for
 a story whose page it is or whose card sits in its related box,
-``topic-3`` / ``country-7`` / ``agreement-5`` / ``author-2`` for the list of
-stories a topic, country, agreement or author page (or feed) shows,
+``topic-3`` / ``country-7`` / ``agreement-5`` / ``author-2`` / ``person-4`` /
+``organization-6`` for the list of stories a topic, country, agreement,
+author, person or organisation page (or feed) shows,
 ``latest`` for the newest stories site-wide (home page, main feed), ``nav``
 for the header's sections, and ``all``, which every page carries.
 
@@ -21,18 +22,21 @@ A change touches (``tags_for_change``):
 | Change                                  | Tags                                           |
 |-----------------------------------------|------------------------------------------------|
 | article saved or deleted                | article-N, latest, its topics, countries,      |
-|                                         | agreements and authors, and its translation's  |
-|                                         | article-M (whose page names it)                |
+|                                         | agreements, authors, people and organisations, |
+|                                         | and its translation's article-M (whose page    |
+|                                         | names it)                                      |
 | topic or country link added or removed  | topic-N / country-N, article-N                 |
 | agreement link, byline                  | agreement-N / author-N, article-N              |
-| correction, source, video, people links | article-N                                      |
+| people or organisations linked          | person-N / organization-N, article-N           |
+| correction, source, video               | article-N                                      |
 | agreement saved or deleted              | agreement-N, country-N of its parties          |
 | party, agreement source, sectors        | agreement-N (and the party's country-N)        |
+| person or organisation in an agreement  | agreement-N, person-N / organization-N         |
 | country overview rewritten              | country-N                                      |
-| topic, country, author renamed/deleted  | its own tag: its page and list; the stories    |
-|                                         | that print its name follow when the queued     |
+| topic, country, author, person or       | its own tag: its page and list; the stories    |
+| organisation renamed/deleted            | that print its name follow when the queued     |
 |                                         | rewrite of their copies sends rows_rewritten   |
-| person, organisation, sector, alias     | nothing but ``any`` (printed only through the  |
+| sector, alias                           | nothing but ``any`` (printed only through the  |
 |                                         | stored copies, rewritten as above)             |
 | created without links (a new topic)     | nothing but ``any``                            |
 | editorial log, preview links, redirects | nothing (no cached page prints them; redirects |
@@ -56,6 +60,7 @@ from collections.abc import Iterable
 
 from alliances.models import (
     Agreement,
+    AgreementParticipant,
     AgreementParty,
     AgreementSource,
     ArticleAgreement,
@@ -85,7 +90,15 @@ LATEST = "latest"
 NAV = "nav"
 
 # The prefix of each model whose rows have a page (or a list on one).
-PREFIXES = {Article: "article", Topic: "topic", Country: "country", Agreement: "agreement", Author: "author"}
+PREFIXES = {
+    Article: "article",
+    Topic: "topic",
+    Country: "country",
+    Agreement: "agreement",
+    Author: "author",
+    Person: "person",
+    Organization: "organization",
+}
 NAMED = (Topic, Country, Author, Person, Organization, Sector, TopicAlias)
 UNSHOWN = (EditorialEvent, PreviewLink, Redirect)
 
@@ -100,7 +113,8 @@ def tags_of(model: type, pks: Iterable) -> set[str]:
 
 def links_by_article(article_ids: Iterable[int]) -> dict[int, set[str]]:
     """The list pages each article appears on: its topics, countries,
-    agreements and authors (four queries, however many articles)."""
+    agreements, authors, people and organisations (six queries, however
+    many articles)."""
     ids = list(article_ids)
     links: dict[int, set[str]] = {pk: set() for pk in ids}
     if not ids:
@@ -110,6 +124,13 @@ def links_by_article(article_ids: Iterable[int]) -> dict[int, set[str]]:
         (Country, TaggedCountry.objects.filter(content_object_id__in=ids).values_list("content_object_id", "tag_id")),
         (Agreement, ArticleAgreement.objects.filter(article_id__in=ids).values_list("article_id", "agreement_id")),
         (Author, Byline.objects.filter(article_id__in=ids).values_list("article_id", "author_id")),
+        (Person, Article.people.through.objects.filter(article_id__in=ids).values_list("article_id", "person_id")),
+        (
+            Organization,
+            Article.organizations.through.objects.filter(article_id__in=ids).values_list(
+                "article_id", "organization_id"
+            ),
+        ),
     )
     for model, rows in tables:
         for article_id, pk in rows:
@@ -172,6 +193,9 @@ def tags_for_change(instance, *, created: bool = False) -> set[str]:
         return {tag(Agreement, instance.agreement_id), tag(Country, instance.country_id)}
     if isinstance(instance, AgreementSource):
         return {tag(Agreement, instance.agreement_id)}
+    if isinstance(instance, AgreementParticipant):
+        who = tag(Person, instance.person_id) if instance.person_id else tag(Organization, instance.organization_id)
+        return {tag(Agreement, instance.agreement_id), who}
     if isinstance(instance, CountryOverview):
         return {tag(Country, instance.country_id)}
     if isinstance(instance, NAMED):

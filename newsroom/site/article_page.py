@@ -102,9 +102,15 @@ def fill(article: Article, document: dict) -> ArticleLists:
             instance_from_json(ArticleAgreement, r, agreement=_agreement(r["agreement"]))
             for r in sorted(rows["agreement_links"], key=_by("relation", "id"))
         ],
-        people=[instance_from_json(Person, r) for r in sorted(rows["people"], key=_by("name", "id"))],
+        # (Rows stored before FORMAT 5 lack the English roles, descriptions
+        # and Wikidata ids: none are shown until migrate writes them again.)
+        people=[
+            instance_from_json(Person, {"role_en": "", "wikidata_id": "", **r})
+            for r in sorted(rows["people"], key=_by("name", "id"))
+        ],
         organizations=[
-            instance_from_json(Organization, r) for r in sorted(rows["organizations"], key=_by("name", "id"))
+            instance_from_json(Organization, {"description": "", "description_en": "", "wikidata_id": "", **r})
+            for r in sorted(rows["organizations"], key=_by("name", "id"))
         ],
         # (A document stored before documents.FORMAT 4 names no translation.)
         translation=next(

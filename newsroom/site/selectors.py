@@ -12,12 +12,20 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import get_language
 
 from alliances import agreement_page
-from alliances.models import Agreement, AgreementParty, ArticleAgreement, Country
+from alliances.models import (
+    Agreement,
+    AgreementParticipant,
+    AgreementParty,
+    ArticleAgreement,
+    Country,
+    Organization,
+    Person,
+)
 from alliances.queries import agreements_by_recency, party_to
 from newsroom.core.cachestore import store
 from newsroom.core.converters import slug_path
@@ -242,13 +250,21 @@ def _latest_ids(language, now):
     return Article.objects.published(now=now).filter(language=language).order_by("-published_at", "-pk").values("pk")
 
 
-def _author_ids(language, now, *, author_id):
-    return (
-        Article.objects.published(now=now)
-        .filter(bylines__author_id=author_id, language=language)
-        .order_by("-published_at", "-pk")
-        .values("pk")
-    )
+def _ids_through(lookup: str):
+    """The ids of one edition's public stories whose ``lookup`` (through a
+    link table: bylines, people, organisations) is the list's record, newest
+    first: the join of the links with the articles."""
+
+    def ids(language, now, **values):
+        (record_id,) = values.values()
+        return (
+            Article.objects.published(now=now)
+            .filter(**{lookup: record_id}, language=language)
+            .order_by("-published_at", "-pk")
+            .values("pk")
+        )
+
+    return ids
 
 
 def _agreement_ids(language, now, *, agreement_id):
@@ -282,7 +298,9 @@ LISTED = {
     )
     for model in (TaggedTopic, TaggedCountry)
 }
-AUTHOR_CARDS = EditionList(_author_ids, "translation_key", author_id=NUMBER)
+AUTHOR_CARDS = EditionList(_ids_through("bylines__author_id"), "translation_key", author_id=NUMBER)
+PERSON_CARDS = EditionList(_ids_through("people"), "translation_key", person_id=NUMBER)
+ORGANIZATION_CARDS = EditionList(_ids_through("organizations"), "translation_key", organization_id=NUMBER)
 AGREEMENT_CARDS = EditionList(
     _agreement_ids, "article__translation_key", _with_relation, extra=("relation",), agreement_id=NUMBER
 )
@@ -319,6 +337,19 @@ def country_cards(country: Country, offset: int, limit: int, language=None, othe
 
 def author_cards(author: Author, offset: int, limit: int, language=None, other=None, others=0) -> list[Article]:
     return AUTHOR_CARDS(offset, limit, language, other, others, author_id=author.pk)
+
+
+def person_cards(person: Person, offset: int, limit: int, language=None, other=None, others=0) -> list[Article]:
+    """The public articles about or naming ``person`` (as :func:`author_cards`:
+    a join of the links with the articles, newest first; see
+    :func:`profile_for_page` on why no copies)."""
+    return PERSON_CARDS(offset, limit, language, other, others, person_id=person.pk)
+
+
+def organization_cards(
+    organization: Organization, offset: int, limit: int, language=None, other=None, others=0
+) -> list[Article]:
+    return ORGANIZATION_CARDS(offset, limit, language, other, others, organization_id=organization.pk)
 
 
 def agreement_cards(
@@ -442,3 +473,55 @@ def agreement_for_page(slug: str) -> Agreement | None:
     """The agreement at ``slug`` with what its page prints read ahead (see
     alliances.agreement_page), or None: one query."""
     return agreement_page.for_page(slug)
+
+
+# People and organisations ------------------------------------------------------
+
+
+def _profile_statement(model):
+    links = Article.people.through if model is Person else Article.organizations.through
+    column = "person" if model is Person else "organization"
+
+    def query(*, now, slug):
+        public_story = Article.objects.published(now=now).filter(
+            pk__in=links.objects.filter(**{column: OuterRef(OuterRef("pk"))}).values("article_id")
+        )
+        in_agreement = AgreementParticipant.objects.filter(**{column: OuterRef("pk")})
+        return model.objects.filter(slug=slug).filter(Exists(in_agreement) | Exists(public_story)).order_by("pk")[:1]
+
+    return Statement(query, [f.attname for f in model._meta.concrete_fields], now=MOMENT, slug=TEXT)
+
+
+PROFILES = {model: _profile_statement(model) for model in (Person, Organization)}
+
+
+def profile_for_page(model, slug: str) -> Person | Organization | None:
+    """The person or organisation at ``slug``, if it has a public page: while
+    an agreement lists it (agreements are public records) or a public story
+    names it. A name typed into an embargoed story has no page until the
+    story is out, as a topic has none (one query).
+
+    Their stories are read by joining the link table with the articles, as
+    an author's are: no copies of the articles' state on the links (as
+    topics and countries have, newsroom.stored.listings), since a person is
+    on far fewer stories than a topic, and the story form saves the links
+    through Django's own many-to-many table."""
+    found = PROFILES[model](now=timezone.now(), slug=slug)
+    return found[0] if found else None
+
+
+def agreement_roles(record: Person | Organization) -> list[AgreementParticipant]:
+    """What ``record`` did in each agreement, with the agreement, newest
+    agreement first (one query)."""
+    column = "person" if isinstance(record, Person) else "organization"
+    rows = (
+        AgreementParticipant.objects.filter(**{column: record.pk})
+        .select_related("agreement")
+        .order_by(
+            F("agreement__signed_on").desc(nulls_last=True),
+            F("agreement__announced_on").desc(nulls_last=True),
+            "agreement_id",
+            "pk",
+        )
+    )
+    return list(rows)

@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 
-from alliances.models import ArticleAgreement
+from alliances.models import ArticleAgreement, Organization, Person
 from newsroom.editorial import translations
 from newsroom.models import Article
 from newsroom.site import article_page
@@ -50,6 +50,52 @@ def _agreement(agreement) -> dict:
     }
 
 
+# schema.org's more precise types for some kinds of organisation.
+ORGANIZATION_TYPES = {
+    Organization.Kind.GOVERNMENT: "GovernmentOrganization",
+    Organization.Kind.MEDIA: "NewsMediaOrganization",
+    Organization.Kind.BANK: "BankOrCreditUnion",
+    Organization.Kind.COMPANY: "Corporation",
+}
+
+
+def _profile(record: Person | Organization, *, full: bool = False) -> dict:
+    """A person or an organisation as a schema.org node: name, page, role,
+    Wikidata ``sameAs``; with ``full``, what its own page adds (other names,
+    the note, the photo)."""
+    if isinstance(record, Person):
+        node = {"@type": "Person", "name": record.name}
+        if record.display_role:
+            node["jobTitle"] = record.display_role
+    else:
+        node = {"@type": ORGANIZATION_TYPES.get(record.kind, "Organization"), "name": record.name}
+        if record.description or record.description_en:
+            node["description"] = record.display_role
+    node["url"] = absolute_url(record.get_absolute_url())
+    if record.wikidata_id:
+        node["sameAs"] = record.wikidata_url
+    if full:
+        if record.alias_list:
+            node["alternateName"] = record.alias_list
+        if record.display_note:
+            node["description"] = record.display_note
+        if record.photo:
+            node["image"] = absolute_url(record.photo.url)
+    return node
+
+
+def profile_json_ld(record: Person | Organization, page=None):
+    """A person's or organisation's page as schema.org ``ProfilePage`` whose
+    main entity is the record (no queries)."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "ProfilePage",
+        "url": absolute_url(record.get_absolute_url()),
+        "mainEntity": _profile(record, full=True),
+    }
+    return json_ld(data)
+
+
 def article_structured_data(article: Article) -> dict:
     """schema.org NewsArticle for ``article``, from what the article page has
     already fetched (no queries of its own)."""
@@ -59,8 +105,8 @@ def article_structured_data(article: Article) -> dict:
     about = [_country(c) for c in lists.countries]
     about += [_agreement(link.agreement) for link in links if link.relation == ArticleAgreement.Relation.ABOUT]
     mentions = [_agreement(link.agreement) for link in links if link.relation == ArticleAgreement.Relation.MENTIONS]
-    mentions += [{"@type": "Person", "name": p.name, **({"jobTitle": p.role} if p.role else {})} for p in lists.people]
-    mentions += [{"@type": "Organization", "name": o.name} for o in lists.organizations]
+    mentions += [_profile(p) for p in lists.people]
+    mentions += [_profile(o) for o in lists.organizations]
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",

@@ -45,8 +45,9 @@ BATCH = 500
 # one are written again after ``migrate`` (refresh_missing). 2: the parties'
 # countries carry their Spanish names; 3: topics their reader names in both
 # languages (the card's kicker too), agreements their English titles; 4:
-# the article's translation.
-FORMAT = 4
+# the article's translation; 5: people's English roles, organisations'
+# descriptions, both with their Wikidata ids.
+FORMAT = 5
 
 
 def card_kicker() -> Subquery:
@@ -131,6 +132,8 @@ def page_lists() -> dict[str, Subquery]:
             name="person__name",
             slug="person__slug",
             role="person__role",
+            role_en="person__role_en",
+            wikidata_id="person__wikidata_id",
             country_id="person__country_id",
         ),
         "organizations": json_rows(
@@ -140,6 +143,9 @@ def page_lists() -> dict[str, Subquery]:
             name="organization__name",
             slug="organization__slug",
             kind="organization__kind",
+            description="organization__description",
+            description_en="organization__description_en",
+            wikidata_id="organization__wikidata_id",
             country_id="organization__country_id",
         ),
         # The other article of its translation pair (none, or one), whatever

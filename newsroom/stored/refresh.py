@@ -38,7 +38,8 @@ queues the rest (newsroom.stored.followups) for a worker after the commit:
 | author renamed                      |                             | article documents of its       |
 |                                     |                             | articles                       |
 | person, organisation renamed or     |                             | article documents and search   |
-| deleted                             |                             | vectors of its articles        |
+| deleted                             |                             | vectors of its articles,       |
+|                                     |                             | agreement pages listing it     |
 | topic renamed or deleted            |                             | search vector, article         |
 |                                     |                             | documents of its articles      |
 | country renamed                     |                             | search vector, article         |
@@ -50,7 +51,8 @@ queues the rest (newsroom.stored.followups) for a worker after the commit:
 | agreement deleted                   |                             | linked agreement pages,        |
 |                                     |                             | country overviews              |
 | party added, moved or removed       | agreement page              | article documents, overviews   |
-| agreement source or sectors changed | agreement page              |                                |
+| agreement source or sectors changed,| agreement page              |                                |
+| a person or organisation in it      |                             |                                |
 | sector renamed or deleted           |                             | agreement pages                |
 | ``manage.py migrate``               | documents and overviews not stored yet                       |
 | every write of the three apps       | page cache: tags held       | page cache: tags marked, last  |
@@ -93,6 +95,7 @@ from django.dispatch import Signal
 from alliances import agreement_page, overview
 from alliances.models import (
     Agreement,
+    AgreementParticipant,
     AgreementParty,
     AgreementSource,
     ArticleAgreement,
@@ -253,8 +256,10 @@ def author_saved(sender, instance, created, **kwargs):
 
 
 def named_saved(sender, instance, created, **kwargs):
-    """A person or organisation renamed: the articles that list it."""
+    """A person or organisation renamed: the articles and agreements that
+    list it."""
     if not created:
+        later(AGREEMENT_PAGES, instance.agreement_roles.values_list("agreement_id", flat=True))
         for through in (Article.people.through, Article.organizations.through):
             if any(f.related_model is sender for f in through._meta.fields if f.is_relation):
                 ids = list(
@@ -361,7 +366,7 @@ def agreement_countries_changed(sender, instance, action, reverse, pk_set, **kwa
 
 
 def agreement_row_changed(sender, instance, origin=None, **kwargs):
-    """An agreement's source saved or deleted."""
+    """An agreement's source, person or organisation saved or deleted."""
     if not isinstance(origin, Agreement):
         agreement_page.refresh([instance.agreement_id])
 
@@ -464,6 +469,8 @@ RULES = (
     ),
     Rule("agreement source saved", post_save, AgreementSource, agreement_row_changed),
     Rule("agreement source deleted", post_delete, AgreementSource, agreement_row_changed),
+    Rule("agreement participant saved", post_save, AgreementParticipant, agreement_row_changed),
+    Rule("agreement participant deleted", post_delete, AgreementParticipant, agreement_row_changed),
     Rule("agreement sectors changed", m2m_changed, Agreement.sectors.through, sectors_changed),
     Rule("sector renamed", post_save, Sector, sector_saved),
     Rule("sector about to be deleted", pre_delete, Sector, sector_deleting),

@@ -79,6 +79,17 @@ def _names(registry, app_label: str, model_name: str, article_fk: str, name) -> 
     )
 
 
+def _with_aliases(registry, column: str):
+    """The name of the linked person or organisation (``column``) and the
+    other names it goes by, as one text: a story naming Miguel Díaz-Canel is
+    found by "Díaz-Canel Bermúdez" too. Before the aliases existed (an older
+    migration's ``registry``) the name alone."""
+    model = registry.get_model("alliances", "Person" if column == "person" else "Organization")
+    if not any(f.name == "aliases" for f in model._meta.get_fields()):
+        return F(f"{column}__name")
+    return Concat(f"{column}__name", Value(" "), f"{column}__aliases", output_field=TextField())
+
+
 def _body_text_sql():
     """The body's text in SQL: tags (and stray highlight markers) become spaces."""
     return Func(
@@ -108,8 +119,10 @@ def _refresh_tsvector(articles: QuerySet, registry) -> None:
         Concat("tag__name", Value(" "), "tag__name_es", output_field=TextField()),
     )
     agreements = _names(registry, "alliances", "ArticleAgreement", "article", "agreement__title")
-    people = _names(registry, "newsroom", "Article_people", "article", "person__name")
-    organizations = _names(registry, "newsroom", "Article_organizations", "article", "organization__name")
+    people = _names(registry, "newsroom", "Article_people", "article", _with_aliases(registry, "person"))
+    organizations = _names(
+        registry, "newsroom", "Article_organizations", "article", _with_aliases(registry, "organization")
+    )
     sources = _names(registry, "newsroom", "Source", "article", "outlet")
 
     def weighted(config: str):
@@ -149,9 +162,9 @@ def _refresh_folded(article_model, all_ids: list[int], registry, using: str, bat
     agreement_links = registry.get_model("alliances", "ArticleAgreement")._base_manager.using(using)
     # People, organisations and sources: (model, article column, name column).
     named = (
-        ("Article_people", "article_id", "person__name"),
-        ("Article_organizations", "article_id", "organization__name"),
-        ("Source", "article_id", "outlet"),
+        ("Article_people", "article_id", _with_aliases(registry, "person")),
+        ("Article_organizations", "article_id", _with_aliases(registry, "organization")),
+        ("Source", "article_id", F("outlet")),
     )
     for start in range(0, len(all_ids), batch):
         ids = all_ids[start : start + batch]
