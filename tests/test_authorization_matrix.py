@@ -59,6 +59,8 @@ from newsroom.models import (
     Article,
     Correction,
     EditorialEvent,
+    FrontPage,
+    FrontPageLead,
     PreviewLink,
     Redirect,
     RelatedVideo,
@@ -112,6 +114,8 @@ MODEL_POLICY = {
     "newsroom.author":         ("LV",   "LVACD",   "LVACD"),
     "newsroom.editorialevent": ("",     "LV",      "LV"),
     "newsroom.redirect":       ("",     "LVACD",   "LVACD"),
+    # One front page, arranged by editors; its list opens it.
+    "newsroom.frontpage":      ("",     "LVC",     "LVC"),
     "alliances.country":       ("LV",   "LVACDR",  "LVACDR"),
     "alliances.sector":        ("LV",   "LVACD",   "LVACD"),
     "alliances.agreement":     ("LV",   "LVACDRU", "LVACDRU"),
@@ -340,6 +344,9 @@ def build_world() -> World:
     one(factories.AgreementFactory(title="Standing agreement"))
     one(factories.PersonFactory(name="Official"))
     one(factories.OrganizationFactory(name="Agency"))
+    front = FrontPage.get()
+    FrontPageLead.objects.create(front=front, article_id=articles["published"])
+    one(front)
     one(other)
     one(Group.objects.get(name="Writer"))
     one(AccessAttempt.objects.create(username="x", ip_address="10.0.0.1", failures_since_start=1))

@@ -10,6 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from alliances.models import AgreementParticipant, AgreementParty
+from newsroom.models import FrontPage, FrontPageFeature, FrontPageLead, FrontPageTopic, Topic
+from newsroom.models.front import FEATURED_SLOTS
 from tests.factories import (
     AgreementFactory,
     AgreementSourceFactory,
@@ -50,6 +52,7 @@ class World:
         self.organization = OrganizationFactory(name="Main Bank", kind="bank", wikidata_id="Q2")
         self.article.people.add(self.person)
         self.article.organizations.add(self.organization)
+        FrontPageLead.objects.create(front=FrontPage.get(), article=self.article)
 
     def grow(self, n: int) -> None:
         for _ in range(n):
@@ -79,6 +82,10 @@ class World:
             ArticleAgreementFactory(article=other, agreement=self.agreement)
             other.people.add(self.person)
             other.organizations.add(self.organization)
+            front = FrontPage.get()
+            if i < FEATURED_SLOTS:
+                FrontPageFeature.objects.create(front=front, article=other, position=i)
+                FrontPageTopic.objects.create(front=front, topic=Topic.objects.get(name=f"topic {i}"), position=i)
             AgreementParticipant.objects.create(agreement=agreement, person=self.person, note=f"as minister {i}")
             AgreementParticipant.objects.create(agreement=agreement, organization=self.organization, role="lender")
             AgreementParticipant.objects.create(agreement=self.agreement, person=PersonFactory(), role="negotiator")
@@ -108,7 +115,8 @@ class World:
 # next scheduled story, which are cached between requests. A list's first page
 # reads its own edition's cards and the other edition's block in one query.
 BUDGET = {
-    "home": 3,
+    # The editors' picks (one row) and their cards with the topic blocks'.
+    "home": 5,
     "article": 5,
     "topic index": 4,
     "topic": 5,

@@ -357,6 +357,9 @@ TOPIC_NAMES = {
     GEOPOLITICS: ("Geopolítica", "Geopolitics"),
 }
 
+# The front page's topic blocks, in order.
+FRONT_TOPICS = [GEOPOLITICS, SANCTIONS]
+
 HERO_FILENAME = "iran-rusia-cuba-ilustracion.png"
 
 

@@ -37,7 +37,7 @@ from newsroom.core.text import topic_key
 from newsroom.demo import content
 from newsroom.demo.image import hero_image_png
 from newsroom.editorial import history, services, translations
-from newsroom.models import Article, Author, Byline, Source, Topic
+from newsroom.models import Article, Author, Byline, FrontPage, FrontPageLead, FrontPageTopic, Source, Topic
 
 
 class DemoError(Exception):
@@ -116,9 +116,25 @@ def load() -> Result:
             )
             if spec.slug == content.LAUNCH_SLUG:
                 result.launch = article
-        for spec in content.TRANSLATIONS:
-            _translation(spec, now=now, editor=editor, result=result)
+        translated = [_translation(spec, now=now, editor=editor, result=result) for spec in content.TRANSLATIONS]
+        _front_page([result.launch, *translated], editor)
     return result
+
+
+def _front_page(leads, editor) -> None:
+    """The launch story leads the Spanish edition and its translation the
+    English one; the geopolitics and sanctions topics get blocks. Only on a
+    front page nobody has arranged yet: an editor's picks are never changed."""
+    if FrontPageLead.objects.exists() or FrontPageTopic.objects.exists():
+        return
+    page = FrontPage.get()
+    for article in leads:
+        if article is not None and article.is_public:
+            FrontPageLead.objects.create(front=page, article=article, created_by=editor)
+    for position, name in enumerate(content.FRONT_TOPICS, start=1):
+        topic = Topic.objects.filter(key=topic_key(name)).first()
+        if topic is not None:
+            FrontPageTopic.objects.create(front=page, topic=topic, position=position)
 
 
 def _create_once(model: type[models.Model], result: Result, *, slug: str, **fields) -> models.Model:

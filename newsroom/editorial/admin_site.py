@@ -144,7 +144,8 @@ class NewsroomAdminSite(admin.AdminSite):
         super().register(model_or_iterable, guarded, **options)
 
     def index(self, request, extra_context=None):
-        return super().index(request, {"desk": desk.desk_sections(request.user), **(extra_context or {})})
+        context = {"desk": desk.desk_sections(request.user), "front": desk.front_summary(request.user)}
+        return super().index(request, {**context, **(extra_context or {})})
 
     def autocomplete_view(self, request):
         return GuardedAutocompleteView.as_view(admin_site=self)(request)

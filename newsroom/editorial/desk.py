@@ -360,3 +360,47 @@ def arrange_form(adminform, inline_admin_formsets, inline_after: dict) -> list[t
         sections.extend(("inline", inline) for inline in by_fieldset.get(str(fieldset.name), []))
     sections.extend(("inline", inline) for inline in last)
     return sections
+
+
+# -- The front page ----------------------------------------------------------------
+
+
+@dataclass
+class FrontEdition:
+    """One edition's front page as the desk shows it: the lead now (a pick,
+    or None when the newest story leads), the changes of lead still to come,
+    the featured stories shown, and the picks that are not shown because
+    their story is not public any more (or not yet)."""
+
+    language: str
+    label: str
+    lead: Article | None = None
+    upcoming: list = field(default_factory=list)
+    featured: list = field(default_factory=list)
+    hidden: list = field(default_factory=list)
+
+
+def front_summary(user) -> list[FrontEdition]:
+    """The front page of each edition, for an editor's desk (two queries);
+    nothing for anyone else."""
+    if not services.can_publish(user):
+        return []
+    from newsroom.models import FrontPageFeature, FrontPageLead
+
+    now = timezone.now()
+    editions = {code: FrontEdition(code, str(label)) for code, label in Article.Language.choices}
+    for pick in FrontPageLead.objects.select_related("article").order_by("-starts_at", "-pk"):
+        edition = editions.get(pick.article.language)
+        if edition is None:
+            continue
+        if pick.starts_at > now:
+            edition.upcoming.insert(0, pick)
+        elif edition.lead is None and pick.article.is_visible():
+            edition.lead = pick.article
+        elif edition.lead is None:
+            edition.hidden.append(pick.article)
+    for pick in FrontPageFeature.objects.select_related("article").order_by("position", "pk"):
+        edition = editions.get(pick.article.language)
+        if edition is not None:
+            (edition.featured if pick.article.is_visible() else edition.hidden).append(pick.article)
+    return list(editions.values())

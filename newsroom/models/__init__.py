@@ -17,6 +17,7 @@ from newsroom.models.articles import (
     RelatedVideo,
     Source,
 )
+from newsroom.models.front import FrontPage, FrontPageFeature, FrontPageLead, FrontPageTopic
 from newsroom.models.people import Author, can_publish
 from newsroom.models.topics import ArticleTagLink, TaggedCountry, TaggedTopic, Topic, TopicAlias, TopicQuerySet
 from newsroom.models.visibility import public_q
@@ -41,6 +42,10 @@ __all__ = [
     "Byline",
     "Correction",
     "EditorialEvent",
+    "FrontPage",
+    "FrontPageFeature",
+    "FrontPageLead",
+    "FrontPageTopic",
     "Kicker",
     "ArticleTagLink",
     "PreviewLink",

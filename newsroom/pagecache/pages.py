@@ -25,7 +25,8 @@ How a tag is marked, and what may never lag:
 * A scheduled story appears by itself at its time (the visibility rule reads
   the clock). A page that shows a tag of a story scheduled before its entry
   would expire (its topics, countries, agreements, authors, ``latest``) is
-  stored only until that time.
+  stored only until that time; so is the home page before a change of lead
+  an editor scheduled (``front``).
 * Allowed to lag: the header's most covered topics and countries (counted
   once a minute, newsroom.site.selectors.active_sections, which marks ``nav``
   when the list changes), and related lists, which the stored copies re-rank
@@ -83,7 +84,8 @@ from django.utils.http import parse_http_date_safe
 from newsroom.core.cachestore import store
 from newsroom.models import Article
 from newsroom.pagecache import tags as page_tags
-from newsroom.pagecache.tags import ALL, ANY, LATEST, NAV
+from newsroom.pagecache.tags import ALL, ANY, FRONT, LATEST, NAV
+from newsroom.stored import front
 
 logger = logging.getLogger(__name__)
 
@@ -222,7 +224,8 @@ def _mark(tags: set[str], *, held: bool) -> None:
     marked = clock is not FAILED and safely(
         lambda: store().set_many({TAG_KEY.format(tag): clock for tag in tags}, timeout=None) == [], False
     )
-    if LATEST in tags:
+    if LATEST in tags or FRONT in tags:
+        # The schedule of stories and of changes of lead is looked up again.
         safely(lambda: store().delete(SCHEDULE_KEY))
     if held:
         _release(tags)
@@ -382,6 +385,8 @@ def _scheduled() -> list[tuple[float, frozenset[str]]]:
         (when.timestamp(), frozenset({page_tags.tag(Article, pk), LATEST} | links[pk] | translations[pk]))
         for pk, when in upcoming
     ]
+    # A change of lead an editor scheduled ("from 18:00") shows by itself too.
+    items += [(when, frozenset({FRONT})) for when in front.upcoming_leads(horizon)]
     safely(lambda: store().set(SCHEDULE_KEY, (now + SCHEDULE_REFRESH_SECONDS, items), SCHEDULE_REFRESH_SECONDS))
     return items
 

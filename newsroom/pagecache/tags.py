@@ -5,7 +5,8 @@ a story whose page it is or whose card sits in its related box,
 ``topic-3`` / ``country-7`` / ``agreement-5`` / ``author-2`` / ``person-4`` /
 ``organization-6`` for the list of stories a topic, country, agreement,
 author, person or organisation page (or feed) shows,
-``latest`` for the newest stories site-wide (home page, main feed), ``nav``
+``latest`` for the newest stories site-wide (home page, main feed), ``front``
+for the editors' picks on the home page, ``nav``
 for the header's sections, and ``all``, which every page carries.
 
 A list names its record, not each card: a save of a story marks the lists
@@ -33,6 +34,7 @@ A change touches (``tags_for_change``):
 | party, agreement source, sectors        | agreement-N (and the party's country-N)        |
 | person or organisation in an agreement  | agreement-N, person-N / organization-N         |
 | country overview rewritten              | country-N                                      |
+| front page picks, their document        | front (the home page)                          |
 | topic, country, author, person or       | its own tag: its page and list; the stories    |
 | organisation renamed/deleted            | that print its name follow when the queued     |
 |                                         | rewrite of their copies sends rows_rewritten   |
@@ -76,6 +78,10 @@ from newsroom.models import (
     Author,
     Byline,
     EditorialEvent,
+    FrontPage,
+    FrontPageFeature,
+    FrontPageLead,
+    FrontPageTopic,
     PreviewLink,
     Redirect,
     TaggedCountry,
@@ -86,6 +92,7 @@ from newsroom.models import (
 
 ALL = "all"
 ANY = "any"
+FRONT = "front"
 LATEST = "latest"
 NAV = "nav"
 
@@ -198,6 +205,8 @@ def tags_for_change(instance, *, created: bool = False) -> set[str]:
         return {tag(Agreement, instance.agreement_id), who}
     if isinstance(instance, CountryOverview):
         return {tag(Country, instance.country_id)}
+    if isinstance(instance, FrontPage | FrontPageLead | FrontPageFeature | FrontPageTopic):
+        return {FRONT}
     if isinstance(instance, NAMED):
         return {tag(model, instance.pk)} if model in PREFIXES and not created else set()
     article_id = getattr(instance, "article_id", None)

@@ -29,10 +29,24 @@ from alliances.models import (
 from alliances.queries import agreements_by_recency, party_to
 from newsroom.core.cachestore import store
 from newsroom.core.converters import slug_path
-from newsroom.core.db import IDS, MOMENT, NUMBER, ORDERED_IDS, OTHER_TEXT, TEXT, Position, Statement, Together
+from newsroom.core.db import (
+    IDS,
+    MOMENT,
+    NUMBER,
+    ORDERED_IDS,
+    OTHER_TEXT,
+    TEXT,
+    JSONList,
+    Parameter,
+    Position,
+    Statement,
+    Together,
+    json_list,
+)
 from newsroom.core.editions import InLanguage, in_edition
 from newsroom.core.text import name_sort_key
-from newsroom.models import CARD_FIELDS, Article, Author, TaggedCountry, TaggedTopic, Topic, public_q
+from newsroom.models import CARD_FIELDS, Article, Author, FrontPage, TaggedCountry, TaggedTopic, Topic, public_q
+from newsroom.models.front import FEATURED_SLOTS, TOPIC_BLOCKS
 from newsroom.pagecache import pages as page_cache
 from newsroom.site import article_page
 from newsroom.stored import listings, related
@@ -525,3 +539,112 @@ def agreement_roles(record: Person | Organization) -> list[AgreementParticipant]
         )
     )
     return list(rows)
+
+
+# The front page -----------------------------------------------------------------
+
+# Stories in a topic block.
+BLOCK_CARDS = 4
+
+
+@dataclass
+class TopicBlock:
+    topic: SectionLink
+    cards: list
+
+
+@dataclass
+class Front:
+    """What the editors picked for one edition's home page, as it stands
+    now: the lead (None: the newest story leads), the featured stories in
+    their order, and each block topic's stories (newest first, the picks
+    left out: ``blocks()`` takes the first few). Picks whose story is not
+    public are left out; so are blocks without a story."""
+
+    lead: Article | None
+    featured: list
+    candidates: list
+    shown: set
+
+    def blocks(self, exclude=()) -> list[TopicBlock]:
+        """The topic blocks, none repeating a story shown above them
+        (the picks, and ``exclude``: the lead when nobody picked one)."""
+        blocks = []
+        for topic, cards in self.candidates:
+            cards = [card for card in cards if card.pk not in exclude][:BLOCK_CARDS]
+            if cards:
+                blocks.append(TopicBlock(topic, cards))
+        return blocks
+
+
+FRONT_DOCUMENT = Statement(lambda: FrontPage.objects.filter(pk=FrontPage.SINGLETON)[:1], ["id", "data"])
+# One parameter per block's topic (each needs a marker of its own); a block
+# left empty is asked about topic 0, which has no stories.
+BLOCK_TOPICS = {f"topic_{i}": Parameter(-2_000_003 - i) for i in range(TOPIC_BLOCKS)}
+
+
+def _front_cards(*, now, language, picks, **topics):
+    """The picked stories and each block topic's newest ones in
+    ``language`` (each an index range of the topic's links), in one
+    statement; each card says which block topics it carries."""
+    chosen = [topics[name] for name in BLOCK_TOPICS]
+    arms = [Article.objects.filter(pk__any=picks).values("pk")]
+    # A block shows BLOCK_CARDS stories, none of them a pick shown above it.
+    arms += [
+        listings.edition_ids(TaggedTopic, topic, language, now=now)[: BLOCK_CARDS + 1 + FEATURED_SLOTS]
+        for topic in chosen
+    ]
+    carried = (
+        TaggedTopic.objects.filter(content_object_id=OuterRef("pk"), tag_id__in=chosen)
+        .order_by()
+        .values("content_object_id")
+        .annotate(ids=JSONList("tag_id"))
+        .values("ids")
+    )
+    return (
+        Article.objects.published(now=now)
+        .for_listing()
+        .filter(pk__in=Together(*arms))
+        .annotate(block_topics=Subquery(carried))
+    )
+
+
+FRONT_CARDS = Statement(
+    _front_cards, CARD_COLUMNS, ("block_topics",), now=MOMENT, language=TEXT, picks=IDS, **BLOCK_TOPICS
+)
+
+
+def front_page(language: str | None = None) -> Front:
+    """The editors' front page for ``language``'s edition (the active one):
+    two queries, the picks' document and their cards with the blocks'."""
+    language = language or get_language()
+    now = timezone.now()
+    found = FRONT_DOCUMENT()
+    data = found[0].data if found else {}
+    if not data:
+        return Front(None, [], [], set())
+    moment = now.timestamp()
+    leads = [pk for pk, lang, starts in data.get("leads", []) if lang == language and starts <= moment]
+    features = [pk for pk, lang in data.get("features", []) if lang == language]
+    topics = data.get("topics", [])[:TOPIC_BLOCKS]
+    values = {name: (topics[i][0] if i < len(topics) else 0) for i, name in enumerate(BLOCK_TOPICS)}
+    cards = FRONT_CARDS(now=now, language=language, picks=frozenset(leads + features), **values)
+    by_id = {card.pk: card for card in cards if card.language == language}
+    # The newest pick whose story is public leads; the picks before it are
+    # scheduled stories not yet out, or stories since pulled.
+    lead = next((by_id[pk] for pk in leads if pk in by_id), None)
+    featured = [by_id[pk] for pk in features if pk in by_id and by_id[pk] is not lead][:FEATURED_SLOTS]
+    shown = {card.pk for card in ([lead] if lead else []) + featured}
+    candidates = []
+    for topic_id, slug, name_es, name_en in topics:
+        cards = sorted(
+            (
+                card
+                for card in by_id.values()
+                if topic_id in json_list(card.block_topics) and card.pk not in shown and card.pk not in features
+            ),
+            key=lambda card: (card.published_at, card.pk),
+            reverse=True,
+        )
+        candidates.append((SectionLink("newsroom:topic-detail", slug, name_en, name_es, 0), cards))
+    return Front(lead, featured, candidates, shown)

@@ -229,17 +229,27 @@ def page_meta(
 
 
 def home(request):
+    """The front page: the editors' lead and featured stories of this
+    edition (selectors.front_page), the newest stories below them, filling
+    any slot nobody picked, then the topic blocks the editors chose."""
+    front = selectors.front_page()
     articles, others = edition_lists(
-        request, lambda _offset, limit, *edition: selectors.latest_articles(limit, *edition), HOME_LATEST + 1
+        request,
+        lambda _offset, limit, *edition: selectors.latest_articles(limit, *edition),
+        HOME_LATEST + 1 + len(front.shown),
     )
+    latest = [article for article in articles if article.pk not in front.shown]
+    lead = front.lead or (latest.pop(0) if latest else None)
     sections = selectors.active_sections()
-    depends_on(request, tags.LATEST)
+    depends_on(request, tags.LATEST, tags.FRONT)
     return render(
         request,
         "newsroom/home.html",
         {
-            "lead": articles[0] if articles else None,
-            "articles": articles[1:],
+            "lead": lead,
+            "featured": front.featured,
+            "articles": latest[:HOME_LATEST],
+            "blocks": front.blocks(exclude={lead.pk} if lead else set()),
             "other_editions": others,
             "active_topics": sections["topics"],
             "active_countries": sections["countries"],

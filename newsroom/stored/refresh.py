@@ -54,6 +54,9 @@ queues the rest (newsroom.stored.followups) for a worker after the commit:
 | agreement source or sectors changed,| agreement page              |                                |
 | a person or organisation in it      |                             |                                |
 | sector renamed or deleted           |                             | agreement pages                |
+| front page pick added, changed or   | the front page's document   |                                |
+| removed; a topic with a block       |                             |                                |
+| renamed                             |                             |                                |
 | ``manage.py migrate``               | documents and overviews not stored yet                       |
 | every write of the three apps       | page cache: tags held       | page cache: tags marked, last  |
 
@@ -104,8 +107,21 @@ from alliances.models import (
     Person,
     Sector,
 )
-from newsroom.models import Article, Author, Byline, Correction, RelatedVideo, Source, TaggedCountry, TaggedTopic, Topic
-from newsroom.stored import documents, listings, related
+from newsroom.models import (
+    Article,
+    Author,
+    Byline,
+    Correction,
+    FrontPageFeature,
+    FrontPageLead,
+    FrontPageTopic,
+    RelatedVideo,
+    Source,
+    TaggedCountry,
+    TaggedTopic,
+    Topic,
+)
+from newsroom.stored import documents, front, listings, related
 from newsroom.stored.followups import AGREEMENT_PAGES, DOCUMENTS, OVERVIEWS, RELATED, SEARCH_VECTORS, later
 from newsroom.stored.search_vector import refresh_search_vector
 from newsroom.stored.signals import rows_rewritten
@@ -285,6 +301,16 @@ def named_deleted(sender, instance, **kwargs):
     later(SEARCH_VECTORS, getattr(instance, "articles_before_delete", []))
 
 
+def front_pick_changed(sender, instance, **kwargs):
+    """A lead, featured story or topic block added, changed or removed."""
+    front.refresh()
+
+
+def front_topic_renamed(sender, instance, created, **kwargs):
+    if not created and FrontPageTopic.objects.filter(topic=instance).exists():
+        front.refresh()
+
+
 def topic_saved(sender, instance, created, **kwargs):
     if not created:
         ids = _articles_of(TaggedTopic, "tag", instance)
@@ -441,6 +467,12 @@ RULES = (
     ),
     *(Rule(f"{model.__name__} deleted", post_delete, model, named_deleted) for model in (Person, Organization)),
     Rule("topic renamed", post_save, Topic, topic_saved),
+    Rule("topic renamed: the front page's blocks", post_save, Topic, front_topic_renamed),
+    *(
+        Rule(f"{model.__name__} {verb}", signal, model, front_pick_changed)
+        for model in (FrontPageLead, FrontPageFeature, FrontPageTopic)
+        for verb, signal in (("saved", post_save), ("deleted", post_delete))
+    ),
     Rule("topic about to be deleted", pre_delete, Topic, topic_deleting),
     Rule("topic deleted", post_delete, Topic, topic_deleted),
     Rule("country renamed: search vector, documents", post_save, Country, country_saved),

@@ -6,4 +6,4 @@ The admin stays thin: state changes go through ``newsroom.editorial.services``
 (the same functions the shell and tests use).
 """
 
-from newsroom.editorial.admin import articles, records, workflow  # noqa: F401 - registers the screens
+from newsroom.editorial.admin import articles, front, records, workflow  # noqa: F401 - registers the screens
