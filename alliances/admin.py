@@ -37,6 +37,7 @@ from newsroom.editorial.admin.helpers import (
 )
 from newsroom.editorial.admin_history import EditLockAdminMixin, HistoryAdminMixin
 from newsroom.editorial.forms import OwnRowsInlineFormSet
+from newsroom.editorial.uploads import IMAGE_UPLOADS
 from newsroom.models import TaggedCountry
 
 
@@ -216,6 +217,7 @@ class ProfileAdmin(HistoryAdminMixin, AccentInsensitiveSearchMixin, SafeAutocomp
     the agreement's people searches their other names too ("Díaz-Canel
     Bermúdez" finds Miguel Díaz-Canel), accents and capitals ignored."""
 
+    formfield_overrides = IMAGE_UPLOADS
     list_select_related = ["country"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["country"]
