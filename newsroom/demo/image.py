@@ -12,8 +12,9 @@ from __future__ import annotations
 import functools
 import io
 import math
+import random
 
-from PIL import Image, ImageChops, ImageDraw
+from PIL import Image, ImageChops, ImageDraw, ImageFilter
 
 WIDTH, HEIGHT = 1600, 900
 # Drawn at twice the size and scaled down: Pillow does not antialias shapes.
@@ -95,3 +96,41 @@ def hero_image_png() -> bytes:
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()
+
+
+def photograph_jpeg(width: int = 2400, height: int = 1600, seed: int = 7) -> bytes:
+    """A stand-in for a press photograph, as a JPEG at quality 90: what the
+    page-weight budget of a story is measured with (tests/test_page_weight.py,
+    bench/run.py). Not shown in the demo. The flat illustration above
+    compresses far better than a photograph would, so it would flatter the
+    measurement; this one has what a photograph has: a light gradient, many
+    overlapping soft shapes of every size, texture at middle and fine scale.
+    At 800 px its WebP weighs about what a news photo's does (40-50 KB;
+    tests/test_renditions.py keeps it in that range)."""
+    rng = random.Random(seed)  # noqa: S311 - a picture, the same every run; nothing secret
+
+    def noise(cells: int) -> Image.Image:
+        # Random values on a coarse grid, smoothly enlarged: detail of one scale.
+        w, h = max(2, width * cells // 2400), max(2, height * cells // 2400)
+        return Image.frombytes("L", (w, h), rng.randbytes(w * h)).resize((width, height), Image.BICUBIC)
+
+    light = Image.linear_gradient("L").resize((width, height))
+    scene = Image.merge("RGB", [light.point(lambda v, a=a, b=b: int(v * a + b)) for a, b in SKY])
+    draw = ImageDraw.Draw(scene)
+    for _ in range(700):
+        size = int(width * rng.choice((0.25, 0.1, 0.05, 0.02, 0.01)) * rng.uniform(0.5, 1.5))
+        x, y = rng.randrange(width), rng.randrange(height)
+        base = rng.randrange(50, 200)
+        colour = tuple(max(0, min(255, base + rng.randrange(-40, 40))) for _ in range(3))
+        shape = draw.rectangle if rng.random() < 0.33 else draw.ellipse
+        shape((x, y, x + size, y + int(size * rng.uniform(0.3, 2.5))), fill=colour)
+    scene = scene.filter(ImageFilter.GaussianBlur(3))
+    scene = Image.blend(scene, Image.merge("RGB", [noise(60)] * 3), 0.12)
+    scene = Image.blend(scene, Image.merge("RGB", [noise(600)] * 3), 0.12)
+    buffer = io.BytesIO()
+    scene.save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
+# Per channel (red, green, blue): the gradient's scale and offset.
+SKY = ((0.5, 90), (0.45, 100), (0.3, 120))

@@ -78,6 +78,6 @@ for _model in (TaggedTopic, TaggedCountry):
     reversion.register(_model, exclude=COPY_FIELDS)
 reversion.register(
     Article,
-    exclude=["search_vector", "related", "card", "page_lists"],
+    exclude=["search_vector", "related", "card", "page_lists", "image_renditions"],
     follow=Article.HISTORY_FOLLOW,
 )

@@ -53,7 +53,18 @@ BODY_EXTENSIONS = {
 # three timestamps and four other columns per row that no card shows. Also
 # translation_key: the other edition's block on a list page leaves out the
 # stories that have a translation in the page's language.
-CARD_FIELDS = ("headline", "slug", "dek", "image", "image_alt", "status", "published_at", "language", "translation_key")
+CARD_FIELDS = (
+    "headline",
+    "slug",
+    "dek",
+    "image",
+    "image_renditions",
+    "image_alt",
+    "status",
+    "published_at",
+    "language",
+    "translation_key",
+)
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -187,6 +198,11 @@ class Article(FillsSlug, KeepsOldAddresses, models.Model):
         blank=True,
         help_text=_("What the picture shows, for readers who cannot see it."),
     )
+    # The image's copies at the widths readers' screens need, in WebP and
+    # JPEG (newsroom.stored.renditions writes them after the save commits;
+    # newsroom.core.renditions names them): {"source", "width", "height",
+    # "widths"}. NULL until written, and for an article without an image.
+    image_renditions = models.JSONField(null=True, blank=True, editable=False)
     image_caption = models.CharField(_("image caption"), max_length=400, blank=True)
     image_credit = models.CharField(_("image credit"), max_length=200, blank=True)
     authors = models.ManyToManyField(Author, through="Byline", related_name="articles", blank=True)

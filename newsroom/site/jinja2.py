@@ -32,6 +32,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.files.storage import default_storage
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template import defaultfilters
@@ -44,6 +45,7 @@ from markupsafe import Markup
 from alliances import display
 from alliances.models import day_text
 from newsroom.core import editions, formats
+from newsroom.core.renditions import Picture, picture
 from newsroom.core.text import without_controls
 from newsroom.site import selectors, seo
 
@@ -187,6 +189,7 @@ class Card(NamedTuple):
     dek: str
     language: str
     image_url: str
+    picture: Picture | None  # the image's renditions, when made
     kicker: Kicker | None
     authors: tuple[str, ...]
     iso: str
@@ -205,6 +208,7 @@ def card(article) -> Card:
         dek=article.dek,
         language=article.language,
         image_url=article.image.url if article.image else "",
+        picture=picture_of(article),
         kicker=Kicker(kicker.display_name, kicker.get_absolute_url()) if kicker else None,
         authors=tuple(article.author_names()),
         iso=published.replace(microsecond=0).isoformat() if published else "",
@@ -241,12 +245,28 @@ def _stored_card_key(article) -> tuple | None:
         article.dek,
         article.language,
         str(article.__dict__.get("image") or ""),
+        # Which copies exist (the widths, and the file they were made from).
+        _renditions_key(article.__dict__.get("image_renditions")),
         article.published_at,
         tuple(kicker) if kicker else None,
         tuple(row["name"] for row in stored.get("bylines", ())),
         getattr(article, "relation", None) or "",
         timezone.get_current_timezone_name(),
     )
+
+
+def _renditions_key(document) -> tuple | None:
+    if not document:
+        return None
+    return (document.get("source"), document.get("width"), document.get("height"), tuple(document.get("widths", ())))
+
+
+def picture_of(article) -> Picture | None:
+    """The renditions of ``article``'s image as a page prints them
+    (newsroom.core.renditions), or None: no image, or no copies of it yet."""
+    if not article.image:
+        return None
+    return picture(article.__dict__.get("image_renditions"), article.image.name, default_storage.url)
 
 
 @pass_environment
@@ -412,6 +432,7 @@ def environment(**options) -> Environment:
         page_url=page_url,
         now=now,
         article_json_ld=seo.article_json_ld,
+        picture_of=picture_of,
         lang_attr=lang_attr,
         agreement_timeline=display.agreement_timeline,
     )

@@ -41,7 +41,7 @@ from django_tasks import task
 from alliances import agreement_page, overview
 from alliances.models import Country
 from newsroom.models import Article
-from newsroom.stored import documents, related
+from newsroom.stored import documents, related, renditions
 from newsroom.stored.search_vector import refresh_search_vector
 from newsroom.stored.signals import rows_rewritten
 
@@ -50,6 +50,7 @@ SEARCH_VECTORS = "search_vectors"
 DOCUMENTS = "documents"
 AGREEMENT_PAGES = "agreement_pages"
 OVERVIEWS = "overviews"
+RENDITIONS = "renditions"
 
 
 @task()
@@ -88,6 +89,15 @@ def rebuild_overviews(country_ids: list[int]) -> int:
     return _rewrite("alliances.countryoverview", _overviews, country_ids)
 
 
+@task()
+def render_images(article_ids: list[int]) -> int:
+    """The renditions of these articles' images (newsroom.stored.renditions):
+    written once per image and width, then recorded on the article."""
+    written = renditions.refresh(article_ids)
+    rows_rewritten("newsroom.article", written)
+    return len(written)
+
+
 def _rewrite(model_label: str, write, ids: list[int]) -> int:
     """Run ``write(ids)`` (which returns the ids it wrote) in one
     transaction, then announce the rows."""
@@ -118,6 +128,7 @@ TASKS = {
     AGREEMENT_PAGES: rebuild_agreement_pages,
     OVERVIEWS: rebuild_overviews,
     RELATED: rank_related,
+    RENDITIONS: render_images,
 }
 
 

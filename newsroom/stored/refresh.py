@@ -25,6 +25,7 @@ queues the rest (newsroom.stored.followups) for a worker after the commit:
 | article saved: status, time or      | listing copies              | related lists                  |
 | language                            |                             |                                |
 | article created                     | article documents           |                                |
+| article saved with a new image      |                             | image renditions               |
 | article of a translation pair saved | the other one's documents   |                                |
 | (address, language, headline,       |                             |                                |
 | status, time) or deleted            |                             |                                |
@@ -122,7 +123,15 @@ from newsroom.models import (
     Topic,
 )
 from newsroom.stored import documents, front, listings, related
-from newsroom.stored.followups import AGREEMENT_PAGES, DOCUMENTS, OVERVIEWS, RELATED, SEARCH_VECTORS, later
+from newsroom.stored.followups import (
+    AGREEMENT_PAGES,
+    DOCUMENTS,
+    OVERVIEWS,
+    RELATED,
+    RENDITIONS,
+    SEARCH_VECTORS,
+    later,
+)
 from newsroom.stored.search_vector import refresh_search_vector
 from newsroom.stored.signals import rows_rewritten
 
@@ -161,6 +170,18 @@ def article_saved(sender, instance, created=False, update_fields=None, **kwargs)
         # Its documents print other rows only: written now (empty), then as
         # those rows come.
         documents.refresh([instance.pk])
+
+
+def image_saved(sender, instance, update_fields=None, **kwargs):
+    """An article saved with a new image (or without its image): its
+    renditions are made after the commit. Compared in memory, so a save that
+    leaves the image alone queues nothing."""
+    if update_fields is not None and "image" not in update_fields:
+        return
+    source = instance.image.name if instance.image else ""
+    document = instance.image_renditions
+    if (document or {}).get("source", "") != source:
+        later(RENDITIONS, [instance.pk])
 
 
 # What an article's translation prints of it (the language switcher, the
@@ -444,6 +465,7 @@ PARTIES = Agreement.countries.through
 RULES = (
     # The article and its own rows.
     Rule("article saved", post_save, Article, article_saved),
+    Rule("article saved: image renditions", post_save, Article, image_saved),
     Rule("article saved: its translation's document", post_save, Article, translation_saved),
     Rule("article deleted: its translation's document", post_delete, Article, translation_deleted),
     *(
