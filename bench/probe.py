@@ -6,6 +6,7 @@ same environment it gives gunicorn, and reads one JSON object from stdout.
     probe.py urls N                N URLs per page kind, as JSON
     probe.py measure URLS.json     status and queries per request per kind, search latency per band
     probe.py editor-save           save an article the way the admin would (for the Redis fault)
+    probe.py photo-story           the address of a story with a photographic hero (made once)
 """
 
 from __future__ import annotations
@@ -127,6 +128,47 @@ def listing_urls(kind: str, link_model, route: str, fallback: str, n: int) -> di
     }
 
 
+def people_urls(n: int) -> list[str]:
+    """The pages of the people most written about in the default edition:
+    the busiest lists, as the topic and country kinds measure."""
+    listed = Article.objects.published().filter(language=settings.LANGUAGE_CODE)
+    busiest = (
+        Article.people.through.objects.filter(article__in=listed)
+        .values("person__slug")
+        .annotate(n=Count("pk"))
+        .order_by("-n")[:n]
+    )
+    return [url_for("alliances:person-detail", "/people/{slug}/", slug=row["person__slug"]) for row in busiest]
+
+
+def photo_story() -> dict:
+    """A story with a 2,400 px photographic hero and its renditions, for the
+    phone page weight (bench/weight.py): made once, dated long ago so that
+    it moves no list the other kinds measure."""
+    from datetime import UTC, datetime
+
+    from django.core.files.base import ContentFile
+
+    from newsroom.demo.image import photograph_jpeg
+    from newsroom.stored import renditions
+
+    slug = f"{PREFIX}photo-story"
+    story = Article.objects.filter(slug=slug).first()
+    if story is None:
+        model = Article.objects.published().filter(slug__startswith=PREFIX, language="es").order_by("pk").first()
+        if model is None:
+            return {"error": "no benchmark article to model the story on"}
+        story = Article.objects.get(pk=model.pk)
+        story.pk, story.slug, story.translation_key = None, slug, None
+        story.published_at = datetime(2001, 1, 1, tzinfo=UTC)
+        story.image_alt = "A crowded square"
+        story.save()
+        story.image.save("bench-photo.jpg", ContentFile(photograph_jpeg()))
+    renditions.refresh([story.pk])
+    story.refresh_from_db()
+    return {"path": story.get_absolute_url(), "renditions": story.image_renditions}
+
+
 def pick_urls(n: int) -> dict:
     # Articles whose related box is ranked: in a data set whose ranking was
     # cut short, one never ranked would be measured without its box.
@@ -143,6 +185,7 @@ def pick_urls(n: int) -> dict:
             "urls": [url_for("alliances:agreement-detail", "/agreements/{slug}/", slug=s) for s in agreements]
         },
         "home": {"urls": [url_for("newsroom:home", "/")]},
+        "person": {"urls": people_urls(n), "note": ""},
         "search": search_urls(n),
         "feed": {"urls": [url_for("newsroom:feed", "/feed/")]},
     }
@@ -256,6 +299,8 @@ def main() -> None:
     command = sys.argv[1]
     if command == "count":
         result = {"articles": Article.objects.filter(slug__startswith=PREFIX).count()}
+    elif command == "photo-story":
+        result = photo_story()
     elif command == "urls":
         result = pick_urls(int(sys.argv[2]))
     elif command == "measure":

@@ -159,3 +159,20 @@ def test_both_editions_are_there_and_some_english_stories_translate_spanish_ones
             "en",
             "es",
         ]
+
+
+def test_people_and_organisations_are_named_with_a_skew_as_in_a_real_archive():
+    """A few people are in many stories (a president), most in a handful:
+    the person page kind of the benchmark measures the busiest lists."""
+    generate(articles=400, agreements=40, people=60, organizations=20)
+
+    per_person = sorted(
+        Article.people.through.objects.values("person").annotate(n=Count("pk")).values_list("n", flat=True),
+        reverse=True,
+    )
+    assert 300 <= sum(per_person) <= 650  # about one person per story
+    assert per_person[0] >= 5 * per_person[len(per_person) // 2]
+    assert Article.organizations.through.objects.exists()
+    # --clear takes them away with the rest.
+    generate(articles=5, agreements=5, people=3, organizations=2, clear=True)
+    assert Article.people.through.objects.values("person").distinct().count() <= 3

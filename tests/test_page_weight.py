@@ -82,7 +82,7 @@ def production_server(launch_with_photo, tmp_path):
             "gunicorn.conf.py",
             "--bind",
             f"127.0.0.1:{port}",
-            "tests.media_wsgi:application",
+            "bench.media_wsgi:application",
         ],
         cwd=ROOT,
         env=env,

@@ -38,7 +38,16 @@ from django.db import IntegrityError, connection, connections, models, transacti
 from django.utils import timezone
 
 from alliances import agreement_page, overview
-from alliances.models import Agreement, AgreementParty, AgreementSource, ArticleAgreement, Country, Sector
+from alliances.models import (
+    Agreement,
+    AgreementParty,
+    AgreementSource,
+    ArticleAgreement,
+    Country,
+    Organization,
+    Person,
+    Sector,
+)
 from newsroom.core.text import ascii_slug
 from newsroom.models import Article, Author, Byline, TaggedCountry, TaggedTopic, Topic
 from newsroom.stored import documents, related
@@ -102,6 +111,12 @@ SECTOR_NAMES = [
     "Energy", "Technology", "Security", "Defense", "Transport", "Manufacturing", "Health", "Finance",
     "Infrastructure", "Media", "Judicial", "Agriculture", "Tourism", "Mining", "Education",
 ]
+
+PEOPLE_ROLES = [
+    "Presidente", "Canciller", "Ministro de Economía", "Ministra de Energía", "Embajador", "Viceprimer ministro",
+    "Ministro de Defensa", "Portavoz del gobierno", "Gobernador del banco central", "Ministra de Comercio",
+]  # fmt: skip
+ORGANIZATION_WORDS = ["Banco", "Agencia", "Corporación", "Instituto", "Compañía", "Consejo", "Fondo"]
 
 FIRST_NAMES = [
     "Ana", "Luis", "María", "Carlos", "Yanet", "Jorge", "Elena", "Raúl", "Dayana", "Ernesto", "Lucía", "Pedro",
@@ -341,6 +356,8 @@ class Command(BaseCommand):
         parser.add_argument("--agreements", type=int, default=5_000)
         parser.add_argument("--authors", type=int, default=500)
         parser.add_argument("--topics", type=int, default=400)
+        parser.add_argument("--people", type=int, default=1_000)
+        parser.add_argument("--organizations", type=int, default=300)
         parser.add_argument("--seed", type=int, default=7)
         parser.add_argument("--batch-size", type=int, default=2_000)
         parser.add_argument("--clear", action="store_true", help="Delete earlier benchmark rows first.")
@@ -360,6 +377,11 @@ class Command(BaseCommand):
 
         topics = self.make_topics(options["topics"])
         authors = self.make_authors(options["authors"])
+        # People and organisations draw from a generator of their own, so the
+        # rest of the archive is the same as before they were added.
+        self.people_rng = random.Random(options["seed"] + 1)  # noqa: S311
+        self.people = self.make_people(options["people"])
+        self.organizations = self.make_organizations(options["organizations"])
         agreements = self.make_agreements(options["agreements"])
         # The agreements and parties went in around the ORM's signals.
         self.log(f"country overviews: {overview.refresh_all()}")
@@ -381,6 +403,8 @@ class Command(BaseCommand):
                 delete_without_signals(Agreement, PREFIX)
                 delete_without_signals(Author, PREFIX)
                 delete_without_signals(Topic, PREFIX)
+                delete_without_signals(Person, PREFIX)
+                delete_without_signals(Organization, PREFIX)
         except IntegrityError as exc:
             raise CommandError(
                 f"Cannot clear: rows outside the benchmark still point at benchmark rows ({exc})."
@@ -442,6 +466,37 @@ class Command(BaseCommand):
         self.log(f"authors: {len(authors)}")
         # Staff writers file most stories; contributors a few each.
         return SkewedPool(authors, self.rng, exponent=0.8)
+
+    def make_people(self, count: int) -> SkewedPool:
+        """Officials with a role: a few (a president, a foreign minister) in
+        a tenth of the stories each, most in a handful, as in a real archive."""
+        rng = self.people_rng
+        people = [
+            Person(
+                name=(name := f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"),
+                slug=f"{PREFIX}{i}-{ascii_slug(name)}",
+                role=rng.choice(PEOPLE_ROLES),
+                aliases=name.split()[-1],
+            )
+            for i in range(count)
+        ]
+        people = Person.objects.bulk_create(people, batch_size=500)
+        self.log(f"people: {len(people)}")
+        return SkewedPool(people, rng, exponent=1.0)
+
+    def make_organizations(self, count: int) -> SkewedPool:
+        rng = self.people_rng
+        organizations = [
+            Organization(
+                name=(name := f"{rng.choice(ORGANIZATION_WORDS)} {rng.choice(LAST_NAMES)} {i}"),
+                slug=f"{PREFIX}{i}-{ascii_slug(name)}",
+                kind=rng.choice(Organization.Kind.values),
+            )
+            for i in range(count)
+        ]
+        organizations = Organization.objects.bulk_create(organizations, batch_size=500)
+        self.log(f"organisations: {len(organizations)}")
+        return SkewedPool(organizations, rng, exponent=1.0)
 
     def agreement_dates(self, status_dates: int) -> dict:
         rng, today = self.rng, timezone.now().date()
@@ -600,6 +655,7 @@ class Command(BaseCommand):
             n = min(batch_size, count - start)
             ids = self.writer.reserve_ids(Article, n)
             articles, tag_rows, country_rows, byline_rows, link_rows = [], [], [], [], []
+            people_rows, organization_rows = [], []
             # Spanish stories of this batch not yet translated (row indexes).
             untranslated: list[int] = []
             for offset, pk in enumerate(ids):
@@ -649,6 +705,10 @@ class Command(BaseCommand):
                     (pk, agreement_id, rng.choice(["about", "mentions", "mentions"]), "", status, published_at, lang)
                     for agreement_id in links
                 ]
+                named = self.people_rng.choices([0, 1, 2, 3], weights=[35, 35, 20, 10])[0]
+                people_rows += [(pk, person.pk) for person in self.people.distinct(named)]
+                named = self.people_rng.choices([0, 1, 2], weights=[60, 30, 10])[0]
+                organization_rows += [(pk, organization.pk) for organization in self.organizations.distinct(named)]
             with transaction.atomic():
                 self.writer.insert(Article, columns, [tuple(row) for row in articles])
                 copies = ["article_status", "article_published_at", "article_language"]
@@ -658,6 +718,8 @@ class Command(BaseCommand):
                 self.writer.insert(
                     ArticleAgreement, ["article_id", "agreement_id", "relation", "note", *copies], link_rows
                 )
+                self.writer.insert(Article.people.through, ["article_id", "person_id"], people_rows)
+                self.writer.insert(Article.organizations.through, ["article_id", "organization_id"], organization_rows)
             if has_search_vector and not background:
                 self.refresh_search_vectors(ids)
             elif has_search_vector:
@@ -714,5 +776,15 @@ class Command(BaseCommand):
     def analyze(self, command: str) -> None:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                for model in (Article, TaggedTopic, TaggedCountry, Byline, ArticleAgreement, Agreement, AgreementParty):
+                for model in (
+                    Article,
+                    TaggedTopic,
+                    TaggedCountry,
+                    Byline,
+                    ArticleAgreement,
+                    Agreement,
+                    AgreementParty,
+                    Article.people.through,
+                    Article.organizations.through,
+                ):
                     cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")
