@@ -114,7 +114,9 @@ def test_the_hero_tells_the_browser_every_copy_its_size_and_its_room(photo, clie
     img = re.search(r"<img [^>]+>", hero).group(0)
     assert 'width="2400" height="1600"' in img
     assert 'alt="Tres presidentes"' in img
-    assert 'fetchpriority="high"' in img and 'loading="lazy"' not in img  # the first thing a reader sees
+    # The first thing a reader sees loads at once. (No fetchpriority: the Nu
+    # HTML Checker the project validates with does not know the attribute.)
+    assert 'loading="lazy"' not in img
     assert re.search(r'src="[^"]+/800\.jpg"', img)
 
 
