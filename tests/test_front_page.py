@@ -153,7 +153,10 @@ class TestWhatTheHomePageShows:
     def test_the_front_page_reads_a_constant_number_of_queries(self, client, django_assert_max_num_queries):
         # Two for the picks and their cards, whatever was picked.
         topics = ["Uno", "Dos", "Tres", "Cuatro", "Cinco", "Seis"]
-        articles = [story(f"Story {i}", hours_ago=i + 1, topics=topics) for i in range(12)]
+        articles = [story(f"Story {i}", hours_ago=i + 1) for i in range(12)]
+        for name in topics:
+            for i in range(5):
+                story(f"{name} {i}", hours_ago=20 + i, topics=[name])
         lead(articles[3])
         for i in range(6):
             feature(articles[4 + i], i + 1)
@@ -273,3 +276,34 @@ def test_saving_the_screen_unchanged_adds_nothing(editor_client, admin_form_data
     assert response.status_code == 302
     assert FrontPageLead.objects.count() == 1
     assert not FrontPageFeature.objects.exists() and not FrontPageTopic.objects.exists()
+
+
+@pytest.mark.usefixtures("no_page_cache")
+def test_old_lead_picks_are_pruned_so_the_screen_stays_small():
+    from newsroom.stored.front import STARTED_LEADS_KEPT
+
+    for i in range(STARTED_LEADS_KEPT + 5):
+        lead(story(f"Lead {i}", hours_ago=100 - i), starts_at=NOW() - timedelta(hours=50 - i))
+    later = lead(story("Later lead"), starts_at=NOW() + timedelta(hours=1))
+    kept = set(FrontPageLead.objects.values_list("pk", flat=True))
+    assert len(kept) == STARTED_LEADS_KEPT + 1 and later.pk in kept
+    assert len(FrontPage.get().data["leads"]) == STARTED_LEADS_KEPT + 1
+
+
+@pytest.mark.usefixtures("no_page_cache")
+def test_a_story_in_two_block_topics_shows_in_the_first_block_only(client):
+    story("Newest", hours_ago=1)
+    story("Both topics", hours_ago=2, topics=["Uno", "Dos"])
+    story("Only the second", hours_ago=3, topics=["Dos"])
+    front = FrontPage.get()
+    for position, name in enumerate(["Uno", "Dos"]):
+        FrontPageTopic.objects.create(front=front, topic=Topic.objects.get(name=name), position=position)
+    assert home(client)["blocks"] == [("Uno", ["Both topics"]), ("Dos", ["Only the second"])]
+
+
+def test_the_home_page_names_its_block_topics_for_the_page_cache(client, rf):
+    story("Una", topics=["Sanciones"])
+    topic = Topic.objects.get(name="Sanciones")
+    FrontPageTopic.objects.create(front=FrontPage.get(), topic=topic)
+    response = client.get("/")
+    assert f"topic-{topic.pk}" in response["Surrogate-Key"].split()

@@ -46,9 +46,16 @@ def size_of(name: str) -> int:
 def test_an_uploaded_photograph_gets_webp_and_jpeg_copies_at_every_width(photo):
     article = with_image(photo)
     document = article.image_renditions
-    assert document == {"source": article.image.name, "width": 2400, "height": 1600, "widths": list(RENDITION_WIDTHS)}
+    digest = document["digest"]
+    assert document == {
+        "source": article.image.name,
+        "digest": digest,
+        "width": 2400,
+        "height": 1600,
+        "widths": list(RENDITION_WIDTHS),
+    }
     for width in RENDITION_WIDTHS:
-        webp, fallback = (rendition_name(article.image.name, width, suffix) for suffix in ("webp", "jpg"))
+        webp, fallback = (rendition_name(article.image.name, digest, width, suffix) for suffix in ("webp", "jpg"))
         with default_storage.open(webp) as handle:
             image = Image.open(handle)
             assert (image.format, image.size) == ("WEBP", (width, round(1600 * width / 2400)))
@@ -57,8 +64,9 @@ def test_an_uploaded_photograph_gets_webp_and_jpeg_copies_at_every_width(photo):
         assert size_of(webp) < size_of(fallback)
     # The copy a 375 px phone at twice the density loads weighs what a news
     # photo's does: the yardstick of the page-weight budget is not a kind one.
-    assert 30_000 < size_of(rendition_name(article.image.name, 800, "webp")) < 60_000
-    assert size_of(rendition_name(article.image.name, 800, "webp")) < len(photo) / 10
+    phone_copy = size_of(rendition_name(article.image.name, digest, 800, "webp"))
+    assert 30_000 < phone_copy < 60_000
+    assert phone_copy < len(photo) / 10
 
 
 def test_each_copy_is_made_once(photo, monkeypatch):
@@ -79,15 +87,43 @@ def test_a_smaller_original_is_never_enlarged():
     assert article.image_renditions["widths"] == [240, 480, 800, 1000]
 
 
-def test_a_replaced_image_gets_its_own_copies_and_the_page_never_mixes_them(photo, client):
+def test_a_replaced_image_gets_its_own_copies_and_the_old_ones_are_deleted(photo, client):
     article = with_image(photo)
-    first = article.image.name
+    first = article.image_renditions
+    old_copy = rendition_name(first["source"], first["digest"], 800, "webp")
     article.image.save("other.jpg", ContentFile(jpeg(1200, 800)))
     article.refresh_from_db()
-    assert article.image_renditions["source"] == article.image.name != first
+    document = article.image_renditions
+    assert document["source"] == article.image.name != first["source"]
     html = client.get(article.get_absolute_url()).content.decode()
-    assert rendition_name(article.image.name, 800, "webp").rsplit("/", 1)[0] in html
-    assert rendition_name(first, 800, "webp").rsplit("/", 1)[0] not in html
+    assert rendition_name(document["source"], document["digest"], 800, "webp") in html
+    assert old_copy.rsplit("/", 1)[0] not in html
+    assert not default_storage.exists(old_copy)  # a replaced picture is not left reachable
+
+
+def test_files_of_the_same_name_never_share_copies():
+    """photo.jpg and photo.png (or a new upload that takes a deleted file's
+    name) are different pictures: each has copies of its own."""
+    first = with_image(jpeg(1000, 500), name="same.jpg").image_renditions
+    buffer = io.BytesIO()
+    Image.new("RGB", (1000, 500), (10, 200, 10)).save(buffer, "PNG")
+    second = with_image(buffer.getvalue(), name="same.png").image_renditions
+    names = {rendition_name(d["source"], d["digest"], 800, "webp") for d in (first, second)}
+    assert len(names) == 2
+    with default_storage.open(rendition_name(second["source"], second["digest"], 800, "webp")) as handle:
+        assert Image.open(handle).convert("RGB").getpixel((10, 10))[1] > 150  # the green one
+
+
+def test_a_translation_sharing_the_picture_keeps_its_copies(photo):
+    article = with_image(photo)
+    twin = ArticleFactory(public=True, language="en")
+    Article.objects.filter(pk=twin.pk).update(image=article.image.name, image_renditions=article.image_renditions)
+    document = article.image_renditions
+    article.image = ""
+    article.save()
+    article.refresh_from_db()
+    assert article.image_renditions is None
+    assert default_storage.exists(rendition_name(document["source"], document["digest"], 800, "webp"))
 
 
 def test_until_the_copies_exist_the_page_shows_the_original(photo, client):
@@ -98,10 +134,23 @@ def test_until_the_copies_exist_the_page_shows_the_original(photo, client):
     assert f'src="{article.image.url}"' in html
 
 
-def test_an_unreadable_image_gets_no_copies_and_no_error(client):
+def test_an_unreadable_image_gets_no_copies_no_error_and_no_second_try(client, monkeypatch):
     article = with_image(b"not an image at all", name="broken.jpg")
-    assert article.image_renditions is None
-    assert client.get(article.get_absolute_url()).status_code == 200
+    assert article.image_renditions["widths"] == []
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert "<picture" not in response.content.decode()
+    tried = []
+    monkeypatch.setattr(renditions, "render", lambda source: tried.append(source))
+    article.headline = "Edited"
+    article.save()
+    assert tried == []
+
+
+def test_an_original_too_large_to_decode_safely_is_shown_as_it_is(monkeypatch):
+    monkeypatch.setattr(renditions, "MAX_SOURCE_PIXELS", 1_000_000)
+    article = with_image(jpeg(2000, 1000))
+    assert article.image_renditions["widths"] == []
 
 
 def test_the_hero_tells_the_browser_every_copy_its_size_and_its_room(photo, client):
@@ -110,7 +159,7 @@ def test_the_hero_tells_the_browser_every_copy_its_size_and_its_room(photo, clie
     hero = re.search(r'<figure class="hero">(.*?)</figure>', html, re.S).group(1)
     webp = re.search(r'<source type="image/webp" srcset="([^"]+)" sizes="([^"]+)">', hero)
     assert [entry.rsplit(" ", 1)[1] for entry in webp.group(1).split(", ")] == [f"{w}w" for w in RENDITION_WIDTHS]
-    assert webp.group(2) == "(min-width: 48rem) 48rem, 100vw"
+    assert webp.group(2) == "(min-width: 64rem) 48rem, (min-width: 42rem) 40rem, 100vw"
     img = re.search(r"<img [^>]+>", hero).group(0)
     assert 'width="2400" height="1600"' in img
     assert 'alt="Tres presidentes"' in img

@@ -26,6 +26,10 @@ FALLBACK = FORMATS[-1][0]
 # The copy an <img> without srcset support loads.
 DEFAULT_WIDTH = 800
 FOLDER = "renditions"
+# An original larger than this is not copied (the page shows it as it is):
+# decoding it would take more memory than a worker should. The admin's
+# uploads are held to the same (newsroom.editorial.uploads).
+MAX_SOURCE_PIXELS = 40_000_000
 
 
 def widths_for(original_width: int) -> list[int]:
@@ -38,12 +42,14 @@ def widths_for(original_width: int) -> list[int]:
     return widths
 
 
-def rendition_name(source: str, width: int, suffix: str) -> str:
+def rendition_name(source: str, digest: str, width: int, suffix: str) -> str:
     """Where the ``width`` px copy of the stored file ``source`` is kept:
-    beside the others of that file, under ``FOLDER``, named by the
-    original's stored name (unique: a new upload is a new name)."""
+    under ``FOLDER``, in a folder named by the original's whole stored name
+    and ``digest``, a hash of its bytes. The name alone would not do: a file
+    deleted from storage frees its name for the next upload, whose copies
+    must never be taken for the old one's."""
     path = PurePosixPath(source)
-    return f"{FOLDER}/{path.parent}/{path.stem}/{width}.{suffix}"
+    return f"{FOLDER}/{path.parent}/{path.name}-{digest}/{width}.{suffix}"
 
 
 @dataclass(frozen=True)
@@ -60,16 +66,18 @@ class Picture:
 
 def picture(document: dict | None, source: str, url) -> Picture | None:
     """The :class:`Picture` of the stored image ``source`` from its
-    renditions ``document`` ({"source", "width", "height", "widths"},
+    renditions ``document`` ({"source", "digest", "width", "height", "widths"},
     newsroom.stored.renditions), with ``url(name)`` the storage's address of
     a stored name; None when there are none yet, or they were made from
     another file (the image was replaced and the new copies are on their
     way): the page then shows the original."""
     if not document or not source or document.get("source") != source or not document.get("widths"):
         return None
-    widths = document["widths"]
+    widths, digest = document["widths"], document.get("digest", "")
     sources = tuple(
-        (mime, ", ".join(f"{url(rendition_name(source, w, suffix))} {w}w" for w in widths)) for suffix, mime in FORMATS
+        (mime, ", ".join(f"{url(rendition_name(source, digest, w, suffix))} {w}w" for w in widths))
+        for suffix, mime in FORMATS
     )
     default = min(widths, key=lambda w: abs(w - DEFAULT_WIDTH))
-    return Picture(sources, url(rendition_name(source, default, FALLBACK)), document["width"], document["height"])
+    fallback = url(rendition_name(source, digest, default, FALLBACK))
+    return Picture(sources, fallback, document["width"], document["height"])

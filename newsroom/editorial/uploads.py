@@ -27,8 +27,10 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image
 
+from newsroom.core.renditions import MAX_SOURCE_PIXELS
+
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
-MAX_IMAGE_PIXELS = 40_000_000
+MAX_IMAGE_PIXELS = MAX_SOURCE_PIXELS  # newsroom.core.renditions: the same limit for making copies
 # A panorama may run wide, but a side past this is no photograph (and past
 # 32,767 some browsers refuse to draw it at all).
 MAX_IMAGE_SIDE = 20_000

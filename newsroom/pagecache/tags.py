@@ -237,8 +237,10 @@ def _other_side(through: type, model: type) -> type | None:
 def tags_for_rows(label: str, ids: Iterable[int]) -> set[str]:
     """The tags of rows whose stored copies were rewritten outside a save."""
     if label == "newsroom.article":
-        # Their pages, and the lists that print their cards.
-        return tags_of(Article, ids) | article_links(ids)
+        # Their pages, and the lists that print their cards (the front page
+        # and the main feed among them: a card's image copies, a renamed
+        # byline).
+        return tags_of(Article, ids) | article_links(ids) | ({LATEST} if ids else set())
     if label == "alliances.agreement":
         return tags_of(Agreement, ids)
     if label in ("alliances.country", "alliances.countryoverview"):

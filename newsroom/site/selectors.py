@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
@@ -565,13 +565,17 @@ class Front:
     featured: list
     candidates: list
     shown: set
+    block_topics: list = field(default_factory=list)
 
     def blocks(self, exclude=()) -> list[TopicBlock]:
-        """The topic blocks, none repeating a story shown above them
-        (the picks, and ``exclude``: the lead when nobody picked one)."""
-        blocks = []
+        """The topic blocks: none repeats the picks, ``exclude`` (the lead
+        when nobody picked one) or a story of a block above it. The list of
+        latest stories may hold some of theirs: a block is the topic's
+        newest, wherever else they show."""
+        blocks, shown = [], set(exclude)
         for topic, cards in self.candidates:
-            cards = [card for card in cards if card.pk not in exclude][:BLOCK_CARDS]
+            cards = [card for card in cards if card.pk not in shown][:BLOCK_CARDS]
+            shown.update(card.pk for card in cards)
             if cards:
                 blocks.append(TopicBlock(topic, cards))
         return blocks
@@ -624,8 +628,8 @@ def front_page(language: str | None = None) -> Front:
     if not data:
         return Front(None, [], [], set())
     moment = now.timestamp()
-    leads = [pk for pk, lang, starts in data.get("leads", []) if lang == language and starts <= moment]
-    features = [pk for pk, lang in data.get("features", []) if lang == language]
+    leads = [pk for pk, starts in data.get("leads", []) if starts <= moment]
+    features = data.get("features", [])
     topics = data.get("topics", [])[:TOPIC_BLOCKS]
     values = {name: (topics[i][0] if i < len(topics) else 0) for i, name in enumerate(BLOCK_TOPICS)}
     cards = FRONT_CARDS(now=now, language=language, picks=frozenset(leads + features), **values)
@@ -633,7 +637,7 @@ def front_page(language: str | None = None) -> Front:
     # The newest pick whose story is public leads; the picks before it are
     # scheduled stories not yet out, or stories since pulled.
     lead = next((by_id[pk] for pk in leads if pk in by_id), None)
-    featured = [by_id[pk] for pk in features if pk in by_id and by_id[pk] is not lead][:FEATURED_SLOTS]
+    featured = [by_id[pk] for pk in dict.fromkeys(features) if pk in by_id and by_id[pk] is not lead][:FEATURED_SLOTS]
     shown = {card.pk for card in ([lead] if lead else []) + featured}
     candidates = []
     for topic_id, slug, name_es, name_en in topics:
@@ -647,4 +651,4 @@ def front_page(language: str | None = None) -> Front:
             reverse=True,
         )
         candidates.append((SectionLink("newsroom:topic-detail", slug, name_en, name_es, 0), cards))
-    return Front(lead, featured, candidates, shown)
+    return Front(lead, featured, candidates, shown, [topic[0] for topic in topics])

@@ -241,7 +241,9 @@ def home(request):
     latest = [article for article in articles if article.pk not in front.shown]
     lead = front.lead or (latest.pop(0) if latest else None)
     sections = selectors.active_sections()
-    depends_on(request, tags.LATEST, tags.FRONT)
+    # The blocks' topics too: a merge or a re-tagging that saves no story
+    # changes a block without touching the latest stories.
+    depends_on(request, tags.LATEST, tags.FRONT, tags.tags_of(Topic, front.block_topics))
     return render(
         request,
         "newsroom/home.html",

@@ -13,11 +13,14 @@ image gets new names (they follow the stored file's name, which a new upload
 changes). The work runs after the save commits, on the task queue
 (newsroom.stored.followups); until it is done the page shows the original.
 The article's ``image_renditions`` then records what exists:
-{"source": stored name, "width", "height", "widths": [...]}.
+{"source": stored name, "digest": a hash of its bytes, "width", "height",
+"widths": [...]} (no widths: it could not be copied; the page shows the
+original). The copies of a replaced or removed image are deleted.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 from collections.abc import Iterable
 
@@ -25,7 +28,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image, ImageOps
 
-from newsroom.core.renditions import FORMATS, rendition_name, widths_for
+from newsroom.core.renditions import FORMATS, MAX_SOURCE_PIXELS, rendition_name, widths_for
 from newsroom.models import Article
 
 # Quality settings: WebP at 62 and progressive JPEG at 76 keep a
@@ -39,10 +42,20 @@ SAVE_OPTIONS = {"webp": WEBP, "jpg": JPEG}
 
 def render(source: str, storage=default_storage) -> dict:
     """Write every rendition of the stored image ``source`` that is not
-    written yet; return its renditions document."""
+    written yet; return its renditions document. An original too large to
+    decode safely, or one that is not an image, gets a document without
+    widths: the page shows it as it is, and saves do not try again."""
     with storage.open(source, "rb") as handle:
-        original = Image.open(handle)
+        data = handle.read()
+    digest = hashlib.blake2b(data, digest_size=6).hexdigest()
+    failed = {"source": source, "digest": digest, "width": 0, "height": 0, "widths": []}
+    try:
+        original = Image.open(io.BytesIO(data))
+        if original.width * original.height > MAX_SOURCE_PIXELS:
+            return failed
         original.load()
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return failed
     # A phone photo's orientation is a tag; the copies are turned upright.
     image = ImageOps.exif_transpose(original)
     if image.mode not in ("RGB", "L"):
@@ -50,41 +63,51 @@ def render(source: str, storage=default_storage) -> dict:
         rgba = image.convert("RGBA")
         image = Image.new("RGB", rgba.size, "white")
         image.paste(rgba, mask=rgba.getchannel("A"))
+    image = image.convert("RGB")
     width, height = image.size
     widths = widths_for(width)
-    for target in widths:
-        names = {suffix: rendition_name(source, target, suffix) for suffix, _mime in FORMATS}
-        missing = {suffix: name for suffix, name in names.items() if not storage.exists(name)}
-        if not missing:
-            continue
-        copy = image if target == width else image.resize((target, round(height * target / width)), Image.LANCZOS)
-        for suffix, name in missing.items():
-            buffer = io.BytesIO()
-            copy.convert("RGB").save(buffer, **SAVE_OPTIONS[suffix])
-            storage.save(name, ContentFile(buffer.getvalue()))
-    return {"source": source, "width": width, "height": height, "widths": widths}
+    # Largest first, each copy made from the one before: a sixth of the
+    # work of scaling the whole original down six times.
+    copy = image
+    for target in sorted(widths, reverse=True):
+        if target != copy.width:
+            copy = copy.resize((target, max(1, round(height * target / width))), Image.LANCZOS)
+        for suffix, _mime in FORMATS:
+            name = rendition_name(source, digest, target, suffix)
+            if not storage.exists(name):
+                buffer = io.BytesIO()
+                copy.save(buffer, **SAVE_OPTIONS[suffix])
+                storage.save(name, ContentFile(buffer.getvalue()))
+    return {"source": source, "digest": digest, "width": width, "height": height, "widths": widths}
+
+
+def forget(document: dict | None, storage=default_storage) -> None:
+    """Delete the copies ``document`` records (the image was replaced or
+    removed: its copies must not stay reachable), unless another article
+    still shows the same stored file (a translation shares its story's)."""
+    if not document or not document.get("widths"):
+        return
+    if Article.objects.filter(image=document["source"]).exists():
+        return
+    for width in document["widths"]:
+        for suffix, _mime in FORMATS:
+            storage.delete(rendition_name(document["source"], document.get("digest", ""), width, suffix))
 
 
 def refresh(article_ids: Iterable[int]) -> list[int]:
-    """Make the renditions of these articles' images and record them.
-    Returns the ids whose record changed. An image that cannot be read is
-    left without renditions (the page shows the original)."""
+    """Make the renditions of these articles' images and record them,
+    deleting those of an image no article shows any more. Returns the ids
+    whose record changed."""
     written = []
     for pk, source, document in Article.objects.filter(pk__in=list(article_ids)).values_list(
         "pk", "image", "image_renditions"
     ):
-        if not source:
-            new = None
-        elif document and document.get("source") == source:
+        if document and document.get("source") == source:
             continue
-        else:
-            try:
-                new = render(source)
-            except (OSError, ValueError, Image.DecompressionBombError):
-                new = None
-        if new != document:
-            Article.objects.filter(pk=pk, image=source).update(image_renditions=new)
+        new = render(source) if source else None
+        if Article.objects.filter(pk=pk, image=source).update(image_renditions=new):
             written.append(pk)
+            forget(document)
     return written
 
 
