@@ -442,6 +442,9 @@ class Profile(FillsSlug, KeepsOldAddresses, models.Model):
     )
     note_en = models.TextField(_("English note"), blank=True)
     photo = models.ImageField(_("photo"), upload_to="people/", blank=True)
+    # The photo's copies at the widths pages need (as an article image's:
+    # newsroom.stored.renditions); NULL until made.
+    photo_renditions = models.JSONField(null=True, blank=True, editable=False)
     photo_credit = models.CharField(_("photo credit"), max_length=200, blank=True)
     wikidata_id = models.CharField(
         _("Wikidata id"), max_length=20, blank=True, validators=[WIKIDATA_ID], help_text=_("For example Q57382.")
@@ -668,8 +671,10 @@ class ArticleAgreement(ArticleStateCopy):
 # many-to-many field saved inside the agreement's own version. Article links
 # are part of the article's version (newsroom.models).
 
-for _model in (AgreementParty, AgreementSource, AgreementParticipant, Country, Person, Organization):
+for _model in (AgreementParty, AgreementSource, AgreementParticipant, Country):
     reversion.register(_model)
+for _model in (Person, Organization):
+    reversion.register(_model, exclude=["photo_renditions"])  # derived from the photo
 # The link's copies of its article's state are derived (newsroom.core.copies).
 reversion.register(ArticleAgreement, exclude=COPY_FIELDS)
 reversion.register(Agreement, follow=Agreement.HISTORY_FOLLOW, exclude=["page_lists"])

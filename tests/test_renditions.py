@@ -177,3 +177,22 @@ def test_cards_load_their_copies_lazily(photo, client):
     assert '<source type="image/webp"' in card
     assert 'loading="lazy"' in card
     assert 'sizes="(min-width: 40rem) 13rem, 6.5rem"' in card
+
+
+def test_profile_and_author_photos_are_served_at_avatar_size(client):
+    from tests.factories import AuthorFactory, PersonFactory
+
+    person = PersonFactory(name="Vladimir Putin")
+    person.photo.save("putin.jpg", ContentFile(jpeg(1800, 1800)))
+    person.refresh_from_db()
+    assert person.photo_renditions["widths"] == [240, 480, 800, 1200, 1600, 1800]
+    ArticleFactory(public=True, language="es").people.add(person)
+    html = client.get("/people/vladimir-putin/").content.decode()
+    photo = re.search(r'<figure class="profile-photo">(.*?)</figure>', html, re.S).group(1)
+    assert '<source type="image/webp"' in photo and 'sizes="6rem"' in photo
+    assert f'src="{person.photo.url}"' not in photo  # never the original for a 96 px circle
+    author = AuthorFactory(name="Ana Reportera")
+    author.photo.save("ana.jpg", ContentFile(jpeg(1200, 1200)))
+    author.refresh_from_db()
+    html = client.get(author.get_absolute_url()).content.decode()
+    assert '<picture class="author-photo">' in html and 'sizes="6rem"' in html

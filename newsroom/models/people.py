@@ -29,6 +29,8 @@ class Author(FillsSlug, KeepsOldAddresses, models.Model):
     # The English edition falls back to the Spanish bio, marked as Spanish.
     bio_en = models.TextField(_("English bio"), blank=True)
     photo = models.ImageField(_("photo"), upload_to="authors/", blank=True)
+    # Its copies at the widths pages need (newsroom.stored.renditions).
+    photo_renditions = models.JSONField(null=True, blank=True, editable=False)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

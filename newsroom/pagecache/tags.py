@@ -243,6 +243,10 @@ def tags_for_rows(label: str, ids: Iterable[int]) -> set[str]:
         return tags_of(Article, ids) | article_links(ids) | ({LATEST} if ids else set())
     if label == "alliances.agreement":
         return tags_of(Agreement, ids)
+    if label in ("newsroom.author", "alliances.person", "alliances.organization"):
+        # A photo's copies: only the record's own page shows it.
+        model = {"newsroom.author": Author, "alliances.person": Person, "alliances.organization": Organization}[label]
+        return tags_of(model, ids)
     if label in ("alliances.country", "alliances.countryoverview"):
         return tags_of(Country, ids)  # an overview's key is its country's
     return {ALL}

@@ -261,12 +261,14 @@ def _renditions_key(document) -> tuple | None:
     return (document.get("source"), document.get("width"), document.get("height"), tuple(document.get("widths", ())))
 
 
-def picture_of(article) -> Picture | None:
-    """The renditions of ``article``'s image as a page prints them
+def picture_of(record, field: str = "image") -> Picture | None:
+    """The renditions of ``record``'s image (an article's ``image``, the
+    ``photo`` of an author, person or organisation) as a page prints them
     (newsroom.core.renditions), or None: no image, or no copies of it yet."""
-    if not article.image:
+    image = getattr(record, field)
+    if not image:
         return None
-    return picture(article.__dict__.get("image_renditions"), article.image.name, default_storage.url)
+    return picture(record.__dict__.get(f"{field}_renditions"), image.name, default_storage.url)
 
 
 @pass_environment

@@ -51,6 +51,8 @@ DOCUMENTS = "documents"
 AGREEMENT_PAGES = "agreement_pages"
 OVERVIEWS = "overviews"
 RENDITIONS = "renditions"
+# The photos of authors, people and organisations, by their label.
+PHOTOS = {label: f"photos:{label}" for label in ("newsroom.author", "alliances.person", "alliances.organization")}
 
 
 @task()
@@ -98,6 +100,27 @@ def render_images(article_ids: list[int]) -> int:
     return len(written)
 
 
+def _photos(label: str, ids: list[int]) -> int:
+    written = renditions.refresh(ids, label)
+    rows_rewritten(label, written)
+    return len(written)
+
+
+@task()
+def render_author_photos(author_ids: list[int]) -> int:
+    return _photos("newsroom.author", author_ids)
+
+
+@task()
+def render_person_photos(person_ids: list[int]) -> int:
+    return _photos("alliances.person", person_ids)
+
+
+@task()
+def render_organization_photos(organization_ids: list[int]) -> int:
+    return _photos("alliances.organization", organization_ids)
+
+
 def _rewrite(model_label: str, write, ids: list[int]) -> int:
     """Run ``write(ids)`` (which returns the ids it wrote) in one
     transaction, then announce the rows."""
@@ -129,6 +152,9 @@ TASKS = {
     OVERVIEWS: rebuild_overviews,
     RELATED: rank_related,
     RENDITIONS: render_images,
+    PHOTOS["newsroom.author"]: render_author_photos,
+    PHOTOS["alliances.person"]: render_person_photos,
+    PHOTOS["alliances.organization"]: render_organization_photos,
 }
 
 

@@ -25,7 +25,9 @@ queues the rest (newsroom.stored.followups) for a worker after the commit:
 | article saved: status, time or      | listing copies              | related lists                  |
 | language                            |                             |                                |
 | article created                     | article documents           |                                |
-| article saved with a new image      |                             | image renditions               |
+| article saved with a new image;     |                             | image renditions               |
+| author, person, organisation with a |                             |                                |
+| new photo                           |                             |                                |
 | article of a translation pair saved | the other one's documents   |                                |
 | (address, language, headline,       |                             |                                |
 | status, time) or deleted            |                             |                                |
@@ -127,6 +129,7 @@ from newsroom.stored.followups import (
     AGREEMENT_PAGES,
     DOCUMENTS,
     OVERVIEWS,
+    PHOTOS,
     RELATED,
     RENDITIONS,
     SEARCH_VECTORS,
@@ -173,15 +176,21 @@ def article_saved(sender, instance, created=False, update_fields=None, **kwargs)
 
 
 def image_saved(sender, instance, update_fields=None, **kwargs):
-    """An article saved with a new image (or without its image): its
-    renditions are made after the commit. Compared in memory, so a save that
-    leaves the image alone queues nothing."""
-    if update_fields is not None and "image" not in update_fields:
+    """An article saved with a new image (or without its image), or an
+    author, person or organisation with a new photo: its renditions are made
+    after the commit. Compared in memory, so a save that leaves the image
+    alone queues nothing."""
+    field, record, kind = (
+        ("image", "image_renditions", RENDITIONS)
+        if sender is Article
+        else ("photo", "photo_renditions", PHOTOS[sender._meta.label_lower])
+    )
+    if update_fields is not None and field not in update_fields:
         return
-    source = instance.image.name if instance.image else ""
-    document = instance.image_renditions
-    if (document or {}).get("source", "") != source:
-        later(RENDITIONS, [instance.pk])
+    image = getattr(instance, field)
+    source = image.name if image else ""
+    if (getattr(instance, record) or {}).get("source", "") != source:
+        later(kind, [instance.pk])
 
 
 # What an article's translation prints of it (the language switcher, the
@@ -465,7 +474,10 @@ PARTIES = Agreement.countries.through
 RULES = (
     # The article and its own rows.
     Rule("article saved", post_save, Article, article_saved),
-    Rule("article saved: image renditions", post_save, Article, image_saved),
+    *(
+        Rule(f"{model.__name__} saved: image renditions", post_save, model, image_saved)
+        for model in (Article, Author, Person, Organization)
+    ),
     Rule("article saved: its translation's document", post_save, Article, translation_saved),
     Rule("article deleted: its translation's document", post_delete, Article, translation_deleted),
     *(

@@ -28,8 +28,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image, ImageOps
 
+from alliances.models import Organization, Person
 from newsroom.core.renditions import FORMATS, MAX_SOURCE_PIXELS, rendition_name, widths_for
-from newsroom.models import Article
+from newsroom.models import Article, Author
 
 # Quality settings: WebP at 62 and progressive JPEG at 76 keep a
 # photograph's detail at the sizes shown (on a phone's dense screen, where
@@ -81,42 +82,54 @@ def render(source: str, storage=default_storage) -> dict:
     return {"source": source, "digest": digest, "width": width, "height": height, "widths": widths}
 
 
-def forget(document: dict | None, storage=default_storage) -> None:
+# Each kind of record with an image: (model, image field, record field).
+IMAGES = {
+    "newsroom.article": (Article, "image", "image_renditions"),
+    "newsroom.author": (Author, "photo", "photo_renditions"),
+    "alliances.person": (Person, "photo", "photo_renditions"),
+    "alliances.organization": (Organization, "photo", "photo_renditions"),
+}
+
+
+def forget(document: dict | None, model=Article, field: str = "image", storage=default_storage) -> None:
     """Delete the copies ``document`` records (the image was replaced or
-    removed: its copies must not stay reachable), unless another article
+    removed: its copies must not stay reachable), unless another record
     still shows the same stored file (a translation shares its story's)."""
     if not document or not document.get("widths"):
         return
-    if Article.objects.filter(image=document["source"]).exists():
+    if model.objects.filter(**{field: document["source"]}).exists():
         return
     for width in document["widths"]:
         for suffix, _mime in FORMATS:
             storage.delete(rendition_name(document["source"], document.get("digest", ""), width, suffix))
 
 
-def refresh(article_ids: Iterable[int]) -> list[int]:
-    """Make the renditions of these articles' images and record them,
-    deleting those of an image no article shows any more. Returns the ids
-    whose record changed."""
+def refresh(ids: Iterable[int], label: str = "newsroom.article") -> list[int]:
+    """Make the renditions of these records' images (articles by default;
+    ``label`` names another kind of ``IMAGES``) and record them, deleting
+    those of an image no record shows any more. Returns the ids whose
+    record changed."""
+    model, field, record = IMAGES[label]
     written = []
-    for pk, source, document in Article.objects.filter(pk__in=list(article_ids)).values_list(
-        "pk", "image", "image_renditions"
-    ):
+    for pk, source, document in model.objects.filter(pk__in=list(ids)).values_list("pk", field, record):
         if document and document.get("source") == source:
             continue
         new = render(source) if source else None
-        if Article.objects.filter(pk=pk, image=source).update(image_renditions=new):
+        if model.objects.filter(pk=pk, **{field: source}).update(**{record: new}):
             written.append(pk)
-            forget(document)
+            forget(document, model, field)
     return written
 
 
-def refresh_missing() -> list[int]:
+def refresh_missing() -> dict[str, list[int]]:
     """The renditions of every image that has none yet, or none of its
-    current file (``manage.py renditions``)."""
-    ids = [
-        pk
-        for pk, source, document in Article.objects.exclude(image="").values_list("pk", "image", "image_renditions")
-        if not document or document.get("source") != source
-    ]
-    return refresh(ids)
+    current file, by kind of record (``manage.py renditions``)."""
+    done = {}
+    for label, (model, field, record) in IMAGES.items():
+        ids = [
+            pk
+            for pk, source, document in model.objects.exclude(**{field: ""}).values_list("pk", field, record)
+            if not document or document.get("source") != source
+        ]
+        done[label] = refresh(ids, label)
+    return done

@@ -1,4 +1,5 @@
-"""Make the responsive renditions of article images that have none yet:
+"""Make the responsive renditions of the images of articles, authors,
+people and organisations that have none yet:
 after upgrading from a version without them, or after importing images by
 other means. Saves make them as images are uploaded (the task queue)."""
 
@@ -12,7 +13,9 @@ class Command(BaseCommand):
     help = "Make the missing WebP and JPEG renditions of article images."
 
     def handle(self, *args, **options):
-        written = renditions.refresh_missing()
-        # The records are written with update(): the pages that show them are told.
-        rows_rewritten("newsroom.article", written)
-        self.stdout.write(self.style.SUCCESS(f"Made the renditions of {len(written)} images."))
+        done = renditions.refresh_missing()
+        for label, written in done.items():
+            # The records are written with update(): the pages that show them are told.
+            rows_rewritten(label, written)
+        total = sum(len(written) for written in done.values())
+        self.stdout.write(self.style.SUCCESS(f"Made the renditions of {total} images."))
