@@ -38,7 +38,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from newsroom.editorial import services, translations
-from newsroom.models import Article, Byline, EditorialEvent
+from newsroom.models import Article, Byline, EditorialEvent, FrontPageFeature, FrontPageLead
 
 # A draft untouched for this long is "stale": forgotten, or waiting on
 # something nobody wrote down. Two weeks is two news cycles.
@@ -385,8 +385,6 @@ def front_summary(user) -> list[FrontEdition]:
     nothing for anyone else."""
     if not services.can_publish(user):
         return []
-    from newsroom.models import FrontPageFeature, FrontPageLead
-
     now = timezone.now()
     editions = {code: FrontEdition(code, str(label)) for code, label in Article.Language.choices}
     for pick in FrontPageLead.objects.select_related("article").order_by("-starts_at", "-pk"):

@@ -34,9 +34,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from reversion.models import Version
 
-from alliances.models import Agreement, AgreementParty, AgreementSource, ArticleAgreement, Country
+from alliances.models import (
+    Agreement,
+    AgreementParty,
+    AgreementSource,
+    ArticleAgreement,
+    Country,
+    Organization,
+    Person,
+)
 from newsroom.models import (
     Article,
+    ArticleOrganization,
+    ArticlePerson,
     Author,
     Byline,
     Correction,
@@ -84,6 +94,8 @@ FOLLOW_LABELS = {
     TaggedTopic: gettext_lazy("Topics"),
     TaggedCountry: gettext_lazy("Countries"),
     ArticleAgreement: gettext_lazy("Agreements"),
+    ArticlePerson: gettext_lazy("People"),
+    ArticleOrganization: gettext_lazy("Organisations"),
     AgreementParty: gettext_lazy("Parties"),
     AgreementSource: gettext_lazy("Sources"),
 }
@@ -233,6 +245,11 @@ def _child_lines(model, rows: list[dict], reader=None) -> list[str]:
     if model is TaggedCountry:
         names = _name_lookup(Country, [r["tag_id"] for r in rows])
         return sorted(names.get(r["tag_id"]) or _missing("country", r["tag_id"]) for r in rows)
+    for link, named in ((ArticlePerson, Person), (ArticleOrganization, Organization)):
+        if model is link:
+            column = f"{named._meta.model_name}_id"
+            names = _name_lookup(named, [r[column] for r in rows])
+            return sorted(names.get(r[column]) or _missing(named._meta.model_name, r[column]) for r in rows)
     if model is ArticleAgreement:
         names = _name_lookup(Agreement, [r["agreement_id"] for r in rows])
         relations = dict(ArticleAgreement.Relation.choices)
@@ -326,11 +343,13 @@ def snapshot(version: Version, *, reader=None) -> Snapshot:
         label = str(model_field.verbose_name).capitalize()
         value = data.get(model_field.attname)
         if isinstance(model_field, models.ManyToManyField):
-            if (
-                not hasattr(model_field.remote_field.through, "_meta")
-                or not model_field.remote_field.through._meta.auto_created
-            ):
+            through = model_field.remote_field.through
+            if not hasattr(through, "_meta"):
                 continue
+            if not through._meta.auto_created:
+                # A version from before the field had a link model of its
+                # own (people, organisations): shown as the rows are now.
+                label = str(FOLLOW_LABELS.get(through, label))
             result.fields[label] = "\n".join(
                 sorted(
                     names.get((model_field.related_model, pk)) or _missing(model_field.name, pk) for pk in value or []
@@ -340,9 +359,9 @@ def snapshot(version: Version, *, reader=None) -> Snapshot:
             result.fields[label] = _field_text(model, model_field, value, names)
     for relation in follow_relations(model):
         rows = [child.field_dict for child in children_of(version, relation)]
-        result.fields[str(FOLLOW_LABELS.get(relation.related_model, relation.name))] = "\n".join(
-            _child_lines(relation.related_model, rows, reader)
-        )
+        label = str(FOLLOW_LABELS.get(relation.related_model, relation.name))
+        if rows or label not in result.fields:
+            result.fields[label] = "\n".join(_child_lines(relation.related_model, rows, reader))
     return result
 
 

@@ -33,6 +33,8 @@ from newsroom.editorial.history import (
 )
 from newsroom.models import (  # can_publish: the one test of "is an editor"
     Article,
+    ArticleOrganization,
+    ArticlePerson,
     Byline,
     EditorialEvent,
     TaggedCountry,
@@ -114,6 +116,10 @@ def _unique_key(child: models.Model):
         return (type(child), child.author_id)
     if isinstance(child, ArticleAgreement):
         return (type(child), child.agreement_id)
+    if isinstance(child, ArticlePerson):
+        return (type(child), child.person_id)
+    if isinstance(child, ArticleOrganization):
+        return (type(child), child.organization_id)
     if isinstance(child, AgreementParty):
         return (type(child), child.country_id, child.role)
     return (type(child), child.pk)
@@ -178,13 +184,6 @@ def revert(version: Version, *, current: models.Model | None, user) -> Reverted:
     obj.full_clean()
     obj.save()
 
-    for name, ids in m2m.items():
-        related = model._meta.get_field(name).related_model
-        existing = set(related._default_manager.filter(pk__in=ids).values_list("pk", flat=True))
-        if len(existing) < len(set(ids)):
-            notes.append(_("Some of its %(what)s were deleted since; they were left out.") % {"what": name})
-        getattr(obj, name).set(existing)
-
     topics = _usable_topics(version, user)
     for relation in follow_relations(model):
         # The rows as they are now go, the version's rows come back with
@@ -201,6 +200,16 @@ def revert(version: Version, *, current: models.Model | None, user) -> Reverted:
             if key not in seen:
                 seen.add(key)
                 child.save()
+
+    # After the followed rows: a version from before people and organisations
+    # had link models of their own holds them here, and the rows it lacks
+    # were just cleared.
+    for name, ids in m2m.items():
+        related = model._meta.get_field(name).related_model
+        existing = set(related._default_manager.filter(pk__in=ids).values_list("pk", flat=True))
+        if len(existing) < len(set(ids)):
+            notes.append(_("Some of its %(what)s were deleted since; they were left out.") % {"what": name})
+        getattr(obj, name).set(existing)
 
     if isinstance(obj, Agreement):
         parties = list(obj.parties.values_list("country_id", "role"))

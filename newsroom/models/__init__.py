@@ -10,6 +10,8 @@ from newsroom.models.articles import (
     BODY_EXTENSIONS,
     CARD_FIELDS,
     Article,
+    ArticleOrganization,
+    ArticlePerson,
     ArticleQuerySet,
     Byline,
     Correction,
@@ -37,6 +39,8 @@ __all__ = [
     "PREVIEW_DAYS",
     "PREVIEW_SALT",
     "Article",
+    "ArticleOrganization",
+    "ArticlePerson",
     "ArticleQuerySet",
     "Author",
     "Byline",
@@ -65,15 +69,16 @@ __all__ = [
 
 # -- History (django-reversion) ------------------------------------------------
 # An article's version holds the rows that make up the story: bylines,
-# sources, videos, corrections, its topic and country links and its
-# agreement links (ArticleAgreement is registered in alliances.models).
-# People and organisations are plain many-to-many fields, saved inside the
-# article's own version. The search vector and the related list are derived
-# data, rebuilt on save.
+# sources, videos, corrections, its topic and country links, its agreement
+# links (ArticleAgreement is registered in alliances.models) and the people
+# and organisations it names. Versions from before those two had link models
+# of their own hold them as the article's many-to-many values; restoring
+# reads either. The search vector and the related list are derived data,
+# rebuilt on save.
 
 for _model in (Byline, Source, RelatedVideo, Correction):
     reversion.register(_model)
-for _model in (TaggedTopic, TaggedCountry):
+for _model in (TaggedTopic, TaggedCountry, ArticlePerson, ArticleOrganization):
     # The listing copies are derived (newsroom.stored.listings), refreshed on restore.
     reversion.register(_model, exclude=COPY_FIELDS)
 reversion.register(

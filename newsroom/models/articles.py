@@ -23,6 +23,7 @@ from taggit.managers import TaggableManager
 from alliances.tagging import CountryTaggableManager
 from newsroom.core.addresses import KeepsOldAddresses
 from newsroom.core.converters import slug_path
+from newsroom.core.copies import ArticleStateCopy
 from newsroom.core.editions import InLanguage, in_edition
 from newsroom.core.text import AddressSlugField, FillsSlug, reader_name, slug_form_constraint
 from newsroom.models.people import Author, can_publish
@@ -164,7 +165,17 @@ class Article(FillsSlug, KeepsOldAddresses, models.Model):
     slug_source = "headline"
     # The rows each version of an article carries with it (reversion.register
     # in newsroom.models; newsroom.editorial.history restores them).
-    HISTORY_FOLLOW = ("bylines", "sources", "videos", "corrections", "topic_links", "country_links", "agreement_links")
+    HISTORY_FOLLOW = (
+        "bylines",
+        "sources",
+        "videos",
+        "corrections",
+        "topic_links",
+        "country_links",
+        "agreement_links",
+        "person_links",
+        "organization_links",
+    )
 
     Status = Status
 
@@ -255,8 +266,14 @@ class Article(FillsSlug, KeepsOldAddresses, models.Model):
     agreements = models.ManyToManyField(
         "alliances.Agreement", through="alliances.ArticleAgreement", related_name="articles", blank=True
     )
-    people = models.ManyToManyField("alliances.Person", related_name="articles", blank=True)
-    organizations = models.ManyToManyField("alliances.Organization", related_name="articles", blank=True)
+    # Through models of their own (ArticlePerson, ArticleOrganization below):
+    # the links carry the article's state, so a person's page is an index range.
+    people = models.ManyToManyField(
+        "alliances.Person", through="newsroom.ArticlePerson", related_name="articles", blank=True
+    )
+    organizations = models.ManyToManyField(
+        "alliances.Organization", through="newsroom.ArticleOrganization", related_name="articles", blank=True
+    )
     # Written only by newsroom.stored.search_vector.refresh_search_vector (called from
     # newsroom.stored.refresh). PostgreSQL: weighted tsvector behind a GIN index that
     # migration 0003 creates there only. SQLite: folded plain text.
@@ -523,3 +540,57 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.article}: {self.created_at:%Y-%m-%d}"
+
+
+class ArticlePerson(ArticleStateCopy):
+    """An article naming a person (Article.people). The row carries a copy
+    of its article's state (newsroom.core.copies), so that page N of a
+    person's stories in one edition is a short range of one index, as a
+    topic's is: the busiest people are on thousands of stories, and joining
+    their links with the articles to sort them by time read every one.
+
+    The table is the one Django made for the plain many-to-many field
+    (migration 0020 took it over with its rows), so its unique pair is kept
+    as ``unique_together``: that is the constraint, under the name, that the
+    table already has. The story form still sets the people as one field."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="person_links")
+    person = models.ForeignKey("alliances.Person", on_delete=models.CASCADE, related_name="article_links")
+
+    class Meta:
+        db_table = "newsroom_article_people"
+        unique_together = [("article", "person")]
+        verbose_name = _("person in an article")
+        verbose_name_plural = _("people in articles")
+        indexes = [
+            models.Index(
+                fields=["person", "article_language", "article_status", "-article_published_at", "-article"],
+                name="person_edition_listing_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}: {self.person_id}"
+
+
+class ArticleOrganization(ArticleStateCopy):
+    """An article naming an organisation (Article.organizations), with its
+    article's state copied: as :class:`ArticlePerson`."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="organization_links")
+    organization = models.ForeignKey("alliances.Organization", on_delete=models.CASCADE, related_name="article_links")
+
+    class Meta:
+        db_table = "newsroom_article_organizations"
+        unique_together = [("article", "organization")]
+        verbose_name = _("organisation in an article")
+        verbose_name_plural = _("organisations in articles")
+        indexes = [
+            models.Index(
+                fields=["organization", "article_language", "article_status", "-article_published_at", "-article"],
+                name="org_edition_listing_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.article_id}: {self.organization_id}"

@@ -45,7 +45,18 @@ from newsroom.core.db import (
 )
 from newsroom.core.editions import InLanguage, in_edition
 from newsroom.core.text import name_sort_key
-from newsroom.models import CARD_FIELDS, Article, Author, FrontPage, TaggedCountry, TaggedTopic, Topic, public_q
+from newsroom.models import (
+    CARD_FIELDS,
+    Article,
+    ArticleOrganization,
+    ArticlePerson,
+    Author,
+    FrontPage,
+    TaggedCountry,
+    TaggedTopic,
+    Topic,
+    public_q,
+)
 from newsroom.models.front import FEATURED_SLOTS, TOPIC_BLOCKS
 from newsroom.pagecache import pages as page_cache
 from newsroom.site import article_page
@@ -266,8 +277,8 @@ def _latest_ids(language, now):
 
 def _ids_through(lookup: str):
     """The ids of one edition's public stories whose ``lookup`` (through a
-    link table: bylines, people, organisations) is the list's record, newest
-    first: the join of the links with the articles."""
+    link table: bylines) is the list's record, newest first: the join of
+    the links with the articles."""
 
     def ids(language, now, **values):
         (record_id,) = values.values()
@@ -281,14 +292,21 @@ def _ids_through(lookup: str):
     return ids
 
 
-def _agreement_ids(language, now, *, agreement_id):
-    return (
-        ArticleAgreement.objects.filter(
-            public_q("article_", now=now), agreement_id=agreement_id, article_language=language
+def _linked_ids(model, column: str):
+    """The ids of one edition's public stories linked to the list's record
+    through ``model`` (agreement, person and organisation links, which carry
+    their article's state: newsroom.core.copies), newest first: a range of
+    the link table's (record, language, status, time) index."""
+
+    def ids(language, now, **values):
+        (record_id,) = values.values()
+        return (
+            model.objects.filter(public_q("article_", now=now), **{column: record_id}, article_language=language)
+            .order_by("-article_published_at", "-article_id")
+            .values("article_id")
         )
-        .order_by("-article_published_at", "-article_id")
-        .values("article_id")
-    )
+
+    return ids
 
 
 def _with_relation(queryset, *, agreement_id):
@@ -313,10 +331,16 @@ LISTED = {
     for model in (TaggedTopic, TaggedCountry)
 }
 AUTHOR_CARDS = EditionList(_ids_through("bylines__author_id"), "translation_key", author_id=NUMBER)
-PERSON_CARDS = EditionList(_ids_through("people"), "translation_key", person_id=NUMBER)
-ORGANIZATION_CARDS = EditionList(_ids_through("organizations"), "translation_key", organization_id=NUMBER)
+PERSON_CARDS = EditionList(_linked_ids(ArticlePerson, "person_id"), "article__translation_key", person_id=NUMBER)
+ORGANIZATION_CARDS = EditionList(
+    _linked_ids(ArticleOrganization, "organization_id"), "article__translation_key", organization_id=NUMBER
+)
 AGREEMENT_CARDS = EditionList(
-    _agreement_ids, "article__translation_key", _with_relation, extra=("relation",), agreement_id=NUMBER
+    _linked_ids(ArticleAgreement, "agreement_id"),
+    "article__translation_key",
+    _with_relation,
+    extra=("relation",),
+    agreement_id=NUMBER,
 )
 
 
@@ -354,9 +378,8 @@ def author_cards(author: Author, offset: int, limit: int, language=None, other=N
 
 
 def person_cards(person: Person, offset: int, limit: int, language=None, other=None, others=0) -> list[Article]:
-    """The public articles about or naming ``person`` (as :func:`author_cards`:
-    a join of the links with the articles, newest first; see
-    :func:`profile_for_page` on why no copies)."""
+    """The public articles about or naming ``person``, newest first, from
+    the copies on its links (as :func:`topic_cards`)."""
     return PERSON_CARDS(offset, limit, language, other, others, person_id=person.pk)
 
 
@@ -493,7 +516,7 @@ def agreement_for_page(slug: str) -> Agreement | None:
 
 
 def _profile_statement(model):
-    links = Article.people.through if model is Person else Article.organizations.through
+    links = ArticlePerson if model is Person else ArticleOrganization
     column = "person" if model is Person else "organization"
 
     def query(*, now, slug):
@@ -513,13 +536,9 @@ def profile_for_page(model, slug: str) -> Person | Organization | None:
     """The person or organisation at ``slug``, if it has a public page: while
     an agreement lists it (agreements are public records) or a public story
     names it. A name typed into an embargoed story has no page until the
-    story is out, as a topic has none (one query).
-
-    Their stories are read by joining the link table with the articles, as
-    an author's are: no copies of the articles' state on the links (as
-    topics and countries have, newsroom.stored.listings), since a person is
-    on far fewer stories than a topic, and the story form saves the links
-    through Django's own many-to-many table."""
+    story is out, as a topic has none (one query). The test joins the
+    articles themselves, not the copies on the links: a copy a moment
+    stale may drop a story from a list, but must never open a page."""
     found = PROFILES[model](now=timezone.now(), slug=slug)
     return found[0] if found else None
 

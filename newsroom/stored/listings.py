@@ -1,16 +1,18 @@
-"""Topic, country and agreement pages read their article ids from the link
-tables.
+"""Topic, country, agreement, person and organisation pages read their
+article ids from the link tables.
 
-Each topic, country or agreement link carries a copy of its article's status,
-language and publication time (newsroom.core.copies), behind an index on
-(record, language, status, time, article). Page N of a topic is then a short range of one index, however deep,
-where ordering the join of links and articles by time read and skipped every
-earlier row (deep pages of the busiest topics were the slowest pages).
+Each such link carries a copy of its article's status, language and
+publication time (newsroom.core.copies), behind an index on (record,
+language, status, time, article). Page N of a topic is then a short range of
+one index, however deep, where ordering the join of links and articles by
+time read and skipped every earlier row (deep pages of the busiest topics
+were the slowest pages, and so were the pages of the most-named people).
 
 The copies are refreshed here whenever they could change: the article is
 saved with a new status or time, links are added, a version is restored
-(newsroom.stored.refresh and services call :func:`sync`). They only order and narrow
-the list; the cards are fetched with ``Article.objects.published()``.
+(newsroom.stored.refresh and services call :func:`sync`). They only order
+and narrow the list; the cards are fetched with
+``Article.objects.published()``.
 """
 
 from __future__ import annotations
@@ -20,19 +22,21 @@ from collections.abc import Iterable
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from alliances.models import ArticleAgreement
-from newsroom.models import Article, TaggedCountry, TaggedTopic, public_q
+from newsroom.models import Article, ArticleOrganization, ArticlePerson, TaggedCountry, TaggedTopic, public_q
 
 # Each link table and its column naming the article.
 LINK_MODELS = (
     (TaggedTopic, "content_object_id"),
     (TaggedCountry, "content_object_id"),
     (ArticleAgreement, "article_id"),
+    (ArticlePerson, "article_id"),
+    (ArticleOrganization, "article_id"),
 )
 
 
 def sync(article_ids: Iterable[int]) -> None:
     """Copy the articles' status, publication time and language onto their
-    topic, country and agreement links: one UPDATE per link table."""
+    links (LINK_MODELS): one UPDATE per link table."""
     ids = list(article_ids)
     if not ids:
         return

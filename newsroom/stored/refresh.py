@@ -275,10 +275,13 @@ def article_row_changed(sender, instance, origin=None, **kwargs):
 
 
 def people_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    """People or organisations added to or removed from an article."""
+    """People or organisations added to or removed from an article. New
+    links get their article's state copied (listings)."""
     # Their names are searched too: the search vector follows.
     if action in ("post_add", "post_remove"):
         ids = pk_set if reverse else [instance.pk]
+        if action == "post_add" and pk_set:
+            listings.sync(ids)
         documents.refresh(ids)
         refresh_search_vector(ids)
     elif action == "pre_clear" and reverse:

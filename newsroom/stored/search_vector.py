@@ -67,8 +67,10 @@ def refresh_search_vector(article_ids: Iterable[int] | None, *, registry=None, u
 
 def _names(registry, app_label: str, model_name: str, article_fk: str, name) -> Subquery:
     """The names linked to the outer article, as one space-separated string,
-    in the order of the links (so the same rows always give the same vector)."""
-    link_model = registry.get_model(app_label, model_name)
+    in the order of the links (so the same rows always give the same vector).
+    ``model_name`` is a link model's, or an article field's (``people``) whose
+    link model it is."""
+    link_model = _link_model(registry, app_label, model_name)
     return Subquery(
         link_model._base_manager.filter(**{article_fk: OuterRef("pk")})
         .order_by()
@@ -77,6 +79,16 @@ def _names(registry, app_label: str, model_name: str, article_fk: str, name) -> 
         .values("names"),
         output_field=TextField(),
     )
+
+
+def _link_model(registry, app_label: str, name: str):
+    """The link model ``name``, or that of the article's many-to-many field
+    ``name``: people and organisations were linked through tables Django
+    made before they had models of their own (migration newsroom 0020), and
+    an older migration's ``registry`` knows only those."""
+    if name in ("people", "organizations"):
+        return registry.get_model("newsroom", "Article")._meta.get_field(name).remote_field.through
+    return registry.get_model(app_label, name)
 
 
 def _with_aliases(registry, column: str):
@@ -119,10 +131,8 @@ def _refresh_tsvector(articles: QuerySet, registry) -> None:
         Concat("tag__name", Value(" "), "tag__name_es", output_field=TextField()),
     )
     agreements = _names(registry, "alliances", "ArticleAgreement", "article", "agreement__title")
-    people = _names(registry, "newsroom", "Article_people", "article", _with_aliases(registry, "person"))
-    organizations = _names(
-        registry, "newsroom", "Article_organizations", "article", _with_aliases(registry, "organization")
-    )
+    people = _names(registry, "newsroom", "people", "article", _with_aliases(registry, "person"))
+    organizations = _names(registry, "newsroom", "organizations", "article", _with_aliases(registry, "organization"))
     sources = _names(registry, "newsroom", "Source", "article", "outlet")
 
     def weighted(config: str):
@@ -162,8 +172,8 @@ def _refresh_folded(article_model, all_ids: list[int], registry, using: str, bat
     agreement_links = registry.get_model("alliances", "ArticleAgreement")._base_manager.using(using)
     # People, organisations and sources: (model, article column, name column).
     named = (
-        ("Article_people", "article_id", _with_aliases(registry, "person")),
-        ("Article_organizations", "article_id", _with_aliases(registry, "organization")),
+        ("people", "article_id", _with_aliases(registry, "person")),
+        ("organizations", "article_id", _with_aliases(registry, "organization")),
         ("Source", "article_id", F("outlet")),
     )
     for start in range(0, len(all_ids), batch):
@@ -178,7 +188,7 @@ def _refresh_folded(article_model, all_ids: list[int], registry, using: str, bat
         for pk, title in agreement_links.filter(article_id__in=ids).values_list("article_id", "agreement__title"):
             names[pk].append(title)
         for model_name, article_column, name_column in named:
-            rows = registry.get_model("newsroom", model_name)._base_manager.using(using)
+            rows = _link_model(registry, "newsroom", model_name)._base_manager.using(using)
             for pk, name in rows.filter(**{f"{article_column}__in": ids}).values_list(article_column, name_column):
                 names[pk].append(name)
         rows = article_model._base_manager.using(using).filter(pk__in=ids)

@@ -49,7 +49,16 @@ from alliances.models import (
     Sector,
 )
 from newsroom.core.text import ascii_slug
-from newsroom.models import Article, Author, Byline, TaggedCountry, TaggedTopic, Topic
+from newsroom.models import (
+    Article,
+    ArticleOrganization,
+    ArticlePerson,
+    Author,
+    Byline,
+    TaggedCountry,
+    TaggedTopic,
+    Topic,
+)
 from newsroom.stored import documents, related
 from newsroom.stored.search_vector import refresh_search_vector
 
@@ -706,9 +715,12 @@ class Command(BaseCommand):
                     for agreement_id in links
                 ]
                 named = self.people_rng.choices([0, 1, 2, 3], weights=[35, 35, 20, 10])[0]
-                people_rows += [(pk, person.pk) for person in self.people.distinct(named)]
+                people_rows += [(pk, person.pk, status, published_at, lang) for person in self.people.distinct(named)]
                 named = self.people_rng.choices([0, 1, 2], weights=[60, 30, 10])[0]
-                organization_rows += [(pk, organization.pk) for organization in self.organizations.distinct(named)]
+                organization_rows += [
+                    (pk, organization.pk, status, published_at, lang)
+                    for organization in self.organizations.distinct(named)
+                ]
             with transaction.atomic():
                 self.writer.insert(Article, columns, [tuple(row) for row in articles])
                 copies = ["article_status", "article_published_at", "article_language"]
@@ -718,8 +730,8 @@ class Command(BaseCommand):
                 self.writer.insert(
                     ArticleAgreement, ["article_id", "agreement_id", "relation", "note", *copies], link_rows
                 )
-                self.writer.insert(Article.people.through, ["article_id", "person_id"], people_rows)
-                self.writer.insert(Article.organizations.through, ["article_id", "organization_id"], organization_rows)
+                self.writer.insert(ArticlePerson, ["article_id", "person_id", *copies], people_rows)
+                self.writer.insert(ArticleOrganization, ["article_id", "organization_id", *copies], organization_rows)
             if has_search_vector and not background:
                 self.refresh_search_vectors(ids)
             elif has_search_vector:
@@ -784,7 +796,7 @@ class Command(BaseCommand):
                     ArticleAgreement,
                     Agreement,
                     AgreementParty,
-                    Article.people.through,
-                    Article.organizations.through,
+                    ArticlePerson,
+                    ArticleOrganization,
                 ):
                     cursor.execute(f"{command} {connection.ops.quote_name(model._meta.db_table)}")

@@ -22,6 +22,7 @@ from newsroom.editorial import desk, restore, services
 from newsroom.editorial.admin.helpers import (
     HTTPS_URLS,
     SafeAutocompleteMixin,
+    SafeAutocompleteSelectMultiple,
     count_of,
     error_text,
     is_changelist,
@@ -167,6 +168,13 @@ class ArticleAdmin(
     search_help_text = _("Searches headline, dek and slug.")
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["people", "organizations"]
+    # Picked as one field each, although their links have models of their
+    # own (newsroom.models.ArticlePerson: the copies of the article's state
+    # that list a person's stories). Django's admin leaves such a field out
+    # of the form, and its checks refuse it (admin.E013), because a link
+    # model may need more than the pair; these need nothing else, as the
+    # copies are filled in on save (newsroom.stored.listings).
+    picked_through_links = ("people", "organizations")
     inlines = [BylineInline, RelatedVideoInline, ArticleAgreementInline, SourceInline, CorrectionInline]
     actions = ["submit_selected_for_review", "publish_selected", "unpublish_selected", "archive_selected"]
     list_per_page = 50
@@ -191,6 +199,23 @@ class ArticleAdmin(
         "sources": _("People and organisations"),
         "corrections": _("People and organisations"),
     }
+
+    def check(self, **kwargs):
+        return [
+            error
+            for error in super().check(**kwargs)
+            if not (error.id == "admin.E013" and any(f"'{name}'" in error.msg for name in self.picked_through_links))
+        ]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name not in self.picked_through_links:
+            return super().formfield_for_manytomany(db_field, request, **kwargs)
+        using = kwargs.get("using")
+        kwargs.setdefault("widget", SafeAutocompleteSelectMultiple(db_field, self.admin_site, using=using))
+        queryset = self.get_field_queryset(using, db_field, request)
+        if queryset is not None:
+            kwargs.setdefault("queryset", queryset)
+        return db_field.formfield(**kwargs)
 
     # -- who sees and changes what
 
