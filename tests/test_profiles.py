@@ -5,7 +5,7 @@ data, sitemap entries, and the other names search and the story form know."""
 
 import json
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -321,3 +321,21 @@ def test_a_renamed_person_reaches_the_agreement_page_and_the_story(client, putin
     putin.save()
     assert "Vladimir V. Putin" in client.get(treaty.get_absolute_url()).content.decode()
     assert "Vladimir V. Putin" in client.get(story.get_absolute_url()).content.decode()
+
+
+def test_the_agreements_are_listed_newest_first_each_with_its_role(client, putin):
+    older = AgreementFactory(title="Acuerdo de 2001", party_codes=["RU", "IR"], signed_on=date(2001, 3, 12))
+    newer = AgreementFactory(title="Tratado de 2025", party_codes=["RU", "IR"], signed_on=date(2025, 1, 17))
+    AgreementParticipant.objects.create(agreement=older, person=putin, role=AgreementParticipant.Role.SIGNATORY)
+    AgreementParticipant.objects.create(
+        agreement=newer, person=putin, role=AgreementParticipant.Role.REPRESENTATIVE, note="presidente de Rusia"
+    )
+    AgreementParticipant.objects.create(agreement=newer, person=putin, role=AgreementParticipant.Role.ANNOUNCER)
+    html = client.get("/en/people/vladimir-putin/").content.decode()
+    roles = re.findall(r'<span class="role">([^<]+)</span>.*?<a href="([^"]+)"', html, re.S)
+    assert roles == [
+        ("Represents a party", f"/en{newer.get_absolute_url()}"),
+        ("Announced it", f"/en{newer.get_absolute_url()}"),
+        ("Signed it", f"/en{older.get_absolute_url()}"),
+    ]
+    assert html.count("presidente de Rusia") == 1
