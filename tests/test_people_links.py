@@ -8,7 +8,6 @@ version saved before the links had models of their own."""
 import json
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import translation
 
@@ -17,7 +16,6 @@ from newsroom.models import Article, ArticleOrganization, ArticlePerson
 from tests.factories import ArticleFactory, OrganizationFactory, PersonFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
-ON_POSTGRES = connection.vendor == "postgresql"
 
 
 def copies(article: Article) -> set[tuple]:
@@ -157,32 +155,3 @@ def test_a_person_deleted_since_is_left_out_of_a_restore_with_a_note(editor_user
         result = restore.restore_version(version=version, user=editor_user)
     assert not story.people.exists()
     assert any("deleted since" in note for note in result.notes)
-
-
-@pytest.mark.postgres
-@pytest.mark.skipif(not ON_POSTGRES, reason="prepared statements are PostgreSQL's; this is SQLite")
-def test_a_persons_stories_are_planned_for_that_person(client):
-    """A person's list is read with a plan made for that person: a generic
-    plan, made for someone named in a handful of stories, sorted every link
-    of someone named in thousands. Topic lists, whose lengths vary less,
-    stay prepared."""
-    putin = PersonFactory(name="Vladimir Putin")
-    story = ArticleFactory(public=True, language="es", headline="Putin en Teherán", topics=["Diplomacia"])
-    story.people.add(putin)
-
-    def prepared(table: str) -> list[str]:
-        """The prepared list statements: those ordering ``table``'s links
-        by their copy of the publication time."""
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT statement FROM pg_prepared_statements")
-            statements = [row[0] for row in cursor.fetchall()]
-        return [text for text in statements if f'FROM "{table}"' in text and '"article_published_at" DESC' in text]
-
-    if connection.connection.prepare_threshold is None:
-        pytest.skip("this run has prepared statements turned off (DB_PREPARED_STATEMENTS)")
-    threshold = connection.connection.prepare_threshold
-    for _ in range(threshold + 2):
-        assert "Putin en Teherán" in client.get("/people/vladimir-putin/").content.decode()
-        assert "Putin en Teherán" in client.get(story.tags.first().get_absolute_url()).content.decode()
-    assert prepared("newsroom_article_people") == []
-    assert prepared("newsroom_taggedtopic")

@@ -159,3 +159,16 @@ def test_page_runs_the_same_queries_for_one_item_and_for_thirty(client, page, dj
     thirty = count_queries(client, url)
     assert thirty == one, f"{page}: {one} queries with one item, {thirty} with thirty"
     assert response.status_code == 200
+
+
+@pytest.mark.usefixtures("no_page_cache")
+def test_a_person_in_no_agreement_costs_no_query_about_agreements(client):
+    """The page's first statement says whether any agreement lists the
+    person; most people are in none, and their page asks nothing more."""
+    world = World()
+    world.grow(1)
+    count_queries(client, world.person.get_absolute_url())  # the header's counts, kept in the process
+    with_roles = count_queries(client, world.person.get_absolute_url())
+    AgreementParticipant.objects.filter(person=world.person).delete()
+    without = count_queries(client, world.person.get_absolute_url())
+    assert without == with_roles - 1

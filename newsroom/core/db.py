@@ -16,7 +16,6 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -197,34 +196,6 @@ OTHER_TEXT = Parameter("\x1fnewsroom-statement-marker-2\x1f")
 NUMBER = Parameter(-1_299_709)
 
 
-@contextmanager
-def custom_plans(using: str = DEFAULT_DB_ALIAS):
-    """Plan each statement run inside the block for its own values: the
-    connection prepares nothing there.
-
-    The site's PostgreSQL connections prepare a statement they have run
-    twice (settings.py), and PostgreSQL may then settle on one generic plan,
-    made without the values. Where no plan suits every value (a search for a
-    rare word and for a common one; the stories of a person named in three
-    and of one named in thousands) that plan can be several times slower
-    than planning again. Turning psycopg's preparing off and on costs no
-    round trip, where ``SET LOCAL plan_cache_mode`` in a transaction would
-    cost three statements. Elsewhere (SQLite plans every statement afresh)
-    it does nothing."""
-    connection = connections[using]
-    if connection.vendor != "postgresql":
-        yield
-        return
-    connection.ensure_connection()
-    raw = connection.connection
-    before = raw.prepare_threshold
-    raw.prepare_threshold = None
-    try:
-        yield
-    finally:
-        raw.prepare_threshold = before
-
-
 class Statement:
     """A read whose SQL is the same on every call but for its parameters,
     compiled by the ORM once per database and shape, then sent as it is.
@@ -243,9 +214,6 @@ class Statement:
     Only a query whose SQL text does not depend on the values may be one
     (LIMIT and OFFSET are written into the text: make them part of
     ``shape``, the arguments each compiled version is kept for).
-
-    ``planned_per_call``: PostgreSQL plans it for each call's values
-    (:func:`custom_plans`), for a read whose best plan depends on them.
     """
 
     def __init__(
@@ -253,12 +221,9 @@ class Statement:
         build: Callable[..., QuerySet],
         fields: Iterable[str],
         extra: tuple[str, ...] = (),
-        *,
-        planned_per_call: bool = False,
         **parameters: Parameter,
     ):
         self.build = build
-        self.planned_per_call = planned_per_call
         self.parameters = parameters
         self.wanted = set(fields)
         self.extra = extra
@@ -303,7 +268,7 @@ class Statement:
             prepared = self.parameters[name].prepared(value, connection)
             for i in places[name]:
                 params[i] = prepared
-        with custom_plans(using) if self.planned_per_call else nullcontext(), connection.cursor() as cursor:
+        with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         found = []

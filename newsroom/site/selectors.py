@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -241,16 +241,16 @@ class EditionList:
     first ``others`` stories of that edition's list, leaving out those whose
     translation into ``language`` is public (that edition lists them
     already): the block below a list's first page costs no query of its own.
-    Split the cards by ``language``. ``planned_per_call``: as a
-    Statement's, for lists whose length varies too much for one plan."""
+    Split the cards by ``language``."""
 
-    def __init__(self, ids, key: str, dress=None, extra: tuple[str, ...] = (), planned_per_call=False, **parameters):
+    def __init__(self, ids, key: str, dress=None, extra: tuple[str, ...] = (), **parameters):
         self.ids = ids
         self.key = key
         self.dress = dress or (lambda queryset, **values: queryset)
-        common = {"planned_per_call": planned_per_call, "now": MOMENT, "language": TEXT, **parameters}
-        self.own = Statement(self._own, CARD_COLUMNS, extra, **common)
-        self.both = Statement(self._both, CARD_COLUMNS, extra, other=OTHER_TEXT, **common)
+        self.own = Statement(self._own, CARD_COLUMNS, extra, now=MOMENT, language=TEXT, **parameters)
+        self.both = Statement(
+            self._both, CARD_COLUMNS, extra, now=MOMENT, language=TEXT, other=OTHER_TEXT, **parameters
+        )
 
     def _cards(self, ids, now, values):
         queryset = Article.objects.published(now=now).for_listing().filter(pk__in=ids)
@@ -331,17 +331,9 @@ LISTED = {
     for model in (TaggedTopic, TaggedCountry)
 }
 AUTHOR_CARDS = EditionList(_ids_through("bylines__author_id"), "translation_key", author_id=NUMBER)
-# A few people are named in thousands of stories, most in a handful: a
-# generic plan, made for the typical handful, sorted all of a busy person's
-# links (5 to 10 ms where planning for the person costs under 1 ms).
-PERSON_CARDS = EditionList(
-    _linked_ids(ArticlePerson, "person_id"), "article__translation_key", planned_per_call=True, person_id=NUMBER
-)
+PERSON_CARDS = EditionList(_linked_ids(ArticlePerson, "person_id"), "article__translation_key", person_id=NUMBER)
 ORGANIZATION_CARDS = EditionList(
-    _linked_ids(ArticleOrganization, "organization_id"),
-    "article__translation_key",
-    planned_per_call=True,
-    organization_id=NUMBER,
+    _linked_ids(ArticleOrganization, "organization_id"), "article__translation_key", organization_id=NUMBER
 )
 AGREEMENT_CARDS = EditionList(
     _linked_ids(ArticleAgreement, "agreement_id"),
@@ -532,9 +524,15 @@ def _profile_statement(model):
             pk__in=links.objects.filter(**{column: OuterRef(OuterRef("pk"))}).values("article_id")
         )
         in_agreement = AgreementParticipant.objects.filter(**{column: OuterRef("pk")})
-        return model.objects.filter(slug=slug).filter(Exists(in_agreement) | Exists(public_story)).order_by("pk")[:1]
+        return (
+            model.objects.filter(slug=slug)
+            .annotate(in_agreement=Exists(in_agreement))
+            .filter(Q(in_agreement=True) | Exists(public_story))
+            .order_by("pk")[:1]
+        )
 
-    return Statement(query, [f.attname for f in model._meta.concrete_fields], now=MOMENT, slug=TEXT)
+    fields = [f.attname for f in model._meta.concrete_fields]
+    return Statement(query, fields, extra=("in_agreement",), now=MOMENT, slug=TEXT)
 
 
 PROFILES = {model: _profile_statement(model) for model in (Person, Organization)}
@@ -544,7 +542,9 @@ def profile_for_page(model, slug: str) -> Person | Organization | None:
     """The person or organisation at ``slug``, if it has a public page: while
     an agreement lists it (agreements are public records) or a public story
     names it. A name typed into an embargoed story has no page until the
-    story is out, as a topic has none (one query). The test joins the
+    story is out, as a topic has none (one query). It says whether an
+    agreement lists it (``in_agreement``): most records are in none, and
+    their page then asks nothing more about agreements. The test joins the
     articles themselves, not the copies on the links: a copy a moment
     stale may drop a story from a list, but must never open a page."""
     found = PROFILES[model](now=timezone.now(), slug=slug)
@@ -578,7 +578,10 @@ ROLES = {
 
 def agreement_roles(record: Person | Organization) -> list[AgreementParticipant]:
     """What ``record`` did in each agreement, with the agreement, newest
-    agreement first (one statement)."""
+    agreement first (one statement; none for a record that
+    :func:`profile_for_page` found in no agreement)."""
+    if not getattr(record, "in_agreement", True):
+        return []
     column = "person" if isinstance(record, Person) else "organization"
     roles = []
     for agreement in ROLES[column](record_id=record.pk):

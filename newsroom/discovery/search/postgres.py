@@ -10,6 +10,7 @@ import math
 import operator
 import re
 import time
+from contextlib import contextmanager
 
 from django.contrib.postgres.search import (
     SearchQuery,
@@ -27,7 +28,6 @@ from django.db.models import (
 )
 from django.utils import timezone, translation
 
-from newsroom.core import db
 from newsroom.core.db import json_list
 from newsroom.core.text import fold
 from newsroom.discovery.search import query as shared
@@ -43,6 +43,7 @@ from newsroom.models import Article
 from newsroom.stored.search_vector import (
     SEARCH_CONFIGS,
     SPANISH_UNACCENTED,
+    uses_postgres,
 )
 
 # A search that PostgreSQL expects to match at most this many articles reads
@@ -357,10 +358,29 @@ def find_matches(query: str, filters: Filters) -> Matches:
     return Matches(json_list(ranked), capped, *rows, stems=_stems_from(query, row[: len(trees)]))
 
 
+@contextmanager
 def custom_plans(using: str = DEFAULT_DB_ALIAS):
-    """Plan each search statement for its own words (newsroom.core.db.
-    custom_plans): for full-text search no plan suits both a rare word and
-    a common one (with a generic plan a common word was several times
-    slower, bench/README.md). (No parallel workers either, as for every
-    statement of the site: see settings.py.)"""
-    return db.custom_plans(using)
+    """Plan each search statement for its own words: inside the block the
+    connection prepares nothing.
+
+    The site's connections prepare a statement they have run twice
+    (settings.py), and a prepared statement may settle on one generic plan;
+    for full-text search no plan suits both a rare word and a common one
+    (with a generic plan a common word was several times slower,
+    bench/README.md). An unprepared statement is planned with its values.
+    Turning psycopg's preparing off and on costs no round trip, where a
+    transaction with ``SET LOCAL plan_cache_mode`` would cost three
+    statements. (No parallel workers either, as for every statement of the
+    site: see settings.py.)"""
+    if not uses_postgres(using):
+        yield
+        return
+    connection = connections[using]
+    connection.ensure_connection()
+    raw = connection.connection
+    before = raw.prepare_threshold
+    raw.prepare_threshold = None
+    try:
+        yield
+    finally:
+        raw.prepare_threshold = before
