@@ -520,8 +520,13 @@ def _profile_statement(model):
     column = "person" if model is Person else "organization"
 
     def query(*, now, slug):
+        # The links whose copies say public first (in index order the
+        # drafts and archived stories came first), each checked on the
+        # article itself.
         public_story = Article.objects.published(now=now).filter(
-            pk__in=links.objects.filter(**{column: OuterRef(OuterRef("pk"))}).values("article_id")
+            pk__in=links.objects.filter(public_q("article_", now=now), **{column: OuterRef(OuterRef("pk"))}).values(
+                "article_id"
+            )
         )
         in_agreement = AgreementParticipant.objects.filter(**{column: OuterRef("pk")})
         return (
