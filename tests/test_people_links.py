@@ -6,10 +6,13 @@ way a link or a story changes: the story form, the workflow, a restore, a
 version saved before the links had models of their own."""
 
 import json
+from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from newsroom.editorial import history, restore, services, translations
 from newsroom.models import Article, ArticleOrganization, ArticlePerson
@@ -63,6 +66,7 @@ def test_a_story_leaves_the_person_page_the_moment_it_is_unpublished(client, edi
         story.people.add(putin)
     assert "Retirada luego" in client.get("/people/vladimir-putin/").content.decode()
     services.unpublish(article=gone, user=editor_user)
+    assert copies(gone) == {("draft", "es", None)}
     html = client.get("/people/vladimir-putin/").content.decode()
     assert "Sigue publicada" in html and "Retirada luego" not in html
 
@@ -80,6 +84,32 @@ def test_a_stale_copy_never_shows_a_hidden_story(client):
     )
     html = client.get("/people/vladimir-putin/").content.decode()
     assert "Pública" in html and "Borrador oculto" not in html
+
+
+def test_a_stale_copy_never_opens_a_page_for_a_name_only_drafts_carry(client):
+    """Whether the page exists is the articles' say: a copy wrongly saying
+    "published" opens neither the page, nor its feed, nor a sitemap entry."""
+    envoy = PersonFactory(name="Embargoed Envoy")
+    draft = ArticleFactory(language="es", headline="Borrador")
+    draft.people.add(envoy)
+    ArticlePerson.objects.filter(article=draft).update(
+        article_status="published", article_published_at=timezone.now() - timedelta(days=1)
+    )
+    for url in ("/people/embargoed-envoy/", "/en/people/embargoed-envoy/", "/people/embargoed-envoy/feed/"):
+        assert client.get(url).status_code == 404, url
+    assert "embargoed-envoy" not in client.get("/sitemap-people.xml").content.decode()
+
+
+def test_a_link_row_saved_on_its_own_gets_the_story_state_and_search(editor_user):
+    """Links made as rows (a restore does, and so may a script) rather than
+    through ``article.people`` are kept as the form's are."""
+    story = ArticleFactory(public=True, language="en", headline="Credit line")
+    bank = OrganizationFactory(name="Novikombank", aliases="Banco Novikom")
+    ArticleOrganization.objects.create(article=story, organization=bank)
+    story.refresh_from_db()
+    assert copies(story) == {("published", "en", story.published_at)}
+    assert Article.objects.filter(pk=story.pk, search_vector__isnull=False).exists()
+    assert "banco" in str(story.search_vector).lower()  # the other name, searched too
 
 
 def test_translations_copy_people_with_the_state_of_the_new_draft(editor_user):
@@ -155,3 +185,49 @@ def test_a_person_deleted_since_is_left_out_of_a_restore_with_a_note(editor_user
         result = restore.restore_version(version=version, user=editor_user)
     assert not story.people.exists()
     assert any("deleted since" in note for note in result.notes)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_migration_keeps_every_link_and_fills_its_copies():
+    """Migration newsroom 0020 takes over the tables Django made for the
+    plain many-to-many fields: the rows stay, with their article's state
+    copied; and it can be undone without losing them."""
+    before = [("newsroom", "0019_author_photo_renditions"), ("alliances", "0013_profile_photo_renditions")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    apps = executor.loader.project_state(before).apps
+    old_article = apps.get_model("newsroom", "Article")
+    now = timezone.now().replace(microsecond=0)
+    fields = {"dek": "", "body": ""}
+    public = old_article.objects.create(
+        headline="a", slug="a", language="es", status="published", published_at=now, **fields
+    )
+    draft = old_article.objects.create(headline="b", slug="b", language="en", status="draft", **fields)
+    putin = apps.get_model("alliances", "Person").objects.create(name="Vladimir Putin", slug="vladimir-putin")
+    bank = apps.get_model("alliances", "Organization").objects.create(name="Novikombank", slug="novikombank")
+    public.people.add(putin)
+    draft.people.add(putin)
+    public.organizations.add(bank)
+
+    def forward():
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+    forward()
+    people = {(r.article_id, r.person_id, r.article_status, r.article_language, r.article_published_at)
+              for r in ArticlePerson.objects.all()}  # fmt: skip
+    assert people == {
+        (public.pk, putin.pk, "published", "es", now),
+        (draft.pk, putin.pk, "draft", "en", None),
+    }
+    assert list(ArticleOrganization.objects.values_list("article_id", "organization_id", "article_status")) == [
+        (public.pk, bank.pk, "published")
+    ]
+    assert list(Article.objects.get(pk=public.pk).people.values_list("name", flat=True)) == ["Vladimir Putin"]
+
+    MigrationExecutor(connection).migrate(before)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT article_id, person_id FROM newsroom_article_people ORDER BY article_id")
+        assert cursor.fetchall() == [(public.pk, putin.pk), (draft.pk, putin.pk)]
+    forward()

@@ -281,11 +281,15 @@ def restore_version(*, version, user) -> Reverted:
             detail=detail,
         )
         history.record_version(result.obj, user=user, comment=f"{services.event_label(action)}: {detail}")
+        if isinstance(result.obj, Article):
+            # The link rows came back one by one, with empty copies of the
+            # article's state: they get them in the same transaction, so no
+            # list (nor a person's page) is ever read without them.
+            listings.sync([result.obj.pk])
     if isinstance(result.obj, Article):
         # The topic and country rows came back one by one, not through the
         # tag managers that usually trigger a refresh.
         refresh_search_vector([result.obj.pk])
-        listings.sync([result.obj.pk])
         documents.refresh([result.obj.pk])
         followups.later(followups.RELATED, [result.obj.pk])
     elif isinstance(result.obj, Agreement):

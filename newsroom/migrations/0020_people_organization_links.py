@@ -122,6 +122,9 @@ class Migration(migrations.Migration):
         ),
         *copies("articleperson"),
         *copies("articleorganization"),
+        # Filled before the listing indexes exist, so the UPDATE need not
+        # keep them up to date row by row.
+        migrations.RunPython(fill_copies, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name="articleperson",
             index=models.Index(
@@ -136,5 +139,4 @@ class Migration(migrations.Migration):
                 name="org_edition_listing_idx",
             ),
         ),
-        migrations.RunPython(fill_copies, migrations.RunPython.noop),
     ]

@@ -549,9 +549,14 @@ def profile_for_page(model, slug: str) -> Person | Organization | None:
     names it. A name typed into an embargoed story has no page until the
     story is out, as a topic has none (one query). It says whether an
     agreement lists it (``in_agreement``): most records are in none, and
-    their page then asks nothing more about agreements. The test joins the
-    articles themselves, not the copies on the links: a copy a moment
-    stale may drop a story from a list, but must never open a page."""
+    their page then asks nothing more about agreements.
+
+    A story counts when its link's copy says it is public and the article
+    itself is public too. The copies (written in the same transaction as
+    the article's state) only choose which links to look at first, since in
+    index order a person's drafts and archived stories come before the
+    published ones; the article decides. A wrong copy could hide a page,
+    never open one."""
     found = PROFILES[model](now=timezone.now(), slug=slug)
     return found[0] if found else None
 

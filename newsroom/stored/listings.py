@@ -34,13 +34,17 @@ LINK_MODELS = (
 )
 
 
-def sync(article_ids: Iterable[int]) -> None:
+def sync(article_ids: Iterable[int], models: Iterable[type] | None = None) -> None:
     """Copy the articles' status, publication time and language onto their
-    links (LINK_MODELS): one UPDATE per link table."""
+    links: one UPDATE per link table (LINK_MODELS, or only ``models`` among
+    them when only those links were added)."""
     ids = list(article_ids)
     if not ids:
         return
+    chosen = set(models) if models is not None else None
     for model, column in LINK_MODELS:
+        if chosen is not None and model not in chosen:
+            continue
         article = Article.objects.filter(pk=OuterRef(column))
         model.objects.filter(**{f"{column}__in": ids}).update(
             article_status=Subquery(article.values("status")[:1]),

@@ -36,8 +36,9 @@ queues the rest (newsroom.stored.followups) for a worker after the commit:
 |                                     | article documents           |                                |
 | byline, source, video, correction   | article documents (and for  |                                |
 |                                     | a source, search vector)    |                                |
-| people or organisations (un)linked  | article documents, search   |                                |
-|                                     | vector                      |                                |
+| people or organisations (un)linked, | article documents, search   |                                |
+| or a link row saved on its own      | vector, listing copies      |                                |
+|                                     | (when added)                |                                |
 | author renamed                      |                             | article documents of its       |
 |                                     |                             | articles                       |
 | person, organisation renamed or     |                             | article documents and search   |
@@ -281,7 +282,7 @@ def people_changed(sender, instance, action, reverse, pk_set, **kwargs):
     if action in ("post_add", "post_remove"):
         ids = pk_set if reverse else [instance.pk]
         if action == "post_add" and pk_set:
-            listings.sync(ids)
+            listings.sync(ids, models=[sender])
         documents.refresh(ids)
         refresh_search_vector(ids)
     elif action == "pre_clear" and reverse:
@@ -292,6 +293,17 @@ def people_changed(sender, instance, action, reverse, pk_set, **kwargs):
         ids = getattr(instance, "articles_before_clear", []) if reverse else [instance.pk]
         documents.refresh(ids)
         refresh_search_vector(ids)
+
+
+def named_link_saved(sender, instance, **kwargs):
+    """A person or organisation link saved as a row of its own (a restore,
+    code that creates one directly) rather than through ``article.people``,
+    whose changes people_changed hears (removals included: the related
+    manager's remove and clear send it, and a deleted person's links are
+    named_deleted's)."""
+    listings.sync([instance.article_id], models=[sender])
+    documents.refresh([instance.article_id])
+    refresh_search_vector([instance.article_id])
 
 
 def sender_field(through, instance) -> str:
@@ -495,6 +507,7 @@ RULES = (
         for verb, signal in (("saved", post_save), ("deleted", post_delete))
     ),
     *(Rule(f"{through.__name__} (un)linked", m2m_changed, through, people_changed) for through in PEOPLE),
+    *(Rule(f"{through.__name__} row saved", post_save, through, named_link_saved) for through in PEOPLE),
     # What articles print of other records.
     Rule("author renamed", post_save, Author, author_saved),
     *(Rule(f"{model.__name__} renamed", post_save, model, named_saved) for model in (Person, Organization)),
