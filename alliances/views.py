@@ -209,11 +209,17 @@ def _profile_page(request, model, slug, cards, *, empty_text: str, kind: str):
     """A person's or an organisation's page: who they are, the agreements
     they took part in (with their role), and the public stories that name
     them, paginated as a topic's are, in each edition."""
-    record = selectors.profile_for_page(model, slug)
+    record = selectors.profile_by_slug(model, slug)
     if record is None:
         # A renamed record's old address answers 301 (newsroom.site.middleware).
         raise Http404("No such page")
     page, others = paginate_editions(request, functools.partial(cards, record))
+    if not record.in_agreement and not page.object_list and not others:
+        # The page exists while an agreement lists the record or a public
+        # story names it (selectors.profile_for_page): a name typed into an
+        # embargoed story is not given away. Later pages without stories
+        # are 404s already (paginate_articles).
+        raise Http404("No such page")
     roles = selectors.agreement_roles(record)
     depends_on(request, tags.tag(model, record.pk), tags.tags_of(Agreement, {r.agreement_id for r in roles}))
     name = record.name

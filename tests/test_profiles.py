@@ -86,7 +86,12 @@ def test_a_person_named_only_in_unpublished_stories_has_no_page_nor_feed(client)
     ArticleFactory(
         status=Article.Status.PUBLISHED, published_at=timezone.now() + timedelta(days=1), headline="Scheduled"
     ).people.add(secret)
-    for url in ("/people/embargoed-envoy/", "/en/people/embargoed-envoy/", "/people/embargoed-envoy/feed/"):
+    for url in (
+        "/people/embargoed-envoy/",
+        "/people/embargoed-envoy/?page=2",
+        "/en/people/embargoed-envoy/",
+        "/people/embargoed-envoy/feed/",
+    ):
         assert client.get(url).status_code == 404, url
     assert "embargoed-envoy" not in client.get("/sitemap-people.xml").content.decode()
 
