@@ -96,12 +96,16 @@ def _tsquery(query: str, language: str):
     return functools.reduce(operator.or_, (functools.reduce(operator.and_, group) for group in groups))
 
 
-def _tsquery_sql(query: str, language: str) -> tuple[str, list]:
-    """_tsquery as SQL and its parameters, for the hand-written statement."""
+@functools.lru_cache(maxsize=32)
+def _tsquery_sql(query: str, language: str) -> tuple[str, tuple]:
+    """_tsquery as SQL and its parameters, for the hand-written statements
+    (a search asks for each language's form two or three times; building it
+    through the ORM is the costly part)."""
     connection = connections[DEFAULT_DB_ALIAS]
     holder = Article.objects.none().query
     compiler = holder.get_compiler(connection=connection)
-    return compiler.compile(_tsquery(query, language).resolve_expression(holder))
+    sql, params = compiler.compile(_tsquery(query, language).resolve_expression(holder))
+    return sql, tuple(params)
 
 
 def _tsquery_for_each_article(query: str) -> Case:
@@ -297,10 +301,12 @@ def newest_matches(query: str, filters: Filters | None = None) -> tuple[list[int
     rare, and three statements for a mid-frequency one; a phrase of two
     common words checked every article holding both (0.25 s, now 0.14 s)."""
     wanted = shared.RANK_LIMIT + 1
-    expected = planned_rows(matching_articles(query, filters).values("pk"))
+    matches = matching_articles(query, filters)
+    expected = planned_rows(matches.values("pk"))
     has_phrase = any(text and text.startswith('"') for _negated, text in shared.query_terms(query))
     checked = query if has_phrase else None
-    matches = matching_articles(loosened(query) if has_phrase else query, filters)
+    if has_phrase:
+        matches = matching_articles(loosened(query), filters)
     recent: list[int] = []
     if expected > ALL_AT_ONCE:
         public = _public_articles()
