@@ -56,8 +56,10 @@ def png_bytes() -> bytes:
 
 
 def new_page(browser, viewport=DESKTOP, **options):
-    # The server's time zone, so the admin's date fields need no conversion note.
-    context = browser.new_context(viewport=viewport, timezone_id="America/Havana", **options)
+    # The newsroom's time zone by default, so that the times a test types and
+    # reads back are the browser's own (test_browser_story_form works from Madrid).
+    options.setdefault("timezone_id", "America/Havana")
+    context = browser.new_context(viewport=viewport, **options)
     page = context.new_page()
     page.set_default_timeout(WAIT_MS)
     return page

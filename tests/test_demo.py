@@ -17,7 +17,7 @@ from PIL import Image
 from alliances.models import Agreement, Country, Organization, Person
 from newsroom.demo import content
 from newsroom.editorial import services
-from newsroom.models import Article, EditorialEvent
+from newsroom.models import Article, Author, EditorialEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +52,13 @@ def row_counts() -> dict[str, int]:
         for model in apps.get_app_config(app_label).get_models(include_auto_created=True):
             counts[model._meta.label] = model._default_manager.count()
     return counts
+
+
+def test_both_demo_accounts_write_under_a_byline_of_their_own(first_run):
+    """The story form starts with the byline of the person writing, so the
+    demo editor has one too."""
+    assert Author.objects.get(slug="demo-editor").user.username == "editor"
+    assert Author.objects.get(slug="demo-writer").user.username == "writer"
 
 
 def test_second_run_duplicates_nothing(first_run):

@@ -10,6 +10,7 @@ follow their catalogue.
 from __future__ import annotations
 
 from django.conf import settings
+from django.utils.functional import lazy
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 
 FORMATS = {
@@ -31,7 +32,15 @@ def format_string(name: str) -> str:
     return str(found) if found is not None else name
 
 
+def zone_name() -> str:
+    """The newsroom's time zone as people say it ("hora de Cuba")."""
+    return settings.TIME_ZONE_LABEL or gettext("Cuba time")
+
+
 def zoned(text: str) -> str:
     """A time followed by the newsroom's time zone: "17:05 (hora de Cuba)"."""
-    zone = settings.TIME_ZONE_LABEL or gettext("Cuba time")
-    return pgettext("time and its zone", "%(time)s (%(zone)s)") % {"time": text, "zone": zone}
+    return pgettext("time and its zone", "%(time)s (%(zone)s)") % {"time": text, "zone": zone_name()}
+
+
+# The same, for labels built when a module loads (a form field, a column).
+zoned_lazy = lazy(zoned, str)

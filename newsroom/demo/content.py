@@ -334,6 +334,12 @@ EDITORIAL_TEAM = {
     "bio": "Artículos escritos y revisados en conjunto por el equipo de editores de la redacción.",
     "bio_en": "Stories written and checked together by the newsroom's editors.",
 }
+DEMO_EDITOR = {
+    "slug": "demo-editor",
+    "name": "Demo Editor",
+    "bio": "Firma de la cuenta de demostración «editor», que revisa, programa y publica.",
+    "bio_en": "The byline of the demo «editor» account, which checks, schedules and publishes stories.",
+}
 DEMO_WRITER = {
     "slug": "demo-writer",
     "name": "Demo Writer",

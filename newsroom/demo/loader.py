@@ -98,8 +98,9 @@ def load() -> Result:
 
         authors = {
             "editorial-team": _create_once(Author, result, **content.EDITORIAL_TEAM),
-            "demo-writer": _writer_author(writer, result),
+            "demo-writer": _own_author(writer, content.DEMO_WRITER, result),
         }
+        _own_author(editor, content.DEMO_EDITOR, result)
         owners = {"editorial-team": editor, "demo-writer": writer}
         now = timezone.now()
         for spec in content.ARTICLES:
@@ -169,14 +170,15 @@ def _account(username: str, group: Group, result: Result):
     return user
 
 
-def _writer_author(writer, result: Result) -> Author:
-    existing = Author.objects.filter(slug=content.DEMO_WRITER["slug"]).first()
+def _own_author(user, spec: dict, result: Result) -> Author:
+    """The byline of a demo account (the story form starts with it)."""
+    existing = Author.objects.filter(slug=spec["slug"]).first()
     if existing is not None:
         return existing
-    # Link the byline to the writer account unless that account already
-    # writes as someone else (an author belongs to one account at most).
-    linked = not Author.objects.filter(user=writer).exists()
-    return _create_once(Author, result, **content.DEMO_WRITER, user=writer if linked else None)
+    # Link the byline to the account unless that account already writes as
+    # someone else (an author belongs to one account at most).
+    linked = not Author.objects.filter(user=user).exists()
+    return _create_once(Author, result, **spec, user=user if linked else None)
 
 
 def _agreement(spec, agreements, sectors, countries, people, result: Result) -> Agreement:

@@ -23,10 +23,12 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from alliances.models import Country
+from newsroom.core import formats
 from newsroom.core.text import topic_key
 from newsroom.editorial import services, translations
 from newsroom.models import Article, Topic, TopicAlias
@@ -249,6 +251,11 @@ class ArticleAdminForm(EditLockFormMixin, forms.ModelForm):
             # drop the article's topics on save. Neither is safe.
             raise TypeError("ArticleAdminForm needs the user filling it in (ArticleAdmin.get_form sets it).")
         self.fields["tags"].queryset = Topic.objects.visible_to(self.user)
+        if "published_at" in self.fields:
+            # Typed and shown in the newsroom's time, whatever the editor's
+            # computer says: the label names the zone.
+            field = self.fields["published_at"]
+            field.label = formats.zoned(capfirst(field.label))
 
     def clean_language(self):
         language = self.cleaned_data["language"]

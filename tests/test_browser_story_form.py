@@ -1,0 +1,77 @@
+"""The story form and the article list in Chromium, as an editor working
+from Madrid sees them: no note comparing their clock with the server's, times
+named in the newsroom's zone ("Now" fills in Havana's time), the byline
+already theirs, and a list whose headlines can be read at 1280 px.
+
+Screenshots go to test-artifacts/story-form/."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests import factories
+from tests.test_browser_desk import DESKTOP, log_in, new_page, shot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+@pytest.fixture
+def artifacts(browser_artifacts):
+    (folder := browser_artifacts / "story-form").mkdir(exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def desk(db):
+    """An editor with a byline of their own, and a list of long headlines
+    with three authors and four topics each."""
+    editor = factories.editor(username="eddie", first_name="Eddie", last_name="Morales")
+    own = factories.AuthorFactory(name="Eddie Morales", user=editor)
+    colleagues = [factories.AuthorFactory(name=f"Corresponsal número {n}") for n in range(3)]
+    topics = ["relaciones internacionales", "energía y petróleo", "economía cubana", "sanciones"]
+    for n in range(5):
+        factories.ArticleFactory(
+            headline=f"Irán y Rusia firman un acuerdo de cooperación energética de veinte años, número {n}",
+            public=True,
+            authors=colleagues,
+            topics=topics,
+            country_codes=["IR", "RU", "CU"],
+        )
+    return {"editor": editor, "own": own}
+
+
+def test_an_editor_abroad_writes_in_the_newsrooms_time(live_server, desk, chromium_browser, artifacts):
+    page = new_page(chromium_browser, viewport=DESKTOP, timezone_id="Europe/Madrid")
+    log_in(page, live_server, "eddie")
+    page.goto(f"{live_server.url}/admin/newsroom/article/add/")
+    label = page.locator(".field-published_at label").first
+    assert "(Cuba time)" in label.inner_text()
+    # Django's admin adds a note per field when the browser's zone differs
+    # from the server's; the form names the zone instead, so none shows.
+    page.wait_for_selector(".datetimeshortcuts")
+    assert page.locator(".timezonewarning:visible").count() == 0
+    assert not page.get_by_text("ahead of server time").is_visible()
+    # "Now" gives the newsroom's time, not Madrid's (six hours ahead).
+    page.locator("#id_published_at_1 ~ .datetimeshortcuts a", has_text="Now").click()
+    typed = page.input_value("#id_published_at_1")
+    havana = timezone.localtime()
+    shown = havana.replace(hour=int(typed[:2]), minute=int(typed[3:5]), second=0, microsecond=0)
+    assert abs(shown - havana.replace(second=0, microsecond=0)) <= timedelta(minutes=2), (typed, havana)
+    # The byline starts as the editor's own.
+    assert "Eddie Morales" in page.locator("#id_bylines-0-author + .select2").inner_text()
+    shot(page, artifacts, "01-add-form-from-madrid")
+
+
+def test_the_article_list_gives_the_headline_room_at_1280(live_server, desk, chromium_browser, artifacts):
+    page = new_page(chromium_browser, viewport=DESKTOP)
+    log_in(page, live_server, "eddie")
+    page.goto(f"{live_server.url}/admin/newsroom/article/")
+    shot(page, artifacts, "02-article-list-1280")
+    headline = page.locator("#result_list td.field-story").first
+    width = headline.bounding_box()["width"]
+    assert width >= 0.4 * DESKTOP["width"], width
+    # The whole headline is on screen, wrapped rather than cut.
+    assert headline.locator("a").inner_text().endswith("número 4")
+    assert "Corresponsal número 0" in headline.inner_text()  # the byline, under it
+    assert "(Cuba time)" in page.locator("#result_list thead th.column-published_time").text_content()
