@@ -365,17 +365,7 @@ def test_the_body_toolbar_makes_headings_emphasis_links_quotes_and_lists(
     keys.press("Enter")
     # The link last: the editor keeps the linked words selected afterwards.
     keys.type("Read the report")
-    # Select the last words only once the editor has taken in the typing (it
-    # copies every change to the form's field): CI once pressed Shift+Left
-    # while the last letters were still being applied, and the editor then
-    # put the cursor back, so the link covered half the words.
-    page.wait_for_function("() => document.getElementById('id_body').value.includes('Read the report')")
-    for _ in range(len("the report")):
-        keys.press("Shift+ArrowLeft")
-    page.wait_for_function("() => window.getSelection().toString() === 'the report'", timeout=5000)
-    page.click("button[data-name=link]")
-    page.fill("dialog.prose-editor-dialog input[name=href]", "https://example.org/report")
-    page.click("dialog.prose-editor-dialog button[type=submit]")
+    link_last_words(page, "the report", "https://example.org/report")
     shot(page, artifacts, "12-body-toolbar")
     submitted = page.locator("#id_body").input_value()  # what the editor hands to the form
 
@@ -392,6 +382,21 @@ def test_the_body_toolbar_makes_headings_emphasis_links_quotes_and_lists(
     ):
         assert element in article.body
     assert re.search(r'<a [^>]*href="https://example.org/report"[^>]*>the report</a>', article.body)
+
+
+def link_last_words(page, words: str, href: str) -> None:
+    """Select the last ``words`` typed in the body and link them to ``href``
+    with the toolbar. The words are selected only once the editor has taken
+    in the typing (it copies every change to the form's field): CI once
+    pressed Shift+Left while the last letters were still being applied, and
+    the editor then put the cursor back, so the link covered half the words."""
+    page.wait_for_function("(words) => document.getElementById('id_body').value.includes(words)", arg=words)
+    for _ in range(len(words)):
+        page.keyboard.press("Shift+ArrowLeft")
+    page.wait_for_function("(words) => window.getSelection().toString() === words", arg=words, timeout=5000)
+    page.click("button[data-name=link]")
+    page.fill("dialog.prose-editor-dialog input[name=href]", href)
+    page.click("dialog.prose-editor-dialog button[type=submit]")
 
 
 # What a word processor puts on the clipboard (Word's HTML, trimmed) and what

@@ -5,13 +5,14 @@ already theirs, and a list whose headlines can be read at 1280 px.
 
 Screenshots go to test-artifacts/story-form/."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from tests import factories
-from tests.test_browser_desk import DESKTOP, log_in, new_page, shot
+from tests.test_browser_desk import DESKTOP, link_last_words, log_in, new_page, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -75,3 +76,20 @@ def test_the_article_list_gives_the_headline_room_at_1280(live_server, desk, chr
     assert headline.locator("a").inner_text().endswith("número 4")
     assert "Corresponsal número 0" in headline.inner_text()  # the byline, under it
     assert "(Cuba time)" in page.locator("#result_list thead th.column-published_time").text_content()
+
+
+def test_typing_after_a_link_does_not_extend_it(live_server, desk, chromium_browser, artifacts):
+    page = new_page(chromium_browser, viewport=DESKTOP)
+    log_in(page, live_server, "eddie")
+    page.goto(f"{live_server.url}/admin/newsroom/article/add/")
+    page.locator(".prose-editor .ProseMirror[contenteditable=true]").click()
+    keys = page.keyboard
+    keys.type("Según la agencia EFE")
+    link_last_words(page, "EFE", "https://efe.com/")
+    page.locator(".prose-editor .ProseMirror[contenteditable=true]").focus()
+    keys.press("End")
+    keys.type(". Fin.")
+    page.wait_for_function("() => document.getElementById('id_body').value.includes('Fin.')")
+    body = page.locator("#id_body").input_value()
+    shot(page, artifacts, "03-link-then-full-stop")
+    assert re.search(r'<a [^>]*href="https://efe.com/"[^>]*>EFE</a>\. Fin\.', body), body

@@ -47,7 +47,11 @@ BODY_EXTENSIONS = {
     "Blockquote": True,
     "HorizontalRule": True,
     "HardBreak": True,
-    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    # autolink off: Tiptap makes a link mark "inclusive" (text typed right
+    # after a link joins it) exactly when it links typed addresses by itself,
+    # so the full stop after "EFE" became part of the link. Editors add links
+    # with the toolbar or by pasting an address over a selection.
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"], "autolink": False},
 }
 
 # What a card prints (ArticleQuerySet.for_listing); a list of twenty decoded
