@@ -385,15 +385,18 @@ def test_saving_content_of_a_published_article_keeps_its_time(editor_client, adm
 # -- Who sees what ---------------------------------------------------------------
 
 
-def test_writer_sees_only_own_drafts_and_reviews(writer_client, writer_user):
+def test_writer_lists_their_own_stories_but_no_colleagues(writer_client, writer_user):
     ArticleFactory(headline="My draft", created_by=writer_user)
     ArticleFactory(headline="My review", created_by=writer_user, status="review")
+    # Published stories of theirs are listed too, and open read only
+    # (tests/test_story_form.py).
     ArticleFactory(headline="My published piece", created_by=writer_user, public=True)
     ArticleFactory(headline="A colleague's draft")
+    ArticleFactory(headline="A colleague's published story", public=True)
     html = writer_client.get(LIST_URL).content.decode()
     assert "My draft" in html
     assert "My review" in html
-    assert "My published piece" not in html
+    assert "My published piece" in html
     assert "colleague" not in html
 
 
@@ -402,16 +405,24 @@ def test_writer_sees_drafts_they_are_bylined_on(writer_client, writer_user):
     assert "Shared draft" in writer_client.get(LIST_URL).content.decode()
 
 
-@pytest.mark.parametrize("kind", ["colleague", "published"])
-def test_writer_cannot_open_or_change_other_or_published_articles(writer_client, writer_user, kind, admin_form_data):
-    if kind == "colleague":
-        article = ArticleFactory(headline="Theirs")
-    else:
-        article = ArticleFactory(headline="Theirs", created_by=writer_user, public=True)
+@pytest.mark.parametrize("kind", ["colleague's draft", "colleague's published story"])
+def test_writer_cannot_open_or_change_a_colleagues_article(writer_client, writer_user, kind):
+    article = ArticleFactory(headline="Theirs", public=kind.endswith("published story"))
     response = writer_client.get(change_url(article))
     assert response.status_code in (302, 403)
     response = writer_client.post(change_url(article), {"headline": "Mine now", "slug": article.slug})
     assert response.status_code in (302, 403)
+    article.refresh_from_db()
+    assert article.headline == "Theirs"
+
+
+def test_writer_opens_their_published_story_but_cannot_change_it(writer_client, writer_user):
+    article = ArticleFactory(headline="Theirs", created_by=writer_user, public=True)
+    response = writer_client.get(change_url(article))
+    assert response.status_code == 200
+    assert 'name="_save"' not in response.content.decode()
+    response = writer_client.post(change_url(article), {"headline": "Mine now", "slug": article.slug})
+    assert response.status_code == 403
     article.refresh_from_db()
     assert article.headline == "Theirs"
 

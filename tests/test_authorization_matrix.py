@@ -92,9 +92,12 @@ ARTICLE_POLICY = {
     #              owner  other writer  editor   superuser
     "draft":     ("VCR",  "",           "VCDRP", "VCDRP"),
     "review":    ("VCR",  "",           "VCDRP", "VCDRP"),
-    "scheduled": ("",     "",           "VCDRP", "VCDRP"),
-    "published": ("",     "",           "VCDRP", "VCDRP"),
-    "archived":  ("",     "",           "VCDRP", "VCDRP"),
+    # Once an editor has taken a story over, its writer still opens it, read
+    # only (issue "The story form in fewer clicks"): the page says why and
+    # who can change it.
+    "scheduled": ("V",    "",           "VCDRP", "VCDRP"),
+    "published": ("V",    "",           "VCDRP", "VCDRP"),
+    "archived":  ("V",    "",           "VCDRP", "VCDRP"),
     "deleted":   ("",     "",           "",      ""),
 }
 #: And with articles at all (the list, adding one, recovering one).

@@ -93,3 +93,18 @@ def test_typing_after_a_link_does_not_extend_it(live_server, desk, chromium_brow
     body = page.locator("#id_body").input_value()
     shot(page, artifacts, "03-link-then-full-stop")
     assert re.search(r'<a [^>]*href="https://efe.com/"[^>]*>EFE</a>\. Fin\.', body), body
+
+
+def test_a_writer_reads_their_published_story_read_only(live_server, desk, chromium_browser, artifacts):
+    writer = factories.writer(username="wendy", first_name="Wendy", last_name="Reyes")
+    byline = factories.AuthorFactory(name="Wendy Reyes", user=writer)
+    story = factories.ArticleFactory(headline="Apagón en Matanzas", authors=[byline], public=True)
+    page = new_page(chromium_browser, viewport=DESKTOP)
+    log_in(page, live_server, "wendy")
+    page.goto(f"{live_server.url}/admin/newsroom/article/")
+    page.get_by_role("link", name="Apagón en Matanzas").click()
+    page.wait_for_url(f"**/admin/newsroom/article/{story.pk}/change/")
+    note = page.locator(".newsroom-read-only")
+    assert note.inner_text() == "This story is published. Only an editor can change it now: Eddie Morales."
+    assert page.locator("input[name=_save]").count() == 0
+    shot(page, artifacts, "04-writer-reads-their-published-story")

@@ -83,3 +83,37 @@ def test_the_publication_time_names_the_newsrooms_zone(client, language, zone):
     assert re.search(rf"<label>[^<]+ \({zone}\):?</label>", form)
     heading = re.search(r'<th scope="col" class="[^"]*column-published_time[^"]*">(.*?)</th>', listing, re.S)
     assert f"({zone})" in heading.group(1)
+
+
+# -- A writer's story after an editor has taken it over ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("state", "why"),
+    [
+        ({"public": True}, "This story is published."),
+        ({"scheduled": True}, "This story is approved and scheduled."),
+        ({"status": "archived"}, "This story is archived."),
+    ],
+)
+def test_a_writer_reads_their_story_and_learns_who_can_change_it(writer_client, writer_user, state, why):
+    editor(username="eddie", first_name="Eddie", last_name="Morales")
+    editor(username="gone", first_name="Gone", last_name="Editor", is_active=False)
+    own = AuthorFactory(user=writer_user)
+    article = ArticleFactory(
+        headline="Apagón en Matanzas", body="<p>La <strong>central</strong> se detuvo.</p>", authors=[own], **state
+    )
+    page = writer_client.get(reverse("admin:newsroom_article_change", args=[article.pk])).content.decode()
+    assert "Apagón en Matanzas" in page
+    assert "<p>La <strong>central</strong> se detuvo.</p>" in page  # the body as readers see it
+    note = re.search(r'<p class="newsroom-read-only" role="status">(.*?)</p>', page).group(1)
+    assert note == f"{why} Only an editor can change it now: Eddie Morales."
+    assert 'name="_save"' not in page
+    assert 'name="_submit_for_review"' not in page
+
+
+def test_a_writers_own_draft_is_theirs_to_change_without_a_note(writer_client, writer_user):
+    article = ArticleFactory(created_by=writer_user)
+    page = writer_client.get(reverse("admin:newsroom_article_change", args=[article.pk])).content.decode()
+    assert 'name="_save"' in page
+    assert "newsroom-read-only" not in page

@@ -36,6 +36,28 @@ from newsroom.stored.search_vector import refresh_search_vector
 Status = Article.Status
 
 
+def editors():
+    """The active staff who may publish, by name: whom a writer asks to
+    change a story that has left their hands. The same test as
+    ``can_publish`` (the publish permission, through a group or one's own,
+    and superusers), asked of the user table."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    publish = Permission.objects.filter(codename="publish_article", content_type__app_label="newsroom")
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .filter(
+            models.Q(is_superuser=True)
+            | models.Q(groups__permissions__in=publish)
+            | models.Q(user_permissions__in=publish)
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
 def can_edit(user, article: Article) -> bool:
     """Whether ``user`` may change ``article`` at all."""
     if not (user and user.is_active and user.is_staff):

@@ -151,14 +151,26 @@ class ArticleQuerySet(models.QuerySet):
             status__in=[Article.Status.DRAFT, Article.Status.REVIEW],
         )
 
+    def viewable_by(self, user) -> ArticleQuerySet:
+        """Articles ``user`` may open in the admin: those they may change
+        (``editable_by``) and, for a writer, the rest of their own stories
+        (started by them or carrying their byline), which they see read-only
+        once an editor has taken them over (published, scheduled, archived).
+        A colleague's draft stays out of reach."""
+        if can_publish(user):
+            return self.all()
+        if not (user and user.is_authenticated and user.is_active):
+            return self.none()
+        return self.filter(Q(created_by=user) | Q(pk__in=Byline.objects.filter(author__user=user).values("article")))
+
     def known_to(self, user) -> ArticleQuerySet:
         """Articles whose existence and words ``user`` may know of: the public
-        ones and those they may open (``editable_by``). What hangs off an
+        ones and those they may open (``viewable_by``). What hangs off an
         article (its corrections, topics, preview links, versions) is shown
         to a user only through an article known to them."""
         if can_publish(user):
             return self.all()
-        return self.filter(public_q() | Q(pk__in=Article.objects.editable_by(user).values("pk")))
+        return self.filter(public_q() | Q(pk__in=Article.objects.viewable_by(user).values("pk")))
 
 
 # Columns newsroom.stored writes; a plain save of an article leaves them be.

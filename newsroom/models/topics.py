@@ -40,7 +40,7 @@ class TopicQuerySet(models.QuerySet):
         if can_publish(user):
             return self.all()
         own = TaggedTopic.objects.filter(
-            tag=OuterRef("pk"), content_object__in=_articles().editable_by(user).values("pk")
+            tag=OuterRef("pk"), content_object__in=_articles().viewable_by(user).values("pk")
         )
         return self.filter(Exists(_public_links()) | Exists(own))
 

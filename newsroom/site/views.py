@@ -358,14 +358,15 @@ def staff_preview(request, object_id: str):
     """The article as readers will see it, for staff who may open it: the
     admin's preview button (mounted under /admin/ by newsroom.urls, behind
     the admin's login). The same doors as the admin's change page: the model
-    permission first, then only articles the user may edit."""
+    permission first, then only articles the user may open (a writer's own
+    stories, published or not: ``viewable_by``)."""
     user = request.user
     if not (user.has_perm("newsroom.view_article") or user.has_perm("newsroom.change_article")):
         raise PermissionDenied
     # Ids are integers; anything else (or too long for the column) is no article.
     article = None
     if object_id.isdigit() and len(object_id) < 19:
-        article = Article.objects.editable_by(user).filter(pk=int(object_id)).first()
+        article = Article.objects.viewable_by(user).filter(pk=int(object_id)).first()
     if article is None:
         raise Http404(_("No such article, or not one you can open."))
     response = render_article(request, article, preview=True)

@@ -1,7 +1,8 @@
 """The article screens: the story form with its inlines, the list with its
 filters and bulk actions. State changes go through
-``newsroom.editorial.services``; which articles a writer may touch is
-``Article.objects.editable_by`` plus ``services.can_edit``."""
+``newsroom.editorial.services``; which articles a writer may open is
+``Article.objects.viewable_by``, and which they may change
+``editable_by`` plus ``services.can_edit`` (the others open read only)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from alliances.models import ArticleAgreement
@@ -239,7 +241,7 @@ class ArticleAdmin(
     # -- who sees and changes what
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request).editable_by(request.user)
+        qs = super().get_queryset(request).viewable_by(request.user)
         if is_changelist(request, self):
             qs = qs.for_admin_list().annotate(
                 missed_time=Exists(Article.objects.missed_time().filter(pk=OuterRef("pk")))
@@ -275,6 +277,20 @@ class ArticleAdmin(
             # review" is their one step, and it goes through the service.
             readonly += ["status", "published_at"]
         return readonly
+
+    @staticmethod
+    def _read_only_reason(article: Article) -> str:
+        """Why a writer sees their own story read-only, and who can change it."""
+        if article.status == Article.Status.ARCHIVED:
+            why = _("This story is archived.")
+        elif article.is_scheduled:
+            why = _("This story is approved and scheduled.")
+        else:
+            why = _("This story is published.")
+        names = [user.get_full_name() or user.get_username() for user in services.editors()[:5]]
+        if not names:
+            return _("%(why)s Only an editor can change it now.") % {"why": why}
+        return _("%(why)s Only an editor can change it now: %(editors)s.") % {"why": why, "editors": ", ".join(names)}
 
     # -- list columns (all read from the prefetch of for_admin_list)
 
@@ -321,6 +337,12 @@ class ArticleAdmin(
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is not None and not self.has_change_permission(request, obj):
+            # Read only, the body is shown as readers see it, not as markup.
+            fieldsets = [
+                (name, {**options, "fields": ["body_as_read" if f == "body" else f for f in options["fields"]]})
+                for name, options in fieldsets
+            ]
         if obj is not None and obj.status == Article.Status.PUBLISHED and fieldsets:
             # "Substantive update" means something only for a published
             # story; it sits with the publishing fields (the last fieldset).
@@ -357,6 +379,11 @@ class ArticleAdmin(
     def published_time(self, obj: Article):
         # The column's heading names the zone the times are in.
         return obj.published_at
+
+    @admin.display(description=_("body"))
+    def body_as_read(self, obj: Article):
+        # Stored sanitised (the field's sanitize=True): safe to show as HTML.
+        return mark_safe(obj.body)  # noqa: S308
 
     @admin.display(description=_("authors"))
     def author_names(self, obj: Article) -> str:
@@ -500,6 +527,8 @@ class ArticleAdmin(
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk and not obj.is_public:
             context["preview_url"] = reverse("admin:newsroom_article_preview", args=[obj.pk])
+        if obj is not None and obj.pk and not self.has_change_permission(request, obj):
+            context["read_only_reason"] = self._read_only_reason(obj)
         context["show_submit_for_review"] = (
             not services.can_publish(request.user)
             and (obj is None or obj.status == Article.Status.DRAFT)

@@ -60,7 +60,7 @@ def known_articles(user, path: str, *, copied: bool = False) -> Q:
     if services.can_publish(user):
         return Q()
     public = public_q("article_") if copied else public_q(f"{path}__")
-    return public | Q(**{f"{path}__in": Article.objects.editable_by(user).values("pk")})
+    return public | Q(**{f"{path}__in": Article.objects.viewable_by(user).values("pk")})
 
 
 class SafeAutocompleteMixin:

@@ -127,9 +127,11 @@ class TranslationAdminMixin:
     def translate_view(self, request, object_id):
         """POST: start the translation of the article (a linked draft in
         the other language) and open it."""
+        # Who may not change the article learns that first (a writer opens
+        # their published story, read only), whatever the method.
+        article = self._changeable(request, object_id)
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        article = self._changeable(request, object_id)
         change_url = reverse("admin:newsroom_article_change", args=[quote(article.pk)])
         try:
             draft = translations.start_translation(source=article, user=request.user)
