@@ -11,8 +11,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from newsroom.models import Article
 from tests import factories
-from tests.test_browser_desk import DESKTOP, link_last_words, log_in, new_page, shot
+from tests.test_browser_desk import DESKTOP, link_last_words, log_in, new_page, pick, save, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -108,3 +109,22 @@ def test_a_writer_reads_their_published_story_read_only(live_server, desk, chrom
     assert note.inner_text() == "This story is published. Only an editor can change it now: Eddie Morales."
     assert page.locator("input[name=_save]").count() == 0
     shot(page, artifacts, "04-writer-reads-their-published-story")
+
+
+def test_bylines_are_ordered_by_moving_rows_not_by_numbers(live_server, desk, chromium_browser, artifacts):
+    page = new_page(chromium_browser, viewport=DESKTOP)
+    log_in(page, live_server, "eddie")
+    page.goto(f"{live_server.url}/admin/newsroom/article/add/")
+    # No number to type: the order field is hidden, two buttons move the row.
+    assert page.locator("#bylines-group input[name$='-position']:visible").count() == 0
+    page.get_by_role("button", name="Add another Byline").click()
+    pick(page, "id_bylines-1-author", "número 0", "Corresponsal número 0")
+    second = page.locator("#bylines-group tr.form-row").nth(1)
+    second.get_by_role("button", name="Move up").click()
+    first = page.locator("#bylines-group tbody tr.form-row").first
+    assert "Corresponsal número 0" in first.inner_text()
+    shot(page, artifacts, "05-bylines-moved")
+    page.fill("#id_headline", "Two reporters, one story")
+    save(page)
+    article = Article.objects.get(headline="Two reporters, one story")
+    assert [author.name for author in article.ordered_authors()] == ["Corresponsal número 0", "Eddie Morales"]

@@ -120,9 +120,109 @@
         update();
     }
 
+    // Bylines, sources and videos are ordered by moving their rows, not by
+    // typing numbers: each row gets "Move up" and "Move down" buttons in
+    // place of its order field, which stays in the form (hidden) and is
+    // renumbered from the rows' order. Only rows with something in them are
+    // numbered: a blank extra row whose order changed would count as filled
+    // in, and the form would ask for its author. Without JavaScript the
+    // number fields remain.
+    function label(text) {
+        return typeof window.gettext === "function" ? window.gettext(text) : text;
+    }
+
+    function filledIn(row) {
+        return Array.from(row.querySelectorAll("input, select, textarea")).some(function (field) {
+            var name = field.name || "";
+            if (/-(position|DELETE|id|article)$/.test(name) || field.type === "checkbox") {
+                return false;
+            }
+            return field.value.trim() !== "";
+        });
+    }
+
+    function rowsOf(table) {
+        return Array.from(table.querySelectorAll("tbody > tr.form-row")).filter(function (row) {
+            return !row.classList.contains("empty-form");
+        });
+    }
+
+    function renumber(table) {
+        var next = 0;
+        rowsOf(table).forEach(function (row) {
+            var order = row.querySelector("input[name$='-position']");
+            if (order && filledIn(row)) {
+                order.value = String(next);
+                next += 1;
+            }
+        });
+    }
+
+    function move(row, step) {
+        var table = row.closest("table");
+        var rows = rowsOf(table);
+        var at = rows.indexOf(row);
+        var other = rows[at + step];
+        if (!other) {
+            return;
+        }
+        if (step < 0) {
+            other.parentNode.insertBefore(row, other);
+        } else {
+            other.parentNode.insertBefore(other, row);
+        }
+        renumber(table);
+    }
+
+    function orderButtons(row) {
+        var order = row.querySelector("td.field-position input[name$='-position']");
+        if (!order || row.classList.contains("empty-form") || row.querySelector(".newsroom-move")) {
+            return;
+        }
+        order.type = "hidden";
+        var cell = order.closest("td");
+        [["up", -1, "Move up", "\u2191"], ["down", 1, "Move down", "\u2193"]].forEach(function (spec) {
+            var button = document.createElement("button");
+            button.type = "button";
+            button.className = "newsroom-move newsroom-move-" + spec[0];
+            button.setAttribute("aria-label", label(spec[2]));
+            button.title = label(spec[2]);
+            button.textContent = spec[3];
+            button.addEventListener("click", function () {
+                move(row, spec[1]);
+                button.focus();
+            });
+            cell.appendChild(button);
+        });
+    }
+
+    function ordering() {
+        var form = document.querySelector("#article_form");
+        if (!form) {
+            return;
+        }
+        form.querySelectorAll("table th.column-position").forEach(function (heading) {
+            heading.textContent = label("Order");
+            var table = heading.closest("table");
+            rowsOf(table).forEach(orderButtons);
+        });
+        // Rows added with "Add another ...".
+        document.addEventListener("formset:added", function (event) {
+            if (event.target && event.target.matches && event.target.matches("tr.form-row")) {
+                orderButtons(event.target);
+            }
+        });
+        form.addEventListener("submit", function () {
+            form.querySelectorAll("table th.column-position").forEach(function (heading) {
+                renumber(heading.closest("table"));
+            });
+        });
+    }
+
     function init() {
         COUNTERS.forEach(counter);
         addressPreview();
+        ordering();
     }
 
     if (document.readyState === "loading") {
