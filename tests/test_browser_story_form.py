@@ -128,3 +128,28 @@ def test_bylines_are_ordered_by_moving_rows_not_by_numbers(live_server, desk, ch
     save(page)
     article = Article.objects.get(headline="Two reporters, one story")
     assert [author.name for author in article.ordered_authors()] == ["Corresponsal número 0", "Eddie Morales"]
+
+
+def test_saved_bylines_move_among_themselves_and_keep_their_order_unmoved(
+    live_server, desk, chromium_browser, artifacts
+):
+    first, second = factories.AuthorFactory(name="Ana Pérez"), factories.AuthorFactory(name="Luis Gómez")
+    story = factories.ArticleFactory(headline="Dos firmas", authors=[first, second])
+    # Rows saved before the buttons existed often all say 0.
+    story.bylines.update(position=0)
+    page = new_page(chromium_browser, viewport=DESKTOP)
+    log_in(page, live_server, "eddie")
+    change = f"{live_server.url}/admin/newsroom/article/{story.pk}/change/"
+    # Saved without moving anything: the numbers stay as they were.
+    page.goto(change)
+    save(page)
+    assert sorted(story.bylines.values_list("position", flat=True)) == [0, 0]
+    # A new row cannot jump above the saved ones (Django numbers saved rows first).
+    page.goto(change)
+    page.get_by_role("button", name="Add another Byline").click()
+    rows = page.locator("#bylines-group tbody tr.form-row:not(.empty-form)")
+    assert rows.nth(2).get_by_role("button", name="Move up").is_disabled()
+    rows.nth(1).get_by_role("button", name="Move up").click()
+    shot(page, artifacts, "06-saved-bylines-moved")
+    save(page)
+    assert [a.name for a in Article.objects.get(pk=story.pk).ordered_authors()] == ["Luis Gómez", "Ana Pérez"]

@@ -37,10 +37,11 @@ Status = Article.Status
 
 
 def editors():
-    """The active staff who may publish, by name: whom a writer asks to
-    change a story that has left their hands. The same test as
-    ``can_publish`` (the publish permission, through a group or one's own,
-    and superusers), asked of the user table."""
+    """The active staff given the right to publish (through a group or their
+    own permissions) who have a name: whom a writer asks to change a story
+    that has left their hands. Superusers as such are left out, and so is
+    anyone known only by a login name: those are accounts, not colleagues
+    to ask."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Permission
 
@@ -48,11 +49,8 @@ def editors():
     return (
         get_user_model()
         .objects.filter(is_active=True, is_staff=True)
-        .filter(
-            models.Q(is_superuser=True)
-            | models.Q(groups__permissions__in=publish)
-            | models.Q(user_permissions__in=publish)
-        )
+        .filter(models.Q(groups__permissions__in=publish) | models.Q(user_permissions__in=publish))
+        .exclude(first_name="", last_name="")
         .distinct()
         .order_by("first_name", "last_name", "username")
     )

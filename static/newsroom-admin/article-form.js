@@ -122,15 +122,15 @@
 
     // Bylines, sources and videos are ordered by moving their rows, not by
     // typing numbers: each row gets "Move up" and "Move down" buttons in
-    // place of its order field, which stays in the form (hidden) and is
-    // renumbered from the rows' order. Only rows with something in them are
-    // numbered: a blank extra row whose order changed would count as filled
-    // in, and the form would ask for its author. Without JavaScript the
-    // number fields remain.
-    function label(text) {
-        return typeof window.gettext === "function" ? window.gettext(text) : text;
-    }
-
+    // place of its order field, which stays in the form (hidden). Once a row
+    // of a table has moved, its filled-in rows are numbered in page order on
+    // submit; a row left blank keeps the number it came with (a blank extra
+    // row whose number changed would count as filled in, and the form would
+    // ask for its author), and a table nobody reordered keeps its numbers.
+    // Saved rows and new rows move among their own kind only: Django names
+    // a row's fields by its place (saved rows first), and renames them by
+    // page order when a new row is removed. Without JavaScript the number
+    // fields remain.
     function filledIn(row) {
         return Array.from(row.querySelectorAll("input, select, textarea")).some(function (field) {
             var name = field.name || "";
@@ -147,22 +147,45 @@
         });
     }
 
+    function saved(row) {
+        return row.classList.contains("has_original");
+    }
+
+    function neighbour(row, step) {
+        var rows = rowsOf(row.closest("table"));
+        var other = rows[rows.indexOf(row) + step];
+        return other && saved(other) === saved(row) ? other : null;
+    }
+
+    function refreshButtons(table) {
+        rowsOf(table).forEach(function (row) {
+            row.querySelectorAll(".newsroom-move").forEach(function (button) {
+                button.disabled = !neighbour(row, Number(button.dataset.step));
+            });
+        });
+    }
+
     function renumber(table) {
+        if (!table.dataset.moved) {
+            return;
+        }
         var next = 0;
         rowsOf(table).forEach(function (row) {
             var order = row.querySelector("input[name$='-position']");
-            if (order && filledIn(row)) {
+            if (!order) {
+                return;
+            }
+            if (filledIn(row)) {
                 order.value = String(next);
                 next += 1;
+            } else if (order.dataset.initial !== undefined) {
+                order.value = order.dataset.initial;
             }
         });
     }
 
     function move(row, step) {
-        var table = row.closest("table");
-        var rows = rowsOf(table);
-        var at = rows.indexOf(row);
-        var other = rows[at + step];
+        var other = neighbour(row, step);
         if (!other) {
             return;
         }
@@ -171,25 +194,29 @@
         } else {
             other.parentNode.insertBefore(other, row);
         }
-        renumber(table);
+        var table = row.closest("table");
+        table.dataset.moved = "1";
+        refreshButtons(table);
     }
 
-    function orderButtons(row) {
+    function orderButtons(row, labels) {
         var order = row.querySelector("td.field-position input[name$='-position']");
         if (!order || row.classList.contains("empty-form") || row.querySelector(".newsroom-move")) {
             return;
         }
+        order.dataset.initial = order.value;
         order.type = "hidden";
         var cell = order.closest("td");
-        [["up", -1, "Move up", "\u2191"], ["down", 1, "Move down", "\u2193"]].forEach(function (spec) {
+        [[-1, labels.up, "\u2191"], [1, labels.down, "\u2193"]].forEach(function (spec) {
             var button = document.createElement("button");
             button.type = "button";
-            button.className = "newsroom-move newsroom-move-" + spec[0];
-            button.setAttribute("aria-label", label(spec[2]));
-            button.title = label(spec[2]);
-            button.textContent = spec[3];
+            button.className = "newsroom-move";
+            button.dataset.step = String(spec[0]);
+            button.setAttribute("aria-label", spec[1]);
+            button.title = spec[1];
+            button.textContent = spec[2];
             button.addEventListener("click", function () {
-                move(row, spec[1]);
+                move(row, spec[0]);
                 button.focus();
             });
             cell.appendChild(button);
@@ -198,24 +225,34 @@
 
     function ordering() {
         var form = document.querySelector("#article_form");
-        if (!form) {
+        var holder = document.getElementById("newsroom-article-form");
+        if (!form || !holder) {
             return;
         }
-        form.querySelectorAll("table th.column-position").forEach(function (heading) {
-            heading.textContent = label("Order");
-            var table = heading.closest("table");
-            rowsOf(table).forEach(orderButtons);
+        // Named by the server, in the admin's language.
+        var labels = {up: holder.dataset.moveUp || "Move up", down: holder.dataset.moveDown || "Move down"};
+        var tables = Array.from(form.querySelectorAll("table th.column-position")).map(function (heading) {
+            return heading.closest("table");
         });
-        // Rows added with "Add another ...".
-        document.addEventListener("formset:added", function (event) {
-            if (event.target && event.target.matches && event.target.matches("tr.form-row")) {
-                orderButtons(event.target);
-            }
+        tables.forEach(function (table) {
+            rowsOf(table).forEach(function (row) {
+                orderButtons(row, labels);
+            });
+            refreshButtons(table);
+        });
+        // Rows added with "Add another ..." and removed again.
+        ["formset:added", "formset:removed"].forEach(function (name) {
+            document.addEventListener(name, function (event) {
+                tables.forEach(function (table) {
+                    rowsOf(table).forEach(function (row) {
+                        orderButtons(row, labels);
+                    });
+                    refreshButtons(table);
+                });
+            });
         });
         form.addEventListener("submit", function () {
-            form.querySelectorAll("table th.column-position").forEach(function (heading) {
-                renumber(heading.closest("table"));
-            });
+            tables.forEach(renumber);
         });
     }
 

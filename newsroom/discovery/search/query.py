@@ -26,7 +26,8 @@ MAX_QUERY_LENGTH = 200
 # A search ranks and counts only this many matches, the newest; see the
 # module docstring. Ten pages of results: readers of news search look for
 # what is recent and rarely page past the second; an older story is one
-# more word or a year filter away (the page says so). Ranking and counting
+# more word or filter away (the page says so; the year facet counts these
+# matches only, so for a common word it offers recent years). Ranking and counting
 # cost in proportion to it: at 500 they were half of a common word's time
 # (bench/README.md).
 RANK_LIMIT = 200

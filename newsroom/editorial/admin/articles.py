@@ -118,10 +118,10 @@ class TopicListFilter(admin.SimpleListFilter):
 
     def lookups(self, request, model_admin):
         # The topics of the articles this list can show: every article for
-        # an editor, a writer's own drafts for a writer.
+        # an editor, a writer's own stories for a writer.
         only = None
         if not services.can_publish(request.user):
-            only = Q(content_object__in=Article.objects.editable_by(request.user).values("pk"))
+            only = Q(content_object__in=Article.objects.viewable_by(request.user).values("pk"))
         topics = (
             Topic.objects.annotate(n=count_of(TaggedTopic, "tag", only=only))
             .filter(n__gt=0)
@@ -285,9 +285,11 @@ class ArticleAdmin(
             why = _("This story is archived.")
         elif article.is_scheduled:
             why = _("This story is approved and scheduled.")
-        else:
+        elif article.status == Article.Status.PUBLISHED:
             why = _("This story is published.")
-        names = [user.get_full_name() or user.get_username() for user in services.editors()[:5]]
+        else:  # someone whose role lets them read stories, not change them
+            why = _("You may read this story but not change it.")
+        names = [user.get_full_name() for user in services.editors()[:5]]
         if not names:
             return _("%(why)s Only an editor can change it now.") % {"why": why}
         return _("%(why)s Only an editor can change it now: %(editors)s.") % {"why": why, "editors": ", ".join(names)}

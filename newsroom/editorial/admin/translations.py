@@ -10,8 +10,8 @@
 - A list filter: with a translation, without one, stale translations.
 
 The doors are the article's own: the article is looked up among those the
-user may open (``get_object``, ``Article.objects.editable_by``) and must be
-one they may change; the other article of a link is looked up the same way,
+user may open (``get_object``, ``Article.objects.viewable_by``) and must be
+one they may change (``editable_by``); the other article of a link is looked up the same way,
 so a writer can neither reach nor name a colleague's draft. Nothing here
 answers 500 or saves half: the services raise ValidationError or
 PermissionDenied, shown as a message.
@@ -202,10 +202,15 @@ class TranslationAdminMixin:
         button that starts one."""
         language = translations.other_language(article.language)
         partner = translations.translation_of(article)
+        # The page that links and unlinks translations is only for who may
+        # change the article (a writer reading their published story may not).
+        manage_url = None
+        if self.has_change_permission(request, article):
+            manage_url = reverse("admin:newsroom_article_translation", args=[quote(article.pk)])
         panel = {
             "language": language,
             "none_yet": _("No translation in %(language)s yet.") % {"language": translations.language_label(language)},
-            "manage_url": reverse("admin:newsroom_article_translation", args=[quote(article.pk)]),
+            "manage_url": manage_url,
             "translation": None,
             "hidden": False,
         }
@@ -222,7 +227,7 @@ class TranslationAdminMixin:
             return panel
         panel["translation"] = partner
         panel["status"] = partner.get_status_display()
-        if Article.objects.editable_by(request.user).filter(pk=partner.pk).exists():
+        if Article.objects.viewable_by(request.user).filter(pk=partner.pk).exists():
             panel["url"] = reverse("admin:newsroom_article_change", args=[quote(partner.pk)])
         elif partner.is_visible():
             panel["url"] = partner.get_absolute_url()
