@@ -140,23 +140,18 @@ class ArticleQuerySet(models.QuerySet):
 
     def editable_by(self, user) -> ArticleQuerySet:
         """Articles ``user`` may open and change in the admin: everything for
-        editors; for writers, their own drafts and articles in review (ones
-        they started or carry the byline of)."""
+        editors; for writers, their own stories (``viewable_by``) while they
+        are drafts or in review."""
         if can_publish(user):
             return self.all()
-        if not (user and user.is_authenticated and user.is_active):
-            return self.none()
-        return self.filter(
-            Q(created_by=user) | Q(pk__in=Byline.objects.filter(author__user=user).values("article")),
-            status__in=[Article.Status.DRAFT, Article.Status.REVIEW],
-        )
+        return self.viewable_by(user).filter(status__in=[Article.Status.DRAFT, Article.Status.REVIEW])
 
     def viewable_by(self, user) -> ArticleQuerySet:
-        """Articles ``user`` may open in the admin: those they may change
-        (``editable_by``) and, for a writer, the rest of their own stories
-        (started by them or carrying their byline), which they see read-only
-        once an editor has taken them over (published, scheduled, archived).
-        A colleague's draft stays out of reach."""
+        """Articles ``user`` may open in the admin: everything for editors;
+        for a writer, their own stories (started by them or carrying their
+        byline) in any state, read-only once an editor has taken them over
+        (published, scheduled, archived). A colleague's draft stays out of
+        reach."""
         if can_publish(user):
             return self.all()
         if not (user and user.is_authenticated and user.is_active):
