@@ -28,6 +28,16 @@ class NewsroomConfig(AppConfig):
             pre_save.connect(
                 text.strip_controls_before_save, sender=model, dispatch_uid=f"controls.{model._meta.label}"
             )
+        # The story form's suggestions know the records by name: a record
+        # saved or deleted in this process is suggested as it now is.
+        from django.db.models.signals import post_delete, post_save
+
+        from newsroom.editorial import suggestions
+
+        for name in ("Country", "Person", "Organization", "Agreement", "AgreementParty"):
+            model = apps.get_model("alliances", name)
+            post_save.connect(suggestions.forget, sender=model, dispatch_uid=f"suggestions.saved.{name}")
+            post_delete.connect(suggestions.forget, sender=model, dispatch_uid=f"suggestions.deleted.{name}")
 
 
 class NewsroomAdminConfig(admin_apps.AdminConfig):
