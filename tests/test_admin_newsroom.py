@@ -281,6 +281,31 @@ def test_writer_cannot_publish_with_a_raw_post_on_change(writer_client, writer_u
     assert not EditorialEvent.objects.exists()
 
 
+@pytest.mark.parametrize("action", ["publish", "schedule", "unpublish", "archive", "no-such-thing"])
+def test_a_writer_pressing_an_editors_button_by_hand_gets_an_error_and_nothing_is_saved(
+    writer_client, writer_user, admin_form_data, action
+):
+    article = ArticleFactory(created_by=writer_user, headline="As it was")
+    data = admin_form_data(writer_client, change_url(article))
+    later = timezone.localtime() + timedelta(days=2)
+    data.update(
+        {
+            "_action": action,
+            "headline": "Typed words",
+            "published_at_0": f"{later:%Y-%m-%d}",
+            "published_at_1": "10:00:00",
+        }
+    )
+    response = writer_client.post(change_url(article), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "That action is not open to you on this story now. Nothing was saved." in page
+    assert 'value="Typed words"' in page  # what was typed is still in the form
+    article.refresh_from_db()
+    assert (article.headline, article.status, article.published_at) == ("As it was", "draft", None)
+    assert not EditorialEvent.objects.exists()
+
+
 def test_writer_with_an_author_profile_gets_the_byline(writer_client, writer_user, admin_form_data):
     own = AuthorFactory(user=writer_user, name="Wendy")
     assert writer_client.post(ADD_URL, new_article_data(writer_client, admin_form_data)).status_code == 302
@@ -301,9 +326,9 @@ def test_writer_keeps_the_byline_they_chose(writer_client, writer_user, admin_fo
 def test_writer_submits_for_review_from_the_form(writer_client, writer_user, admin_form_data):
     article = ArticleFactory(created_by=writer_user)
     page = writer_client.get(change_url(article)).content.decode()
-    assert 'name="_submit_for_review"' in page
+    assert 'value="review"' in page
     data = admin_form_data(writer_client, change_url(article))
-    data["_submit_for_review"] = "Save and submit for review"
+    data["_action"] = "review"
     assert writer_client.post(change_url(article), data).status_code == 302
     article.refresh_from_db()
     assert article.status == Article.Status.REVIEW
@@ -313,7 +338,7 @@ def test_writer_submits_for_review_from_the_form(writer_client, writer_user, adm
 def test_editor_publishes_from_the_form_through_the_service(editor_client, editor_user, admin_form_data):
     article = ArticleFactory()
     data = admin_form_data(editor_client, change_url(article))
-    data["status"] = "published"
+    data["_action"] = "publish"
     assert editor_client.post(change_url(article), data).status_code == 302
     article.refresh_from_db()
     assert article.is_public
@@ -330,12 +355,32 @@ def test_editor_schedules_with_a_future_time(editor_client, admin_form_data):
     article = ArticleFactory()
     later = timezone.localtime() + timedelta(days=2)
     data = admin_form_data(editor_client, change_url(article))
-    data.update({"status": "published", "published_at_0": f"{later:%Y-%m-%d}", "published_at_1": f"{later:%H:%M:%S}"})
+    data.update({"_action": "schedule", "published_at_0": f"{later:%Y-%m-%d}", "published_at_1": f"{later:%H:%M:%S}"})
     assert editor_client.post(change_url(article), data).status_code == 302
     article.refresh_from_db()
     assert article.is_scheduled
     assert not article.is_public
     assert EditorialEvent.objects.get().action == "schedule"
+
+
+@pytest.mark.parametrize("when", ["", "past"])
+def test_scheduling_without_a_future_time_asks_for_one_and_saves_nothing(editor_client, admin_form_data, when):
+    article = ArticleFactory(headline="As it was")
+    earlier = timezone.localtime() - timedelta(days=1)
+    data = admin_form_data(editor_client, change_url(article))
+    data.update(
+        {
+            "_action": "schedule",
+            "headline": "Typed words",
+            "published_at_0": f"{earlier:%Y-%m-%d}" if when else "",
+            "published_at_1": "10:00:00" if when else "",
+        }
+    )
+    response = editor_client.post(change_url(article), data)
+    assert response.status_code == 200
+    assert "give it a publication time in the future (Cuba time)" in response.content.decode()
+    article.refresh_from_db()
+    assert (article.headline, article.status, article.published_at) == ("As it was", "draft", None)
 
 
 @pytest.mark.parametrize("day", ["9999-12-31", "3000-01-01", "1899-12-31", "0001-01-01"])
@@ -344,7 +389,7 @@ def test_a_publication_time_out_of_range_is_a_form_error(editor_client, admin_fo
     failed on saving (SQLite) instead of saying what was wrong."""
     article = ArticleFactory(headline="Kept as it was")
     data = admin_form_data(editor_client, change_url(article))
-    data.update({"status": "published", "published_at_0": day, "published_at_1": "23:00:00", "headline": "Changed"})
+    data.update({"_action": "schedule", "published_at_0": day, "published_at_1": "23:00:00", "headline": "Changed"})
     response = editor_client.post(change_url(article), data)
     assert response.status_code == 200
     assert "between the years 1900 and 2999" in response.content.decode()
@@ -355,7 +400,7 @@ def test_a_publication_time_out_of_range_is_a_form_error(editor_client, admin_fo
 def test_editor_unpublishes_from_the_form(editor_client, admin_form_data):
     article = ArticleFactory(public=True)
     data = admin_form_data(editor_client, change_url(article))
-    data["status"] = "draft"
+    data["_action"] = "unpublish"
     assert editor_client.post(change_url(article), data).status_code == 302
     article.refresh_from_db()
     assert (article.status, article.published_at) == (Article.Status.DRAFT, None)
@@ -363,7 +408,7 @@ def test_editor_unpublishes_from_the_form(editor_client, admin_form_data):
 
 
 def test_editor_adds_an_article_straight_to_published(editor_client, admin_form_data):
-    data = new_article_data(editor_client, admin_form_data, status="published")
+    data = new_article_data(editor_client, admin_form_data, _action="publish")
     assert editor_client.post(ADD_URL, data).status_code == 302
     article = Article.objects.get()
     assert article.is_public
@@ -667,13 +712,16 @@ def test_a_refused_status_change_is_a_message_not_a_500(editor_client, admin_for
     def refuse(**kwargs):
         raise ValidationError("The desk is closed.")
 
-    monkeypatch.setattr(services, "change_status", refuse)
+    # Another editor's change between the form's check and the service's
+    # (the service refuses): the content is kept, the state is not changed.
+    monkeypatch.setattr(services, "publish", refuse)
     article = ArticleFactory(headline="Before")
     data = admin_form_data(editor_client, change_url(article))
-    data.update({"headline": "After", "status": "published"})
+    data.update({"headline": "After", "_action": "publish"})
     response = editor_client.post(change_url(article), data, follow=True)
     assert response.status_code == 200
-    assert any("status did not change: The desk is closed." in text for text in messages_of(response))
+    assert any("state did not change: The desk is closed." in text for text in messages_of(response))
+    assert not any(text.startswith("Published") for text in messages_of(response))
     article.refresh_from_db()
     assert (article.headline, article.status) == ("After", Article.Status.DRAFT)
 

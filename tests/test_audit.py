@@ -169,7 +169,7 @@ def test_a_time_typed_for_an_article_in_review_is_kept_as_its_plan(editor_client
     at = timezone.localtime() + timedelta(days=1)
     url = reverse("admin:newsroom_article_change", args=[article.pk])
     data = admin_form_data(editor_client, url)
-    data.update({"status": "review", "published_at_0": f"{at:%Y-%m-%d}", "published_at_1": f"{at:%H:%M:%S}"})
+    data.update({"_action": "save", "published_at_0": f"{at:%Y-%m-%d}", "published_at_1": f"{at:%H:%M:%S}"})
     assert editor_client.post(url, data).status_code == 302
     article.refresh_from_db()
     assert article.status == "review"
@@ -183,7 +183,7 @@ def test_publishing_an_article_that_missed_its_plan_publishes_it_now(editor_clie
     article = schedule["missed_review"]
     url = reverse("admin:newsroom_article_change", args=[article.pk])
     data = admin_form_data(editor_client, url)
-    data["status"] = "published"
+    data["_action"] = "publish"
     before = timezone.now()
     assert editor_client.post(url, data).status_code == 302
     article.refresh_from_db()

@@ -87,13 +87,30 @@ def pick(page, select_id: str, typed: str, choice: str) -> None:
     assert choice in page.locator(f"#{select_id} + .select2").inner_text()
 
 
-def save(page, button: str = "input[name=_save]") -> None:
-    """Submit the admin form and expect to land on the article list; if the
-    form comes back instead, fail with the errors it shows."""
+def add_topic(page, typed: str, offered: str) -> None:
+    """Type ``typed`` in the topic field and press Enter once ``offered`` (a
+    found topic, or "New topic: “typed”") is the highlighted choice."""
+    from playwright.sync_api import expect
+
+    page.click("#id_tags + .select2 .select2-selection")
+    page.keyboard.type(typed, delay=30)
+    expect(page.locator(".select2-results__option--highlighted")).to_have_text(offered)
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+
+
+def save(page, action: str = "save") -> None:
+    """Press the story form's ``action`` button (the one of the top row:
+    "save", "review", "publish"...) and expect the saved story's form back;
+    if the form shows an error instead, fail with it."""
     with page.expect_navigation():
-        page.click(button)
-    if not re.search(r"/admin/newsroom/article/(\?.*)?$", page.url):
-        errors = page.locator(".errornote, .errorlist, .messagelist .error").all_inner_texts()
+        page.locator(f"button[name=_action][value={action}]").first.click()
+    wait_for_the_saved_form(page)
+
+
+def wait_for_the_saved_form(page) -> None:
+    errors = page.locator(".errornote:visible, .errorlist:visible, .messagelist .error").all_inner_texts()
+    if errors or not re.search(r"/admin/newsroom/article/\d+/change/(\?.*)?$", page.url):
         pytest.fail(f"the form did not save ({page.url}): {errors}")
 
 
@@ -152,7 +169,7 @@ def test_a_story_goes_from_the_writer_to_the_reader(live_server, newsroom, chrom
     page.fill("#id_image_alt", "Solar panels on a field outside the port of Mariel")
     page.fill("#id_image_caption", "The site of the future plant, west of Havana.")
     page.fill("#id_image_credit", "Newsroom")
-    page.fill("#id_new_topics", "solar energy")
+    add_topic(page, "solar energy", "New topic: “solar energy”")
     page.select_option("#id_language", "en")
     pick(page, "id_countries", "iran", "Iran")
     pick(page, "id_countries", "cuba", "Cuba")
@@ -160,8 +177,8 @@ def test_a_story_goes_from_the_writer_to_the_reader(live_server, newsroom, chrom
     pick(page, "id_agreement_links-0-agreement", "partnership", newsroom["partnership"].title)
     page.select_option("#id_agreement_links-0-relation", "about")
     shot(page, artifacts, "02-writer-drafts-the-story")
-    save(page, "input[name=_submit_for_review]")
-    assert "Submitted for review." in page.locator(".messagelist").inner_text()
+    save(page, "review")
+    assert f"Sent to review: “{headline}”." in page.locator(".messagelist").inner_text()
     article = Article.objects.get(headline=headline)
     assert article.status == Article.Status.REVIEW
     assert sorted(article.countries.values_list("iso2", flat=True)) == ["CU", "IR"]
@@ -208,14 +225,25 @@ def test_a_story_goes_from_the_writer_to_the_reader(live_server, newsroom, chrom
     assert page.locator("#id_headline").input_value() == sharper  # nothing lost
     page.select_option("#id_agreement_links-1-relation", "about")
 
-    # 5. ...and schedules it a few seconds ahead.
+    # 5. ...and schedules it a few seconds ahead: "Schedule…" asks for the
+    # time in a dialog, which starts from the publication time field (whose
+    # seconds it keeps while the minute is left as it was).
     goes_out = timezone.now() + timedelta(seconds=8)
     day, clock = local_parts(goes_out)
-    page.select_option("#id_status", "published")
     page.fill("#id_published_at_0", day)
     page.fill("#id_published_at_1", clock)
+    page.locator("button[name=_action][value=schedule]").first.click()
+    dialog = page.get_by_role("dialog", name="Schedule the story")
+    expect(dialog.get_by_label("Day")).to_have_value(day)
+    expect(dialog.get_by_label("Time (Cuba time)")).to_have_value(clock[:5])
     shot(page, artifacts, "06-editor-schedules")
-    save(page)
+    with page.expect_navigation():
+        dialog.get_by_role("button", name="Schedule", exact=True).click()
+    wait_for_the_saved_form(page)
+    assert (
+        "Scheduled: “Iran and Cuba to build a solar plant in Mariel” appears on"
+        in page.locator(".messagelist").inner_text()
+    )
     article.refresh_from_db()
     assert article.is_scheduled, "the story should be scheduled, not public yet"
     assert list(article.agreements.order_by("title").values_list("title", flat=True)) == [
@@ -555,10 +583,10 @@ def test_the_main_flow_works_with_the_keyboard_alone(live_server, newsroom, chro
             page.wait_for_selector(".select2-results__option--highlighted:text-is('Iran')")
             page.keyboard.press("Enter")
             page.keyboard.press("Escape")
-        elif state["name"] == "_save":
+        elif state["name"] == "_action" and state["text"] == "Save draft":
             break
     else:
-        pytest.fail(f"Tab never reached the Save button; last stops: {stops[-10:]}")
+        pytest.fail(f"Tab never reached the Save draft button; last stops: {stops[-10:]}")
 
     reached = {stop["id"] or stop["name"] or stop["select2"] or stop["text"] for stop in stops}
     for control in (
@@ -569,20 +597,19 @@ def test_the_main_flow_works_with_the_keyboard_alone(live_server, newsroom, chro
         "id_tags",
         "id_countries",
         "id_people",
-        "id_status",
         "id_published_at_0",
         "id_published_at_1",
         "id_language",
         "Add another Agreement link",
         "Add another Cited source",
         "Add another Correction",
-        "_save",
+        "_action",
     ):
         assert control in reached, f"{control} was never reached by Tab"
     assert any(stop["editor"] and stop["tag"] == "div" for stop in stops), "the body editor was never reached"
     shot(page, artifacts, "14-keyboard-reaches-save")
     page.keyboard.press("Enter")
-    page.wait_for_url("**/admin/newsroom/article/")
+    page.wait_for_url("**/admin/newsroom/article/*/change/")
     article = Article.objects.get(headline="Keyboard-only story from Havana")
     assert article.dek == "Written without touching the mouse."
     assert "Every control can be reached with Tab." in article.body
@@ -601,8 +628,14 @@ def test_the_desk_and_the_form_fit_the_screen(live_server, newsroom, chromium_br
     page.get_by_role("link", name="Write a story").click()
     page.wait_for_url("**/admin/newsroom/article/add/")
     no_horizontal_overflow(page, width)
-    for selector in ("#id_headline", ".prose-editor", "#id_countries + .select2", "#id_status", "input[name=_save]"):
-        box = page.locator(selector).bounding_box()
+    for selector in (
+        "#id_headline",
+        ".prose-editor",
+        "#id_countries + .select2",
+        "button[name=_action][value=publish]",
+        "button[name=_action][value=schedule]",
+    ):
+        box = page.locator(selector).first.bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width, f"{selector} is off screen"
     # Tabular inlines scroll inside their box rather than widen the page.
     page.get_by_role("button", name="Add another Cited source").click()

@@ -11,9 +11,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from newsroom.models import Article
+from newsroom.models import Article, Topic
 from tests import factories
-from tests.test_browser_desk import DESKTOP, link_last_words, log_in, new_page, pick, save, shot
+from tests.test_browser_desk import DESKTOP, add_topic, link_last_words, log_in, new_page, pick, save, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -107,7 +107,7 @@ def test_a_writer_reads_their_published_story_read_only(live_server, desk, chrom
     page.wait_for_url(f"**/admin/newsroom/article/{story.pk}/change/")
     note = page.locator(".newsroom-read-only")
     assert note.inner_text() == "This story is published. Only an editor can change it now: Eddie Morales."
-    assert page.locator("input[name=_save]").count() == 0
+    assert page.locator("button[name=_action]").count() == 0
     shot(page, artifacts, "04-writer-reads-their-published-story")
 
 
@@ -153,3 +153,26 @@ def test_saved_bylines_move_among_themselves_and_keep_their_order_unmoved(
     shot(page, artifacts, "06-saved-bylines-moved")
     save(page)
     assert [a.name for a in Article.objects.get(pk=story.pk).ordered_authors()] == ["Luis Gómez", "Ana Pérez"]
+
+
+def test_one_topic_field_finds_a_topic_whatever_the_accents_and_adds_a_new_one_on_enter(
+    live_server, desk, chromium_browser, artifacts
+):
+    from playwright.sync_api import expect
+
+    factories.ArticleFactory(public=True, topics=["Energía"])
+    page = new_page(chromium_browser, viewport=DESKTOP)
+    log_in(page, live_server, "eddie")
+    page.goto(f"{live_server.url}/admin/newsroom/article/add/")
+    # The text field for new topics is only for browsers without JavaScript.
+    assert not page.locator("#id_new_topics").is_visible()
+    page.fill("#id_headline", "Otra noche sin luz en Santiago")
+    add_topic(page, "ENERGIA", "Energía")
+    add_topic(page, "Apagones en Oriente", "New topic: “Apagones en Oriente”")
+    chips = page.locator("#id_tags + .select2 .select2-selection__choice")
+    expect(chips).to_have_count(2)
+    shot(page, artifacts, "07-one-topic-field")
+    save(page)
+    article = Article.objects.get(headline="Otra noche sin luz en Santiago")
+    assert sorted(article.tags.values_list("name", flat=True)) == ["Apagones en Oriente", "Energía"]
+    assert Topic.objects.filter(name__iexact="energia").count() == 0  # no second "Energía"

@@ -454,8 +454,9 @@ def test_a_draft_with_a_photo_and_no_alt_text_saves(editor_client, admin_form_da
 def test_publishing_or_scheduling_a_photo_without_alt_text_is_a_form_error(editor_client, admin_form_data, when):
     article = ArticleFactory(headline="Photo story", image=small_png(), image_alt="")
     data = admin_form_data(editor_client, change_url(article))
-    data["status"] = "published"
+    data["_action"] = "publish"
     if when == "later":
+        data["_action"] = "schedule"
         later = timezone.localtime() + timedelta(days=1)
         data.update({"published_at_0": f"{later:%Y-%m-%d}", "published_at_1": f"{later:%H:%M:%S}"})
     response = editor_client.post(change_url(article), data)
@@ -475,7 +476,7 @@ def test_publishing_or_scheduling_a_photo_without_alt_text_is_a_form_error(edito
 
 def test_a_new_photo_uploaded_to_publish_needs_alt_text_too(editor_client, admin_form_data):
     data = admin_form_data(editor_client, ADD_URL)
-    data.update({"headline": "Straight out", "slug": "straight-out", "status": "published", "image": png_upload()})
+    data.update({"headline": "Straight out", "slug": "straight-out", "_action": "publish", "image": png_upload()})
     response = editor_client.post(ADD_URL, data)
     assert response.status_code == 200
     assert "image_alt" in response.context["adminform"].form.errors
@@ -495,7 +496,7 @@ def test_a_published_story_cannot_lose_its_alt_text(editor_client, admin_form_da
 def test_a_story_without_a_photo_publishes_without_alt_text(editor_client, admin_form_data):
     article = ArticleFactory()
     data = admin_form_data(editor_client, change_url(article))
-    data["status"] = "published"
+    data["_action"] = "publish"
     assert editor_client.post(change_url(article), data).status_code == 302
     article.refresh_from_db()
     assert article.is_public

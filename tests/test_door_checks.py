@@ -483,6 +483,26 @@ def test_an_alias_of_a_hidden_topic_is_refused_without_naming_it(
     assert list(mine.tags.values_list("name", flat=True)) == ["Visible topic"]
 
 
+def test_a_new_name_picked_in_the_topic_field_is_checked_like_a_typed_one(
+    writer_client, writer_user, secret_draft, editor_user, admin_form_data
+):
+    """The topic field takes new names ("+name") beside ids: an alias of a
+    topic the writer may not see is refused there too, without naming it,
+    and the name stays picked in the form shown again."""
+    hidden = Topic.objects.get(name="Topic SEKRIT-1")
+    services.add_topic_alias(topic=hidden, name="Project Falcon", user=editor_user)
+    mine = ArticleFactory(created_by=writer_user)
+    url = reverse("admin:newsroom_article_change", args=[mine.pk])
+    data = admin_form_data(writer_client, url)
+    data["tags"] = ["+project falcon"]
+    response = writer_client.post(url, data)
+    assert response.status_code == 200
+    assert "project falcon" in " ".join(response.context["adminform"].form.errors["tags"])
+    assert "SEKRIT" not in text_of(response)
+    assert '<option value="+project falcon" selected>project falcon</option>' in response.content.decode()
+    assert not mine.tags.exists()
+
+
 def test_a_writer_sees_a_topics_name_but_not_the_desks_notes_on_it(writer_client, writer_user, editor_user):
     article = ArticleFactory(created_by=writer_user, topics=["Elections"])
     topic = article.tags.get()
@@ -690,7 +710,7 @@ def test_renaming_and_pulling_a_story_in_one_save_hands_out_no_new_address(clien
     article = ArticleFactory(public=True, slug="first-address")
     url = reverse("admin:newsroom_article_change", args=[article.pk])
     data = admin_form_data(editor_client, url)
-    data.update({"slug": "libellous-sekrit-address", "status": "draft"})
+    data.update({"slug": "libellous-sekrit-address", "_action": "unpublish"})
     assert editor_client.post(url, data).status_code == 302
     article.refresh_from_db()
     assert (article.slug, article.status) == ("libellous-sekrit-address", "draft")

@@ -120,7 +120,7 @@ def test_an_admin_save_queues_one_task_per_kind(queue, neighbours, client, admin
             "agreement_links-TOTAL_FORMS": str(int(data["agreement_links-TOTAL_FORMS"]) + 1),
             f"agreement_links-{data['agreement_links-TOTAL_FORMS']}-agreement": str(other.pk),
             f"agreement_links-{data['agreement_links-TOTAL_FORMS']}-relation": "about",
-            "status": "published",
+            "_action": "publish",
         }
     )
     DBTaskResult.objects.all().delete()

@@ -129,7 +129,7 @@ def test_a_workflow_change_from_the_list_is_a_version_too(editor_user, linked_ar
 
 def test_publishing_from_the_form_makes_a_single_version(editor_client, admin_form_data, linked_article):
     before = len(versions(linked_article))
-    save(editor_client, admin_form_data, linked_article, status="published", headline="Signed")
+    save(editor_client, admin_form_data, linked_article, _action="publish", headline="Signed")
     assert len(versions(linked_article)) == before + 1
     latest = versions(linked_article)[0]
     assert latest.field_dict["status"] == "published"

@@ -3,12 +3,13 @@ what is already built of it, through real requests. The browser's side
 (the server-time note, the list's widths) is in test_browser_story_form."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
-from newsroom.models import Article
+from newsroom.models import Article, EditorialEvent, Topic
 from tests.factories import ArticleFactory, AuthorFactory, editor
 
 pytestmark = pytest.mark.django_db
@@ -108,12 +109,199 @@ def test_a_writer_reads_their_story_and_learns_who_can_change_it(writer_client, 
     assert "<p>La <strong>central</strong> se detuvo.</p>" in page  # the body as readers see it
     note = re.search(r'<p class="newsroom-read-only" role="status">(.*?)</p>', page).group(1)
     assert note == f"{why} Only an editor can change it now: Eddie Morales."
+    assert 'name="_action"' not in page  # no button at all
     assert 'name="_save"' not in page
-    assert 'name="_submit_for_review"' not in page
 
 
 def test_a_writers_own_draft_is_theirs_to_change_without_a_note(writer_client, writer_user):
     article = ArticleFactory(created_by=writer_user)
     page = writer_client.get(reverse("admin:newsroom_article_change", args=[article.pk])).content.decode()
-    assert 'name="_save"' in page
+    assert '<button type="submit" name="_action" value="save"' in page
     assert "newsroom-read-only" not in page
+
+
+# -- Actions, not a status menu -----------------------------------------------------
+
+
+def buttons(page: str) -> list[tuple[str, str]]:
+    """The story's action buttons, (action, label), as the top row shows them."""
+    row = page.split('<div class="submit-row">')[1].split("</div>")[0]
+    return re.findall(r'<button type="submit" name="_action" value="(\w+)"[^>]*>([^<]+)</button>', row)
+
+
+def change_url(article: Article) -> str:
+    return reverse("admin:newsroom_article_change", args=[article.pk])
+
+
+@pytest.mark.parametrize(
+    ("who", "state", "expected"),
+    [
+        ("writer", {}, [("save", "Save draft"), ("review", "Send to review")]),
+        ("writer", {"status": "review"}, [("save", "Save")]),
+        (
+            "editor",
+            {},
+            [
+                ("save", "Save draft"),
+                ("review", "Send to review"),
+                ("publish", "Publish now"),
+                ("schedule", "Schedule…"),
+                ("archive", "Archive"),
+            ],
+        ),
+        (
+            "editor",
+            {"status": "review"},
+            [("save", "Save"), ("publish", "Publish now"), ("schedule", "Schedule…"), ("archive", "Archive")],
+        ),
+        ("editor", {"public": True}, [("save", "Save changes"), ("unpublish", "Unpublish"), ("archive", "Archive")]),
+        (
+            "editor",
+            {"scheduled": True},
+            [
+                ("save", "Save changes"),
+                ("publish", "Publish now"),
+                ("schedule", "Schedule…"),
+                ("unpublish", "Unpublish"),
+                ("archive", "Archive"),
+            ],
+        ),
+        ("editor", {"status": "archived"}, [("save", "Save changes"), ("publish", "Publish again")]),
+    ],
+)
+def test_the_form_offers_the_actions_the_role_allows_as_buttons(
+    request, writer_user, editor_user, who, state, expected
+):
+    client = request.getfixturevalue(f"{who}_client")
+    user = writer_user if who == "writer" else editor_user
+    if state.get("status") == "archived":
+        state = {**state, "published_at": timezone.now() - timedelta(days=3)}
+    article = ArticleFactory(created_by=user, **state)
+    page = client.get(change_url(article)).content.decode()
+    assert buttons(page) == expected
+    # The same row at the top and at the bottom of the form, and no menu.
+    assert page.count('name="_action" value="save"') == 2
+    assert 'name="status"' not in page
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [("writer", ["save", "review"]), ("editor", ["save", "review", "publish", "schedule"])],
+)
+def test_a_new_story_offers_saving_reviewing_and_for_an_editor_publishing(request, who, expected):
+    client = request.getfixturevalue(f"{who}_client")
+    assert [name for name, _ in buttons(client.get(ADD_URL).content.decode())] == expected
+
+
+def test_the_state_line_names_a_scheduled_storys_time_in_cuba_time(editor_client):
+    at = timezone.now() + timedelta(days=2)
+    article = ArticleFactory(scheduled=True, published_at=at)
+    page = editor_client.get(change_url(article)).content.decode()
+    when = timezone.localtime(at).strftime("%H:%M")
+    assert re.search(rf'class="story-state">Status: <strong>Scheduled · [^<]*{when} \(Cuba time\)</strong>', page)
+
+
+def test_publish_now_publishes_a_scheduled_story_at_once_and_stays_on_the_form(editor_client, admin_form_data):
+    article = ArticleFactory(scheduled=True, published_at=timezone.now() + timedelta(days=2))
+    data = admin_form_data(editor_client, change_url(article))
+    data["_action"] = "publish"
+    before = timezone.now()
+    response = editor_client.post(change_url(article), data, follow=True)
+    assert response.redirect_chain[-1][0] == change_url(article)
+    article.refresh_from_db()
+    assert article.is_public and article.published_at >= before
+    assert f"Published: “{article.headline}”." in [str(m) for m in response.context["messages"]]
+    assert [name for name, _ in buttons(response.content.decode())] == ["save", "unpublish", "archive"]
+
+
+def test_publish_again_brings_an_archived_story_back_at_its_first_time(editor_client, admin_form_data):
+    first = timezone.now() - timedelta(days=30)
+    article = ArticleFactory(status="archived", published_at=first)
+    data = admin_form_data(editor_client, change_url(article))
+    data["_action"] = "publish"
+    assert editor_client.post(change_url(article), data).status_code == 302
+    article.refresh_from_db()
+    assert article.is_public
+    assert abs(article.published_at - first) < timedelta(seconds=1)
+
+
+def test_archive_from_the_form_goes_through_the_service(editor_client, editor_user, admin_form_data):
+    article = ArticleFactory(public=True)
+    data = admin_form_data(editor_client, change_url(article))
+    data["_action"] = "archive"
+    assert editor_client.post(change_url(article), data).status_code == 302
+    article.refresh_from_db()
+    assert article.status == Article.Status.ARCHIVED
+    event = EditorialEvent.objects.get()
+    assert (event.action, event.user) == ("archive", editor_user)
+
+
+def test_saving_a_draft_keeps_its_state_and_the_form_open(editor_client, admin_form_data):
+    article = ArticleFactory(headline="Old words")
+    data = admin_form_data(editor_client, change_url(article))
+    data.update({"_action": "save", "headline": "New words"})
+    response = editor_client.post(change_url(article), data)
+    assert response["Location"] == change_url(article)
+    article.refresh_from_db()
+    assert (article.headline, article.status) == ("New words", Article.Status.DRAFT)
+    assert not EditorialEvent.objects.exists()
+
+
+def test_a_planned_time_in_the_past_is_a_form_error_and_nothing_is_saved(editor_client, admin_form_data):
+    article = ArticleFactory(headline="Old words")
+    earlier = timezone.localtime() - timedelta(hours=3)
+    data = admin_form_data(editor_client, change_url(article))
+    data.update(
+        {
+            "_action": "save",
+            "headline": "New words",
+            "published_at_0": f"{earlier:%Y-%m-%d}",
+            "published_at_1": f"{earlier:%H:%M:%S}",
+        }
+    )
+    response = editor_client.post(change_url(article), data)
+    assert response.status_code == 200
+    assert "A planned time must be in the future." in response.content.decode()
+    article.refresh_from_db()
+    assert (article.headline, article.published_at) == ("Old words", None)
+
+
+def test_a_writer_sends_a_new_story_to_review_in_one_press(writer_client, writer_user, admin_form_data):
+    data = story(admin_form_data(writer_client, ADD_URL), _action="review")
+    response = writer_client.post(ADD_URL, data)
+    article = Article.objects.get()
+    assert response["Location"] == change_url(article)
+    assert article.status == Article.Status.REVIEW
+    assert EditorialEvent.objects.get().action == "submit"
+
+
+# -- One topic field --------------------------------------------------------------
+
+
+def test_the_topic_field_is_one_picker_that_takes_new_names(editor_client):
+    page = editor_client.get(ADD_URL).content.decode()
+    select = re.search(r'<select name="tags"[^>]*>', page).group(0)
+    # Started by article-form.js, not by Django's script for "admin-autocomplete".
+    assert 'class="topic-picker"' in select
+    assert "press Enter" in page
+
+
+def test_a_new_name_in_the_topic_field_makes_a_topic_and_a_folded_one_finds_the_old(editor_client, admin_form_data):
+    energy = ArticleFactory(public=True, topics=["Energía"]).tags.get()
+    sanctions = ArticleFactory(public=True, topics=["Sanctions"]).tags.get()
+    data = story(admin_form_data(editor_client, ADD_URL), _action="save")
+    data["tags"] = [str(sanctions.pk), "+energia", "+Apagones  en Oriente"]
+    assert editor_client.post(ADD_URL, data).status_code == 302
+    article = Article.objects.get(headline="Havana signs a deal")
+    assert sorted(article.tags.values_list("name", flat=True)) == ["Apagones en Oriente", "Energía", "Sanctions"]
+    assert Topic.objects.filter(key=energy.key).count() == 1
+
+
+def test_a_too_long_new_topic_name_is_an_error_on_the_topic_field_and_nothing_is_saved(editor_client, admin_form_data):
+    data = story(admin_form_data(editor_client, ADD_URL), _action="save")
+    data["tags"] = ["+" + "x" * 101]
+    response = editor_client.post(ADD_URL, data)
+    assert response.status_code == 200
+    assert "tags" in response.context["adminform"].form.errors
+    assert "A topic name can have at most 100 characters" in response.content.decode()
+    assert not Article.objects.exists()

@@ -168,7 +168,7 @@ def test_an_editor_on_one_server_and_readers_on_the_other(two_servers):
     # Publish through A's article form: B shows it at once.
     change = f"/admin/newsroom/article/{story.pk}/change/"
     data = parse_admin_form(desk.get(change)[2], "article_form")
-    data.update({"status": "published", "_continue": "1"})
+    data.update({"_action": "publish"})
     status, headers, body = desk.post(change, data)
     assert status == 302, body[:2000]
     assert Article.objects.published().filter(pk=story.pk).exists()
@@ -187,7 +187,7 @@ def test_an_editor_on_one_server_and_readers_on_the_other(two_servers):
 
     # Unpublish through A: gone from B at once.
     data = parse_admin_form(desk.get(change)[2], "article_form")
-    data.update({"status": "draft", "_continue": "1"})
+    data.update({"_action": "unpublish"})
     assert desk.post(change, data)[0] == 302
     assert reader_b.get(url)[0] == 404
     assert "rice deal" not in reader_b.get("/")[2]

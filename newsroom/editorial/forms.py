@@ -3,12 +3,14 @@
 Topics and countries are both taggit managers on Article, but the admin edits
 them as pick lists, not as taggit's comma-separated text box:
 
-- ``tags`` is an autocomplete over existing topics (the admin's own
+- ``tags`` is one field that finds existing topics (the admin's own
   autocomplete view, fed by TopicAdmin.search_fields), so a writer finds
-  "Sanctions" instead of typing a near-duplicate. A new topic goes in the
-  separate ``new_topics`` text field; the topic tag manager
+  "Sanctions" instead of typing a near-duplicate, and adds a new name on
+  Enter (``TopicPicker``; posted as "+name"). The topic tag manager
   (newsroom.models.tagging) turns "cuba", " CUBA " or "Cúba" into the existing
-  "Cuba", and an alias into its topic, rather than a second topic.
+  "Cuba", and an alias into its topic, rather than a second topic. Without
+  JavaScript the picker cannot take new names: ``new_topics``, a text field
+  the script hides, takes them instead.
 - ``countries`` is an autocomplete over the seeded ISO list only. A raw POST
   with anything but the id of an existing country is a field error; no code
   path here can create a country.
@@ -63,6 +65,42 @@ class SafeAutocompleteSelect(_KnownValuesOnly, AutocompleteSelect):
 
 class SafeAutocompleteSelectMultiple(_KnownValuesOnly, AutocompleteSelectMultiple):
     pass
+
+
+class TopicPicker(SafeAutocompleteSelectMultiple):
+    """The topic field: an autocomplete over the topics the user may see
+    that also takes a new name, posted as "+name" (article-form.js starts
+    it, with Select2's tags; Django's own script leaves it alone, as it
+    lacks the "admin-autocomplete" class). A form shown again with an error
+    keeps the new names picked."""
+
+    NEW = "+"
+
+    def build_attrs(self, base_attrs, extra_attrs=None):
+        attrs = super().build_attrs(base_attrs, extra_attrs)
+        attrs["class"] = " ".join(
+            "topic-picker" if name == "admin-autocomplete" else name for name in attrs["class"].split()
+        )
+        return attrs
+
+    def optgroups(self, name, value, attr=None):
+        groups = super().optgroups(name, value, attr)
+        options = groups[0][1]
+        for index, new in enumerate(self.new_names(value), start=len(options)):
+            options.append(self.create_option(name, self.NEW + new, new, True, index))
+        return groups
+
+    @classmethod
+    def new_names(cls, values) -> list[str]:
+        return [str(value)[len(cls.NEW) :] for value in values or [] if str(value).startswith(cls.NEW)]
+
+
+class TopicsField(forms.ModelMultipleChoiceField):
+    """Existing topics by id; the new names beside them ("+name") are the
+    form's to check and add (ArticleAdminForm.clean_tags)."""
+
+    def clean(self, value):
+        return super().clean([item for item in value or [] if not str(item).startswith(TopicPicker.NEW)])
 
 
 class OwnRowsInlineFormSet(BaseInlineFormSet):
@@ -137,14 +175,18 @@ class EditLockFormMixin(forms.Form):
 
 
 class ArticleAdminForm(EditLockFormMixin, forms.ModelForm):
-    tags = forms.ModelMultipleChoiceField(
+    tags = TopicsField(
         label=_("Topics"),
         queryset=Topic.objects.all(),
         required=False,
-        widget=SafeAutocompleteSelectMultiple(Article._meta.get_field("tags"), admin.site),
-        help_text=_("Start typing to pick topics; capitals and accents do not matter."),
+        widget=TopicPicker(Article._meta.get_field("tags"), admin.site),
+        help_text=_(
+            "Start typing to find a topic; capitals and accents do not matter. "
+            "To add a new topic, type its name and press Enter."
+        ),
     )
     new_topics = forms.CharField(
+        # Only shown without JavaScript (the topic field takes new names).
         label=_("New topics"),
         required=False,
         max_length=500,
@@ -177,6 +219,8 @@ class ArticleAdminForm(EditLockFormMixin, forms.ModelForm):
     #: (TopicQuerySet.visible_to), so no topic id posted by hand can attach,
     #: and then show, a topic that only a colleague's draft carries.
     user = None
+    #: The button pressed (services.ACTIONS; ArticleAdmin.get_form sets it).
+    action = None
 
     class Meta:
         model = Article
@@ -189,7 +233,6 @@ class ArticleAdminForm(EditLockFormMixin, forms.ModelForm):
             "image_alt",
             "image_caption",
             "image_credit",
-            "status",
             "published_at",
             "language",
             "tags",
@@ -228,13 +271,9 @@ class ArticleAdminForm(EditLockFormMixin, forms.ModelForm):
             ),
             "image_caption": _("What is happening in the photograph: who, where and when."),
             "image_credit": _("Who took the photograph or owns it, e.g. “Reuters” or “Photo: Ana Pérez”."),
-            "status": _(
-                "Draft: still being written. In review: waiting for an editor. Published: on the site from "
-                "the publication time. Archived: taken off the site, kept in the archive."
-            ),
             "published_at": _(
-                "When the article goes public. Leave empty to publish now; a time in the future schedules "
-                "it, and it appears by itself at that time."
+                "When the story goes public. “Schedule…” publishes it at this time, and it appears by itself; "
+                "on a draft, an editor's time is the slot the desk plans for it. “Publish now” publishes at once."
             ),
             "language": _("The language the article is written in."),
             "people": _("People the story is about. Start typing a name; accents do not matter."),
@@ -263,15 +302,41 @@ class ArticleAdminForm(EditLockFormMixin, forms.ModelForm):
         return language
 
     def clean(self):
+        """Refuse, before anything is saved, a button the user may not press
+        on this story (whatever was posted) and a publication the services
+        would refuse: the form comes back with the error and every word
+        typed, and nothing is half done."""
         cleaned_data = super().clean()
-        # Only when the article is to be public: a draft may wait for its
-        # alt text. ``image`` is the new upload, the kept file, or False
-        # when the editor ticked "Clear".
-        if cleaned_data.get("status") == Article.Status.PUBLISHED:
+        action = self.action or "save"
+        article = self.instance if self.instance.pk else None
+        if action not in services.available_actions(self.user, article):
+            raise ValidationError(_("That action is not open to you on this story now. Nothing was saved."))
+        now = timezone.now()
+        at = cleaned_data.get("published_at")
+        stays_published = article is not None and article.status == Article.Status.PUBLISHED
+        if action in ("publish", "schedule") or (stays_published and action == "save"):
+            # Only when the article is to be public (or stays so): a draft may
+            # wait for its alt text. ``image`` is the new upload, the kept
+            # file, or False when the editor ticked "Clear".
             try:
                 services.require_alt_text(image=cleaned_data.get("image"), image_alt=cleaned_data.get("image_alt"))
             except ValidationError as exc:
                 self.add_error(None, exc)
+        if action == "schedule" and "published_at" not in self.errors and (at is None or at <= now):
+            self.add_error(
+                "published_at", _("To schedule the story, give it a publication time in the future (Cuba time).")
+            )
+        if (
+            action == "save"
+            and "published_at" in self.changed_data
+            and at is not None
+            and at <= now
+            and (article is None or article.status in (Article.Status.DRAFT, Article.Status.REVIEW))
+        ):
+            self.add_error(
+                "published_at",
+                _("A planned time must be in the future. To publish the story now, use “Publish now”."),
+            )
         return cleaned_data
 
     def clean_published_at(self):
@@ -284,11 +349,21 @@ class ArticleAdminForm(EditLockFormMixin, forms.ModelForm):
             )
         return value
 
+    def clean_tags(self):
+        # The new names picked in the topic field, checked like typed ones;
+        # the picked existing topics are the field's (TopicsField).
+        picked = self.fields["tags"].widget.value_from_datadict(self.data, self.files, self.add_prefix("tags"))
+        self.picked_new_topics = self._check_topic_names(TopicPicker.new_names(picked))
+        return self.cleaned_data["tags"]
+
     def clean_new_topics(self) -> list[str]:
         # Commas only, as the help text says: taggit's parse_tags would turn
         # "energy crisis" (no comma) into two topics, "crisis" and "energy".
         typed = self.cleaned_data.get("new_topics", "")
-        names = list(dict.fromkeys(name.strip() for name in typed.split(",") if name.strip()))
+        return self._check_topic_names(typed.split(","))
+
+    def _check_topic_names(self, typed) -> list[str]:
+        names = list(dict.fromkeys(" ".join(name.split()) for name in typed if name.strip()))
         too_long = [name for name in names if len(name) > TOPIC_NAME_MAX]
         if too_long:
             raise forms.ValidationError(
@@ -337,6 +412,6 @@ class ArticleAdminForm(EditLockFormMixin, forms.ModelForm):
         return article
 
     def add_new_topics(self) -> None:
-        names = self.cleaned_data.get("new_topics") or []
+        names = [*getattr(self, "picked_new_topics", []), *(self.cleaned_data.get("new_topics") or [])]
         if names:
             self.instance.tags.add(*names)

@@ -234,6 +234,42 @@ def change_status(*, article: Article, user, status: str, published_at: datetime
     return article
 
 
+#: The story form's buttons, in the order it shows them (ArticleAdmin).
+ACTIONS = ("save", "review", "publish", "schedule", "unpublish", "archive")
+
+
+def available_actions(user, article: Article | None) -> list[str]:
+    """What the story form offers ``user`` to do with ``article`` (None or
+    unsaved: a new story), as names from ``ACTIONS``. The form shows these
+    as buttons and refuses any other action posted to it; each one is then
+    carried out by its service (submit_for_review, publish, schedule,
+    unpublish, archive), which checks the rules again. "save" keeps the
+    story's state and writes only its content (and, for an editor, a
+    planned or changed publication time)."""
+    if not (user and user.is_active and user.is_staff):
+        return []
+    if article is None or article.pk is None:
+        if not user.has_perm("newsroom.add_article"):
+            return []
+        return ["save", "review", *(["publish", "schedule"] if can_publish(user) else [])]
+    if not can_edit(user, article):
+        return []
+    actions = ["save"]
+    if article.status == Status.DRAFT:
+        actions.append("review")
+    if can_publish(user):
+        unapproved = article.status in (Status.DRAFT, Status.REVIEW)
+        if article.status != Status.PUBLISHED or article.is_scheduled:
+            actions.append("publish")
+        if unapproved or article.is_scheduled:
+            actions.append("schedule")
+        if article.status == Status.PUBLISHED:
+            actions.append("unpublish")
+        if article.status != Status.ARCHIVED:
+            actions.append("archive")
+    return actions
+
+
 # -- Shared helpers ------------------------------------------------------------------
 
 

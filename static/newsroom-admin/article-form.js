@@ -256,10 +256,201 @@
         });
     }
 
+    // "Schedule…" asks for its time in a dialog, so an editor at the top of
+    // the form need not scroll to the publication time field: the dialog's
+    // date and time fill that field (in ISO form, which Django reads in any
+    // language) and the form is sent with the Schedule button. Without
+    // JavaScript the button posts the field as it stands, and the server
+    // asks for a time in the future if it has none.
+    function isoDate(text) {
+        var match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text) || null;
+        if (match) {
+            return text;
+        }
+        match = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text);
+        return match ? match[3] + "-" + ("0" + match[2]).slice(-2) + "-" + ("0" + match[1]).slice(-2) : "";
+    }
+
+    function scheduleDialog() {
+        var holder = document.getElementById("newsroom-article-form");
+        var dateField = document.getElementById("id_published_at_0");
+        var timeField = document.getElementById("id_published_at_1");
+        var buttons = Array.from(document.querySelectorAll("button[data-schedule]"));
+        if (!holder || !dateField || !timeField || !buttons.length || !window.HTMLDialogElement) {
+            return;
+        }
+        var text = holder.dataset;
+        var dialog = document.createElement("dialog");
+        dialog.className = "schedule-dialog";
+        dialog.setAttribute("aria-labelledby", "schedule-dialog-title");
+        var title = document.createElement("h2");
+        title.id = "schedule-dialog-title";
+        title.textContent = text.scheduleTitle;
+        dialog.appendChild(title);
+
+        function field(id, type, label) {
+            var row = document.createElement("p");
+            var caption = document.createElement("label");
+            caption.htmlFor = id;
+            caption.textContent = label;
+            var input = document.createElement("input");
+            input.type = type;
+            input.id = id;
+            input.required = true;
+            row.appendChild(caption);
+            row.appendChild(input);
+            dialog.appendChild(row);
+            return input;
+        }
+
+        var date = field("schedule-date", "date", text.scheduleDate);
+        var time = field("schedule-time", "time", text.scheduleTime);
+        var problem = document.createElement("p");
+        problem.className = "schedule-dialog-problem";
+        problem.setAttribute("role", "alert");
+        problem.hidden = true;
+        dialog.appendChild(problem);
+        var row = document.createElement("p");
+        row.className = "schedule-dialog-buttons";
+        var confirm = document.createElement("button");
+        confirm.type = "button";
+        confirm.className = "button default";
+        confirm.textContent = text.scheduleConfirm;
+        var cancel = document.createElement("button");
+        cancel.type = "button";
+        cancel.className = "button";
+        cancel.textContent = text.scheduleCancel;
+        row.appendChild(confirm);
+        row.appendChild(cancel);
+        dialog.appendChild(row);
+        // Outside the story's <form>: a form may not hold another.
+        document.body.appendChild(dialog);
+
+        var pressed = null;
+        var shownTime = "";
+        buttons.forEach(function (button) {
+            button.addEventListener("click", function (event) {
+                event.preventDefault();
+                pressed = button;
+                date.value = isoDate(dateField.value.trim());
+                time.value = (timeField.value.trim().match(/^\d{1,2}:\d{2}/) || [""])[0].padStart(5, "0");
+                shownTime = time.value;
+                problem.hidden = true;
+                dialog.showModal();
+            });
+        });
+        cancel.addEventListener("click", function () {
+            dialog.close();
+        });
+        confirm.addEventListener("click", function () {
+            if (!date.value || !time.value) {
+                problem.textContent = text.scheduleMissing;
+                problem.hidden = false;
+                (date.value ? time : date).focus();
+                return;
+            }
+            dateField.value = date.value;
+            if (time.value !== shownTime) {
+                // A minute left as it was keeps the field's seconds.
+                timeField.value = time.value;
+            }
+            dialog.close();
+            pressed.form.requestSubmit(pressed);
+        });
+    }
+
+    // Django's change_form.js puts the cursor in the form's first control,
+    // which is now the top row's first button; a new story starts at its
+    // headline. change_form.js loads async, so look again once the page
+    // has loaded, and move the cursor only if it is still on that button.
+    function startAtTheHeadline() {
+        var constants = document.getElementById("django-admin-form-add-constants");
+        var headline = document.getElementById("id_headline");
+        if (!constants || !constants.dataset.modelName || !headline) {
+            return;
+        }
+        function move() {
+            var active = document.activeElement;
+            if (active && active.matches("button[name=_action]")) {
+                headline.focus();
+            }
+        }
+        move();
+        window.addEventListener("load", move);
+    }
+
+    // One topic field: it finds existing topics as the writer types (the
+    // admin's autocomplete view, which folds accents and capitals) and, on
+    // Enter, adds the typed name as a new topic, posted as "+name"
+    // (forms.TopicPicker). When a found topic folds to the typed name, it is
+    // offered first instead of a new one, so "energia" picks "Energía". The
+    // "New topics" text field is for browsers without JavaScript.
+    function fold(text) {
+        return text
+            .normalize("NFKD")
+            .replace(/[\u0300-\u036f]/g, "")
+            .toLowerCase()
+            .replace(/\s+/g, " ")
+            .trim();
+    }
+
+    function topicPicker() {
+        var $ = window.django && window.django.jQuery;
+        var holder = document.getElementById("newsroom-article-form");
+        if (!$ || !$.fn.select2 || !holder) {
+            return;
+        }
+        var newLabel = holder.dataset.newTopic || "New topic: %s";
+        $("select.topic-picker").not("[name*=__prefix__]").each(function (index, element) {
+            $(element).select2({
+                ajax: {
+                    data: function (params) {
+                        return {
+                            term: params.term,
+                            page: params.page,
+                            app_label: element.dataset.appLabel,
+                            model_name: element.dataset.modelName,
+                            field_name: element.dataset.fieldName,
+                        };
+                    },
+                },
+                tags: true,
+                createTag: function (params) {
+                    var name = params.term.replace(/\s+/g, " ").trim();
+                    return name ? {id: "+" + name, text: name, newTopic: true} : null;
+                },
+                insertTag: function (data, tag) {
+                    var same = -1;
+                    data.forEach(function (item, at) {
+                        if (same < 0 && fold(item.text || "") === fold(tag.text)) {
+                            same = at;
+                        }
+                    });
+                    if (same >= 0) {
+                        data.unshift(data.splice(same, 1)[0]);
+                    } else {
+                        data.unshift(tag);
+                    }
+                },
+                templateResult: function (item) {
+                    return item.newTopic ? newLabel.replace("%s", "“" + item.text + "”") : item.text;
+                },
+            });
+            var fallback = document.querySelector(".field-new_topics");
+            var typed = document.getElementById("id_new_topics");
+            if (fallback && typed && !typed.value && !fallback.querySelector(".errorlist")) {
+                fallback.style.display = "none";
+            }
+        });
+    }
+
     function init() {
+        startAtTheHeadline();
+        topicPicker();
         COUNTERS.forEach(counter);
         addressPreview();
         ordering();
+        scheduleDialog();
     }
 
     if (document.readyState === "loading") {

@@ -13,13 +13,16 @@ from django.contrib import admin, messages
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from alliances.models import ArticleAgreement
+from newsroom.core import formats
 from newsroom.core.converters import slug_path
 from newsroom.core.formats import zoned_lazy
 from newsroom.editorial import desk, restore, services
@@ -197,6 +200,7 @@ class ArticleAdmin(
     # copies are filled in on save (newsroom.stored.listings).
     picked_through_links = ("people", "organizations")
     inlines = [BylineInline, RelatedVideoInline, ArticleAgreementInline, SourceInline, CorrectionInline]
+    save_on_top = True
     actions = ["submit_selected_for_review", "publish_selected", "unpublish_selected", "archive_selected"]
     list_per_page = 50
     # A filtered list would otherwise count the whole archive a second time
@@ -211,7 +215,9 @@ class ArticleAdmin(
         (_("Media"), {"fields": ["image", "image_alt", "image_caption", "image_credit"]}),
         (_("Topics and countries"), {"fields": ["tags", "new_topics", "countries"]}),
         (_("People and organisations"), {"fields": ["people", "organizations"]}),
-        (_("Publishing"), {"fields": ["status", "published_at", "language", "updated_at"]}),
+        # No status menu: the state changes through the buttons of the
+        # submit rows, top and bottom (story_actions, submit_line.html).
+        (_("Publishing"), {"fields": ["published_at", "language", "updated_at"]}),
     ]
     inline_after = {
         "bylines": _("Story"),
@@ -255,9 +261,19 @@ class ArticleAdmin(
         return allowed and services.can_edit(request.user, obj)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        # The form offers only the topics this user may know of.
+        # The form offers only the topics this user may know of, and checks
+        # the button pressed against what the user may do (its clean()).
         form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (form,), {"user": request.user})
+        return type(form.__name__, (form,), {"user": request.user, "action": self._action(request)})
+
+    @staticmethod
+    def _action(request) -> str | None:
+        """The button pressed: one of services.ACTIONS, "save" for a form
+        posted some other way (Django's own save buttons, Enter in a field),
+        None on a GET."""
+        if request.method != "POST":
+            return None
+        return request.POST.get("_action") or "save"
 
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
@@ -273,9 +289,8 @@ class ArticleAdmin(
     def get_readonly_fields(self, request, obj=None):
         readonly = ["updated_at"]
         if not services.can_publish(request.user):
-            # Writers never set the workflow fields; "Save and submit for
-            # review" is their one step, and it goes through the service.
-            readonly += ["status", "published_at"]
+            # Writers never set the time; "Send to review" is their one step.
+            readonly += ["published_at"]
         return readonly
 
     @staticmethod
@@ -406,7 +421,7 @@ class ArticleAdmin(
         # so a raw POST cannot skip the permission check.
         if change:
             obj.status, obj.published_at = Article.objects.values_list("status", "published_at").get(pk=obj.pk)
-            if "slug" in form.changed_data and not self._stays_public(form):
+            if "slug" in form.changed_data and not self._stays_public(form, obj):
                 # Renamed and taken off the site in one save: the new address
                 # was never public, and a redirect would hand it (and so the
                 # new headline) to anyone at the old one.
@@ -416,12 +431,16 @@ class ArticleAdmin(
         super().save_model(request, obj, form, change)
 
     @staticmethod
-    def _stays_public(form) -> bool:
+    def _stays_public(form, article: Article) -> bool:
         """Whether the workflow part of this save (_apply_workflow) leaves
-        the article public: published, at a time that has come."""
-        status = form.cleaned_data.get("status", Article.Status.PUBLISHED)
+        the article public: published now, or public and only saved (at a
+        time, if one was typed, that has come)."""
+        if form.action == "publish":
+            return True
+        if form.action != "save" or not article.is_visible():
+            return False
         at = form.cleaned_data.get("published_at") if "published_at" in form.changed_data else None
-        return status == Article.Status.PUBLISHED and (at is None or at <= timezone.now())
+        return at is None or at <= timezone.now()
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -433,7 +452,7 @@ class ArticleAdmin(
         except (ValidationError, PermissionDenied) as exc:
             self.message_user(
                 request,
-                _("The article was saved, but its status did not change: %(reason)s") % {"reason": error_text(exc)},
+                _("The article was saved, but its state did not change: %(reason)s") % {"reason": error_text(exc)},
                 messages.ERROR,
             )
         if change and form.cleaned_data.get("substantive_update"):
@@ -462,27 +481,68 @@ class ArticleAdmin(
             Byline.objects.create(article=article, author=own, position=0)
 
     def _apply_workflow(self, request, form, article: Article) -> None:
-        if "status" in form.cleaned_data:
-            status = form.cleaned_data["status"]
-            # The split date/time widget drops microseconds, so an untouched
-            # field is compared through changed_data, not by value.
-            typed = "published_at" in form.changed_data
-            at = form.cleaned_data.get("published_at") if typed else article.published_at
-            if status in (Article.Status.DRAFT, Article.Status.REVIEW):
-                # For a draft or review the time is the planned one
-                # (services.plan): the one typed, or the one it already has.
-                if not typed and article.status not in (Article.Status.DRAFT, Article.Status.REVIEW):
-                    at = None
-            elif status == Article.Status.ARCHIVED:
-                at = article.published_at
-            elif not typed and article.status != Article.Status.PUBLISHED and at and at <= timezone.now():
-                # A planned time that has passed is not a publication time:
-                # publishing a story that missed its slot publishes it now.
-                at = None
-            services.change_status(article=article, user=request.user, status=status, published_at=at)
-        elif "_submit_for_review" in request.POST and article.status == Article.Status.DRAFT:
-            services.submit_for_review(article=article, user=request.user)
-            self.message_user(request, _("Submitted for review."), messages.SUCCESS)
+        """Carry out the button pressed, through its service, once the
+        content is saved. The form has already refused an action the user
+        may not take (ArticleAdminForm.clean); the service checks again, and
+        a refusal there (another editor changed the story meanwhile) is
+        reported by save_related."""
+        action = form.action or "save"
+        Status = Article.Status
+        user = request.user
+        if action == "review" and article.status == Status.DRAFT:
+            services.submit_for_review(article=article, user=user)
+        elif action == "publish":
+            # Now; an archived story goes back at the time it first had.
+            at = article.published_at if article.status == Status.ARCHIVED else timezone.now()
+            services.publish(article=article, user=user, at=at)
+        elif action == "schedule":
+            services.schedule(article=article, user=user, at=form.cleaned_data.get("published_at"))
+        elif action == "unpublish":
+            services.unpublish(article=article, user=user)
+        elif action == "archive":
+            services.archive(article=article, user=user)
+        elif "published_at" in form.changed_data:
+            # "Save" with a time typed: a draft's or review's planned slot
+            # (services.plan), a published story's new time.
+            services.change_status(
+                article=article, user=user, status=article.status, published_at=form.cleaned_data["published_at"]
+            )
+        self.message_user(request, self._done_message(action, article), messages.SUCCESS)
+
+    @staticmethod
+    def _done_message(action: str, article: Article) -> str:
+        if action == "schedule" or (action == "save" and article.is_scheduled):
+            return _("Scheduled: “%(headline)s” appears on %(time)s.") % {
+                "headline": article.headline,
+                "time": formats.zoned(
+                    date_format(timezone.localtime(article.published_at), formats.format_string("moment"))
+                ),
+            }
+        return {
+            "save": _("Saved: “%(headline)s”."),
+            "review": _("Sent to review: “%(headline)s”."),
+            "publish": _("Published: “%(headline)s”."),
+            "unpublish": _("Unpublished, back to draft: “%(headline)s”."),
+            "archive": _("Archived: “%(headline)s”."),
+        }[action] % {"headline": article.headline}
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if "_action" not in request.POST:
+            return super().response_add(request, obj, post_url_continue)
+        return self._stay_on_form(request, obj)
+
+    def response_change(self, request, obj):
+        if "_action" not in request.POST:
+            return super().response_change(request, obj)
+        return self._stay_on_form(request, obj)
+
+    def _stay_on_form(self, request, obj):
+        """After a button of the story form: back to the same form, which now
+        shows the story's new state and the buttons that go with it (the
+        message was given by _apply_workflow)."""
+        url = reverse("admin:newsroom_article_change", args=[obj.pk])
+        url = add_preserved_filters({"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}, url)
+        return HttpResponseRedirect(url)
 
     # -- actions
 
@@ -531,11 +591,21 @@ class ArticleAdmin(
             context["preview_url"] = reverse("admin:newsroom_article_preview", args=[obj.pk])
         if obj is not None and obj.pk and not self.has_change_permission(request, obj):
             context["read_only_reason"] = self._read_only_reason(obj)
-        context["show_submit_for_review"] = (
-            not services.can_publish(request.user)
-            and (obj is None or obj.status == Article.Status.DRAFT)
-            and (obj is None or self.has_change_permission(request, obj))
-        )
+        context["story_actions"] = self._story_actions(request, obj)
+        # The words of the buttons' row and of the "Schedule…" dialog
+        # (article-form.js reads them from data attributes).
+        context["story_words"] = {
+            "status": _("Status:"),
+            "schedule_title": _("Schedule the story"),
+            "schedule_date": _("Day"),
+            "schedule_time": formats.zoned(_("Time")),
+            "schedule_confirm": _("Schedule"),
+            "schedule_cancel": _("Cancel"),
+            "schedule_missing": _("Choose the day and the time."),
+            "new_topic": _("New topic: %s"),
+        }
+        if obj is not None and obj.pk:
+            context["story_state"] = self._state_line(obj)
         context["form_sections"] = desk.arrange_form(
             context["adminform"], context["inline_admin_formsets"], self.inline_after
         )
@@ -548,6 +618,42 @@ class ArticleAdmin(
         context["article_url"] = patterns[language]
         context["article_urls"] = json.dumps(patterns)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _state_line(self, obj: Article) -> str:
+        """The story's state above its buttons, with its time when it has
+        one still to come ("Scheduled · 9 December 2026, 08:00 (Cuba time)")."""
+        label = self.status_label(obj)
+        if obj.published_at and (obj.is_scheduled or obj.status in (Article.Status.DRAFT, Article.Status.REVIEW)):
+            at = date_format(timezone.localtime(obj.published_at), formats.format_string("moment"))
+            return format_html("{} · {}", label, formats.zoned(at))
+        return label
+
+    def _story_actions(self, request, obj: Article | None) -> list[dict]:
+        """The buttons of the submit rows: what services.available_actions
+        lets this user do, labelled for the story's state. The first saves
+        (a press of Enter in a field saves too); the one marked primary is
+        the usual next step."""
+        names = services.available_actions(request.user, obj)
+        Status = Article.Status
+        status = obj.status if obj is not None and obj.pk else Status.DRAFT
+        labels = {
+            "save": {Status.DRAFT: _("Save draft"), Status.REVIEW: _("Save")}.get(status, _("Save changes")),
+            "review": _("Send to review"),
+            "publish": _("Publish again") if status == Status.ARCHIVED else _("Publish now"),
+            "schedule": _("Schedule…"),
+            "unpublish": _("Unpublish"),
+            "archive": _("Archive"),
+        }
+        primary = next((name for name in ("publish", "review") if name in names), "save")
+        return [
+            {
+                "name": name,
+                "label": labels[name],
+                "primary": name == primary,
+                "secondary": name in ("unpublish", "archive"),
+            }
+            for name in names
+        ]
 
     # The staff preview (admin:newsroom_article_preview) renders the reader
     # page, so it belongs to the site layer: newsroom.urls mounts
