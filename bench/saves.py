@@ -236,7 +236,7 @@ class Run:
         drafts = self.articles(self.saves, published=False)
         self.measure("publish a draft", "services", drafts, lambda a: services.publish(article=a, user=self.editor))
         drafts = self.articles(self.saves, published=False)
-        self.measure_admin("publish a draft", drafts, lambda a: {"status": "published"})
+        self.measure_admin("publish a draft", drafts, lambda a: {"_action": "publish"})
 
     def edit_body(self) -> None:
         stories = self.articles(self.saves, published=True)

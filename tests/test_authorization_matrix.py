@@ -162,6 +162,9 @@ NEEDS = {
     "translate": {"GET": "C", "POST": "C"},
     "translation": {"GET": "C", "POST": "C"},
     "password_change": {"GET": "C", "POST": "C"},  # a user's password, by a superuser
+    # The story form's suggestions (POST a text, get the records it names):
+    # for who may write a story.
+    "suggest": {"GET": "A", "POST": "A"},
 }
 
 #: Pages of one model that need more than NEEDS says.
@@ -187,6 +190,7 @@ ALLOWED_STATUS = {
     ("translate", "POST"): 302,
     ("translation", "POST"): 302,
     ("password_change", "POST"): 302,
+    ("suggest", "GET"): 405,
 }
 
 #: Allowed POSTs that must change the database when an editor or the
@@ -639,6 +643,11 @@ class Filler:
             self.form(url)  # the add form's pickers, for the autocomplete doors
             subject, payload = self.add_payload(label)
             return [Knock("GET", url, {}), Knock("POST", url, payload, subject)]
+        if kind == "suggest":
+            # A story's words, as the panel sends them; what comes back names
+            # only records every reader may see.
+            text = {"headline": "Cuba", "body": "<p>Irán y Rusia</p>", "language": "es"}
+            return [Knock("GET", admin_url(door), {}), Knock("POST", admin_url(door), text)]
         if kind in ("recover_list", "recover"):
             values = {"version_id": self.world.deleted_versions[label]} if "version_id" in door.kwargs else {}
             missing = {"version_id": MISSING} if values else {}

@@ -176,3 +176,41 @@ def test_one_topic_field_finds_a_topic_whatever_the_accents_and_adds_a_new_one_o
     article = Article.objects.get(headline="Otra noche sin luz en Santiago")
     assert sorted(article.tags.values_list("name", flat=True)) == ["Apagones en Oriente", "Energía"]
     assert Topic.objects.filter(name__iexact="energia").count() == 0  # no second "Energía"
+
+
+def test_the_panel_suggests_what_the_text_names_and_adds_it_in_one_click(
+    live_server, desk, chromium_browser, artifacts
+):
+    from playwright.sync_api import expect
+
+    from alliances.models import Country
+
+    factories.PersonFactory(name="Masoud Pezeshkian", aliases="Pezeshkian")
+    page = new_page(chromium_browser, viewport=DESKTOP)
+    log_in(page, live_server, "eddie")
+    page.goto(f"{live_server.url}/admin/newsroom/article/add/")
+    page.fill("#id_headline", "Pezeshkian llega a La Habana")
+    page.locator(".prose-editor .ProseMirror[contenteditable=true]").click()
+    page.keyboard.type("Los iraníes y los cubanos firmaron; Moscú y Caracas miraron.")
+    panel = page.get_by_role("complementary", name="Named in the text")
+    expect(panel.get_by_role("button", name="Add Venezuela")).to_be_visible()
+    shot(page, artifacts, "08-suggestions")
+    # Nothing is added without a click.
+    assert page.locator("#id_countries").evaluate("s => s.selectedOptions.length") == 0
+    panel.get_by_role("button", name="Add Cuba").click()
+    panel.get_by_role("button", name="Add Iran").click()
+    panel.get_by_role("button", name="Add Masoud Pezeshkian").click()
+    panel.get_by_role("button", name="Dismiss Russia").click()
+    expect(panel.get_by_role("button", name="Add Cuba")).to_have_count(0)
+    expect(panel.get_by_role("button", name="Add Russia")).to_have_count(0)
+    assert "Cuba" in page.locator("#id_countries + .select2").inner_text()
+    save(page)
+    article = Article.objects.get(headline="Pezeshkian llega a La Habana")
+    assert sorted(article.countries.values_list("iso2", flat=True)) == ["CU", "IR"]
+    assert [person.name for person in article.people.all()] == ["Masoud Pezeshkian"]
+    russia = Country.objects.get(iso2="RU").pk
+    assert article.dismissed_suggestions == [f"countries:{russia}"]
+    # Reopened, the dismissed one stays dismissed, the rest are still offered.
+    page.reload()
+    expect(panel.get_by_role("button", name="Add Venezuela")).to_be_visible()
+    expect(panel.get_by_role("button", name="Add Russia")).to_have_count(0)

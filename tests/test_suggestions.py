@@ -162,3 +162,72 @@ def test_the_labelled_set_is_large_enough_and_names_only_known_records():
     for paragraph in paragraphs:
         for kind, names in known.items():
             assert set(paragraph[kind]) <= names, (paragraph["id"], kind)
+
+
+# -- The panel's door ----------------------------------------------------------------
+
+SUGGEST_URL = "/admin/newsroom/article/suggest/"
+
+
+@pytest.mark.django_db
+def test_the_panel_asks_the_server_and_gets_the_records_the_text_names(editor_client):
+    person = PersonFactory(name="Masoud Pezeshkian", aliases="Pezeshkian")
+    response = editor_client.post(
+        SUGGEST_URL,
+        {"headline": "Pezeshkian en La Habana", "dek": "", "body": "<p>Los iraníes llegaron.</p>", "language": "es"},
+    )
+    assert response.status_code == 200
+    found = response.json()
+    assert [item["label"] for item in found["countries"]] == ["Cuba", "Iran"]
+    assert [item["id"] for item in found["people"]] == [person.pk]
+    assert found["organizations"] == [] and found["agreements"] == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("data", "status"),
+    [
+        ({"body": "x" * 400_001}, 400),
+        ({"body": "Cuba", "language": "fr"}, 400),
+    ],
+)
+def test_bad_input_to_the_panel_is_a_clear_400(editor_client, data, status):
+    response = editor_client.post(SUGGEST_URL, data)
+    assert response.status_code == status
+    assert response.json()["error"]
+
+
+@pytest.mark.django_db
+def test_the_panel_answers_only_a_post(editor_client):
+    assert editor_client.get(SUGGEST_URL).status_code == 405
+
+
+@pytest.mark.django_db
+def test_the_panel_answers_only_someone_who_writes_stories(client, django_user_model):
+    assert client.post(SUGGEST_URL, {"body": "Cuba"}).status_code == 302  # to the login page
+    reader = django_user_model.objects.create_user("staff-reader", password="x", is_staff=True)
+    client.force_login(reader)
+    assert client.post(SUGGEST_URL, {"body": "Cuba"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_dismissed_suggestion_is_saved_with_the_story(editor_client, admin_form_data):
+    from django.urls import reverse
+
+    from tests.factories import ArticleFactory
+
+    article = ArticleFactory()
+    url = reverse("admin:newsroom_article_change", args=[article.pk])
+    data = admin_form_data(editor_client, url)
+    cuba = Country.objects.get(iso2="CU").pk
+    data["suggestions_dismissed"] = f"countries:{cuba}\npeople:7\ncountries:{cuba}"
+    assert editor_client.post(url, data).status_code == 302
+    article.refresh_from_db()
+    assert article.dismissed_suggestions == [f"countries:{cuba}", "people:7"]
+    # The form carries them back to the panel.
+    assert f"countries:{cuba}\npeople:7" in editor_client.get(url).content.decode()
+    data = admin_form_data(editor_client, url)
+    data["suggestions_dismissed"] = "countries:<script>"
+    response = editor_client.post(url, data)
+    assert response.status_code == 200
+    assert "The list of dismissed suggestions is not valid" in response.content.decode()

@@ -18,6 +18,8 @@ them as pick lists, not as taggit's comma-separated text box:
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
@@ -36,6 +38,8 @@ from newsroom.editorial import services, translations
 from newsroom.models import Article, Topic, TopicAlias
 
 TOPIC_NAME_MAX = Topic._meta.get_field("name").max_length
+# One suggestion turned down: its kind and the record's id.
+DISMISSED = re.compile(r"(countries|people|organizations|agreements):[0-9]{1,12}")
 
 
 class _KnownValuesOnly:
@@ -195,6 +199,13 @@ class ArticleAdminForm(EditLockFormMixin, forms.ModelForm):
             "a name that matches an existing topic in any case is added as that topic."
         ),
     )
+    suggestions_dismissed = forms.CharField(
+        # Kept by the suggestion panel (article-form.js): "kind:id" entries,
+        # one per line, of the suggestions turned down for this story.
+        required=False,
+        widget=forms.HiddenInput,
+        max_length=20_000,
+    )
     substantive_update = forms.BooleanField(
         label=_("Substantive update"),
         required=False,
@@ -290,6 +301,7 @@ class ArticleAdminForm(EditLockFormMixin, forms.ModelForm):
             # drop the article's topics on save. Neither is safe.
             raise TypeError("ArticleAdminForm needs the user filling it in (ArticleAdmin.get_form sets it).")
         self.fields["tags"].queryset = Topic.objects.visible_to(self.user)
+        self.fields["suggestions_dismissed"].initial = "\n".join(self.instance.dismissed_suggestions or [])
         if "published_at" in self.fields:
             # Typed and shown in the newsroom's time, whatever the editor's
             # computer says: the label names the zone.
@@ -349,6 +361,13 @@ class ArticleAdminForm(EditLockFormMixin, forms.ModelForm):
             )
         return value
 
+    def clean_suggestions_dismissed(self) -> list[str]:
+        entries = list(dict.fromkeys(line.strip() for line in self.cleaned_data["suggestions_dismissed"].splitlines()))
+        entries = [entry for entry in entries if entry]
+        if any(not DISMISSED.fullmatch(entry) for entry in entries):
+            raise forms.ValidationError(_("The list of dismissed suggestions is not valid; reload the page."))
+        return entries
+
     def clean_tags(self):
         # The new names picked in the topic field, checked like typed ones;
         # the picked existing topics are the field's (TopicsField).
@@ -398,6 +417,7 @@ class ArticleAdminForm(EditLockFormMixin, forms.ModelForm):
         # save_form_data (tags.set / countries.set with the picked rows);
         # the typed new topics are added on top, once the many-to-many
         # fields are saved: now, or when the admin calls save_m2m() later.
+        self.instance.dismissed_suggestions = self.cleaned_data.get("suggestions_dismissed") or []
         article = super().save(commit=commit)
         if commit:
             self.add_new_topics()

@@ -112,7 +112,8 @@ class Gazetteer:
     def __init__(self):
         self.index: dict[tuple[str, ...], list[Phrase]] = {}
         self.longest = 1
-        self.agreements: list[tuple[Record, frozenset[str], frozenset[str]]] = []
+        self.agreements: list[tuple[Record, frozenset, frozenset[str]]] = []
+        self.agreements_of: dict[object, list[int]] = {}
 
     # -- building
 
@@ -134,8 +135,9 @@ class Gazetteer:
             phrases.append(phrase)
         self.longest = max(self.longest, len(key))
 
-    def add_country(self, pk: int, iso2: str, names: Iterable[str]) -> None:
-        record = Record("countries", pk, next(iter(names), iso2))
+    def add_country(self, pk: int, iso2: str, names: Iterable[str], label: str = "") -> None:
+        names = list(names)
+        record = Record("countries", pk, label or (names[0] if names else iso2))
         others, spanish, english, capitals = gazetteer.COUNTRY_WORDS.get(iso2, ((), (), (), ()))
         for name in (*names, *others):
             self.add(record, name, guard=name in gazetteer.AMBIGUOUS_NAMES)
@@ -204,6 +206,12 @@ class Gazetteer:
             )
             for record, parties, titles in self.agreements
         ]
+        # Each agreement under each of its parties: a sentence is checked
+        # against the agreements of the countries it names, not all of them.
+        self.agreements_of: dict[object, list[int]] = {}
+        for index, (_, parties, _) in enumerate(self.agreements):
+            for party in parties:
+                self.agreements_of.setdefault(party, []).append(index)
         return self
 
     # -- matching
@@ -318,7 +326,8 @@ class Gazetteer:
             if len(countries) < 2:
                 continue
             words = {folded[k].rstrip("s") for k, m in enumerate(matches) if left <= m.start() < right}
-            for record, parties, own in self.agreements:
+            candidates = sorted({index for country in countries for index in self.agreements_of.get(country, ())})
+            for record, parties, own in (self.agreements[index] for index in candidates):
                 if record in found or not parties or not parties <= countries:
                     continue
                 shared = len(own & words)
@@ -342,7 +351,7 @@ def from_db() -> Gazetteer:
 
     built = Gazetteer()
     for pk, iso2, name, name_en, name_es in Country.objects.values_list("pk", "iso2", "name", "name_en", "name_es"):
-        built.add_country(pk, iso2, list(dict.fromkeys(n for n in (name_es, name_en, name) if n)))
+        built.add_country(pk, iso2, list(dict.fromkeys(n for n in (name_es, name_en, name) if n)), label=name)
     for pk, name, aliases in Person.objects.values_list("pk", "name", "aliases"):
         built.add_person(pk, name, aliases.splitlines())
     for pk, name, aliases in Organization.objects.values_list("pk", "name", "aliases"):

@@ -227,6 +227,10 @@ class Article(FillsSlug, KeepsOldAddresses, models.Model):
     image_renditions = models.JSONField(null=True, blank=True, editable=False)
     image_caption = models.CharField(_("image caption"), max_length=400, blank=True)
     image_credit = models.CharField(_("image credit"), max_length=200, blank=True)
+    # The story form's suggestions its editors turned down, as "kind:id"
+    # ("countries:12"): not offered again for this story
+    # (newsroom.editorial.suggestions; set through ArticleAdminForm).
+    dismissed_suggestions = models.JSONField(default=list, blank=True, editable=False)
     authors = models.ManyToManyField(Author, through="Byline", related_name="articles", blank=True)
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.DRAFT)
     # The years a publication time may fall in, from an archive's oldest

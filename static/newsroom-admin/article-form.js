@@ -444,6 +444,209 @@
         });
     }
 
+    // The panel beside the body: the countries, people, organisations and
+    // agreements that the headline, dek and body name, found by the server
+    // among the newsroom's records (ArticleAdmin.suggest_view) a moment
+    // after the writer stops typing. One click adds a record to its field;
+    // nothing is added without one. A dismissed suggestion is written into
+    // the form's "suggestions_dismissed" field, saved with the story, and
+    // not offered again for it.
+    var FIELDS = {countries: "id_countries", people: "id_people", organizations: "id_organizations"};
+
+    function suggestionPanel() {
+        var holder = document.getElementById("newsroom-article-form");
+        var $ = window.django && window.django.jQuery;
+        var bodyRow = document.querySelector(".form-row.field-body");
+        var dismissedField = document.getElementById("id_suggestions_dismissed");
+        if (!holder || !holder.dataset.suggestUrl || !$ || !bodyRow || !dismissedField) {
+            return;
+        }
+        var text = holder.dataset;
+        var kinds = JSON.parse(text.suggestKinds);
+        var form = bodyRow.closest("form");
+        var panel = document.createElement("aside");
+        panel.className = "suggestions";
+        panel.id = "suggestions";
+        panel.setAttribute("aria-labelledby", "suggestions-title");
+        var title = document.createElement("h3");
+        title.id = "suggestions-title";
+        title.textContent = text.suggestions;
+        var help = document.createElement("p");
+        help.className = "suggestions-help";
+        help.textContent = text.suggestionsHelp;
+        var list = document.createElement("div");
+        list.setAttribute("aria-live", "polite");
+        panel.append(title, help, list);
+        bodyRow.appendChild(panel);
+
+        function dismissed() {
+            return dismissedField.value.split("\n").filter(Boolean);
+        }
+
+        function chosen(kind) {
+            if (kind === "agreements") {
+                return Array.from(document.querySelectorAll("select[id^=id_agreement_links-][id$=-agreement]"))
+                    .filter(function (select) {
+                        return !select.name.includes("__prefix__");
+                    })
+                    .map(function (select) {
+                        return select.value;
+                    });
+            }
+            var select = document.getElementById(FIELDS[kind]);
+            return select ? $(select).val() || [] : [];
+        }
+
+        function add(kind, item) {
+            if (kind === "agreements") {
+                var group = document.getElementById("agreement_links-group");
+                var more = group && group.querySelector(".add-row a");
+                if (!more) {
+                    return;
+                }
+                more.click();
+                var selects = group.querySelectorAll("select[id$=-agreement]:not([id*=__prefix__])");
+                var select = selects[selects.length - 1];
+                $(select).append(new Option(item.label, item.id, true, true)).trigger("change");
+                return;
+            }
+            var field = document.getElementById(FIELDS[kind]);
+            $(field).append(new Option(item.label, item.id, true, true)).trigger("change");
+        }
+
+        var last = "";
+        var shown = {};
+
+        function render(found) {
+            shown = found;
+            list.textContent = "";
+            var refused = dismissed();
+            var any = false;
+            Object.keys(kinds).forEach(function (kind) {
+                var taken = chosen(kind).map(String);
+                var items = (found[kind] || []).filter(function (item) {
+                    return taken.indexOf(String(item.id)) < 0 && refused.indexOf(kind + ":" + item.id) < 0;
+                });
+                if (!items.length) {
+                    return;
+                }
+                any = true;
+                var heading = document.createElement("h4");
+                heading.textContent = kinds[kind];
+                var ul = document.createElement("ul");
+                items.forEach(function (item) {
+                    var li = document.createElement("li");
+                    li.dataset.kind = kind;
+                    li.dataset.id = item.id;
+                    var accept = document.createElement("button");
+                    accept.type = "button";
+                    accept.className = "suggestion-add";
+                    accept.textContent = "+ " + item.label;
+                    accept.setAttribute("aria-label", text.suggestAdd.replace("%s", item.label));
+                    accept.title = "“" + item.found.join("”, “") + "”";
+                    var drop = document.createElement("button");
+                    drop.type = "button";
+                    drop.className = "suggestion-dismiss";
+                    drop.textContent = "×";
+                    drop.setAttribute("aria-label", text.suggestDismiss.replace("%s", item.label));
+                    accept.addEventListener("click", function () {
+                        add(kind, item);
+                        settle(li);
+                    });
+                    drop.addEventListener("click", function () {
+                        dismissedField.value = dismissed().concat([kind + ":" + item.id]).join("\n");
+                        settle(li);
+                    });
+                    li.append(accept, drop);
+                    ul.appendChild(li);
+                });
+                list.append(heading, ul);
+            });
+            if (!any) {
+                var none = document.createElement("p");
+                none.className = "suggestions-help";
+                none.textContent = text.suggestionsNone;
+                list.appendChild(none);
+            }
+        }
+
+        // After an accept or a dismiss, the next suggestion takes the
+        // keyboard focus (or the panel's heading, if none is left).
+        function settle(li) {
+            var items = Array.from(list.querySelectorAll("li"));
+            var next = items[items.indexOf(li) + 1] || items[items.indexOf(li) - 1];
+            render(shown);
+            var again = next && list.querySelector(
+                "li[data-kind='" + next.dataset.kind + "'][data-id='" + next.dataset.id + "'] .suggestion-add"
+            );
+            if (again) {
+                again.focus();
+            } else {
+                title.tabIndex = -1;
+                title.focus();
+            }
+        }
+
+        function current() {
+            var editor = bodyRow.querySelector(".ProseMirror[contenteditable=true]");
+            var body = editor ? editor.innerHTML : (document.getElementById("id_body") || {}).value || "";
+            var language = document.getElementById("id_language");
+            return {
+                headline: (document.getElementById("id_headline") || {}).value || "",
+                dek: (document.getElementById("id_dek") || {}).value || "",
+                body: body,
+                language: language ? language.value : "",
+            };
+        }
+
+        function ask() {
+            var data = current();
+            var key = JSON.stringify(data);
+            if (key === last) {
+                return;
+            }
+            last = key;
+            var post = new FormData();
+            Object.keys(data).forEach(function (name) {
+                post.append(name, data[name]);
+            });
+            fetch(holder.dataset.suggestUrl, {
+                method: "POST",
+                body: post,
+                credentials: "same-origin",
+                headers: {"X-CSRFToken": form.querySelector("[name=csrfmiddlewaretoken]").value},
+            })
+                .then(function (response) {
+                    return response.ok ? response.json() : null;
+                })
+                .then(function (found) {
+                    if (found && key === last) {
+                        render(found);
+                    }
+                })
+                .catch(function () {
+                    last = "";
+                });
+        }
+
+        var timer = null;
+        function later() {
+            window.clearTimeout(timer);
+            timer = window.setTimeout(ask, 600);
+        }
+        form.addEventListener("input", later);
+        form.addEventListener("keyup", later);
+        ["id_countries", "id_people", "id_organizations"].forEach(function (id) {
+            var field = document.getElementById(id);
+            if (field) {
+                $(field).on("change", function () {
+                    render(shown);
+                });
+            }
+        });
+        ask();
+    }
+
     function init() {
         startAtTheHeadline();
         topicPicker();
@@ -451,6 +654,7 @@
         addressPreview();
         ordering();
         scheduleDialog();
+        suggestionPanel();
     }
 
     if (document.readyState === "loading") {

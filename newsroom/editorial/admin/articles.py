@@ -13,8 +13,8 @@ from django.contrib import admin, messages
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q
-from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.http import HttpResponseRedirect, JsonResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
@@ -25,7 +25,7 @@ from alliances.models import ArticleAgreement
 from newsroom.core import formats
 from newsroom.core.converters import slug_path
 from newsroom.core.formats import zoned_lazy
-from newsroom.editorial import desk, restore, services
+from newsroom.editorial import desk, restore, services, suggestions
 from newsroom.editorial.admin.helpers import (
     HTTPS_URLS,
     SafeAutocompleteMixin,
@@ -211,7 +211,7 @@ class ArticleAdmin(
     # after a fieldset instead (desk.arrange_form and the change_form
     # template). An inline not listed there comes last.
     fieldsets = [
-        (_("Story"), {"fields": ["headline", "slug", "dek", "body"]}),
+        (_("Story"), {"fields": ["headline", "slug", "dek", "body", "suggestions_dismissed"]}),
         (_("Media"), {"fields": ["image", "image_alt", "image_caption", "image_credit"]}),
         (_("Topics and countries"), {"fields": ["tags", "new_topics", "countries"]}),
         (_("People and organisations"), {"fields": ["people", "organizations"]}),
@@ -579,6 +579,34 @@ class ArticleAdmin(
     def archive_selected(self, request, queryset):
         self._run_service(request, queryset, services.archive, _("Archived: %(count)d."))
 
+    # -- suggestions while writing
+
+    #: The longest text the suggestion panel reads (characters of the body's
+    #: HTML): several times a long read; more is refused with a 400.
+    SUGGEST_MAX = 400_000
+
+    def get_urls(self):
+        suggest = path("suggest/", self.admin_site.admin_view(self.suggest_view), name="newsroom_article_suggest")
+        return [suggest, *super().get_urls()]
+
+    def suggest_view(self, request):
+        """POST headline, dek, body (HTML) and language: the records they
+        name (newsroom.editorial.suggestions), as JSON for the panel beside
+        the body. Only for who may write a story; the records are the
+        public ones of the site (countries, people, organisations,
+        agreements), so it tells no one anything a reader could not learn."""
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        if request.method != "POST":
+            return JsonResponse({"error": "POST the story's headline, dek, body and language."}, status=405)
+        fields = {name: request.POST.get(name, "") for name in ("headline", "dek", "body")}
+        if sum(len(value) for value in fields.values()) > self.SUGGEST_MAX:
+            return JsonResponse({"error": "The text is too long to read for suggestions."}, status=400)
+        language = request.POST.get("language", "")
+        if language not in ("", *Article.Language.values):
+            return JsonResponse({"error": "language must be one of: " + ", ".join(Article.Language.values)}, status=400)
+        return JsonResponse(suggestions.suggest(**fields, language=language))
+
     # -- view on site and staff preview
 
     def view_on_site(self, obj: Article):
@@ -603,7 +631,23 @@ class ArticleAdmin(
             "schedule_cancel": _("Cancel"),
             "schedule_missing": _("Choose the day and the time."),
             "new_topic": _("New topic: %s"),
+            "suggestions": _("Named in the text"),
+            "suggestions_help": _("Records of the newsroom that the story names. Add each with one click."),
+            "suggestions_none": _(
+                "Nothing yet: countries, people, organisations and agreements appear here as you write."
+            ),
+            "suggest_add": _("Add %s"),
+            "suggest_dismiss": _("Dismiss %s"),
+            "suggest_kinds": json.dumps(
+                {
+                    "countries": str(_("Countries")),
+                    "people": str(_("People")),
+                    "organizations": str(_("Organisations")),
+                    "agreements": str(_("Agreements")),
+                }
+            ),
         }
+        context["suggest_url"] = reverse("admin:newsroom_article_suggest")
         if obj is not None and obj.pk:
             context["story_state"] = self._state_line(obj)
         context["form_sections"] = desk.arrange_form(
