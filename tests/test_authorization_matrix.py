@@ -165,6 +165,10 @@ NEEDS = {
     # The story form's suggestions (POST a text, get the records it names):
     # for who may write a story.
     "suggest": {"GET": "A", "POST": "A"},
+    # The story form's autosave of a new story (a saved one's is tried in
+    # test_autosave, by whom it belongs to), and turning its copy down.
+    "autosave": {"GET": "A", "POST": "A"},
+    "autosave_discard": {"GET": "A", "POST": "A"},
 }
 
 #: Pages of one model that need more than NEEDS says.
@@ -191,6 +195,9 @@ ALLOWED_STATUS = {
     ("translation", "POST"): 302,
     ("password_change", "POST"): 302,
     ("suggest", "GET"): 405,
+    ("autosave", "GET"): 405,
+    ("autosave_discard", "GET"): 405,
+    ("autosave_discard", "POST"): 302,
 }
 
 #: Allowed POSTs that must change the database when an editor or the
@@ -648,6 +655,9 @@ class Filler:
             # only records every reader may see.
             text = {"headline": "Cuba", "body": "<p>Irán y Rusia</p>", "language": "es"}
             return [Knock("GET", admin_url(door), {}), Knock("POST", admin_url(door), text)]
+        if kind in ("autosave", "autosave_discard"):
+            words = {"keep": "1", "article": "", "headline": token("new", "autosave")}
+            return [Knock("GET", admin_url(door), {}), Knock("POST", admin_url(door), words)]
         if kind in ("recover_list", "recover"):
             values = {"version_id": self.world.deleted_versions[label]} if "version_id" in door.kwargs else {}
             missing = {"version_id": MISSING} if values else {}

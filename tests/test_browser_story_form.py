@@ -214,3 +214,88 @@ def test_the_panel_suggests_what_the_text_names_and_adds_it_in_one_click(
     page.reload()
     expect(panel.get_by_role("button", name="Add Venezuela")).to_be_visible()
     expect(panel.get_by_role("button", name="Add Russia")).to_have_count(0)
+
+
+def wait_for_copy(user, **fields) -> None:
+    """Until the server holds a working copy of ``user`` with ``fields``."""
+    import time
+
+    from django.db import OperationalError
+
+    from newsroom.models import WorkingCopy
+
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            copy = WorkingCopy.objects.filter(user=user).exclude(changed_at=None).first()
+        except OperationalError:  # SQLite's shared test database, busy with the server's write
+            copy = None
+        if copy and all(value in copy.fields.get(name, "") for name, value in fields.items()):
+            return
+        time.sleep(0.25)
+    pytest.fail(f"no working copy with {fields} reached the server")
+
+
+def test_a_story_in_a_closed_tab_comes_back_when_the_form_opens_again(live_server, desk, chromium_browser, artifacts):
+    from django.contrib.auth import get_user_model
+    from playwright.sync_api import expect
+
+    eddie = get_user_model().objects.get(username="eddie")
+    page = new_page(chromium_browser, viewport=DESKTOP)
+    log_in(page, live_server, "eddie")
+    page.goto(f"{live_server.url}/admin/newsroom/article/add/")
+    page.fill("#id_headline", "Crónica que no se guardó")
+    page.locator(".prose-editor .ProseMirror[contenteditable=true]").click()
+    page.keyboard.type("Tres párrafos escritos antes de que se cerrara la pestaña.")
+    # Kept every few seconds while typing...
+    wait_for_copy(eddie, headline="Crónica que no se guardó", body="antes de que se cerrara")
+    # ...and then the tab is gone without a save (the browser closes).
+    page.context.close()
+
+    page = new_page(chromium_browser, viewport=DESKTOP)
+    log_in(page, live_server, "eddie")
+    page.goto(f"{live_server.url}/admin/newsroom/article/add/")
+    notice = page.get_by_role("region", name="Words you typed were not saved")
+    expect(notice).to_contain_text("Crónica que no se guardó")
+    shot(page, artifacts, "09-autosaved-copy-offered")
+    notice.get_by_role("link", name="Restore it").click()
+    expect(page.locator("#id_headline")).to_have_value("Crónica que no se guardó")
+    body = page.locator(".prose-editor .ProseMirror[contenteditable=true]")
+    expect(body).to_contain_text("Tres párrafos escritos antes de que se cerrara la pestaña.")
+    page.fill("#id_slug", "cronica-que-no-se-guardo")
+    save(page)
+    article = Article.objects.get(headline="Crónica que no se guardó")
+    assert "antes de que se cerrara la pestaña" in article.body
+    assert article.status == Article.Status.DRAFT
+
+
+def test_leaving_the_page_keeps_a_last_copy(live_server, desk, chromium_browser, artifacts):
+    from django.contrib.auth import get_user_model
+
+    eddie = get_user_model().objects.get(username="eddie")
+    story = factories.ArticleFactory(headline="Nota guardada")
+    page = new_page(chromium_browser, viewport=DESKTOP)
+    log_in(page, live_server, "eddie")
+    page.goto(f"{live_server.url}/admin/newsroom/article/{story.pk}/change/")
+    page.fill("#id_headline", "Nota guardada y corregida")
+    page.goto(f"{live_server.url}/admin/")  # at once: before the next five-second copy
+    wait_for_copy(eddie, headline="Nota guardada y corregida")
+    story.refresh_from_db()
+    assert story.headline == "Nota guardada"
+
+
+def test_a_second_editor_sees_who_else_is_in_the_story(live_server, desk, chromium_browser, artifacts):
+    from playwright.sync_api import expect
+
+    factories.editor(username="ana", first_name="Ana", last_name="Pérez")
+    story = factories.ArticleFactory(headline="Dos en la misma nota")
+    first = new_page(chromium_browser, viewport=DESKTOP)
+    log_in(first, live_server, "ana")
+    first.goto(f"{live_server.url}/admin/newsroom/article/{story.pk}/change/")
+    second = new_page(chromium_browser, viewport=DESKTOP)
+    log_in(second, live_server, "eddie")
+    second.goto(f"{live_server.url}/admin/newsroom/article/{story.pk}/change/")
+    expect(second.locator("#story-presence")).to_have_text(
+        "Also in this story now: Ana Pérez. Whoever saves second is told, and nothing is overwritten."
+    )
+    shot(second, artifacts, "10-someone-else-in-the-story")

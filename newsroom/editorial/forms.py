@@ -232,6 +232,9 @@ class ArticleAdminForm(EditLockFormMixin, forms.ModelForm):
     user = None
     #: The button pressed (services.ACTIONS; ArticleAdmin.get_form sets it).
     action = None
+    #: A working copy to open the form with (newsroom.editorial.autosave;
+    #: ArticleAdmin.get_form sets it when the writer asks to restore one).
+    restored = None
 
     class Meta:
         model = Article
@@ -302,6 +305,14 @@ class ArticleAdminForm(EditLockFormMixin, forms.ModelForm):
             raise TypeError("ArticleAdminForm needs the user filling it in (ArticleAdmin.get_form sets it).")
         self.fields["tags"].queryset = Topic.objects.visible_to(self.user)
         self.fields["suggestions_dismissed"].initial = "\n".join(self.instance.dismissed_suggestions or [])
+        if self.restored is not None and not self.is_bound:
+            # The autosaved words, to be saved (or not) by the writer; a
+            # save is checked against the version they were written on.
+            for name, value in self.restored.fields.items():
+                if name in self.fields:
+                    self.initial[name] = value
+            if self.instance.pk is not None and self.restored.base_version is not None:
+                self.initial["loaded_version"] = self.restored.base_version
         if "published_at" in self.fields:
             # Typed and shown in the newsroom's time, whatever the editor's
             # computer says: the label names the zone.

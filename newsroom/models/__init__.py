@@ -30,6 +30,7 @@ from newsroom.models.workflow import (
     PreviewLink,
     PreviewLinkQuerySet,
     Redirect,
+    WorkingCopy,
     default_preview_expiry,
 )
 
@@ -55,6 +56,7 @@ __all__ = [
     "PreviewLink",
     "PreviewLinkQuerySet",
     "Redirect",
+    "WorkingCopy",
     "RelatedVideo",
     "Source",
     "TaggedCountry",

@@ -1,5 +1,5 @@
-"""The newsroom's working records: the audit log, shareable preview links and
-redirects from old addresses."""
+"""The newsroom's working records: the audit log, shareable preview links,
+redirects from old addresses and the story form's autosaved working copies."""
 
 from __future__ import annotations
 
@@ -204,3 +204,39 @@ class Redirect(models.Model):
             raise ValidationError(errors)
         self.old_path = path_key(self.old_path)
         self.new_path = path_key(self.new_path)
+
+
+class WorkingCopy(models.Model):
+    """What someone's story form held a few seconds ago, kept by the form's
+    autosave (newsroom.editorial.autosave) so that a closed tab or a crashed
+    laptop loses nothing: one per person and story (no article: a story not
+    saved yet). It is not a version: the history shows only what was saved,
+    and nothing here is ever public or published. ``seen_at`` is the form's
+    last sign of life, which tells a second editor who else is in the story.
+    """
+
+    #: The form fields kept: the words of the story.
+    FIELDS = ("headline", "slug", "dek", "body", "image_alt", "image_caption", "image_credit")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="working_copies")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, null=True, blank=True, related_name="working_copies")
+    fields = models.JSONField(default=dict, blank=True)
+    # The article's lock_version when the form was loaded: a restored copy
+    # is saved under the edit-conflict rule from there.
+    base_version = models.PositiveIntegerField(null=True, blank=True)
+    changed_at = models.DateTimeField(null=True, blank=True)
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("working copy")
+        verbose_name_plural = _("working copies")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "article"], name="one_working_copy_per_story"),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(article__isnull=True), name="one_new_story_copy_per_person"
+            ),
+        ]
+        indexes = [models.Index(fields=["article", "seen_at"], name="working_copy_presence")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.article or _('new story')}"

@@ -588,8 +588,8 @@
         }
 
         function current() {
-            var editor = bodyRow.querySelector(".ProseMirror[contenteditable=true]");
-            var body = editor ? editor.innerHTML : (document.getElementById("id_body") || {}).value || "";
+            // The body's textarea, which the editor keeps up to date.
+            var body = (document.getElementById("id_body") || {}).value || "";
             var language = document.getElementById("id_language");
             return {
                 headline: (document.getElementById("id_headline") || {}).value || "",
@@ -647,6 +647,103 @@
         ask();
     }
 
+    // Autosave: while the form is open its words are sent to the server
+    // every few seconds when they have changed, and once more when the page
+    // is left, as the writer's working copy (ArticleAdmin.autosave_view;
+    // never a save, never a version). Every 20 seconds the page also says
+    // it is still open, and hears who else has the story open.
+    var KEPT = ["headline", "slug", "dek", "body", "image_alt", "image_caption", "image_credit"];
+
+    function autosave() {
+        var holder = document.getElementById("newsroom-article-form");
+        var headline = document.getElementById("id_headline");
+        if (!holder || !holder.dataset.autosaveUrl || !headline) {
+            return;
+        }
+        var form = headline.form;
+        var url = holder.dataset.autosaveUrl;
+        var presence = document.getElementById("story-presence");
+        var sent = null;
+        var submitting = false;
+
+        function words() {
+            var values = {};
+            KEPT.forEach(function (name) {
+                var field = document.getElementById("id_" + name);
+                values[name] = field ? field.value : "";
+            });
+            return values;
+        }
+
+        function payload(keep) {
+            var data = new FormData();
+            data.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
+            data.append("article", holder.dataset.articleId || "");
+            if (keep) {
+                var values = words();
+                Object.keys(values).forEach(function (name) {
+                    data.append(name, values[name]);
+                });
+                var version = document.getElementById("id_loaded_version");
+                data.append("loaded_version", version ? version.value : "");
+                data.append("keep", "1");
+            }
+            return data;
+        }
+
+        function changed() {
+            return JSON.stringify(words()) !== sent;
+        }
+
+        function show(answer) {
+            if (!presence || !answer) {
+                return;
+            }
+            var others = answer.others || [];
+            presence.hidden = !others.length;
+            presence.textContent = others.length ? holder.dataset.presence.replace("%s", others.join(", ")) : "";
+        }
+
+        function send(keep) {
+            var snapshot = JSON.stringify(words());
+            fetch(url, {method: "POST", body: payload(keep), credentials: "same-origin"})
+                .then(function (response) {
+                    if (!response.ok) {
+                        return null;
+                    }
+                    if (keep) {
+                        sent = snapshot;
+                    }
+                    return response.json();
+                })
+                .then(show)
+                .catch(function () {});
+        }
+
+        // What the form opened with is not worth keeping.
+        sent = JSON.stringify(words());
+        form.addEventListener("submit", function () {
+            submitting = true;
+        });
+        window.setInterval(function () {
+            if (!submitting && changed()) {
+                send(true);
+            }
+        }, 5000);
+        window.setInterval(function () {
+            if (!submitting) {
+                send(false);
+            }
+        }, 20000);
+        send(false);
+        // Leaving the page (a closed tab, another address): one last copy.
+        window.addEventListener("pagehide", function () {
+            if (!submitting && changed() && navigator.sendBeacon) {
+                navigator.sendBeacon(url, payload(true));
+            }
+        });
+    }
+
     function init() {
         startAtTheHeadline();
         topicPicker();
@@ -655,6 +752,7 @@
         ordering();
         scheduleDialog();
         suggestionPanel();
+        autosave();
     }
 
     if (document.readyState === "loading") {

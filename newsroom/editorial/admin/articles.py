@@ -13,7 +13,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -25,7 +25,7 @@ from alliances.models import ArticleAgreement
 from newsroom.core import formats
 from newsroom.core.converters import slug_path
 from newsroom.core.formats import zoned_lazy
-from newsroom.editorial import desk, restore, services, suggestions
+from newsroom.editorial import autosave, desk, restore, services, suggestions
 from newsroom.editorial.admin.helpers import (
     HTTPS_URLS,
     SafeAutocompleteMixin,
@@ -50,6 +50,7 @@ from newsroom.models import (
     Source,
     TaggedTopic,
     Topic,
+    WorkingCopy,
 )
 
 # -- Article -----------------------------------------------------------------
@@ -264,7 +265,12 @@ class ArticleAdmin(
         # The form offers only the topics this user may know of, and checks
         # the button pressed against what the user may do (its clean()).
         form = super().get_form(request, obj, change=change, **kwargs)
-        return type(form.__name__, (form,), {"user": request.user, "action": self._action(request)})
+        attrs = {"user": request.user, "action": self._action(request)}
+        if request.method == "GET" and request.GET.get("restore") == "1":
+            # "Restore it" on the autosave notice: the form opens with the
+            # kept words, and the version they were written against.
+            attrs["restored"] = autosave.pending(user=request.user, article=obj)
+        return type(form.__name__, (form,), attrs)
 
     @staticmethod
     def _action(request) -> str | None:
@@ -445,6 +451,8 @@ class ArticleAdmin(
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         article = form.instance
+        # Saved: the autosaved copy of this form has nothing left to offer.
+        autosave.settled(user=request.user, article=article if change else None)
         if not change and not services.can_publish(request.user):
             self._add_own_byline(request, article)
         try:
@@ -586,8 +594,66 @@ class ArticleAdmin(
     SUGGEST_MAX = 400_000
 
     def get_urls(self):
-        suggest = path("suggest/", self.admin_site.admin_view(self.suggest_view), name="newsroom_article_suggest")
-        return [suggest, *super().get_urls()]
+        view = self.admin_site.admin_view
+        return [
+            path("suggest/", view(self.suggest_view), name="newsroom_article_suggest"),
+            path("autosave/", view(self.autosave_view), name="newsroom_article_autosave"),
+            path("autosave/discard/", view(self.autosave_discard_view), name="newsroom_article_autosave_discard"),
+            *super().get_urls(),
+        ]
+
+    # -- autosave
+
+    def _autosaved_story(self, request) -> Article | None:
+        """The story an autosave request is about (POST "article": its id,
+        empty for a new story), once the user is known to be allowed to
+        change it; Http404 for one they cannot open."""
+        article_id = request.POST.get("article", "")
+        if not article_id:
+            if not self.has_add_permission(request):
+                raise PermissionDenied
+            return None
+        article = self.get_object(request, article_id)
+        if article is None:
+            raise Http404(_("No such article, or not one you can open."))
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        return article
+
+    def autosave_view(self, request):
+        """POST from the story form every few seconds and when the page is
+        left (article-form.js): with "keep", the form's words are kept as
+        the user's working copy (newsroom.editorial.autosave); without, it
+        only says the form is still open. Answers who else is in the story."""
+        if request.method != "POST":
+            return JsonResponse({"error": "POST the form's words, or nothing to say it is still open."}, status=405)
+        article = self._autosaved_story(request)
+        if "keep" in request.POST:
+            fields = {name: request.POST.get(name, "") for name in WorkingCopy.FIELDS}
+            if sum(len(value) for value in fields.values()) > autosave.MAX_CHARACTERS:
+                return JsonResponse({"error": "The story is too long to keep."}, status=400)
+            version = request.POST.get("loaded_version", "")
+            if version and not version.isdigit():
+                return JsonResponse({"error": "loaded_version must be a whole number."}, status=400)
+            autosave.keep(
+                user=request.user, article=article, fields=fields, base_version=int(version) if version else None
+            )
+        else:
+            autosave.still_here(user=request.user, article=article)
+        return JsonResponse(
+            {"kept": "keep" in request.POST, "others": autosave.others_in(article=article, user=request.user)}
+        )
+
+    def autosave_discard_view(self, request):
+        """POST from the autosave notice: the kept copy is turned down."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._autosaved_story(request)
+        autosave.discard(user=request.user, article=article)
+        self.message_user(request, _("The copy kept automatically was discarded."), messages.SUCCESS)
+        if article is None:
+            return HttpResponseRedirect(reverse("admin:newsroom_article_add"))
+        return HttpResponseRedirect(reverse("admin:newsroom_article_change", args=[article.pk]))
 
     def suggest_view(self, request):
         """POST headline, dek, body (HTML) and language: the records they
@@ -620,6 +686,28 @@ class ArticleAdmin(
         if obj is not None and obj.pk and not self.has_change_permission(request, obj):
             context["read_only_reason"] = self._read_only_reason(obj)
         context["story_actions"] = self._story_actions(request, obj)
+        if context["story_actions"]:
+            story = obj if obj is not None and obj.pk else None
+            kept = autosave.pending(user=request.user, article=story)
+            if kept is not None and not (request.method == "GET" and request.GET.get("restore") == "1"):
+                when = formats.zoned(date_format(timezone.localtime(kept.changed_at), formats.format_string("moment")))
+                context["working_copy"] = {
+                    "differences": autosave.differences(kept, story),
+                    "title": _("Words you typed were not saved"),
+                    "text": (
+                        _("The form kept a copy of this story at %(time)s that differs from the saved one:")
+                        if story
+                        else _("The form kept a copy of a story you were writing at %(time)s:")
+                    )
+                    % {"time": when},
+                    "restore": _("Restore it"),
+                    "discard": _("Discard it"),
+                }
+            others = autosave.others_in(article=story, user=request.user)
+            context["presence"] = self._presence_text(others)
+
+            context["autosave_url"] = reverse("admin:newsroom_article_autosave")
+            context["autosave_discard_url"] = reverse("admin:newsroom_article_autosave_discard")
         # The words of the buttons' row and of the "Schedule…" dialog
         # (article-form.js reads them from data attributes).
         context["story_words"] = {
@@ -631,6 +719,7 @@ class ArticleAdmin(
             "schedule_cancel": _("Cancel"),
             "schedule_missing": _("Choose the day and the time."),
             "new_topic": _("New topic: %s"),
+            "presence": _("Also in this story now: %s. Whoever saves second is told, and nothing is overwritten."),
             "suggestions": _("Named in the text"),
             "suggestions_help": _("Records of the newsroom that the story names. Add each with one click."),
             "suggestions_none": _(
@@ -671,6 +760,14 @@ class ArticleAdmin(
             at = date_format(timezone.localtime(obj.published_at), formats.format_string("moment"))
             return format_html("{} · {}", label, formats.zoned(at))
         return label
+
+    @staticmethod
+    def _presence_text(others: list[str]) -> str:
+        if not others:
+            return ""
+        return _("Also in this story now: %s. Whoever saves second is told, and nothing is overwritten.") % ", ".join(
+            others
+        )
 
     def _story_actions(self, request, obj: Article | None) -> list[dict]:
         """The buttons of the submit rows: what services.available_actions
