@@ -299,3 +299,108 @@ def test_a_second_editor_sees_who_else_is_in_the_story(live_server, desk, chromi
         "Also in this story now: Ana Pérez. Whoever saves second is told, and nothing is overwritten."
     )
     shot(second, artifacts, "10-someone-else-in-the-story")
+
+
+# -- A whole story in a few clicks, and by keyboard alone ------------------------------------
+
+STORY_BODY = (
+    "Pezeshkian llegó a La Habana para revisar la asociación estratégica Irán-Cuba a diez años. "
+    "Los iraníes ofrecieron piezas para las termoeléctricas."
+)
+
+
+@pytest.fixture
+def story_records(desk):
+    person = factories.PersonFactory(name="Masoud Pezeshkian", aliases="Pezeshkian")
+    agreement = factories.AgreementFactory(
+        title="Asociación estratégica Irán-Cuba a diez años", party_codes=["IR", "CU"]
+    )
+    return {"person": person, "agreement": agreement}
+
+
+def check_published(headline: str, records: dict) -> None:
+    article = Article.objects.get(headline=headline)
+    assert article.is_public
+    assert sorted(article.countries.values_list("iso2", flat=True)) == ["CU", "IR"]
+    assert list(article.people.all()) == [records["person"]]
+    assert list(article.agreements.all()) == [records["agreement"]]
+    assert article.ordered_authors()[0].name == "Eddie Morales"
+
+
+def test_a_story_is_written_tagged_linked_and_published_in_eight_clicks_or_fewer(
+    live_server, story_records, chromium_browser, artifacts
+):
+    from playwright.sync_api import expect
+
+    clicks = []
+
+    def click(locator, what: str) -> None:
+        clicks.append(what)
+        locator.click()
+
+    page = new_page(chromium_browser, viewport=DESKTOP)
+    log_in(page, live_server, "eddie")
+    click(page.get_by_role("link", name="Write a story"), "Write a story")
+    page.wait_for_url("**/admin/newsroom/article/add/")
+    # Typing: the cursor starts in the headline; the body gets it by focus.
+    page.keyboard.type("Pezeshkian revisa en La Habana la alianza con Cuba")
+    page.locator(".prose-editor .ProseMirror[contenteditable=true]").focus()
+    page.keyboard.type(STORY_BODY)
+    panel = page.get_by_role("complementary", name="Named in the text")
+    for name in ("Cuba", "Iran", "Masoud Pezeshkian", "Asociación estratégica Irán-Cuba a diez años"):
+        click(panel.get_by_role("button", name=f"Add {name}"), f"Add {name}")
+    expect(page.locator("#id_agreement_links-0-agreement + .select2")).to_contain_text("Asociación estratégica")
+    shot(page, artifacts, "11-eight-clicks-1280")
+    with page.expect_navigation():
+        click(page.locator("button[name=_action][value=publish]").first, "Publish now")
+    assert (
+        "Published: “Pezeshkian revisa en La Habana la alianza con Cuba”." in page.locator(".messagelist").inner_text()
+    )
+    assert len(clicks) <= 8, clicks
+    check_published("Pezeshkian revisa en La Habana la alianza con Cuba", story_records)
+
+
+def test_the_same_story_by_keyboard_alone_on_a_tablet(live_server, story_records, chromium_browser, artifacts):
+    from playwright.sync_api import expect
+
+    from tests.test_browser_desk import FOCUS_STATE, PASSWORD, TABLET, tab
+
+    page = new_page(chromium_browser, viewport=TABLET)
+    page.goto(f"{live_server.url}/admin/login/?next=/admin/")
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'id_username'")
+    page.keyboard.type("eddie")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"{live_server.url}/admin/")
+
+    def tab_to(matches, what: str, limit: int = 300) -> dict:
+        """Tab until ``matches`` the focused control (perhaps the one that
+        has the focus already: the panel hands it to the next suggestion)."""
+        state = page.evaluate(FOCUS_STATE)
+        for _ in range(limit):
+            if matches(state):
+                assert state["ring"], f"no visible focus on {state}"
+                return state
+            state = tab(page)
+        pytest.fail(f"Tab never reached {what}")
+
+    tab_to(lambda s: s["text"] == "Write a story", "Write a story")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/admin/newsroom/article/add/")
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'id_headline'")
+    page.keyboard.type("Por teclado: Pezeshkian en La Habana")
+    tab_to(lambda s: s["editor"] and s["tag"] == "div", "the body")
+    page.keyboard.type(STORY_BODY)
+    panel = page.get_by_role("complementary", name="Named in the text")
+    expect(panel.get_by_role("button", name="Add Cuba")).to_be_visible()
+    for name in ("Cuba", "Iran", "Masoud Pezeshkian", "Asociación estratégica Irán-Cuba a diez años"):
+        tab_to(lambda s, name=name: s["text"] == f"+ {name}"[:40], f"Add {name}")
+        page.keyboard.press("Enter")
+        expect(panel.get_by_role("button", name=f"Add {name}")).to_have_count(0)
+    expect(panel).to_contain_text("Everything the text names is added or dismissed.")
+    shot(page, artifacts, "12-keyboard-alone-820")
+    tab_to(lambda s: s["name"] == "_action" and s["text"] == "Publish now", "Publish now")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    check_published("Por teclado: Pezeshkian en La Habana", story_records)

@@ -563,9 +563,12 @@
                 list.append(heading, ul);
             });
             if (!any) {
+                var named = Object.keys(kinds).some(function (kind) {
+                    return (found[kind] || []).length > 0;
+                });
                 var none = document.createElement("p");
                 none.className = "suggestions-help";
-                none.textContent = text.suggestionsNone;
+                none.textContent = named ? text.suggestionsDone : text.suggestionsNone;
                 list.appendChild(none);
             }
         }

@@ -725,6 +725,7 @@ class ArticleAdmin(
             "suggestions_none": _(
                 "Nothing yet: countries, people, organisations and agreements appear here as you write."
             ),
+            "suggestions_done": _("Everything the text names is added or dismissed."),
             "suggest_add": _("Add %s"),
             "suggest_dismiss": _("Dismiss %s"),
             "suggest_kinds": json.dumps(
