@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The admin in the logged-in person's language (needs the user).
+    "newsroom.editorial.language.AdminLanguageMiddleware",
     "newsroom.core.middleware.AdminInputGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into a 429 page.
@@ -240,8 +242,10 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="es")
 LANGUAGES = [("es", "Español"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
-# The admin's language until each user can choose one: the browser's, else this.
-ADMIN_LANGUAGE_CODE = env.str("ADMIN_LANGUAGE_CODE", default="en")
+# The admin's language for whoever has not chosen one (each person picks
+# theirs in the admin's header: newsroom.editorial.language); before login,
+# the browser's language, else this.
+ADMIN_LANGUAGE_CODE = env.str("ADMIN_LANGUAGE_CODE", default="es")
 TIME_ZONE = env.str("TIME_ZONE", default="America/Havana")
 # How reader pages name TIME_ZONE after a time ("17:05 (hora de Cuba)").
 # Empty: "Cuba time", translated; set it with TIME_ZONE.

@@ -14,6 +14,10 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 # backend and run a worker.
 os.environ.setdefault("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="newsroom-test-media-"))
+# The suite's assertions on admin pages are written in English; the admin's
+# default, Spanish, and each person's choice are tested in
+# test_admin_language.py.
+os.environ.setdefault("ADMIN_LANGUAGE_CODE", "en")
 
 from newsroom.settings import *  # noqa: E402, F403
 

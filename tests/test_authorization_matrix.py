@@ -225,6 +225,8 @@ SITE_PAGES = {
     "password_change": {"GET": 200, "POST": 200},
     "password_change_done": {"GET": 200, "POST": 405},
     "jsi18n": {"GET": 200, "POST": 405},
+    # The admin's language for this person (a POST without one is a 400).
+    "language": {"GET": 405, "POST": 400},
     "catch_all": {"GET": 404, "POST": 404},
 }
 

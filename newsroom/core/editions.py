@@ -5,8 +5,9 @@ The reader pages of the default language (LANGUAGE_CODE, Spanish) are at
 path words in every edition (/topics/, /en/topics/). The address alone
 decides the language of a reader page: no Accept-Language, no cookie, so
 each page has one cached copy and no ``Vary: Accept-Language``. The admin is
-not an edition: it speaks the browser's language, else ADMIN_LANGUAGE_CODE,
-until each user can choose one.
+not an edition: before login it speaks the browser's language, else
+ADMIN_LANGUAGE_CODE; once someone is logged in, the language they chose
+(newsroom.editorial.language).
 
 Addresses outside the editions (the admin, /health/, /preview/, the sitemaps
 and robots.txt) are unprefixed; an unprefixed address is in the default

@@ -52,7 +52,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.editorial import desk
+from newsroom.editorial import desk, language
 
 
 class GuardedAutocompleteView(AutocompleteJsonView):
@@ -153,6 +153,7 @@ class NewsroomAdminSite(admin.AdminSite):
     def get_urls(self):
         ours = [
             path("desk/<int:pk>/publish/", self.admin_view(desk.publish_view), name="desk_publish"),
+            path("language/", self.admin_view(language.choose_view), name="language"),
             path(
                 "r/<path:content_type_id>/<path:object_id>/",
                 self.admin_view(self.view_on_site),

@@ -20,7 +20,7 @@ from newsroom.models.articles import (
     Source,
 )
 from newsroom.models.front import FrontPage, FrontPageFeature, FrontPageLead, FrontPageTopic
-from newsroom.models.people import Author, can_publish
+from newsroom.models.people import Author, StaffPreferences, can_publish
 from newsroom.models.topics import ArticleTagLink, TaggedCountry, TaggedTopic, Topic, TopicAlias, TopicQuerySet
 from newsroom.models.visibility import public_q
 from newsroom.models.workflow import (
@@ -59,6 +59,7 @@ __all__ = [
     "WorkingCopy",
     "RelatedVideo",
     "Source",
+    "StaffPreferences",
     "TaggedCountry",
     "TaggedTopic",
     "Topic",

@@ -59,3 +59,21 @@ class Author(FillsSlug, KeepsOldAddresses, models.Model):
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         self.leave_redirect()
+
+
+class StaffPreferences(models.Model):
+    """What a member of staff chose for the admin: the language it speaks
+    to them (newsroom.editorial.language). Without a row, the admin speaks
+    settings.ADMIN_LANGUAGE_CODE (Spanish unless set otherwise)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="staff_preferences"
+    )
+    language = models.CharField(_("admin language"), max_length=8, choices=settings.LANGUAGES)
+
+    class Meta:
+        verbose_name = _("staff preferences")
+        verbose_name_plural = _("staff preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.language}"

@@ -9,8 +9,8 @@
     // Search results show about 60 characters of a title and about 155-160
     // of a description; past that they cut the text with an ellipsis.
     var COUNTERS = [
-        {field: "id_headline", soft: 60, what: "headline"},
-        {field: "id_dek", soft: 160, what: "dek"},
+        {field: "id_headline", soft: 60, what: "Headline"},
+        {field: "id_dek", soft: 160, what: "Dek"},
     ];
 
     function describe(input, element) {
@@ -41,17 +41,22 @@
         placeAfterField(input, output);
         describe(input, output);
 
+        // The words, in the admin's language, from the page (change_form.html).
+        var words = (document.getElementById("newsroom-article-form") || {dataset: {}}).dataset;
+
+        function fill(template, values) {
+            return template.replace(/%\((\w+)\)s/g, function (whole, name) {
+                return String(values[name]);
+            });
+        }
+
         function update() {
             var length = Array.from(input.value).length;
             var over = length > spec.soft;
-            var text = length + " / " + spec.soft + " characters";
-            if (over) {
-                text += " — search engines will cut this " + spec.what + " after about " + spec.soft + " characters";
-            } else {
-                text += " shown by search engines";
-            }
+            var values = {length: length, soft: spec.soft, max: hard};
+            var text = fill(over ? words["counterOver" + spec.what] : words.counterShown, values);
             if (hard) {
-                text += " (at most " + hard + ")";
+                text += " " + fill(words.counterMax, values);
             }
             output.textContent = text;
             output.classList.toggle("is-over", over);
@@ -75,7 +80,7 @@
         var line = document.createElement("div");
         line.className = "newsroom-url";
         line.id = "id_slug_address";
-        line.appendChild(document.createTextNode("Address: "));
+        line.appendChild(document.createTextNode(holder.dataset.address + " "));
         var output = document.createElement("output");
         output.setAttribute("for", "id_slug");
         line.appendChild(output);

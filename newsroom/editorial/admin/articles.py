@@ -719,6 +719,15 @@ class ArticleAdmin(
             "schedule_cancel": _("Cancel"),
             "schedule_missing": _("Choose the day and the time."),
             "new_topic": _("New topic: %s"),
+            "counter_shown": _("%(length)s / %(soft)s characters shown by search engines"),
+            "counter_over_headline": _(
+                "%(length)s / %(soft)s characters: search engines will cut this headline after about %(soft)s"
+            ),
+            "counter_over_dek": _(
+                "%(length)s / %(soft)s characters: search engines will cut this dek after about %(soft)s"
+            ),
+            "counter_max": _("(at most %(max)s)"),
+            "address": _("Address:"),
             "presence": _("Also in this story now: %s. Whoever saves second is told, and nothing is overwritten."),
             "suggestions": _("Named in the text"),
             "suggestions_help": _("Records of the newsroom that the story names. Add each with one click."),

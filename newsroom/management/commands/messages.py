@@ -4,8 +4,10 @@ Django's makemessages and compilemessages need GNU gettext on the machine
 and read no Jinja2 templates; Babel is pure Python and reads both (Jinja2
 brings its extractor). This command:
 
-1. extracts every translatable message from the Python code of both apps
-   and from the reader templates (templates/jinja2/);
+1. extracts every translatable message from the Python code of both apps,
+   from the reader templates (templates/jinja2/) and from the admin's
+   Django templates (templates/admin/, read through Django's own
+   ``templatize``, as makemessages does);
 2. updates each catalogue, locale/<language>/LC_MESSAGES/django.po, keeping
    its translations and dropping messages no longer used. The English
    catalogue translates each message to itself (the messages are written in
@@ -37,6 +39,7 @@ SOURCES = [
     ("newsroom/**.py", "python"),
     ("alliances/**.py", "python"),
     ("templates/jinja2/**.html", "jinja2"),
+    ("templates/admin/**.html", "newsroom.management.commands.messages:extract_django"),
 ]
 OPTIONS = {"templates/jinja2/**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}}
 # Django's lazy and contextual functions besides Babel's own keywords.
@@ -48,6 +51,18 @@ KEYWORDS = {
     "npgettext_lazy": ((1, "c"), 2, 3),
 }
 SOURCE_LANGUAGE = "en"
+
+
+def extract_django(fileobj, keywords, comment_tags, options):
+    """Babel's extraction method for a Django template: Django's
+    ``templatize`` turns its {% translate %} and {% blocktranslate %} tags
+    into gettext calls in Python source (line for line), which Babel's
+    Python extractor reads."""
+    from babel.messages.extract import extract_python
+    from django.utils.translation.template import templatize
+
+    python = templatize(fileobj.read().decode("utf-8"))
+    yield from extract_python(io.BytesIO(python.encode("utf-8")), keywords, comment_tags, options)
 
 
 def _root() -> Path:
