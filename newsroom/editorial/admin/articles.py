@@ -721,10 +721,11 @@ class ArticleAdmin(
             "new_topic": _("New topic: %s"),
             "counter_shown": _("%(length)s / %(soft)s characters shown by search engines"),
             "counter_over_headline": _(
-                "%(length)s / %(soft)s characters: search engines will cut this headline after about %(soft)s"
+                "%(length)s / %(soft)s characters: search engines will cut this headline after about "
+                "%(soft)s characters"
             ),
             "counter_over_dek": _(
-                "%(length)s / %(soft)s characters: search engines will cut this dek after about %(soft)s"
+                "%(length)s / %(soft)s characters: search engines will cut this dek after about %(soft)s characters"
             ),
             "counter_max": _("(at most %(max)s)"),
             "address": _("Address:"),
