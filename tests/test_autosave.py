@@ -152,3 +152,28 @@ def test_bad_autosave_input_is_a_400(editor_client, data):
 def test_autosave_answers_only_a_post(editor_client):
     assert editor_client.get(AUTOSAVE_URL).status_code == 405
     assert editor_client.get(DISCARD_URL).status_code == 405
+
+
+def test_a_copy_still_on_its_way_when_the_story_was_saved_is_not_kept(editor_client, editor_user, admin_form_data):
+    """The page stops sending once its form is submitted, but a copy sent
+    just before may reach the server after the save: it holds nothing the
+    save does not, and must not come back as 'not saved'."""
+    article = ArticleFactory(headline="Before")
+    opened = int(timezone.now().timestamp() * 1000)
+    data = admin_form_data(editor_client, change_url(article))
+    data["headline"] = "Saved"
+    assert editor_client.post(change_url(article), data).status_code == 302
+    keep(editor_client, article, headline="Typed before the save", opened=str(opened))
+    article.refresh_from_db()
+    assert autosave.pending(user=editor_user, article=article) is None
+    # A form opened after the save keeps its copies as usual.
+    later = int(timezone.now().timestamp() * 1000) + 1
+    keep(editor_client, article, headline="Saved, then typed on", opened=str(later))
+    assert autosave.pending(user=editor_user, article=article) is not None
+
+
+@pytest.mark.parametrize("field", ["loaded_version", "opened"])
+@pytest.mark.parametrize("value", ["²", "12345678901234567890", "-1"])
+def test_odd_numbers_in_an_autosave_are_a_400(editor_client, field, value):
+    response = editor_client.post(AUTOSAVE_URL, {"keep": "1", "headline": "x", field: value})
+    assert response.status_code == 400

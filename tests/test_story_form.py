@@ -305,3 +305,58 @@ def test_a_too_long_new_topic_name_is_an_error_on_the_topic_field_and_nothing_is
     assert "tags" in response.context["adminform"].form.errors
     assert "A topic name can have at most 100 characters" in response.content.decode()
     assert not Article.objects.exists()
+
+
+# -- Found in review --------------------------------------------------------------------
+
+
+def test_a_story_made_in_a_popup_closes_it_and_goes_to_the_field(editor_client, admin_form_data):
+    """The front page's picker opens the story form in a popup: the buttons
+    must close it and hand the story over, as Django's own did."""
+    data = story(admin_form_data(editor_client, ADD_URL + "?_popup=1"), _action="save", _popup="1")
+    response = editor_client.post(ADD_URL + "?_popup=1", data)
+    assert response.status_code == 200
+    assert "popup_response" in response.content.decode()
+    assert Article.objects.filter(headline="Havana signs a deal").exists()
+
+
+def test_a_slot_typed_with_send_to_review_is_planned(editor_client, admin_form_data):
+    article = ArticleFactory()
+    at = timezone.localtime() + timedelta(days=1)
+    data = admin_form_data(editor_client, change_url(article))
+    data.update({"_action": "review", "published_at_0": f"{at:%Y-%m-%d}", "published_at_1": f"{at:%H:%M:%S}"})
+    assert editor_client.post(change_url(article), data).status_code == 302
+    article.refresh_from_db()
+    assert article.status == Article.Status.REVIEW
+    assert article.published_at.replace(microsecond=0) == at.replace(microsecond=0)
+
+
+@pytest.mark.parametrize(
+    ("state", "action", "error"),
+    [
+        ({}, "publish", "“Publish now” publishes at once."),
+        ({"public": True}, "unpublish", "An unpublished story keeps no time"),
+        ({"public": True}, "archive", "An archived story keeps the time it was published at"),
+    ],
+)
+def test_a_time_the_button_would_not_use_is_an_error_and_nothing_is_saved(
+    editor_client, admin_form_data, state, action, error
+):
+    article = ArticleFactory(headline="As it was", **state)
+    before = Article.objects.values_list("status", "published_at").get(pk=article.pk)
+    at = timezone.localtime() + timedelta(days=3)
+    data = admin_form_data(editor_client, change_url(article))
+    data.update({"_action": action, "headline": "Typed", "published_at_0": f"{at:%Y-%m-%d}", "published_at_1": "09:00"})
+    response = editor_client.post(change_url(article), data)
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    assert Article.objects.values_list("headline", "status", "published_at").get(pk=article.pk) == (
+        "As it was",
+        *before,
+    )
+
+
+def test_an_archived_story_keeps_its_time(editor_client):
+    article = ArticleFactory(status="archived", published_at=timezone.now() - timedelta(days=9))
+    page = editor_client.get(change_url(article)).content.decode()
+    assert 'name="published_at_0"' not in page

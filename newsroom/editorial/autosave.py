@@ -29,14 +29,19 @@ PRESENCE_WINDOW = timedelta(seconds=45)
 MAX_CHARACTERS = 400_000
 
 
-def keep(*, user, article: Article | None, fields: dict[str, str], base_version: int | None) -> WorkingCopy:
+def keep(
+    *, user, article: Article | None, fields: dict[str, str], base_version: int | None, opened_at=None
+) -> WorkingCopy:
     """Store what the form of ``user`` holds for ``article`` (None: a new
-    story). Only the story's words are kept (WorkingCopy.FIELDS)."""
+    story). Only the story's words are kept (WorkingCopy.FIELDS). A form
+    opened (``opened_at``) before the story was last saved from this
+    person's form sends words that save already holds: they are not kept."""
     kept = {name: str(fields.get(name, "")) for name in WorkingCopy.FIELDS}
     now = timezone.now()
     with transaction.atomic():
         copy, _ = WorkingCopy.objects.select_for_update().get_or_create(user=user, article=article)
-        if kept != copy.fields:
+        stale = opened_at is not None and copy.settled_at is not None and opened_at < copy.settled_at
+        if kept != copy.fields and not stale:
             copy.fields = kept
             copy.changed_at = now
             copy.base_version = base_version
@@ -121,7 +126,11 @@ def _marked(before: list[str], after: list[str]) -> SafeString:
 def settled(*, user, article: Article | None) -> None:
     """The story was saved from this person's form: nothing is left to
     restore (their sign of life stays)."""
-    WorkingCopy.objects.filter(user=user, article=article).update(fields={}, changed_at=None, base_version=None)
+    WorkingCopy.objects.update_or_create(
+        user=user,
+        article=article,
+        defaults={"fields": {}, "changed_at": None, "base_version": None, "settled_at": timezone.now()},
+    )
 
 
 def discard(*, user, article: Article | None) -> None:

@@ -326,9 +326,12 @@ class ArticleAdminForm(EditLockFormMixin, forms.ModelForm):
 
     def clean(self):
         """Refuse, before anything is saved, a button the user may not press
-        on this story (whatever was posted) and a publication the services
-        would refuse: the form comes back with the error and every word
-        typed, and nothing is half done."""
+        on this story (whatever was posted), a publication the services
+        would refuse and a time the button would not use: the form comes
+        back with the error and every word typed. The services check again
+        after the content is saved; what they refuse then (a colleague
+        changed the story's state in between) is reported, and the content
+        stays saved."""
         cleaned_data = super().clean()
         action = self.action or "save"
         article = self.instance if self.instance.pk else None
@@ -349,8 +352,18 @@ class ArticleAdminForm(EditLockFormMixin, forms.ModelForm):
             self.add_error(
                 "published_at", _("To schedule the story, give it a publication time in the future (Cuba time).")
             )
+        ignored = {
+            "publish": _(
+                "“Publish now” publishes at once. To publish at the time you typed, use “Schedule…”; "
+                "otherwise undo the change to the time."
+            ),
+            "unpublish": _("An unpublished story keeps no time: undo the change to it first."),
+            "archive": _("An archived story keeps the time it was published at: undo the change to it first."),
+        }
+        if action in ignored and "published_at" in self.changed_data and "published_at" not in self.errors:
+            self.add_error("published_at", ignored[action])
         if (
-            action == "save"
+            action in ("save", "review")
             and "published_at" in self.changed_data
             and at is not None
             and at <= now

@@ -19,6 +19,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from newsroom.core.editions import ADMIN_PREFIX
 from newsroom.models import StaffPreferences
 
+#: Where a session keeps its person's choice.
+SESSION_KEY = "newsroom_admin_language"
+
 
 def chosen(user) -> str:
     """The language ``user`` reads the admin in."""
@@ -37,7 +40,11 @@ class AdminLanguageMiddleware:
     def __call__(self, request):
         if not request.path_info.startswith(ADMIN_PREFIX) or not request.user.is_authenticated:
             return self.get_response(request)
-        language = chosen(request.user)
+        # Read once a session (choose_view keeps it current): the autosave's
+        # calls every few seconds need no query for it.
+        language = request.session.get(SESSION_KEY)
+        if language not in dict(settings.LANGUAGES):
+            language = request.session[SESSION_KEY] = chosen(request.user)
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
@@ -54,6 +61,7 @@ def choose_view(request):
     if language not in dict(settings.LANGUAGES):
         return HttpResponseBadRequest("language must be one of: " + ", ".join(dict(settings.LANGUAGES)))
     StaffPreferences.objects.update_or_create(user=request.user, defaults={"language": language})
+    request.session[SESSION_KEY] = language
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = reverse("admin:index")

@@ -226,6 +226,10 @@ class WorkingCopy(models.Model):
     base_version = models.PositiveIntegerField(null=True, blank=True)
     changed_at = models.DateTimeField(null=True, blank=True)
     seen_at = models.DateTimeField(default=timezone.now)
+    # When the story was last saved from this person's form: a copy sent by
+    # a form opened before then (still on its way when the save went
+    # through) is not kept.
+    settled_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("working copy")

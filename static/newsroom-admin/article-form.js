@@ -694,6 +694,7 @@
                 });
                 var version = document.getElementById("id_loaded_version");
                 data.append("loaded_version", version ? version.value : "");
+                data.append("opened", holder.dataset.autosaveOpened || "");
                 data.append("keep", "1");
             }
             return data;

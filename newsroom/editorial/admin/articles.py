@@ -7,9 +7,12 @@ filters and bulk actions. State changes go through
 from __future__ import annotations
 
 import json
+import re
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, Q
@@ -294,8 +297,9 @@ class ArticleAdmin(
 
     def get_readonly_fields(self, request, obj=None):
         readonly = ["updated_at"]
-        if not services.can_publish(request.user):
+        if not services.can_publish(request.user) or (obj is not None and obj.status == Article.Status.ARCHIVED):
             # Writers never set the time; "Send to review" is their one step.
+            # An archived story keeps the time it was published at.
             readonly += ["published_at"]
         return readonly
 
@@ -499,6 +503,9 @@ class ArticleAdmin(
         user = request.user
         if action == "review" and article.status == Status.DRAFT:
             services.submit_for_review(article=article, user=user)
+            if "published_at" in form.changed_data:
+                # An editor's slot for it, typed with the hand-over.
+                services.plan(article=article, user=user, at=form.cleaned_data["published_at"])
         elif action == "publish":
             # Now; an archived story goes back at the time it first had.
             at = article.published_at if article.status == Status.ARCHIVED else timezone.now()
@@ -519,7 +526,7 @@ class ArticleAdmin(
 
     @staticmethod
     def _done_message(action: str, article: Article) -> str:
-        if action == "schedule" or (action == "save" and article.is_scheduled):
+        if article.is_scheduled and action in ("schedule", "save", "publish"):
             return _("Scheduled: “%(headline)s” appears on %(time)s.") % {
                 "headline": article.headline,
                 "time": formats.zoned(
@@ -535,12 +542,14 @@ class ArticleAdmin(
         }[action] % {"headline": article.headline}
 
     def response_add(self, request, obj, post_url_continue=None):
-        if "_action" not in request.POST:
+        if "_action" not in request.POST or IS_POPUP_VAR in request.POST:
+            # In a popup (a story made from the front page's picker) Django's
+            # answer closes it and hands the story to the field.
             return super().response_add(request, obj, post_url_continue)
         return self._stay_on_form(request, obj)
 
     def response_change(self, request, obj):
-        if "_action" not in request.POST:
+        if "_action" not in request.POST or IS_POPUP_VAR in request.POST:
             return super().response_change(request, obj)
         return self._stay_on_form(request, obj)
 
@@ -633,10 +642,17 @@ class ArticleAdmin(
             if sum(len(value) for value in fields.values()) > autosave.MAX_CHARACTERS:
                 return JsonResponse({"error": "The story is too long to keep."}, status=400)
             version = request.POST.get("loaded_version", "")
-            if version and not version.isdigit():
+            if version and not re.fullmatch(r"[0-9]{1,9}", version):
                 return JsonResponse({"error": "loaded_version must be a whole number."}, status=400)
+            opened = request.POST.get("opened", "")
+            if opened and not re.fullmatch(r"[0-9]{1,16}", opened):
+                return JsonResponse({"error": "opened must be the form's opening time, in milliseconds."}, status=400)
             autosave.keep(
-                user=request.user, article=article, fields=fields, base_version=int(version) if version else None
+                user=request.user,
+                article=article,
+                fields=fields,
+                base_version=int(version) if version else None,
+                opened_at=datetime.fromtimestamp(int(opened) / 1000, tz=UTC) if opened else None,
             )
         else:
             autosave.still_here(user=request.user, article=article)
@@ -658,9 +674,10 @@ class ArticleAdmin(
     def suggest_view(self, request):
         """POST headline, dek, body (HTML) and language: the records they
         name (newsroom.editorial.suggestions), as JSON for the panel beside
-        the body. Only for who may write a story; the records are the
-        public ones of the site (countries, people, organisations,
-        agreements), so it tells no one anything a reader could not learn."""
+        the body. Only for who may write a story; it names countries,
+        people, organisations and agreements, the reference records every
+        member of staff reads (and picks from in the story form's own
+        autocompletes), never a story."""
         if not (self.has_add_permission(request) or self.has_change_permission(request)):
             raise PermissionDenied
         if request.method != "POST":
@@ -707,6 +724,8 @@ class ArticleAdmin(
             context["presence"] = self._presence_text(others)
 
             context["autosave_url"] = reverse("admin:newsroom_article_autosave")
+            # When this form was made, sent back with each copy (autosave.keep).
+            context["autosave_opened"] = int(timezone.now().timestamp() * 1000)
             context["autosave_discard_url"] = reverse("admin:newsroom_article_autosave_discard")
         # The words of the buttons' row and of the "Schedule…" dialog
         # (article-form.js reads them from data attributes).
