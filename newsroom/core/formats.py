@@ -9,7 +9,10 @@ follow their catalogue.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
+from django.utils import dateformat, timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext, pgettext, pgettext_lazy
 
@@ -44,3 +47,12 @@ def zoned(text: str) -> str:
 
 # The same, for labels built when a module loads (a form field, a column).
 zoned_lazy = lazy(zoned, str)
+
+
+def moment(value: datetime) -> str:
+    """An aware time as a "moment" in the newsroom's zone, with the zone
+    named: "9 December 2026, 08:00 (Cuba time)". A naive time is taken as
+    already in that zone."""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return zoned(dateformat.format(value, format_string("moment")))

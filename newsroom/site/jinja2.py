@@ -159,8 +159,9 @@ def date(value, name: str) -> str:
     if not isinstance(value, datetime):
         # A list page prints the same few days over and over.
         return day_text(value, name, translation.get_language())
-    text = dateformat.format(value, format_string)
-    return formats.zoned(text) if name == "moment" else text
+    if name == "moment" and isinstance(value, datetime):
+        return formats.moment(value)
+    return dateformat.format(value, format_string)
 
 
 # Format characters that read only the day (and literal punctuation).

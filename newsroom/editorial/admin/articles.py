@@ -19,7 +19,6 @@ from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -379,11 +378,9 @@ class ArticleAdmin(
 
     def get_list_display(self, request):
         preserved = self.get_preserved_filters(request)
-        opts = self.opts
 
         def story(obj: Article):
-            url = reverse("admin:newsroom_article_change", args=[obj.pk])
-            url = add_preserved_filters({"preserved_filters": preserved, "opts": opts}, url)
+            url = self._form_url(obj.pk, preserved)
             return format_html(
                 '<a href="{}">{}</a><span class="article-list-meta">'
                 '<span class="article-list-byline">{}</span> <span class="article-list-topics">{}</span></span>',
@@ -529,9 +526,7 @@ class ArticleAdmin(
         if article.is_scheduled and action in ("schedule", "save", "publish"):
             return _("Scheduled: “%(headline)s” appears on %(time)s.") % {
                 "headline": article.headline,
-                "time": formats.zoned(
-                    date_format(timezone.localtime(article.published_at), formats.format_string("moment"))
-                ),
+                "time": formats.moment(article.published_at),
             }
         return {
             "save": _("Saved: “%(headline)s”."),
@@ -557,9 +552,13 @@ class ArticleAdmin(
         """After a button of the story form: back to the same form, which now
         shows the story's new state and the buttons that go with it (the
         message was given by _apply_workflow)."""
-        url = reverse("admin:newsroom_article_change", args=[obj.pk])
-        url = add_preserved_filters({"preserved_filters": self.get_preserved_filters(request), "opts": self.opts}, url)
-        return HttpResponseRedirect(url)
+        return HttpResponseRedirect(self._form_url(obj.pk, self.get_preserved_filters(request)))
+
+    def _form_url(self, pk: int, preserved_filters: str) -> str:
+        """A story's form, keeping the list's filters so that leaving the
+        form returns to the same list."""
+        url = reverse("admin:newsroom_article_change", args=[pk])
+        return add_preserved_filters({"preserved_filters": preserved_filters, "opts": self.opts}, url)
 
     # -- actions
 
@@ -707,7 +706,7 @@ class ArticleAdmin(
             story = obj if obj is not None and obj.pk else None
             kept = autosave.pending(user=request.user, article=story)
             if kept is not None and not (request.method == "GET" and request.GET.get("restore") == "1"):
-                when = formats.zoned(date_format(timezone.localtime(kept.changed_at), formats.format_string("moment")))
+                when = formats.moment(kept.changed_at)
                 context["working_copy"] = {
                     "differences": autosave.differences(kept, story),
                     "title": _("Words you typed were not saved"),
@@ -787,8 +786,7 @@ class ArticleAdmin(
         one still to come ("Scheduled · 9 December 2026, 08:00 (Cuba time)")."""
         label = self.status_label(obj)
         if obj.published_at and (obj.is_scheduled or obj.status in (Article.Status.DRAFT, Article.Status.REVIEW)):
-            at = date_format(timezone.localtime(obj.published_at), formats.format_string("moment"))
-            return format_html("{} · {}", label, formats.zoned(at))
+            return format_html("{} · {}", label, formats.moment(obj.published_at))
         return label
 
     @staticmethod
