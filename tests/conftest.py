@@ -1,15 +1,47 @@
 import os
+from contextlib import contextmanager
 
 import pytest
 from django.core.cache import cache
+from django.db import connection, transaction
 from django.template.backends import jinja2 as jinja2_backend
+from django.test import Client
 from django.test.signals import template_rendered
+from django.test.utils import CaptureQueriesContext
 from django_tasks import TaskResultStatus
 from django_tasks.signals import task_finished
 
 from newsroom.pagecache import pages as page_cache
 from newsroom.site import selectors
 from tests import factories
+
+
+def _flushes(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return marker is not None and bool(marker.kwargs.get("transaction"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test (browser walks, live servers) ends by emptying
+    every table, the data migrations' countries and groups included. A run
+    in one process puts those tests last; under pytest-xdist (``make test``
+    runs two workers) a worker may run an ordinary test after one, so the
+    rows migrate seeded are put back, as serialized rollback does at the
+    start of the next transactional test."""
+    result = yield
+    # No next test: the session's fixtures, the test database among them,
+    # were torn down with this one.
+    if _flushes(item) and nextitem is not None and not _flushes(nextitem):
+        from django.db import connections
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            for each in connections.all():
+                contents = getattr(each, "_test_serialized_contents", None)
+                if contents:
+                    each.creation.deserialize_db_from_string(contents)
+    return result
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -47,18 +79,66 @@ def _fail_on_failed_tasks():
     task_finished.disconnect(dispatch_uid="tests.fail_on_failed_tasks")
 
 
-@pytest.fixture(autouse=True)
-def _clear_cache():
+def forget_caches() -> None:
+    """Cold caches: the shared cache emptied, and what the process keeps
+    between requests forgotten."""
     page_cache.reset_availability()
     selectors._nav_fallback = (0.0, None)  # the header counts kept while Redis is down
     selectors._nav_memo = None  # and those a process keeps for their minute
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    forget_caches()
     yield
     cache.clear()
     page_cache.reset_availability()
 
 
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+def count_queries(client, url: str, *, cold: bool = True) -> int:
+    """The queries one GET of ``url`` runs (it must answer 200), with cold
+    caches; ``cold=False`` empties only the shared cache, so what the
+    process keeps between requests is kept."""
+    if cold:
+        forget_caches()
+    else:
+        cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries)
+
+
+def queries_by_size(django_db_blocker, urls, adder, sizes=(1, 30)) -> dict[int, dict[str, int]]:
+    """Each URL's queries (count_queries) with ``sizes`` items: ``adder()``
+    builds what the items share and returns a function that adds item i.
+    Built once for a module, in a transaction rolled back after."""
+    counts = {}
+    with rolled_back(django_db_blocker):
+        client = Client()
+        add = adder()
+        for i in range(max(sizes)):
+            add(i)
+            if i + 1 in sizes:
+                counts[i + 1] = {url: count_queries(client, url) for url in urls}
+    return counts
+
+
+@contextmanager
+def rolled_back(django_db_blocker):
+    """Database access for a module-scoped fixture, in a transaction that is
+    rolled back at the end: rows that several tests only read are built
+    once, and nothing of them outlives the fixture."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+# One Redis database per pytest-xdist worker (13, 14...), so that one
+# worker's flush never empties another's.
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", f"redis://127.0.0.1:6379/{13 + _WORKER}")
 
 
 @pytest.fixture

@@ -186,12 +186,16 @@ def test_paginated_list_links_prev_and_next_in_head(client):
     assert "next" not in last.links
 
 
-@pytest.mark.parametrize("page", ["0", "-1", "4", "abc", "1.5", "", "99999999999999999999", "%00", "²", "①", "１", "١"])
-def test_page_out_of_range_or_not_a_number_is_404(client, page):
+def test_page_out_of_range_or_not_a_number_is_404(client):
+    """Three pages of stories (45 built once; each value tried on each list)."""
     for _ in range(45):
         ArticleFactory(public=True, topics=["economy"], country_codes=["CU"])
-    for url in ("/topics/economy/", "/countries/cuba/", "/agreements/"):
-        assert client.get(url, {"page": page}).status_code == 404, (url, page)
+    answers = {
+        (url, page): client.get(url, {"page": page}).status_code
+        for page in ["0", "-1", "4", "abc", "1.5", "", "99999999999999999999", "%00", "²", "①", "１", "١"]
+        for url in ("/topics/economy/", "/countries/cuba/", "/agreements/")
+    }
+    assert {key: status for key, status in answers.items() if status != 404} == {}
 
 
 def test_twenty_stories_a_page(client):
