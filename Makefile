@@ -31,12 +31,13 @@ run: $(BIN)/.installed .env
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-# The suite runs on every core (pytest-xdist), a test file per worker at a
+# The suite runs on every core (pytest-xdist, at most 8 workers: each has a
+# Redis database of its own, 8 to 15), a test file per worker at a
 # time so that rows a module builds once are built once: `make test
 # TEST_WORKERS=0` runs it in one process.
 TEST_WORKERS ?= auto
 test: $(BIN)/.installed
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --maxprocesses 8 --dist loadfile $(PYTEST_ARGS)
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

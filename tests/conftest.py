@@ -7,7 +7,7 @@ from django.db import connection, transaction
 from django.template.backends import jinja2 as jinja2_backend
 from django.test import Client
 from django.test.signals import template_rendered
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from django_tasks import TaskResultStatus
 from django_tasks.signals import task_finished
 
@@ -17,31 +17,46 @@ from tests import factories
 
 
 def _flushes(item) -> bool:
+    """Whether ``item`` empties every table when it ends, as pytest-django
+    decides it: a transactional mark, or a fixture that asks for one."""
+    from pytest_django.fixtures import validate_django_db
+
     marker = item.get_closest_marker("django_db")
-    return marker is not None and bool(marker.kwargs.get("transaction"))
+    if marker is not None:
+        transaction, reset_sequences, *_ = validate_django_db(marker)
+        if transaction or reset_sequences:
+            return True
+    return bool({"transactional_db", "live_server", "django_db_reset_sequences"} & set(item.fixturenames))
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """A transactional test (browser walks, live servers) ends by emptying
     every table, the data migrations' countries and groups included. A run
-    in one process puts those tests last; under pytest-xdist (``make test``
-    runs two workers) a worker may run an ordinary test after one, so the
-    rows migrate seeded are put back, as serialized rollback does at the
-    start of the next transactional test."""
-    result = yield
-    # No next test: the session's fixtures, the test database among them,
-    # were torn down with this one.
-    if _flushes(item) and nextitem is not None and not _flushes(nextitem):
-        from django.db import connections
-        from pytest_django.plugin import blocking_manager_key
+    in one process puts those tests last; under pytest-xdist a worker may
+    run an ordinary test after one, so the rows migrate seeded are put back
+    from the copy serialized rollback keeps (every transactional test here
+    is marked ``serialized_rollback=True``, so the flush leaves content
+    types and permissions to that copy too). Done even when a fixture's
+    teardown failed, so that one failure does not empty the next tests."""
+    try:
+        return (yield)
+    finally:
+        # No next test: the session's fixtures, the test database among
+        # them, were torn down with this one.
+        if nextitem is not None and _flushes(item) and not _flushes(nextitem):
+            _restore_seeded_rows(item.config)
 
-        with item.config.stash[blocking_manager_key].unblock():
-            for each in connections.all():
-                contents = getattr(each, "_test_serialized_contents", None)
-                if contents:
-                    each.creation.deserialize_db_from_string(contents)
-    return result
+
+def _restore_seeded_rows(config) -> None:
+    from django.db import connections
+    from pytest_django.plugin import blocking_manager_key
+
+    with config.stash[blocking_manager_key].unblock():
+        for each in connections.all():
+            contents = getattr(each, "_test_serialized_contents", None)
+            if contents:
+                each.creation.deserialize_db_from_string(contents)
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -98,13 +113,13 @@ def _clear_cache():
 
 def count_queries(client, url: str, *, cold: bool = True) -> int:
     """The queries one GET of ``url`` runs (it must answer 200), with cold
-    caches; ``cold=False`` empties only the shared cache, so what the
-    process keeps between requests is kept."""
+    caches and the page cache off; ``cold=False`` empties only the shared
+    cache, so what the process keeps between requests is kept."""
     if cold:
         forget_caches()
     else:
         cache.clear()
-    with CaptureQueriesContext(connection) as queries:
+    with override_settings(PAGE_CACHE_ENABLED=False), CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200, url
     return len(queries)
@@ -135,10 +150,11 @@ def rolled_back(django_db_blocker):
         transaction.set_rollback(True)
 
 
-# One Redis database per pytest-xdist worker (13, 14...), so that one
-# worker's flush never empties another's.
+# TEST_REDIS_URL names a Redis server; each pytest-xdist worker empties and
+# uses a database of its own there, 8 for the first (or for a run without
+# workers), 9 for the next, up to 15 (`make test` starts at most 8 workers).
 _WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
-TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", f"redis://127.0.0.1:6379/{13 + _WORKER}")
+TEST_REDIS_URL = f"{os.environ.get('TEST_REDIS_URL', 'redis://127.0.0.1:6379').rstrip('/')}/{8 + _WORKER}"
 
 
 @pytest.fixture
@@ -280,6 +296,36 @@ def admin_form_data():
         return parse_admin_form(response.content.decode(), form_id)
 
     return read
+
+
+@pytest.fixture
+def collected_static():
+    """The site's static files collected into STATIC_ROOT for a server the
+    test runs in its own process, and held (a file lock) until the test
+    ends: under pytest-xdist another such test could otherwise rewrite the
+    files and the manifest this one's server is serving."""
+    import fcntl
+    import hashlib
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    from django.conf import settings
+
+    root = Path(settings.BASE_DIR)
+    name = hashlib.sha256(str(root).encode()).hexdigest()[:12]
+    with (Path(tempfile.gettempdir()) / f"newsroom-static-{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+            "DEBUG": "false",
+            "SECRET_KEY": "collectstatic-" + "x" * 40,
+        }
+        command = [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"]
+        subprocess.run(command, cwd=root, env=env, check=True, timeout=120)
+        yield
 
 
 # Browser tests (Playwright driving Debian's chromium) -------------------------

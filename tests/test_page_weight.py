@@ -50,7 +50,7 @@ def launch_with_photo():
 
 
 @pytest.fixture
-def production_server(launch_with_photo, tmp_path):
+def production_server(launch_with_photo, tmp_path, collected_static):
     database_url = urlunsplit(
         urlsplit(os.environ["DATABASE_URL"])._replace(path="/" + connection.settings_dict["NAME"])
     )
@@ -68,9 +68,6 @@ def production_server(launch_with_photo, tmp_path):
         "WEB_CONCURRENCY": "1",
         "LOG_LEVEL": "WARNING",
     }
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, timeout=120
-    )
     port = free_port()
     log = tmp_path / "gunicorn.log"
     server = subprocess.Popen(

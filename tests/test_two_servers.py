@@ -79,6 +79,7 @@ def two_servers(tmp_path, request):
     if connection.vendor != "postgresql":
         pytest.skip("two app servers share a PostgreSQL server; this run uses SQLite (set DATABASE_URL)")
     redis_url = request.getfixturevalue("live_redis")
+    request.getfixturevalue("collected_static")
     # The suite's own DATABASE_URL (user, password, host, options kept),
     # pointed at the test database this test's rows are committed to.
     database_url = urlunsplit(
@@ -99,9 +100,6 @@ def two_servers(tmp_path, request):
         "AXES_ENABLED": "false",
         "LOG_LEVEL": "WARNING",
     }
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, timeout=120
-    )
     servers, ports = [], []
     for name in ("a", "b"):
         port = free_port()
