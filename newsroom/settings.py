@@ -65,6 +65,9 @@ INSTALLED_APPS = [
     # the database (newsroom.stored.followups says why).
     "django_tasks",
     "django_tasks_db",
+    # The read-only JSON API (newsroom.api says why these two).
+    "rest_framework",
+    "drf_spectacular",
     # Alliances before newsroom: apps connect their signal receivers in this
     # order, and the page cache's (newsroom) must come after the stored
     # copies every app keeps (country overviews here; listing copies and
@@ -227,7 +230,28 @@ PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE", default=bool(REDIS_URL))
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 PAGE_BROWSER_SECONDS = env.int("PAGE_BROWSER_SECONDS", default=30)
 PAGE_CDN_SECONDS = env.int("PAGE_CDN_SECONDS", default=60)
-PAGE_CACHE_EXCLUDE = ("/admin/", "/static/", "/media/", "/preview/", "/health/")
+# The API answers from the database each time (its 304s spare the bytes).
+PAGE_CACHE_EXCLUDE = ("/admin/", "/static/", "/media/", "/preview/", "/health/", "/api/")
+
+# The API (newsroom.api): anonymous, read-only, JSON only. No session or
+# cookie is read, so no staff view can reach it and no CSRF applies.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_METADATA_CLASS": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{SITE_NAME} API",
+    "DESCRIPTION": "Public articles of both editions, read-only. Nothing unpublished is ever listed.",
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVERS": [{"url": SITE_URL}],
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -44,6 +44,8 @@ urlpatterns = [
     # Shareable previews of unpublished articles (signed links; never cached:
     # settings.PAGE_CACHE_EXCLUDE).
     path("preview/<str:token>/", views.preview, name="preview"),
+    # The read-only JSON API (newsroom.api), outside the editions.
+    path("api/v1/", include("newsroom.api.urls")),
     *discovery_urls.unprefixed,
     *i18n_patterns(
         path("", include((app_patterns, "newsroom"))),

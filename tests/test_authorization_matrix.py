@@ -1080,7 +1080,10 @@ FEED_OF = {
 #: only once that article is public. (An author's, a country's and an
 #: agreement's pages exist anyway; they just do not list it. A person or an
 #: organisation named only by that article has no page until it is public.)
+#: The record each public address with an id is about (the API's), by URL name.
+PUBLIC_IDS = {"api:article-detail": "newsroom.article"}
 ONLY_WHEN_PUBLIC = {
+    "api:article-detail",
     "newsroom:article-detail",
     "newsroom:topic-detail",
     "newsroom:topic-feed",
@@ -1143,7 +1146,9 @@ def public_knocks(world: World) -> list[PublicKnock]:
 
 def _knocks_of(world: World, name: str, kwargs: tuple, edition: str | None, reverse) -> list[PublicKnock]:
     knocks = []
-    if not kwargs:
+    if name == "api:not-found":  # what no other API pattern matches
+        knocks.append(PublicKnock(name, "/api/v1/no/such/thing/", "missing", edition))
+    elif not kwargs:
         knocks.append(PublicKnock(name, reverse(name), None, edition))
         if name == "newsroom:search":
             words = [*SEARCHES, *(token(state, "headline") for state in STATES)]
@@ -1155,6 +1160,11 @@ def _knocks_of(world: World, name: str, kwargs: tuple, edition: str | None, reve
             url = reverse(name, kwargs={"slug": world.public_slugs[state][record]})
             knocks.append(PublicKnock(name, url, state, edition))
         knocks.append(PublicKnock(name, reverse(name, kwargs={"slug": "no-such-thing"}), "missing", edition))
+    elif kwargs == ("pk",):
+        assert name in PUBLIC_IDS, f"no public policy for {name}: add it to PUBLIC_IDS"
+        for subject in world.subjects[PUBLIC_IDS[name]]:
+            knocks.append(PublicKnock(name, reverse(name, kwargs={"pk": subject.pk}), subject.state, edition))
+        knocks.append(PublicKnock(name, reverse(name, kwargs={"pk": 2_000_000_000}), "missing", edition))
     elif name == "preview":
         for state, link in world.links.items():
             knocks.append(PublicKnock(name, reverse(name, kwargs={"token": link.token}), state, edition))
