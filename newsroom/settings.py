@@ -234,13 +234,13 @@ PAGE_CDN_SECONDS = env.int("PAGE_CDN_SECONDS", default=60)
 PAGE_CACHE_EXCLUDE = ("/admin/", "/static/", "/media/", "/preview/", "/health/", "/api/")
 
 # The API (newsroom.api): anonymous, read-only, JSON only. No session or
-# cookie is read, so no staff view can reach it and no CSRF applies.
+# cookie is read (every caller is Django's AnonymousUser), so no staff view
+# can reach it and no CSRF applies.
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": [],
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "UNAUTHENTICATED_USER": None,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_METADATA_CLASS": None,
 }

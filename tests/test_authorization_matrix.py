@@ -1076,12 +1076,12 @@ FEED_OF = {
     "newsroom:person-feed": "alliances:person-detail",
     "newsroom:organization-feed": "alliances:organization-detail",
 }
+#: The record each public address with an id is about (the API's), by URL name.
+PUBLIC_IDS = {"api:article-detail": "newsroom.article"}
 #: A page about a record that only the article in one state carries: found
 #: only once that article is public. (An author's, a country's and an
 #: agreement's pages exist anyway; they just do not list it. A person or an
 #: organisation named only by that article has no page until it is public.)
-#: The record each public address with an id is about (the API's), by URL name.
-PUBLIC_IDS = {"api:article-detail": "newsroom.article"}
 ONLY_WHEN_PUBLIC = {
     "api:article-detail",
     "newsroom:article-detail",
