@@ -29,34 +29,47 @@ def _flushes(item) -> bool:
     return bool({"transactional_db", "live_server", "django_db_reset_sequences"} & set(item.fixturenames))
 
 
+_seeded = {}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _seeded_rows(django_db_setup, django_db_blocker):
+    """A copy of what the test database holds before any test runs (the
+    countries and groups the data migrations seed, content types and
+    permissions), kept for ``pytest_runtest_teardown`` to put back."""
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        _seeded["copies"] = {each.alias: each.creation.serialize_db_to_string() for each in connections.all()}
+    _seeded["blocker"] = django_db_blocker
+    yield
+    _seeded.clear()
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item, nextitem):
     """A transactional test (browser walks, live servers) ends by emptying
     every table, the data migrations' countries and groups included. A run
     in one process puts those tests last; under pytest-xdist a worker may
-    run an ordinary test after one, so the rows migrate seeded are put back
-    from the copy serialized rollback keeps (every transactional test here
-    is marked ``serialized_rollback=True``, so the flush leaves content
-    types and permissions to that copy too). Done even when a fixture's
-    teardown failed, so that one failure does not empty the next tests."""
+    run an ordinary test after one, so the seeded rows are put back from
+    the copy ``_seeded_rows`` took. Done even when a fixture's teardown
+    failed, so that one failure does not empty the next tests."""
     try:
         return (yield)
     finally:
         # No next test: the session's fixtures, the test database among
         # them, were torn down with this one.
-        if nextitem is not None and _flushes(item) and not _flushes(nextitem):
-            _restore_seeded_rows(item.config)
+        if nextitem is not None and _flushes(item) and not _flushes(nextitem) and _seeded:
+            _restore_seeded_rows()
 
 
-def _restore_seeded_rows(config) -> None:
+def _restore_seeded_rows() -> None:
     from django.db import connections
-    from pytest_django.plugin import blocking_manager_key
 
-    with config.stash[blocking_manager_key].unblock():
-        for each in connections.all():
-            contents = getattr(each, "_test_serialized_contents", None)
+    with _seeded["blocker"].unblock():
+        for alias, contents in _seeded["copies"].items():
             if contents:
-                each.creation.deserialize_db_from_string(contents)
+                connections[alias].creation.deserialize_db_from_string(contents)
 
 
 @pytest.fixture(autouse=True, scope="session")
