@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, Subquery
 from django.db.models.functions import Coalesce, JSONObject
+from django.utils import timezone
 
 from alliances.models import (
     Agreement,
@@ -122,9 +123,12 @@ def compute(agreement_ids: Iterable[int]) -> dict[int, dict]:
     )
     # In one order whatever order the database aggregated them in (readers
     # sort again for display).
+    written = timezone.now().isoformat()
     return {
         row["pk"]: {
             "format": FORMAT,
+            # For the API's Last-Modified (newsroom.api.records).
+            "written": written,
             **{name: sorted(json_list(row[f"l_{name}"]), key=lambda r: r["id"]) for name in _names()},
         }
         for row in rows

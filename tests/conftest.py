@@ -107,6 +107,14 @@ def _fail_on_failed_tasks():
     task_finished.disconnect(dispatch_uid="tests.fail_on_failed_tasks")
 
 
+def unwritten(document: dict) -> dict:
+    """A stored document without the time it was written (which a document
+    computed now cannot share)."""
+    lists = document.get("page_lists", document)
+    trimmed = {key: value for key, value in lists.items() if key != "written"}
+    return {**document, "page_lists": trimmed} if "page_lists" in document else trimmed
+
+
 def forget_caches() -> None:
     """Cold caches: the shared cache emptied, and what the process keeps
     between requests forgotten."""

@@ -24,6 +24,7 @@ from newsroom.models import Article, Author
 from newsroom.stored import documents, followups, related
 from newsroom.stored.refresh import rows_rewritten
 from newsroom.stored.search_vector import refresh_search_vector
+from tests.conftest import unwritten
 from tests.factories import AgreementFactory, ArticleAgreementFactory, ArticleFactory, AuthorFactory, editor
 
 DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -57,8 +58,9 @@ def run_worker() -> None:
 def stored_copies() -> dict:
     return {
         "related": dict(Article.objects.values_list("pk", "related")),
-        "documents": {row["pk"]: row for row in Article.objects.values("pk", "card", "page_lists")},
-        "agreement_pages": dict(Agreement.objects.values_list("pk", "page_lists")),
+        # (Without the time each document was written, which differs by design.)
+        "documents": {row["pk"]: unwritten(row) for row in Article.objects.values("pk", "card", "page_lists")},
+        "agreement_pages": {pk: unwritten(doc or {}) for pk, doc in Agreement.objects.values_list("pk", "page_lists")},
         "overviews": dict(CountryOverview.objects.values_list("country_id", "data")),
         "search_vectors": dict(Article.objects.values_list("pk", "search_vector")),
     }

@@ -25,6 +25,7 @@ from collections.abc import Iterable
 
 from django.db.models import JSONField, OuterRef, Q, Subquery
 from django.db.models.functions import JSONArray, JSONObject
+from django.utils import timezone
 
 from alliances import agreement_page
 from alliances.models import ArticleAgreement
@@ -186,11 +187,14 @@ def compute(article_ids: Iterable[int]) -> dict[int, tuple[dict, dict]]:
         .values("pk", c_kicker=card_kicker(), c_bylines=card_bylines(), **annotations)
     )
     documents = {}
+    written = timezone.now().isoformat()
     for row in rows:
         bylines = sorted(json_list(row["c_bylines"]), key=lambda b: (b["position"], b["id"]))
         card = {"kicker": json_list(row["c_kicker"]) or None, "bylines": bylines}
         lists = {name: _ordered(json_list(row[f"l_{name}"])) for name in list_names()}
-        documents[row["pk"]] = (card, {"format": FORMAT, **lists})
+        # ``written``: when the lists were last written, for the API's
+        # Last-Modified (newsroom.api.articles.last_modified).
+        documents[row["pk"]] = (card, {"format": FORMAT, "written": written, **lists})
     return documents
 
 
