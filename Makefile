@@ -9,7 +9,7 @@ PORT   ?= 8000
 # SITE_URL is set.
 SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test lint format check-migrations bench clean
+.PHONY: run test lint format check-migrations api-check bench clean
 
 $(BIN)/.installed: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ run: $(BIN)/.installed .env
 TEST_WORKERS ?= auto
 test: $(BIN)/.installed
 	$(BIN)/pytest -n $(TEST_WORKERS) --maxprocesses 8 --dist loadfile $(PYTEST_ARGS)
+
+# Schemathesis against the live API on PostgreSQL (.ci/api_check says what it checks).
+api-check: $(BIN)/.installed
+	bash .ci/api_check
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .

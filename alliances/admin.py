@@ -191,7 +191,7 @@ class AgreementAdmin(
                 ],
             },
         ),
-        (_("Related"), {"fields": ["sectors", "supersedes", "part_of"]}),
+        (_("Related"), {"fields": ["sectors", "supersedes", "part_of", "wikidata_id"]}),
     ]
 
     def get_queryset(self, request):

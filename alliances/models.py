@@ -152,6 +152,17 @@ def choice_label(choices: type[models.TextChoices], value: str) -> str:
         return value
 
 
+WIKIDATA_ID = RegexValidator(r"^Q[1-9][0-9]*$", _("A Wikidata id is a Q followed by digits, for example Q57382."))
+
+
+def _wikidata_form(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(wikidata_id="") | Q(wikidata_id__regex=r"^Q[1-9][0-9]*$"),
+        name=name,
+        violation_error_message=WIKIDATA_ID.message,
+    )
+
+
 class Agreement(FillsSlug, KeepsOldAddresses, models.Model):
     # The rows each version carries with it (reversion.register below).
     HISTORY_FOLLOW = ("parties", "sources", "participants")
@@ -200,6 +211,13 @@ class Agreement(FillsSlug, KeepsOldAddresses, models.Model):
     )
     summary = models.TextField(_("summary"), blank=True, help_text=_("In Spanish."))
     summary_en = models.TextField(_("English summary"), blank=True)
+    wikidata_id = models.CharField(
+        _("Wikidata id"),
+        max_length=20,
+        blank=True,
+        validators=[WIKIDATA_ID],
+        help_text=_("Its Wikidata item: a Q followed by digits."),
+    )
     sectors = models.ManyToManyField(Sector, related_name="agreements", blank=True)
     countries = models.ManyToManyField(Country, through="AgreementParty", related_name="agreements", blank=True)
     supersedes = models.ForeignKey(
@@ -278,6 +296,7 @@ class Agreement(FillsSlug, KeepsOldAddresses, models.Model):
             _date_pair_constraint("signed_on"),
             _date_pair_constraint("in_force_on"),
             _date_pair_constraint("expires_on"),
+            _wikidata_form("agreement_wikidata_form"),
         ]
 
     def __str__(self) -> str:
@@ -344,6 +363,10 @@ class Agreement(FillsSlug, KeepsOldAddresses, models.Model):
         borrowers = {c for c, role in parties if role == AgreementParty.Role.BORROWER}
         if lenders & borrowers:
             raise ValidationError(_("A country cannot be both the lender and the borrower."))
+
+    @property
+    def wikidata_url(self) -> str:
+        return f"https://www.wikidata.org/wiki/{self.wikidata_id}" if self.wikidata_id else ""
 
     def display_date(self, field: str) -> str:
         """The date as precisely as it is known: "2001", "January 2025", "17 January 2025"."""
@@ -416,9 +439,6 @@ class AgreementSource(models.Model):
         return self.outlet
 
 
-WIKIDATA_ID = RegexValidator(r"^Q[1-9][0-9]*$", _("A Wikidata id is a Q followed by digits, for example Q57382."))
-
-
 class Profile(FillsSlug, KeepsOldAddresses, models.Model):
     """What a person's and an organisation's page print besides the name:
     the names they also go by (``aliases``, one per line, which search and
@@ -484,14 +504,6 @@ class Profile(FillsSlug, KeepsOldAddresses, models.Model):
     @property
     def wikidata_url(self) -> str:
         return f"https://www.wikidata.org/wiki/{self.wikidata_id}" if self.wikidata_id else ""
-
-
-def _wikidata_form(name: str) -> models.CheckConstraint:
-    return models.CheckConstraint(
-        condition=Q(wikidata_id="") | Q(wikidata_id__regex=r"^Q[1-9][0-9]*$"),
-        name=name,
-        violation_error_message=WIKIDATA_ID.message,
-    )
 
 
 class Person(Profile):

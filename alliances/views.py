@@ -8,6 +8,7 @@ import functools
 import json
 import threading
 from collections import OrderedDict
+from urllib.parse import urlencode
 
 from django import forms
 from django.http import Http404
@@ -25,7 +26,7 @@ from alliances.models import Agreement, Country, Organization, Person, Sector
 from newsroom.pagecache import tags
 from newsroom.pagecache.pages import depends_on
 from newsroom.site import selectors
-from newsroom.site.seo import profile_json_ld
+from newsroom.site.seo import agreement_json_ld, profile_json_ld
 from newsroom.site.views import absolute_url, page_meta, paginate, paginate_editions
 
 
@@ -159,6 +160,8 @@ def agreement_list(request):
             "form": form,
             "page": page,
             "page_query": query,
+            # The same agreements as a table: the API's export, under the same filters.
+            "csv_url": reverse("api:agreement-csv") + (f"?{urlencode(query)}" if query else ""),
             "filtered": bool(query),
             "meta": page_meta(
                 request,
@@ -192,6 +195,7 @@ def agreement_detail(request, slug):
             "agreement": agreement,
             "page": page,
             "other_editions": others,
+            "json_ld": agreement_json_ld(agreement),
             "meta": page_meta(
                 request,
                 title=agreement.display_title,

@@ -9,14 +9,17 @@ class NewsroomConfig(AppConfig):
     verbose_name = _("Newsroom")
 
     def ready(self):
+        from django.core import checks
         from django.db.backends.signals import connection_created
         from django.db.models.signals import pre_save
 
+        from newsroom.api import throttle
         from newsroom.core import addresses, db, text
         from newsroom.models import Redirect
         from newsroom.pagecache import pages as cache
         from newsroom.stored import refresh as signals
 
+        checks.register(throttle.check_rate)
         # The stored copies first, the page cache last (see INSTALLED_APPS).
         signals.connect()
         addresses.address_moved.connect(Redirect.objects.address_moved, dispatch_uid="newsroom.address_moved")

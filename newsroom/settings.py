@@ -243,14 +243,29 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_METADATA_CLASS": None,
+    # Per client, before anything is read (newsroom.api.throttle): 429 with
+    # Retry-After past the limit. The client is REMOTE_ADDR, or behind
+    # AXES_PROXY_COUNT proxies the address the nearest one saw.
+    "DEFAULT_THROTTLE_CLASSES": ["newsroom.api.throttle.FixedWindow"],
+    "NUM_PROXIES": env.int("AXES_PROXY_COUNT", default=0) or None,
 }
+# Requests per client per window: "120/minute" (second, minute, hour, day),
+# or "off".
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="120/minute")
 SPECTACULAR_SETTINGS = {
     "TITLE": f"{SITE_NAME} API",
-    "DESCRIPTION": "Public articles of both editions, read-only. Nothing unpublished is ever listed.",
+    "DESCRIPTION": (
+        "Public articles of both editions, and the topics, countries, agreements, people and organisations "
+        "they are filed under; read-only. Nothing unpublished is ever listed."
+    ),
     "VERSION": "1",
     "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVERS": [{"url": SITE_URL}],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "newsroom.api.views.rate_limit_answers",
+    ],
 }
 
 AUTH_PASSWORD_VALIDATORS = [

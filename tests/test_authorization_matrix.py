@@ -52,7 +52,7 @@ from django.utils import timezone, translation
 from django_tasks_db.models import DBTaskResult
 from reversion.models import Version
 
-from alliances.models import Agreement, Country
+from alliances.models import Agreement, Country, Organization, Person
 from newsroom.discovery.sitemaps import SITEMAPS
 from newsroom.editorial import history, restore, services
 from newsroom.models import (
@@ -1076,14 +1076,33 @@ FEED_OF = {
     "newsroom:person-feed": "alliances:person-detail",
     "newsroom:organization-feed": "alliances:organization-detail",
 }
-#: The record each public address with an id is about (the API's), by URL name.
-PUBLIC_IDS = {"api:article-detail": "newsroom.article"}
+#: The record each public address with an id is about (the API's), by URL
+#: name: articles by the world's subjects (the deleted one included), the
+#: rest by the record each state's article carries (as PUBLIC_SLUGS).
+PUBLIC_IDS = {
+    "api:article-detail": "newsroom.article",
+    "api:topic-detail": "topic",
+    "api:country-detail": "country",
+    "api:agreement-detail": "agreement",
+    "api:person-detail": "person",
+    "api:organisation-detail": "organization",
+}
+RECORD_MODELS = {
+    "topic": Topic,
+    "country": Country,
+    "agreement": Agreement,
+    "person": Person,
+    "organization": Organization,
+}
 #: A page about a record that only the article in one state carries: found
 #: only once that article is public. (An author's, a country's and an
 #: agreement's pages exist anyway; they just do not list it. A person or an
 #: organisation named only by that article has no page until it is public.)
 ONLY_WHEN_PUBLIC = {
     "api:article-detail",
+    "api:topic-detail",
+    "api:person-detail",
+    "api:organisation-detail",
     "newsroom:article-detail",
     "newsroom:topic-detail",
     "newsroom:topic-feed",
@@ -1162,8 +1181,14 @@ def _knocks_of(world: World, name: str, kwargs: tuple, edition: str | None, reve
         knocks.append(PublicKnock(name, reverse(name, kwargs={"slug": "no-such-thing"}), "missing", edition))
     elif kwargs == ("pk",):
         assert name in PUBLIC_IDS, f"no public policy for {name}: add it to PUBLIC_IDS"
-        for subject in world.subjects[PUBLIC_IDS[name]]:
-            knocks.append(PublicKnock(name, reverse(name, kwargs={"pk": subject.pk}), subject.state, edition))
+        record = PUBLIC_IDS[name]
+        if record in RECORD_MODELS:
+            model = RECORD_MODELS[record]
+            ids = [(model.objects.get(slug=world.public_slugs[state][record]).pk, state) for state in STATES]
+        else:
+            ids = [(subject.pk, subject.state) for subject in world.subjects[record]]
+        for pk, state in ids:
+            knocks.append(PublicKnock(name, reverse(name, kwargs={"pk": pk}), state, edition))
         knocks.append(PublicKnock(name, reverse(name, kwargs={"pk": 2_000_000_000}), "missing", edition))
     elif name == "preview":
         for state, link in world.links.items():

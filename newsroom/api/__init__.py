@@ -12,7 +12,14 @@ own, and this API's answers are read from the stored documents
 would buy little.
 
 Only public records leave here: every article query starts from
-``Article.objects.published()``, the rule every reader page uses; nothing
-staff-only (notes for the desk, editors' names, history) is in any answer.
-The API is anonymous: it reads no session and sets no cookie.
+``Article.objects.published()``, the rule every reader page uses, and the
+records follow their pages' rules (records.py); nothing staff-only (notes
+for the desk, editors' names, history) is in any answer. The API is
+anonymous: it reads no session and sets no cookie. Its DRF throttle is our
+own counter (throttle.py says why DRF's would not do).
+
+The modules: articles.py and records.py say what is public and what each
+answer holds; ninjs.py gives an article in the IPTC's News in JSON 2.0;
+schemas.py describes the records' answers for the OpenAPI document;
+views.py serves them all, with the CSV table and the reference page.
 """

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from rest_framework.exceptions import ValidationError
 
+from newsroom.api.records import address_word, country_link
 from newsroom.models import Article
 from newsroom.site import article_page
 from newsroom.site.jinja2 import http_url
@@ -18,22 +19,13 @@ from newsroom.site.views import absolute_url
 # The columns a list reads; the body and the search and related columns stay
 # in the table.
 LIST_FIELDS = ("id", "slug", "language", "headline", "dek", "published_at", "modified_at", "page_lists")
-DETAIL_FIELDS = (*LIST_FIELDS, "body", "image", "image_alt", "image_caption", "image_credit")
+DETAIL_FIELDS = (*LIST_FIELDS, "body", "image", "image_alt", "image_caption", "image_credit", "updated_at")
+# The ninjs item also gives its version (newsroom.api.ninjs).
+NINJS_FIELDS = (*DETAIL_FIELDS, "lock_version")
 
 
 def _topic(topic) -> dict:
     return {"slug": topic.slug, "name_es": topic.name_es or topic.name, "name_en": topic.name_en or topic.name}
-
-
-def _country(country) -> dict:
-    return {
-        "slug": country.slug,
-        "iso2": country.iso2,
-        "iso3": country.iso3,
-        "name_en": country.name_en or country.name,
-        "name_es": country.name_es or country.name,
-        "wikidata_id": country.wikidata_id or None,
-    }
 
 
 def _agreement(link) -> dict:
@@ -63,7 +55,7 @@ def summary(article: Article) -> dict:
         "modified_at": article.date_modified,
         "authors": [{"name": byline.author.name, "slug": byline.author.slug} for byline in lists.bylines],
         "topics": [_topic(topic) for topic in lists.topics],
-        "countries": [_country(country) for country in lists.countries],
+        "countries": [country_link(country) for country in lists.countries],
         "agreements": [_agreement(link) for link in lists.agreement_links],
     }
 
@@ -119,19 +111,14 @@ def _moment(name: str, value: str, *, end_of_day: bool) -> datetime:
     return moment
 
 
-def _address_word(name: str, value: str) -> str:
-    """A slug as the site's addresses have them: letters, digits, hyphens
-    (no control character reaches the database: PostgreSQL refuses NUL)."""
-    if not value or len(value) > 200 or not all(ch.isalnum() or ch == "-" for ch in value):
-        raise ValidationError({name: f"Not an address word: {value!r}."})
-    return value
-
-
 # The filters of the article list, as (parameter, what it takes).
 FILTERS = {
     "language": "es or en: articles in that language",
     "country": "a country's address word (cuba, iran...): articles tagged with it",
     "topic": "a topic's address word: articles tagged with it",
+    "agreement": "an agreement's address word: articles about or mentioning it",
+    "person": "a person's address word: articles naming them",
+    "organisation": "an organisation's address word: articles naming it",
     "published_after": "ISO 8601 date or date-time: articles published at or after it",
     "published_before": "ISO 8601 date or date-time: articles published at or before it (a date counts whole)",
 }
@@ -148,9 +135,15 @@ def filtered(articles, params) -> object:
     # An address word nobody has answers as one only unpublished stories
     # carry: an empty list (the site's topic page is a 404 for both, as a
     # topic's name alone could give an embargoed story away).
-    for name, link in (("country", "countries__slug"), ("topic", "tags__slug")):
+    for name, link in (
+        ("country", "countries__slug"),
+        ("topic", "tags__slug"),
+        ("agreement", "agreements__slug"),
+        ("person", "people__slug"),
+        ("organisation", "organizations__slug"),
+    ):
         if (word := params.get(name)) is not None:
-            articles = articles.filter(**{link: _address_word(name, word)})
+            articles = articles.filter(**{link: address_word(name, word)})
     after = params.get("published_after")
     if after is not None:
         articles = articles.filter(published_at__gte=_moment("published_after", after, end_of_day=False))

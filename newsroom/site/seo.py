@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 
-from alliances.models import ArticleAgreement, Organization, Person
+from alliances.models import Agreement, ArticleAgreement, Organization, Person
 from newsroom.editorial import translations
 from newsroom.models import Article
 from newsroom.site import article_page
@@ -48,6 +48,90 @@ def _agreement(agreement) -> dict:
         "url": absolute_url(agreement.get_absolute_url()),
         "legislationType": agreement.get_kind_display(),
     }
+
+
+# What schema.org's legislationLegalForce says of each status: in force, or
+# not (yet, or any longer). "Status not reported" says nothing.
+LEGAL_FORCE = {
+    **dict.fromkeys(Agreement.Status.values, "https://schema.org/NotInForce"),
+    Agreement.Status.IN_FORCE: "https://schema.org/InForce",
+    Agreement.Status.UNKNOWN: None,
+}
+
+
+def agreement_structured_data(agreement: Agreement) -> dict:
+    """The agreement as a schema.org ``Legislation``, from its stored lists
+    (alliances.agreement_page.fill: no queries): the page's JSON-LD and the
+    API's ``schema_org``. Dates are EDTF strings at their precision ("2001",
+    "2024-01"); the time in force an EDTF interval ("2001/2021", open-ended
+    "2001/.."). What it replaces is ``legislationChanges``; the wider
+    agreement it belongs to, ``isBasedOn``. The parties are its
+    jurisdictions, each with its role."""
+    lists = agreement.lists
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Legislation",
+        "@id": absolute_url(agreement.get_absolute_url()) + "#agreement",
+        "url": absolute_url(agreement.get_absolute_url()),
+        "identifier": str(agreement.pk),
+        "name": str(agreement.display_title),
+        "legislationType": agreement.get_kind_display(),
+        "creativeWorkStatus": agreement.get_status_display(),
+        "description": str(agreement.display_summary),
+        "keywords": [str(sector.display_name) for sector in lists.sectors],
+        "legislationJurisdiction": [
+            {
+                "@type": "Role",
+                "roleName": party.get_role_display(),
+                "legislationJurisdiction": _party_country(party.country),
+            }
+            for party in lists.parties
+        ],
+        "legislationPassedBy": [
+            {"@type": "Role", "roleName": p.get_role_display(), "legislationPassedBy": _profile_link(p.who)}
+            for p in lists.participants
+        ],
+    }
+    if force := LEGAL_FORCE.get(agreement.status):
+        data["legislationLegalForce"] = force
+    if signed := agreement.date_iso("signed_on"):
+        data["legislationDate"] = signed
+    if announced := agreement.date_iso("announced_on"):
+        data["dateCreated"] = announced
+    if in_force := agreement.date_iso("in_force_on"):
+        data["legislationDateVersion"] = in_force
+        data["temporalCoverage"] = f"{in_force}/{agreement.date_iso('expires_on') or '..'}"
+    if expires := agreement.date_iso("expires_on"):
+        data["expires"] = expires
+    if lists.supersedes is not None:
+        data["legislationChanges"] = _linked_agreement(lists.supersedes)
+    if lists.part_of is not None:
+        data["isBasedOn"] = _linked_agreement(lists.part_of)
+    if agreement.wikidata_id:
+        data["sameAs"] = agreement.wikidata_url
+    return {key: value for key, value in data.items() if value not in ("", [])}
+
+
+def _party_country(country) -> dict:
+    """A party's country as the agreement's stored lists hold it (name,
+    address and ISO code; its Wikidata id is on the country's own record,
+    and reading it here would cost a query per party)."""
+    url = absolute_url(country.get_absolute_url())
+    return {"@type": "Country", "name": str(country.display_name), "url": url, "identifier": country.iso2}
+
+
+def _linked_agreement(agreement: Agreement) -> dict:
+    url = absolute_url(agreement.get_absolute_url())
+    return {"@type": "Legislation", "@id": url + "#agreement", "url": url, "name": str(agreement.display_title)}
+
+
+def _profile_link(record: Person | Organization) -> dict:
+    kind = "Person" if isinstance(record, Person) else "Organization"
+    return {"@type": kind, "name": record.name, "url": absolute_url(record.get_absolute_url())}
+
+
+def agreement_json_ld(agreement: Agreement):
+    return json_ld(agreement_structured_data(agreement))
 
 
 # schema.org's more precise types for some kinds of organisation.
