@@ -247,7 +247,8 @@ REST_FRAMEWORK = {
     # Retry-After past the limit. The client is REMOTE_ADDR, or behind
     # AXES_PROXY_COUNT proxies the address the nearest one saw.
     "DEFAULT_THROTTLE_CLASSES": ["newsroom.api.throttle.FixedWindow"],
-    "NUM_PROXIES": env.int("AXES_PROXY_COUNT", default=0) or None,
+    # (0, not None: with None DRF would take a client's own X-Forwarded-For.)
+    "NUM_PROXIES": env.int("AXES_PROXY_COUNT", default=0),
 }
 # Requests per client per window: "120/minute" (second, minute, hour, day),
 # or "off".

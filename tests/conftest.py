@@ -110,7 +110,7 @@ def _fail_on_failed_tasks():
 def unwritten(document: dict) -> dict:
     """A stored document without the time it was written (which a document
     computed now cannot share)."""
-    lists = document.get("page_lists", document)
+    lists = document.get("page_lists", document) or {}
     trimmed = {key: value for key, value in lists.items() if key != "written"}
     return {**document, "page_lists": trimmed} if "page_lists" in document else trimmed
 

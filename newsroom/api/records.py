@@ -10,7 +10,7 @@ agreement (public records). Counts of articles count public ones only.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -38,17 +38,31 @@ def address_word(name: str, value: str) -> str:
     return value
 
 
-def last_modified(row) -> datetime | None:
-    """When an article's or agreement's answer last changed: its row's own
-    save, or the last writing of its stored lists (a renamed topic, a
-    correction, an agreement's new status restate those without saving the
-    row). None for lists written before they said when: no date beats a
-    wrong one, which would earn a stale 304."""
+# How long a change's time may precede its commit (a save's transaction, or
+# one batch of a rewrite: newsroom.stored.followups), with a second to spare
+# for HTTP dates' whole seconds.
+SETTLE = timedelta(seconds=10)
+
+
+def last_modified(row, now: datetime | None = None) -> datetime | None:
+    """When an article's or agreement's answer last changed: the latest of
+    its row's last save, its last substantive update (an article's
+    ``modified_at``, set without a save) and the last writing of its stored
+    lists (a renamed topic, a correction, an agreement's new status restate
+    those without saving the row).
+
+    None when that is under SETTLE ago: a time is taken before its
+    transaction commits, so a change committing just after this answer was
+    read could carry a time no later than it, and a client asking
+    If-Modified-Since would get a stale 304. Past SETTLE, any change this
+    answer did not see is dated after it. None too for lists written before
+    they said when. The ETag answers in either case."""
     written = (row.page_lists or {}).get("written")
     moment = parse_datetime(written) if isinstance(written, str) else None
     if moment is None:
         return None
-    return max(row.updated_at, moment)
+    latest = max(t for t in (row.updated_at, moment, getattr(row, "modified_at", None)) if t is not None)
+    return latest if latest <= (now or timezone.now()) - SETTLE else None
 
 
 def choice(name: str, value: str, choices) -> str:
@@ -65,10 +79,12 @@ def pages(route: str, slug: str) -> dict:
     }
 
 
-def _count(queryset: QuerySet, column: str):
-    """How many rows of ``queryset`` point at the outer row (0 for none), as
-    a subquery: two counts joined in one query would multiply each other."""
-    counted = queryset.filter(**{column: OuterRef("pk")}).order_by().values(column).annotate(n=Count("*")).values("n")
+def _count(queryset: QuerySet, column: str, *, distinct: str | None = None):
+    """How many rows of ``queryset`` point at the outer row (0 for none), or
+    how many ``distinct`` values they hold, as a subquery: two counts joined
+    in one query would multiply each other."""
+    counter = Count(distinct, distinct=True) if distinct else Count("*")
+    counted = queryset.filter(**{column: OuterRef("pk")}).order_by().values(column).annotate(n=counter).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
@@ -99,7 +115,8 @@ def topic(row: Topic) -> dict:
 def countries() -> QuerySet[Country]:
     return Country.objects.annotate(
         article_count=_count(TaggedCountry.objects.filter(public_q("article_")), "tag"),
-        agreement_count=_count(AgreementParty.objects.all(), "country"),
+        # (A country may be a party to one agreement in two roles.)
+        agreement_count=_count(AgreementParty.objects.all(), "country", distinct="agreement"),
     ).defer("introduction", "introduction_en")
 
 
@@ -380,7 +397,11 @@ def _csv_batch(batch: list[Agreement]):
             row.wikidata_id,
             absolute_url(slug_path("alliances:agreement-detail", row.slug, "es")),
         ]
-        for party in lists.parties:
-            country = party.country
-            party_cells = [country.iso2, country.name, country.name_es or country.name, party.role]
+        parties = [
+            [party.country.iso2, party.country.name, party.country.name_es or party.country.name, party.role]
+            for party in lists.parties
+        ]
+        # An agreement without parties (the admin needs two; an import may
+        # not) still has its row.
+        for party_cells in parties or [["", "", "", ""]]:
             yield [neutralised(cell) for cell in (*shared, *party_cells)]

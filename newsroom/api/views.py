@@ -125,13 +125,12 @@ class EnglishView(APIView):
     its own messages and DRF's (errors included), and its Content-Language.
     It only reads (GET and HEAD).
 
-    Every answer carries an ETag (ConditionalGetMiddleware: a hash of the
-    body), and a matching If-None-Match is answered 304. Caches must ask
+    Every answer but the streamed CSV carries an ETag
+    (ConditionalGetMiddleware: a hash of the body), and a matching
+    If-None-Match is answered 304; articles and agreements also carry a
+    Last-Modified once it is safe to (records.last_modified). Caches must ask
     again each time (``no-cache``): an article that stops being public must
-    stop being served at once, and the API is not in the page cache. No
-    Last-Modified yet: an article's stored lists are restated when a linked
-    record is renamed without any stored time moving, so a date would send
-    stale 304s."""
+    stop being served at once, and the API is not in the page cache."""
 
     http_method_names = ["get", "head", "options"]
 

@@ -120,6 +120,22 @@ class RedisStore:
         return self.client.incr(made, delta)
 
 
+def count_up(key: str, timeout: int) -> int:
+    """Add one to the counter at ``key`` and give its new value; a new
+    counter lives ``timeout`` seconds. One round trip to Redis (INCR and
+    EXPIRE NX in a pipeline); through Django's cache elsewhere."""
+    backend = store()
+    if isinstance(backend, RedisStore):
+        made = backend.make_key(key)
+        pipeline = backend.client.pipeline(transaction=False)
+        pipeline.incr(made)
+        pipeline.expire(made, timeout, nx=True)
+        value, _expiry = pipeline.execute()
+        return int(value)
+    backend.add(key, 0, timeout=timeout)
+    return backend.incr(key)
+
+
 @cache
 def store():
     """The store for the default cache (rebuilt when CACHES changes)."""

@@ -193,7 +193,7 @@ def compute(article_ids: Iterable[int]) -> dict[int, tuple[dict, dict]]:
         card = {"kicker": json_list(row["c_kicker"]) or None, "bylines": bylines}
         lists = {name: _ordered(json_list(row[f"l_{name}"])) for name in list_names()}
         # ``written``: when the lists were last written, for the API's
-        # Last-Modified (newsroom.api.articles.last_modified).
+        # Last-Modified (newsroom.api.records.last_modified).
         documents[row["pk"]] = (card, {"format": FORMAT, "written": written, **lists})
     return documents
 

@@ -121,11 +121,22 @@ def render_organization_photos(organization_ids: list[int]) -> int:
     return _photos("alliances.organization", organization_ids)
 
 
+# Rows rewritten per transaction.
+REWRITE_BATCH = 500
+
+
 def _rewrite(model_label: str, write, ids: list[int]) -> int:
-    """Run ``write(ids)`` (which returns the ids it wrote) in one
-    transaction, then announce the rows."""
-    with transaction.atomic():
-        written = write(ids)
+    """Run ``write`` (which returns the ids it wrote) over ``ids``, a
+    transaction per batch, then announce the rows. Each batch commits
+    within moments of the time its documents were stamped with (the API's
+    Last-Modified counts on that: newsroom.api.records.SETTLE); a rename
+    that touches thousands of stories would otherwise hold one transaction
+    for minutes."""
+    ids = sorted(set(ids))
+    written = []
+    for start in range(0, len(ids), REWRITE_BATCH):
+        with transaction.atomic():
+            written += write(ids[start : start + REWRITE_BATCH])
     rows_rewritten(model_label, written)
     return len(written)
 
