@@ -161,6 +161,46 @@ def test_cursors_page_through_everything_once_even_when_a_story_is_published_mea
     assert seen == [f"{hours} hours ago" for hours in range(1, 6)]
 
 
+@pytest.mark.parametrize("query", ["country=cuba", "topic=oil", "country=cuba&topic=oil&language=en"])
+def test_a_list_filtered_by_a_record_pages_through_its_stories_once_newest_first(client, query):
+    """Such a list is read through the record's links (articles.by_record):
+    the same order and cursors, ties broken by id, a story published
+    meanwhile neither repeated nor making one skip, and the hidden ones
+    out."""
+    now = timezone.now()
+    for hours in range(1, 6):
+        ArticleFactory(
+            public=True,
+            headline=f"{hours} hours ago",
+            published_at=now - timedelta(hours=hours),
+            topics=["oil"],
+            country_codes=["CU"],
+        )
+    same_time = now - timedelta(hours=6)
+    twins = [
+        ArticleFactory(public=True, headline=f"Twin {i}", published_at=same_time, topics=["oil"], country_codes=["CU"])
+        for i in range(2)
+    ]
+    ArticleFactory(public=True, headline="Elsewhere", topics=["gas"], country_codes=["VE"])
+    hidden_articles(topics=["oil"], country_codes=["CU"])
+    seen, url = [], f"{LIST}?{query}&limit=2"
+    while url:
+        data = client.get(url).json()
+        seen += [row["headline"] for row in data["results"]]
+        if len(seen) == 2:
+            ArticleFactory(public=True, headline="Just now", published_at=now, topics=["oil"], country_codes=["CU"])
+        url = data["next"]
+    expected = [f"{hours} hours ago" for hours in range(1, 6)]
+    expected += [twin.headline for twin in sorted(twins, key=lambda t: -t.pk)]
+    assert seen == expected
+    # One page of them all: the story published meanwhile first.
+    assert listed(client, f"?{query}&limit=50") == ["Just now", *expected]
+    dated = listed(
+        client, f"?{query}&published_after={(now - timedelta(hours=3, minutes=30)).isoformat()}".replace("+", "%2B")
+    )
+    assert dated == ["Just now", "1 hours ago", "2 hours ago", "3 hours ago"]
+
+
 def test_answers_are_english_json_with_an_etag_that_gives_304(client):
     article = ArticleFactory(public=True)
     first = client.get(f"{LIST}{article.pk}/")

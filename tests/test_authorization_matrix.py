@@ -1081,6 +1081,7 @@ FEED_OF = {
 #: rest by the record each state's article carries (as PUBLIC_SLUGS).
 PUBLIC_IDS = {
     "api:article-detail": "newsroom.article",
+    "api:article-ninjs": "newsroom.article",
     "api:topic-detail": "topic",
     "api:country-detail": "country",
     "api:agreement-detail": "agreement",
@@ -1100,6 +1101,7 @@ RECORD_MODELS = {
 #: organisation named only by that article has no page until it is public.)
 ONLY_WHEN_PUBLIC = {
     "api:article-detail",
+    "api:article-ninjs",
     "api:topic-detail",
     "api:person-detail",
     "api:organisation-detail",

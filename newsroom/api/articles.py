@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from rest_framework.exceptions import ValidationError
 
+from alliances.models import ArticleAgreement
 from newsroom.api.records import address_word, country_link
-from newsroom.models import Article
+from newsroom.models import Article, ArticleOrganization, ArticlePerson, TaggedCountry, TaggedTopic
+from newsroom.models.visibility import public_q
 from newsroom.site import article_page
 from newsroom.site.jinja2 import http_url
 from newsroom.site.views import absolute_url
@@ -124,30 +127,105 @@ FILTERS = {
 }
 
 
-def filtered(articles, params) -> object:
-    """``articles`` narrowed by the query string's filters; an unknown
-    parameter value is a 400 naming the parameter."""
+# Each record filter: the link table whose copies of the article's state
+# list a record's stories newest first (indexed by record, status and time,
+# as the record's own page reads them), its column to the article, and the
+# lookup of the record's address word.
+# The narrowest kinds of record first: with several filters, the list is
+# read through the first one's links (a country can be on a third of all
+# stories; a person, on a few).
+LINKS = {
+    "agreement": (ArticleAgreement, "article_id", "agreement"),
+    "person": (ArticlePerson, "article_id", "person"),
+    "organisation": (ArticleOrganization, "article_id", "organization"),
+    "topic": (TaggedTopic, "content_object_id", "tag"),
+    "country": (TaggedCountry, "content_object_id", "tag"),
+}
+
+
+def _record_id(model, field: str, word: str) -> Subquery:
+    """The id of the record with this address word, as a subquery: given
+    the record's id rather than a join on its slug, PostgreSQL reads the
+    links' index in order and stops after a page."""
+    record = model._meta.get_field(field).related_model
+    return Subquery(record.objects.filter(slug=word).values("pk")[:1])
+
+
+def _checked(params) -> dict:
+    """The query string's filters, each checked (a 400 naming the first
+    that is not what it should be), by name."""
+    found = {}
     language = params.get("language")
     if language is not None:
         if language not in Article.Language.values:
             raise ValidationError({"language": f"Must be one of: {', '.join(Article.Language.values)}."})
-        articles = articles.filter(language=language)
-    # An address word nobody has answers as one only unpublished stories
-    # carry: an empty list (the site's topic page is a 404 for both, as a
-    # topic's name alone could give an embargoed story away).
-    for name, link in (
-        ("country", "countries__slug"),
-        ("topic", "tags__slug"),
-        ("agreement", "agreements__slug"),
-        ("person", "people__slug"),
-        ("organisation", "organizations__slug"),
-    ):
+        found["language"] = language
+    for name in LINKS:
         if (word := params.get(name)) is not None:
-            articles = articles.filter(**{link: address_word(name, word)})
-    after = params.get("published_after")
-    if after is not None:
-        articles = articles.filter(published_at__gte=_moment("published_after", after, end_of_day=False))
-    before = params.get("published_before")
-    if before is not None:
-        articles = articles.filter(published_at__lte=_moment("published_before", before, end_of_day=True))
+            found[name] = address_word(name, word)
+    if (after := params.get("published_after")) is not None:
+        found["published_after"] = _moment("published_after", after, end_of_day=False)
+    if (before := params.get("published_before")) is not None:
+        found["published_before"] = _moment("published_before", before, end_of_day=True)
+    return found
+
+
+def filtered(articles, params):
+    """``articles`` narrowed by the query string's filters (the list
+    without a record filter)."""
+    filters = _checked(params)
+    if "language" in filters:
+        articles = articles.filter(language=filters["language"])
+    for name, (model, column, field) in LINKS.items():
+        if name in filters:
+            linked = model.objects.filter(**{column: OuterRef("pk"), f"{field}__slug": filters[name]})
+            articles = articles.filter(Exists(linked))
+    if "published_after" in filters:
+        articles = articles.filter(published_at__gte=filters["published_after"])
+    if "published_before" in filters:
+        articles = articles.filter(published_at__lte=filters["published_before"])
     return articles
+
+
+def by_record(params):
+    """For a list filtered by a record (a country, topic, agreement, person
+    or organisation): the record's links to public stories, the other
+    filters applied to them, with the column naming the article; None for a
+    list without one.
+
+    Walking the articles newest first and testing each for the record took
+    40 ms for a country with few stories at 100,000 articles; the links'
+    copies of each article's state and time (newsroom.core.copies, written
+    in the article's own transaction) are indexed by record, state and time,
+    so a page of any record is a few index entries. The articles they name
+    are read next and checked on the article itself: a copy can only hide a
+    story, never show one.
+
+    An address word nobody has answers as one only unpublished stories
+    carry: an empty list (the site's topic page is a 404 for both, as a
+    topic's name alone could give an embargoed story away)."""
+    filters = _checked(params)
+    driver = next((name for name in LINKS if name in filters), None)
+    if driver is None:
+        return None
+    model, column, field = LINKS[driver]
+    links = model.objects.filter(public_q("article_"), **{field: _record_id(model, field, filters[driver])})
+    if "language" in filters:
+        links = links.filter(article_language=filters["language"])
+    for name, (other, other_column, other_field) in LINKS.items():
+        if name != driver and name in filters:
+            record = _record_id(other, other_field, filters[name])
+            also = other.objects.filter(**{other_column: OuterRef(column), other_field: record})
+            links = links.filter(Exists(also))
+    if "published_after" in filters:
+        links = links.filter(article_published_at__gte=filters["published_after"])
+    if "published_before" in filters:
+        links = links.filter(article_published_at__lte=filters["published_before"])
+    return links.only(column, "article_published_at"), column
+
+
+def articles_of(links, column: str) -> list[Article]:
+    """The public articles the links name, in the links' order (one query)."""
+    ids = [getattr(link, column) for link in links]
+    found = Article.objects.published().only(*LIST_FIELDS).in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]

@@ -300,9 +300,17 @@ class ArticleList(EnglishView):
         responses={200: ARTICLE_SUMMARY, 400: BAD_PARAMETER},
     )
     def get(self, request):
-        found = articles.filtered(Article.objects.published().only(*articles.LIST_FIELDS), request.query_params)
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(found, request, view=self)
+        driven = articles.by_record(request.query_params)
+        if driven is None:
+            found = articles.filtered(Article.objects.published().only(*articles.LIST_FIELDS), request.query_params)
+            page = paginator.paginate_queryset(found, request, view=self)
+        else:
+            # Paged through the record's links, by their copies of each
+            # article's time and id (the same order, the same cursors' shape).
+            links, column = driven
+            paginator.ordering = ("-article_published_at", f"-{column}")
+            page = articles.articles_of(paginator.paginate_queryset(links, request, view=self), column)
         return paginator.get_paginated_response([articles.summary(article) for article in page])
 
 
