@@ -9,6 +9,7 @@ agreement (public records). Counts of articles count public ones only.
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime, timedelta
 
@@ -120,15 +121,17 @@ def countries() -> QuerySet[Country]:
     ).defer("introduction", "introduction_en")
 
 
-def country_link(row: Country) -> dict:
-    """A country as lists name it (an article's countries, too)."""
+def country_link(row: Country | dict) -> dict:
+    """A country as lists name it: a record, or a row of an article's stored
+    lists (newsroom.stored.documents.COUNTRY_FIELDS)."""
+    get = row.get if isinstance(row, dict) else functools.partial(getattr, row)
     return {
-        "slug": row.slug,
-        "iso2": row.iso2,
-        "iso3": row.iso3,
-        "name_en": row.name_en or row.name,
-        "name_es": row.name_es or row.name,
-        "wikidata_id": row.wikidata_id or None,
+        "slug": get("slug"),
+        "iso2": get("iso2"),
+        "iso3": get("iso3"),
+        "name_en": get("name_en") or get("name"),
+        "name_es": get("name_es") or get("name"),
+        "wikidata_id": get("wikidata_id") or None,
     }
 
 
