@@ -141,6 +141,22 @@ def people_urls(n: int) -> list[str]:
     return [url_for("alliances:person-detail", "/people/{slug}/", slug=row["person__slug"]) for row in busiest]
 
 
+def api_list_urls(n: int) -> list[str]:
+    """The API's article list: its first page, and the first page under the
+    filters of the countries and topics with the most public stories."""
+    listed = Article.objects.published()
+    urls = [url_for("api:article-list", "/api/v1/articles/")]
+    for name, link_model in (("country", TaggedCountry), ("topic", TaggedTopic)):
+        busiest = (
+            link_model.objects.filter(content_object__in=listed)
+            .values("tag__slug")
+            .annotate(n=Count("pk"))
+            .order_by("-n")[: max(1, n // 2)]
+        )
+        urls += [f"{urls[0]}?{name}={row['tag__slug']}" for row in busiest]
+    return urls
+
+
 def photo_story() -> dict:
     """A story with a 2,400 px photographic hero and its renditions, for the
     phone page weight (bench/weight.py): made once, dated long ago so that
@@ -173,7 +189,8 @@ def pick_urls(n: int) -> dict:
     # Articles whose related box is ranked: in a data set whose ranking was
     # cut short, one never ranked would be measured without its box.
     ranked = Article.objects.published().exclude(related=[])
-    slugs = list(ranked.order_by("?").values_list("slug", flat=True)[:n])
+    picked = list(ranked.order_by("?").values_list("pk", "slug")[:n])
+    slugs = [slug for _pk, slug in picked]
     covered = ArticleAgreement.objects.filter(article__in=Article.objects.published()).values("agreement_id")
     agreements = list(Agreement.objects.filter(pk__in=covered).order_by("?").values_list("slug", flat=True)[:n])
     kinds = {
@@ -188,6 +205,10 @@ def pick_urls(n: int) -> dict:
         "person": {"urls": people_urls(n), "note": ""},
         "search": search_urls(n),
         "feed": {"urls": [url_for("newsroom:feed", "/feed/")]},
+        # The API (issue 23): the same stories' JSON, and the article list
+        # plain and under the busiest countries' and topics' filters.
+        "api_article": {"urls": [url_for("api:article-detail", "/api/v1/articles/{pk}/", pk=pk) for pk, _ in picked]},
+        "api_list": {"urls": api_list_urls(n)},
     }
     for kind in kinds.values():
         kind.setdefault("note", "")
